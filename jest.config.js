@@ -1,0 +1,13 @@
+// Three projects: unit (no services), integration (real MySQL + Redis, one database and
+// one BullMQ prefix per file), e2e (the built server on a free port, real HTTP).
+const fs = require('node:fs');
+const swcrc = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8'));
+const transform = { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] };
+const common = { transform, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 120000 },
+  ],
+};

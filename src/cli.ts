@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { ConfigError, loadConfig, type Config } from './config';
+import { seedDemoData } from './demo-data';
+import { systemActor } from './domain/actor';
+import { Role } from './entities/enums';
+import { Gateway, jsonLog } from './gateway';
+import { signToken } from './schema/auth';
+
+const USAGE = `usage: data-rights-gateway <command>
+  start                      migrate, seed demo data if the database is empty, serve and work in one process
+  serve                      serve GraphQL (run 'migrate' first)
+  work [--queues a,b]        run workers for the named queues (default: all)
+  migrate                    run pending migrations
+  seed [--subjects N]        add synthetic demo data
+  token --role R [--sub S]   print a signed token for local use (roles: ${Object.values(Role).join(', ')})`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) return args[i + 1];
+  const eq = args.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+
+/** Turns the usual start-up failures into one line that says what to do. */
+export function describeStartupError(service: 'MySQL' | 'Redis', err: unknown, config: Config): string {
+  const e = err as { code?: string; message?: string };
+  const addr = service === 'MySQL' ? `${config.mysql.host}:${config.mysql.port}` : `${config.redis.host}:${config.redis.port}`;
+  const vars = service === 'MySQL' ? 'MYSQL_HOST/MYSQL_PORT' : 'REDIS_HOST/REDIS_PORT';
+  if (e?.code === 'ER_ACCESS_DENIED_ERROR') return `MySQL at ${addr} refused user '${config.mysql.user}'; check MYSQL_USER and MYSQL_PASSWORD`;
+  const reason = e?.code ?? e?.message ?? String(err);
+  return `cannot reach ${service} at ${addr} (${reason}); start it with 'bash scripts/ensure-services' or set ${vars}`;
+}
+
+async function waitForRedis(gateway: Gateway, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (gateway.redis.status !== 'ready') {
+    if (Date.now() - started > timeoutMs) throw Object.assign(new Error('no answer'), { code: 'ECONNREFUSED' });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function onSignals(gateway: Gateway): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLog({ msg: 'shutting down', signal });
+    gateway.stop().then(
+      () => process.exit(0),
+      (err) => {
+        jsonLog({ level: 'error', msg: 'shutdown failed', error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`data-rights-gateway: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  if (command === 'token') {
+    const role = flag(args, 'role');
+    const roles = (role ?? '').split(',').filter(Boolean) as Role[];
+    if (roles.length === 0 || !roles.every((r) => Object.values(Role).includes(r))) {
+      process.stderr.write(`token: --role must be one or more of ${Object.values(Role).join(', ')}\n`);
+      return 2;
+    }
+    process.stdout.write(`${signToken(config.auth.jwtSecret, flag(args, 'sub') ?? `local-${roles.join('-').toLowerCase()}`, roles, config.auth.tokenTtlSeconds)}\n`);
+    return 0;
+  }
+  if (!['start', 'serve', 'work', 'migrate', 'seed'].includes(command ?? '')) {
+    process.stderr.write(`${USAGE}\n`);
+    return command ? 2 : 0;
+  }
+
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.open(config);
+  } catch (err) {
+    process.stderr.write(`data-rights-gateway: ${describeStartupError('MySQL', err, config)}\n`);
+    return 1;
+  }
+  if (command !== 'migrate' && command !== 'seed') {
+    try {
+      await waitForRedis(gateway);
+    } catch (err) {
+      process.stderr.write(`data-rights-gateway: ${describeStartupError('Redis', err, config)}\n`);
+      await gateway.stop().catch(() => undefined);
+      return 1;
+    }
+  }
+
+  switch (command) {
+    case 'migrate': {
+      const ran = await gateway.migrate();
+      jsonLog({ msg: 'migrations done', ran });
+      await gateway.stop();
+      return 0;
+    }
+    case 'seed': {
+      const subjects = Number(flag(args, 'subjects') ?? config.demo.subjects);
+      if (!Number.isInteger(subjects) || subjects < 0) {
+        process.stderr.write('seed: --subjects must be a whole number\n');
+        await gateway.stop();
+        return 2;
+      }
+      await gateway.migrate();
+      const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects, seed: Number(flag(args, 'seed') ?? 42) });
+      jsonLog({ msg: 'seeded', ...summary });
+      await gateway.stop();
+      return 0;
+    }
+    case 'work': {
+      const queues = flag(args, 'queues')?.split(',').filter(Boolean);
+      onSignals(gateway);
+      const started = await gateway.work(queues);
+      jsonLog({ msg: 'workers started', queues: started });
+      return -1;
+    }
+    case 'serve': {
+      if (await gateway.pendingMigrations()) {
+        process.stderr.write("data-rights-gateway: the database has pending migrations; run 'npm run migrate' first\n");
+        await gateway.stop();
+        return 1;
+      }
+      onSignals(gateway);
+      const http = await gateway.serve();
+      jsonLog({ msg: 'serving', url: http.url });
+      return -1;
+    }
+    default: {
+      // start: everything in one process, for a single machine.
+      const ran = await gateway.migrate();
+      if (ran.length) jsonLog({ msg: 'migrations done', ran });
+      const [{ n }] = await gateway.dataSource.query('SELECT COUNT(*) AS n FROM subjects');
+      if (Number(n) === 0 && config.demo.subjects > 0) {
+        const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects: config.demo.subjects });
+        jsonLog({ msg: 'demo data loaded', ...summary });
+      }
+      onSignals(gateway);
+      const queues = await gateway.work();
+      const http = await gateway.serve();
+      const token = signToken(config.auth.jwtSecret, 'local-admin', [Role.ADMIN], config.auth.tokenTtlSeconds);
+      const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds);
+      process.stdout.write(
+        `\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n` +
+          `ADMIN token: ${token}\nAPP token:   ${appToken}\n` +
+          `try: curl -s ${http.url} -H 'content-type: application/json' -H "authorization: Bearer ${appToken}" \\\n` +
+          `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n\n`,
+      );
+      return -1;
+    }
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err) => {
+      process.stderr.write(`data-rights-gateway: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The one typed configuration of the gateway, read from the environment and checked at start.
+ * Defaults match the local services of a development machine.
+ */
+export type SqlFlavor = 'mariadb' | 'mysql';
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: { host: string; port: number };
+  mysql: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+    /** TypeORM driver type: 'mariadb' keeps the schema check clean on MariaDB, 'mysql' for MySQL 8. */
+    flavor: SqlFlavor;
+    poolSize: number;
+  };
+  redis: { host: string; port: number; password?: string; prefix: string };
+  auth: { jwtSecret: string; tokenTtlSeconds: number };
+  graphql: {
+    introspection: boolean;
+    maxPageSize: number;
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+  };
+  workers: { concurrency: number };
+  demo: { subjects: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Only for local use: production must set JWT_SECRET (checked below). */
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string): string => {
+    const v = env[key];
+    return v === undefined || v === '' ? fallback : v;
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${key} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = str(key, fallback);
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const database = str('MYSQL_DATABASE', 'data_rights_gateway');
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) problems.push(`MYSQL_DATABASE must match [A-Za-z0-9_]{1,64}, got "${database}"`);
+  const jwtSecret = str('JWT_SECRET', DEV_JWT_SECRET);
+  if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) problems.push('JWT_SECRET must be set in production');
+  if (jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+
+  const config: Config = {
+    env: nodeEnv,
+    http: { host: str('HOST', '0.0.0.0'), port: int('PORT', 4000, 0, 65535) },
+    mysql: {
+      host: str('MYSQL_HOST', '127.0.0.1'),
+      port: int('MYSQL_PORT', 3306, 1, 65535),
+      user: str('MYSQL_USER', 'root'),
+      password: env.MYSQL_PASSWORD ?? '',
+      database,
+      flavor: oneOf('MYSQL_FLAVOR', ['mariadb', 'mysql'] as const, 'mariadb'),
+      poolSize: int('MYSQL_POOL_SIZE', 10, 1, 500),
+    },
+    redis: {
+      host: str('REDIS_HOST', '127.0.0.1'),
+      port: int('REDIS_PORT', 6379, 1, 65535),
+      password: env.REDIS_PASSWORD || undefined,
+      prefix: str('QUEUE_PREFIX', 'drg'),
+    },
+    auth: { jwtSecret, tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 8 * 3600, 60, 366 * 24 * 3600) },
+    graphql: {
+      introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+      maxPageSize: int('GRAPHQL_MAX_PAGE_SIZE', 100, 1, 10000),
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 8, 2, 50),
+      maxCost: int('GRAPHQL_MAX_COST', 50000, 10, 10_000_000),
+      maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+    },
+    workers: { concurrency: int('WORKER_CONCURRENCY', 4, 1, 256) },
+    demo: { subjects: int('DEMO_SUBJECTS', 500, 0, 10_000_000) },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,94 @@
+import { In, type EntityManager } from 'typeorm';
+import { Consent } from '../entities/consent.entity';
+import { DataCategory } from '../entities/data-category.entity';
+import { Disclosure } from '../entities/disclosure.entity';
+import { DisclosureCategory } from '../entities/disclosure-category.entity';
+import { ConsentSource, ConsentStatus, DisclosurePurpose, PurposeKey, RecipientKind, SubjectStatus } from '../entities/enums';
+import { Recipient } from '../entities/recipient.entity';
+import { Subject } from '../entities/subject.entity';
+import type { Actor } from './actor';
+import { appendAudit } from './audit.service';
+import { DomainError, badInput, conflict, notFound } from './errors';
+
+export interface RecordDisclosureInput {
+  subjectId?: number | null;
+  recipientId: number;
+  purpose: DisclosurePurpose;
+  categories: string[];
+  /** Defaults to true when a subject is named. */
+  identifiable?: boolean;
+  transactionReference?: string | null;
+  occurredAt?: Date;
+}
+
+/** Recipients that use data for their own ends: direct marketing to them needs the subject's consent. */
+const OWN_USE_KINDS = new Set([RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE]);
+
+/**
+ * Records a disclosure after checking the policy: the recipient's allowed purposes, consent
+ * (and no GPC opt-out) for direct marketing by third parties and affiliates, a transaction
+ * reference for affiliates, nothing identifiable for partners, nothing about erased subjects.
+ */
+export async function recordDisclosure(em: EntityManager, actor: Actor, input: RecordDisclosureInput, now = new Date()): Promise<Disclosure> {
+  const occurredAt = input.occurredAt ?? now;
+  if (occurredAt.getTime() > now.getTime() + 60_000) throw badInput('occurredAt is in the future', { field: 'occurredAt' });
+  const categoryKeys = [...new Set(input.categories)].sort();
+  if (categoryKeys.length === 0) throw badInput('a disclosure names at least one data category', { field: 'categories' });
+  const subjectId = input.subjectId ?? null;
+  const identifiable = input.identifiable ?? subjectId !== null;
+  if (identifiable && subjectId === null) throw badInput('an identifiable disclosure names its subject', { field: 'subjectId' });
+
+  const recipient = await em.getRepository(Recipient).findOneBy({ id: input.recipientId });
+  if (!recipient) throw notFound('recipient', input.recipientId);
+  if (!recipient.allowedPurposes.includes(input.purpose))
+    throw badInput(`recipient ${recipient.id} (${recipient.kind}) is not allowed data for ${input.purpose}`, { reason: 'PURPOSE_NOT_ALLOWED' });
+  if (recipient.kind === RecipientKind.PARTNER && identifiable)
+    throw badInput('partners only receive anonymized or aggregate data', { reason: 'PARTNER_IDENTIFIABLE' });
+  if (recipient.kind === RecipientKind.AFFILIATE && !input.transactionReference?.trim())
+    throw badInput('a disclosure to an affiliate needs the related transaction reference', { field: 'transactionReference', reason: 'TRANSACTION_REFERENCE_REQUIRED' });
+
+  const known = await em.getRepository(DataCategory).findBy({ key: In(categoryKeys) });
+  if (known.length !== categoryKeys.length) {
+    const missing = categoryKeys.filter((k) => !known.some((c) => c.key === k));
+    throw badInput(`unknown data categories: ${missing.join(', ')}`, { field: 'categories' });
+  }
+
+  if (subjectId !== null) {
+    // A shared lock: an erasure (which locks the subject for update) waits for us or we see its result.
+    const subject = await em.getRepository(Subject).findOne({ where: { id: subjectId }, lock: { mode: 'pessimistic_read' } });
+    if (!subject) throw notFound('subject', subjectId);
+    if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
+    if (input.purpose === DisclosurePurpose.DIRECT_MARKETING && OWN_USE_KINDS.has(recipient.kind) && identifiable) {
+      const consent = await em.getRepository(Consent).findOneBy({ subjectId, purpose: PurposeKey.THIRD_PARTY_MARKETING_SHARING });
+      if (!consent || consent.status !== ConsentStatus.GRANTED) {
+        const gpc = consent?.source === ConsentSource.GPC_SIGNAL;
+        throw new DomainError(
+          'CONFLICT',
+          gpc
+            ? `subject ${subjectId} opted out of sharing with a Global Privacy Control signal`
+            : `subject ${subjectId} has not consented to sharing for third-party marketing`,
+          { reason: gpc ? 'GPC_OPT_OUT' : 'CONSENT_REQUIRED' },
+        );
+      }
+    }
+  }
+
+  const disclosure = em.getRepository(Disclosure).create({
+    subjectId,
+    recipientId: recipient.id,
+    purpose: input.purpose,
+    identifiable,
+    transactionReference: input.transactionReference?.trim() || null,
+    occurredAt,
+    recordedBy: actor.id,
+  });
+  await em.getRepository(Disclosure).insert(disclosure);
+  await em.getRepository(DisclosureCategory).insert(categoryKeys.map((categoryKey) => ({ disclosureId: disclosure.id, categoryKey })));
+  await appendAudit(em, actor, {
+    action: 'disclosure.recorded',
+    entityType: 'Disclosure',
+    entityId: disclosure.id,
+    details: { recipientId: recipient.id, subjectId, purpose: input.purpose, identifiable, categories: categoryKeys },
+  });
+  return em.getRepository(Disclosure).findOneByOrFail({ id: disclosure.id });
+}

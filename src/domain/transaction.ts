@@ -1,0 +1,42 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+// MySQL/MariaDB errors that a retry of the whole transaction can cure.
+const TRANSIENT_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+]);
+
+function dbErrorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } } | null;
+  return e?.driverError?.code ?? e?.code;
+}
+
+export function isTransientDbError(err: unknown): boolean {
+  const code = dbErrorCode(err);
+  return code !== undefined && TRANSIENT_CODES.has(code);
+}
+
+export const isDuplicateKeyError = (err: unknown): boolean => dbErrorCode(err) === 'ER_DUP_ENTRY';
+
+/**
+ * Runs `work` in one transaction; retries the whole transaction (never a part of it) when
+ * the database reports a deadlock, a lock wait timeout or a lost connection.
+ */
+export async function inTransaction<T>(
+  ds: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+  attempts = 4,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ds.transaction('READ COMMITTED', work);
+    } catch (err) {
+      if (attempt >= attempts || !isTransientDbError(err)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+}

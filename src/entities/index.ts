@@ -1,0 +1,26 @@
+import { AuditChainHead } from './audit-chain-head.entity';
+import { AuditEvent } from './audit-event.entity';
+import { CollectionEvent } from './collection-event.entity';
+import { Consent } from './consent.entity';
+import { ConsentEvent } from './consent-event.entity';
+import { DataCategory } from './data-category.entity';
+import { DataRequest } from './data-request.entity';
+import { Disclosure } from './disclosure.entity';
+import { DisclosureCategory } from './disclosure-category.entity';
+import { LegalHold } from './legal-hold.entity';
+import { LegalHoldSubject } from './legal-hold-subject.entity';
+import { PolicyVersion } from './policy-version.entity';
+import { Purpose } from './purpose.entity';
+import { Recipient } from './recipient.entity';
+import { Subject } from './subject.entity';
+
+export {
+  AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
+  DisclosureCategory, LegalHold, LegalHoldSubject, PolicyVersion, Purpose, Recipient, Subject,
+};
+export * from './enums';
+
+export const coreEntities = [
+  Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
+  DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead,
+];

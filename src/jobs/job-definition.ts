@@ -1,0 +1,31 @@
+import type { Job } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { JobEnqueuer } from '../domain/ports';
+
+export interface JobContext {
+  dataSource: DataSource;
+  config: Config;
+  jobs: JobEnqueuer;
+  job: Job;
+}
+
+/**
+ * A named unit of background work. Names are stable strings (`erasure.run`), never class
+ * names, so queued jobs survive refactoring. Payloads carry ids, never entities.
+ */
+export interface JobDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  queue: string;
+  process(payload: P, ctx: JobContext): Promise<unknown>;
+  attempts?: number;
+  backoff?: { type: 'exponential' | 'fixed'; delay: number };
+  /** Jobs of this queue one worker runs at once (defaults to the configured concurrency). */
+  concurrency?: number;
+  /** Repeat on a schedule (e.g. the deadline monitor). */
+  repeat?: { every: number };
+}
+
+// Payload types differ per definition and one registry holds them all, so the payload type
+// is erased here (any); each definition's own process() keeps its typed payload.
+export type AnyJobDefinition = JobDefinition<any>;

@@ -1,0 +1,92 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import { DomainError } from '../domain/errors';
+import type { EnqueueOptions, JobEnqueuer } from '../domain/ports';
+import type { AnyJobDefinition } from './job-definition';
+
+/**
+ * Knows every job definition (core and plugins) and the queue each runs on, and enqueues by
+ * job name. It is the BullMQ side of the domain's JobEnqueuer port.
+ */
+export class QueueRegistry implements JobEnqueuer {
+  private readonly definitions = new Map<string, AnyJobDefinition>();
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    definitions: AnyJobDefinition[] = [],
+    private readonly enqueueTimeoutMs = 5000,
+  ) {
+    for (const d of definitions) this.define(d);
+  }
+
+  define(definition: AnyJobDefinition): void {
+    if (this.definitions.has(definition.name)) throw new Error(`job "${definition.name}" is defined twice`);
+    this.definitions.set(definition.name, definition);
+  }
+
+  definition(name: string): AnyJobDefinition | undefined {
+    return this.definitions.get(name);
+  }
+
+  queueNames(): string[] {
+    return [...new Set([...this.definitions.values()].map((d) => d.queue))].sort();
+  }
+
+  definitionsOf(queue: string): AnyJobDefinition[] {
+    return [...this.definitions.values()].filter((d) => d.queue === queue);
+  }
+
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue(jobName: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+    const def = this.definitions.get(jobName);
+    if (!def) throw new Error(`no job named "${jobName}" is registered`);
+    // Fail fast instead of hanging when Redis is down: the caller's row is committed and the
+    // sweep re-enqueues it later.
+    if (this.connection.status !== 'ready') throw new DomainError('SERVICE_UNAVAILABLE', 'the job queue (Redis) is unavailable; try again shortly');
+    const add = this.queue(def.queue).add(jobName, payload, {
+      jobId: options.jobId,
+      priority: options.priority,
+      delay: options.delayMs,
+      attempts: def.attempts ?? 5,
+      backoff: def.backoff ?? { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DomainError('SERVICE_UNAVAILABLE', 'the job queue (Redis) did not answer in time')), this.enqueueTimeoutMs);
+    });
+    try {
+      await Promise.race([add, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Installs the repeatable jobs (idempotent: BullMQ keys them by name and schedule). */
+  async scheduleRepeatable(): Promise<void> {
+    for (const def of this.definitions.values()) {
+      if (def.repeat) await this.queue(def.queue).upsertJobScheduler(def.name, { every: def.repeat.every }, { name: def.name, data: {} });
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+export function queuePrefix(config: Config): string {
+  return config.redis.prefix;
+}

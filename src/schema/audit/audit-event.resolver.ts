@@ -1,0 +1,33 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { AuditEvent } from '../../entities/audit-event.entity';
+import { Role } from '../../entities/enums';
+import { verifyAuditChain } from '../../domain/audit.service';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { decodeIdCursor, encodeIdCursor, pageSize, toConnection } from '../pagination';
+import { AuditChainReportType, AuditEventConnection } from './audit-event.type';
+
+@Resolver()
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, { description: 'The audit log in chain order.' })
+  @Roles(Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN)
+  async auditEvents(
+    @Ctx() ctx: GatewayContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const take = pageSize(first, ctx.config.graphql.maxPageSize);
+    const afterSeq = decodeIdCursor(after) ?? 0;
+    const rows =
+      take === 0
+        ? []
+        : await ctx.dataSource.getRepository(AuditEvent).createQueryBuilder('e').where('e.seq > :afterSeq', { afterSeq }).orderBy('e.seq', 'ASC').limit(take + 1).getMany();
+    return toConnection(rows, take, (e) => encodeIdCursor(e.seq));
+  }
+
+  @Query(() => AuditChainReportType, { description: 'Re-hashes the audit chain and reports the first broken link.' })
+  @Roles(Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN)
+  verifyAuditChain(@Ctx() ctx: GatewayContext) {
+    return verifyAuditChain(ctx.dataSource.manager);
+  }
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import './enums';
+import { authChecker } from './auth';
+import { AuditEventResolver } from './audit/audit-event.resolver';
+import { DataCategoryResolver } from './category/data-category.resolver';
+import { CollectionEventResolver } from './collection/collection-event.resolver';
+import { ConsentResolver } from './consent/consent.resolver';
+import { DisclosureResolver } from './disclosure/disclosure.resolver';
+import { RecipientResolver } from './recipient/recipient.resolver';
+import { UserResolver } from './user/user.resolver';
+
+// type-graphql's own type for resolver classes (any constructor).
+type ResolverClass = Function;
+
+export const coreResolvers: ResolverClass[] = [
+  UserResolver, ConsentResolver, RecipientResolver, DisclosureResolver, CollectionEventResolver, DataCategoryResolver, AuditEventResolver,
+];
+
+export interface SchemaParts {
+  resolvers?: ResolverClass[];
+  orphanedTypes?: Function[];
+}
+
+/** Builds the one schema from the core resolvers and whatever the plugins add. */
+export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...coreResolvers, ...(parts.resolvers ?? [])] as unknown as NonEmptyArray<Function>,
+    orphanedTypes: parts.orphanedTypes,
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,35 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Role } from '../../entities/enums';
+import { recordCollectionEvent } from '../../domain/collection.service';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { parseId } from '../pagination';
+import { RecordCollectionEventInput } from './collection-event.input';
+import { CollectionEventType } from './collection-event.type';
+
+@Resolver()
+export class CollectionEventResolver {
+  @Mutation(() => CollectionEventType)
+  @Roles(Role.APP, Role.ADMIN)
+  recordCollectionEvent(@Arg('input') input: RecordCollectionEventInput, @Ctx() ctx: GatewayContext) {
+    const subjectId = input.userId ? parseId(input.userId, 'user') : null;
+    return inTransaction(ctx.dataSource, (em) =>
+      recordCollectionEvent(em, ctx.actor!, {
+        subjectId,
+        ipAddress: input.ipAddress,
+        latitude: input.latitude,
+        longitude: input.longitude,
+        geoAccuracyM: input.geoAccuracyM,
+        region: input.region,
+        deviceId: input.deviceId,
+        cookieId: input.cookieId,
+        userAgent: input.userAgent,
+        page: input.page,
+        dnt: input.dnt ?? false,
+        gpc: input.gpc ?? false,
+        occurredAt: input.occurredAt ?? undefined,
+      }),
+    );
+  }
+}

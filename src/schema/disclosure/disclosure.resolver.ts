@@ -1,0 +1,51 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Role } from '../../entities/enums';
+import { recordDisclosure } from '../../domain/disclosure.service';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { DataCategoryType } from '../category/data-category.type';
+import { categoriesByDisclosureLoader } from '../loaders/category.loader';
+import { recipientLoader } from '../loaders/recipient.loader';
+import { subjectLoader } from '../loaders/subject.loader';
+import { parseId } from '../pagination';
+import { RecipientType } from '../recipient/recipient.type';
+import { UserType } from '../user/user.type';
+import { RecordDisclosureInput } from './disclosure.input';
+import { DisclosureType } from './disclosure.type';
+
+@Resolver(() => DisclosureType)
+export class DisclosureResolver {
+  @FieldResolver(() => [DataCategoryType])
+  categories(@Root() d: DisclosureType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('categoriesByDisclosure', categoriesByDisclosureLoader).load(d.id);
+  }
+
+  @FieldResolver(() => RecipientType)
+  async recipient(@Root() d: DisclosureType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('recipient', recipientLoader).load(d.recipientId);
+  }
+
+  @FieldResolver(() => UserType, { nullable: true, description: 'Null for aggregate disclosures and after erasure unlinked them.' })
+  async user(@Root() d: DisclosureType, @Ctx() ctx: GatewayContext) {
+    return d.subjectId === null ? null : ctx.loaders.get('subject', subjectLoader).load(d.subjectId);
+  }
+
+  @Mutation(() => DisclosureType, { description: 'Records a disclosure after checking it against the policy.' })
+  @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
+  async recordDisclosure(@Arg('input') input: RecordDisclosureInput, @Ctx() ctx: GatewayContext) {
+    const subjectId = input.userId ? parseId(input.userId, 'user') : null;
+    const recipientId = parseId(input.recipientId, 'recipient');
+    return inTransaction(ctx.dataSource, (em) =>
+      recordDisclosure(em, ctx.actor!, {
+        subjectId,
+        recipientId,
+        purpose: input.purpose,
+        categories: input.categories,
+        identifiable: input.identifiable ?? undefined,
+        transactionReference: input.transactionReference ?? null,
+        occurredAt: input.occurredAt ?? undefined,
+      }),
+    );
+  }
+}

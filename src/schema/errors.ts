@@ -1,0 +1,52 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError } from '../domain/errors';
+
+// Apollo and graphql-js codes that mean the client sent something wrong.
+const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+export interface ErrorReporter {
+  (err: unknown): void;
+}
+
+/**
+ * Every error leaves with one of the project's codes in extensions.code. Unknown errors are
+ * reported and answered with a generic message: internals and data never leak.
+ */
+export function formatError(report: ErrorReporter) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details } };
+    }
+    const code = formatted.extensions?.code as string | undefined;
+    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'RATE_LIMITED') return formatted;
+    if (code && CLIENT_CODES.has(code)) {
+      const validationErrors = (original instanceof GraphQLError ? original.extensions?.validationErrors : undefined) as
+        | { property: string; constraints?: Record<string, string>; children?: unknown[] }[]
+        | undefined;
+      return {
+        message: formatted.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          ...(code !== 'BAD_USER_INPUT' ? { reason: code } : {}),
+          // Constraint messages only: the offending values may be personal data.
+          ...(validationErrors ? { validationErrors: flattenValidation(validationErrors) } : {}),
+        },
+      };
+    }
+    report(original);
+    return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+function flattenValidation(errors: { property: string; constraints?: Record<string, string>; children?: unknown[] }[], prefix = ''): { field: string; problems: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    const children = (e.children ?? []) as { property: string; constraints?: Record<string, string>; children?: unknown[] }[];
+    return [...own, ...flattenValidation(children, field)];
+  });
+}

@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { Disclosure } from '../../entities/disclosure.entity';
+import type { DisclosurePurpose } from '../../entities/enums';
+import { groupBy } from './loader-registry';
+
+export interface DisclosurePageArgs {
+  /** Rows per parent, one more than the page so that hasNextPage needs no extra statement. */
+  take: number;
+  after: { occurredAt: Date; id: number } | null;
+  purpose: DisclosurePurpose | null;
+  since: Date | null;
+  until: Date | null;
+}
+
+/**
+ * One statement for the disclosures of many parents (subjects or recipients): a window
+ * function keeps each parent's newest `take` rows after the cursor.
+ */
+function disclosurePageLoader(ds: DataSource, parentColumn: 'subject_id' | 'recipient_id', args: DisclosurePageArgs) {
+  return new DataLoader<number, Disclosure[]>(async (ids) => {
+    const where: string[] = [`d.${parentColumn} IN (?)`];
+    const params: unknown[] = [ids];
+    if (args.purpose) {
+      where.push('d.purpose = ?');
+      params.push(args.purpose);
+    }
+    if (args.since) {
+      where.push('d.occurred_at >= ?');
+      params.push(args.since);
+    }
+    if (args.until) {
+      where.push('d.occurred_at < ?');
+      params.push(args.until);
+    }
+    if (args.after) {
+      where.push('(d.occurred_at < ? OR (d.occurred_at = ? AND d.id < ?))');
+      params.push(args.after.occurredAt, args.after.occurredAt, args.after.id);
+    }
+    params.push(args.take);
+    const rows: Record<string, unknown>[] = await ds.query(
+      `SELECT * FROM (
+         SELECT d.id, d.subject_id, d.recipient_id, d.purpose, d.identifiable, d.transaction_reference,
+                d.occurred_at, d.recorded_by, d.created_at,
+                ROW_NUMBER() OVER (PARTITION BY d.${parentColumn} ORDER BY d.occurred_at DESC, d.id DESC) AS rn
+           FROM disclosures d WHERE ${where.join(' AND ')}
+       ) t WHERE t.rn <= ? ORDER BY t.${parentColumn}, t.rn`,
+      params,
+    );
+    const list = rows.map(toDisclosure);
+    return groupBy(ids, list, (d) => (parentColumn === 'subject_id' ? d.subjectId! : d.recipientId));
+  });
+}
+
+function toDisclosure(r: Record<string, unknown>): Disclosure {
+  return Object.assign(new Disclosure(), {
+    id: Number(r.id),
+    subjectId: r.subject_id === null ? null : Number(r.subject_id),
+    recipientId: Number(r.recipient_id),
+    purpose: r.purpose as DisclosurePurpose,
+    identifiable: Boolean(r.identifiable),
+    transactionReference: (r.transaction_reference as string | null) ?? null,
+    occurredAt: r.occurred_at as Date,
+    recordedBy: r.recorded_by as string,
+    createdAt: r.created_at as Date,
+  });
+}
+
+export const disclosuresBySubjectLoader = (args: DisclosurePageArgs) => (ds: DataSource) => disclosurePageLoader(ds, 'subject_id', args);
+export const disclosuresByRecipientLoader = (args: DisclosurePageArgs) => (ds: DataSource) => disclosurePageLoader(ds, 'recipient_id', args);

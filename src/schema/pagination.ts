@@ -1,0 +1,82 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { badInput } from '../domain/errors';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+}
+
+/** A Relay connection type for a node type (type-graphql's generic-type pattern). */
+export function ConnectionType<T extends object>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+  return ConnectionClass;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Checks a requested page size against the configured maximum. */
+export function pageSize(first: number | null | undefined, max: number): number {
+  const n = first ?? Math.min(DEFAULT_PAGE_SIZE, max);
+  if (!Number.isInteger(n) || n < 0) throw badInput('first must be zero or a positive integer', { field: 'first' });
+  if (n > max) throw badInput(`first must be at most ${max}`, { field: 'first' });
+  return n;
+}
+
+/** Builds a page from rows fetched with one extra row (which only tells that there is more). */
+export function toConnection<T>(rows: T[], take: number, cursorOf: (row: T) => string): Connection<T> {
+  const page = rows.slice(0, take);
+  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > take, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null } };
+}
+
+// Cursors are opaque to clients: base64url of a small, versioned string.
+export const encodeIdCursor = (id: number): string => Buffer.from(`id:${id}`).toString('base64url');
+
+export function decodeIdCursor(cursor: string | null | undefined): number | null {
+  if (cursor == null) return null;
+  const m = /^id:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw badInput('after is not a cursor this API issued', { field: 'after' });
+  return Number(m[1]);
+}
+
+export const encodeTimeCursor = (at: Date, id: number): string => Buffer.from(`t:${at.getTime()}:${id}`).toString('base64url');
+
+export function decodeTimeCursor(cursor: string | null | undefined): { occurredAt: Date; id: number } | null {
+  if (cursor == null) return null;
+  const m = /^t:(\d{1,15}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw badInput('after is not a cursor this API issued', { field: 'after' });
+  return { occurredAt: new Date(Number(m[1])), id: Number(m[2]) };
+}
+
+/** GraphQL IDs are strings; ours are positive integers. */
+export function parseId(id: string, what: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 4294967295) throw badInput(`${what} id "${id.slice(0, 40)}" is not valid`, { field: 'id' });
+  return Number(id);
+}
+
+export { Int };

@@ -1,0 +1,63 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Recipient } from '../../entities/recipient.entity';
+import { RecipientKind, Role } from '../../entities/enums';
+import { registerRecipient, updateRecipient } from '../../domain/recipient.service';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { disclosureConnection, disclosurePageArgs } from '../disclosure/disclosure-page';
+import { DisclosureConnection, DisclosurePageArgsInput } from '../disclosure/disclosure.type';
+import { disclosuresByRecipientLoader } from '../loaders/disclosure.loader';
+import { recipientLoader } from '../loaders/recipient.loader';
+import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { RegisterRecipientInput, UpdateRecipientInput } from './recipient.input';
+import { RecipientConnection, RecipientType } from './recipient.type';
+
+const READERS = [Role.APP, Role.LEGAL, Role.MNA, Role.PRIVACY_OPS, Role.ADMIN];
+
+@Resolver(() => RecipientType)
+export class RecipientResolver {
+  @Query(() => RecipientType, { nullable: true })
+  @Roles(...READERS)
+  recipient(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('recipient', recipientLoader).load(parseId(id, 'recipient'));
+  }
+
+  @Query(() => RecipientConnection)
+  @Roles(...READERS)
+  async recipients(
+    @Ctx() ctx: GatewayContext,
+    @Arg('kind', () => RecipientKind, { nullable: true }) kind?: RecipientKind,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const take = pageSize(first, ctx.config.graphql.maxPageSize);
+    const afterId = decodeIdCursor(after);
+    const qb = ctx.dataSource.getRepository(Recipient).createQueryBuilder('r').orderBy('r.id', 'ASC').limit(take + 1);
+    if (kind) qb.andWhere('r.kind = :kind', { kind });
+    if (afterId !== null) qb.andWhere('r.id > :afterId', { afterId });
+    const rows = take === 0 ? [] : await qb.getMany();
+    return toConnection(rows, take, (r) => encodeIdCursor(r.id));
+  }
+
+  @FieldResolver(() => DisclosureConnection)
+  async disclosures(@Root() r: RecipientType, @Args() args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
+    const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
+    const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresByRecipient', disclosuresByRecipientLoader(loaderArgs), key).load(r.id);
+    return disclosureConnection(rows, take);
+  }
+
+  @Mutation(() => RecipientType)
+  @Roles(Role.PRIVACY_OPS, Role.ADMIN)
+  registerRecipient(@Arg('input') input: RegisterRecipientInput, @Ctx() ctx: GatewayContext) {
+    return inTransaction(ctx.dataSource, (em) => registerRecipient(em, ctx.actor!, input));
+  }
+
+  @Mutation(() => RecipientType)
+  @Roles(Role.PRIVACY_OPS, Role.ADMIN)
+  updateRecipient(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateRecipientInput, @Ctx() ctx: GatewayContext) {
+    const recipientId = parseId(id, 'recipient');
+    const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    return inTransaction(ctx.dataSource, (em) => updateRecipient(em, ctx.actor!, recipientId, fields));
+  }
+}

@@ -1,0 +1,97 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConsentStatus, Role } from '../../entities/enums';
+import { Subject } from '../../entities/subject.entity';
+import { registerSubject, updateSubject } from '../../domain/subject.service';
+import { inTransaction } from '../../domain/transaction';
+import { badInput } from '../../domain/errors';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { ConsentEventType, ConsentType } from '../consent/consent.type';
+import { disclosureConnection, disclosurePageArgs } from '../disclosure/disclosure-page';
+import { DisclosureConnection, DisclosurePageArgsInput } from '../disclosure/disclosure.type';
+import { consentHistoryBySubjectLoader, consentsBySubjectLoader } from '../loaders/consent.loader';
+import { disclosuresBySubjectLoader } from '../loaders/disclosure.loader';
+import { recipientLoader, recipientsBySubjectLoader } from '../loaders/recipient.loader';
+import { subjectLoader } from '../loaders/subject.loader';
+import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { RecipientType } from '../recipient/recipient.type';
+import { RegisterUserInput, UpdateUserInput, UserFilter } from './user.input';
+import { UserConnection, UserType } from './user.type';
+
+const READERS = [Role.APP, Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Query(() => UserType, { nullable: true })
+  @Roles(...READERS)
+  user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('subject', subjectLoader).load(parseId(id, 'user'));
+  }
+
+  @Query(() => UserConnection, { description: 'Users in id order, as a Relay connection.' })
+  @Roles(...READERS)
+  async users(
+    @Ctx() ctx: GatewayContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
+  ) {
+    const take = pageSize(first, ctx.config.graphql.maxPageSize);
+    const afterId = decodeIdCursor(after);
+    const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s').orderBy('s.id', 'ASC').limit(take + 1);
+    if (afterId !== null) qb.andWhere('s.id > :afterId', { afterId });
+    if (filter?.status) qb.andWhere('s.status = :status', { status: filter.status });
+    if (filter?.region) qb.andWhere('s.region = :region', { region: filter.region.toUpperCase() });
+    if (filter?.email) qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
+    if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
+      throw badInput('createdFrom must be before createdUntil', { field: 'filter.createdFrom' });
+    if (filter?.createdFrom) qb.andWhere('s.created_at >= :from', { from: filter.createdFrom });
+    if (filter?.createdUntil) qb.andWhere('s.created_at < :until', { until: filter.createdUntil });
+    if (filter?.purposeGranted)
+      qb.innerJoin('consents', 'c', 'c.subject_id = s.id AND c.purpose = :purpose AND c.status = :granted', {
+        purpose: filter.purposeGranted,
+        granted: ConsentStatus.GRANTED,
+      });
+    const rows = take === 0 ? [] : await qb.getMany();
+    return toConnection(rows, take, (s) => encodeIdCursor(s.id));
+  }
+
+  @FieldResolver(() => [ConsentType])
+  consents(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('consentsBySubject', consentsBySubjectLoader).load(user.id);
+  }
+
+  @FieldResolver(() => [ConsentEventType], { description: 'Every consent change, oldest first.' })
+  consentHistory(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('consentHistoryBySubject', consentHistoryBySubjectLoader).load(user.id);
+  }
+
+  @FieldResolver(() => DisclosureConnection, { description: 'Newest first.' })
+  async disclosures(@Root() user: UserType, @Args() args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
+    const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
+    const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresBySubject', disclosuresBySubjectLoader(loaderArgs), key).load(user.id);
+    return disclosureConnection(rows, take);
+  }
+
+  @FieldResolver(() => [RecipientType], { description: 'Every recipient that received anything about this user.' })
+  async recipients(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    const list = await ctx.loaders.get('recipientsBySubject', recipientsBySubjectLoader).load(user.id);
+    const byId = ctx.loaders.get('recipient', recipientLoader);
+    for (const r of list) byId.prime(r.id, r);
+    return list;
+  }
+
+  @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })
+  @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
+  registerUser(@Arg('input') input: RegisterUserInput, @Ctx() ctx: GatewayContext) {
+    return inTransaction(ctx.dataSource, (em) => registerSubject(em, ctx.actor!, input));
+  }
+
+  @Mutation(() => UserType)
+  @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
+  updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GatewayContext) {
+    const subjectId = parseId(id, 'user');
+    const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    return inTransaction(ctx.dataSource, (em) => updateSubject(em, ctx.actor!, subjectId, fields));
+  }
+}

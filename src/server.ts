@@ -1,0 +1,84 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import type { JobEnqueuer } from './domain/ports';
+import { verifyToken } from './schema/auth';
+import { createContext, type GatewayContext } from './schema/context';
+import { formatError } from './schema/errors';
+import { queryLimitsRule } from './schema/guards';
+
+export interface HttpServerDeps {
+  config: Config;
+  schema: GraphQLSchema;
+  dataSource: DataSource;
+  redis: Redis;
+  jobs: JobEnqueuer;
+  log: (line: Record<string, unknown>) => void;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Express + Apollo: /graphql, /healthz (process up), /readyz (MySQL and Redis reachable). */
+export async function startHttpServer(deps: HttpServerDeps, port = deps.config.http.port): Promise<RunningHttpServer> {
+  const { config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: deps.schema,
+    introspection: config.graphql.introspection,
+    validationRules: [queryLimitsRule({ ...config.graphql })],
+    formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [mysql, redis] = await Promise.all([
+      deps.dataSource.query('SELECT 1').then(() => true, () => false),
+      withTimeout(deps.redis.ping(), 1000).then((r) => r === 'PONG', () => false),
+    ]);
+    res.status(mysql && redis ? 200 : 503).json({ status: mysql && redis ? 'ready' : 'not ready', mysql, redis });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
+        return createContext({ actor, authError: error, dataSource: deps.dataSource, config, jobs: deps.jobs });
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, config.http.host, resolve);
+  });
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${actualPort}/graphql`,
+    port: actualPort,
+    close: () => apollo.stop(),
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
+}
