@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import { DataCategory } from '../../entities/data-category.entity';
-import { groupBy } from './loader-registry';
+import { groupBy, type LoaderRegistry } from './loader-registry';
 
-export const categoriesByDisclosureLoader = (ds: DataSource) =>
+export const categoriesByDisclosureLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, DataCategory[]>(async (ids) => {
     const rows: { disclosure_id: number; key: string; label: string; stl: string | null }[] = await ds.query(
       `SELECT dc.disclosure_id, c.\`key\`, c.label, c.shine_the_light_category AS stl

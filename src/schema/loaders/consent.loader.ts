@@ -1,15 +1,15 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In } from 'typeorm';
 import { Consent } from '../../entities/consent.entity';
 import { ConsentEvent } from '../../entities/consent-event.entity';
-import { groupBy } from './loader-registry';
+import { groupBy, type LoaderRegistry } from './loader-registry';
 
-export const consentsBySubjectLoader = (ds: DataSource) =>
+export const consentsBySubjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Consent[]>(async (ids) =>
     groupBy(ids, await ds.getRepository(Consent).find({ where: { subjectId: In([...ids]) }, order: { purpose: 'ASC' } }), (c) => c.subjectId),
   );
 
-export const consentHistoryBySubjectLoader = (ds: DataSource) =>
+export const consentHistoryBySubjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, ConsentEvent[]>(async (ids) =>
     groupBy(
       ids,

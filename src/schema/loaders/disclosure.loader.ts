@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import { Disclosure } from '../../entities/disclosure.entity';
 import type { DisclosurePurpose } from '../../entities/enums';
-import { groupBy } from './loader-registry';
+import { groupBy, type LoaderRegistry } from './loader-registry';
+import { RECIPIENT_COLUMNS, recipientFromRow, recipientLoader } from './recipient.loader';
 
 export interface DisclosurePageArgs {
   /** Rows per parent, one more than the page so that hasNextPage needs no extra statement. */
@@ -15,9 +15,11 @@ export interface DisclosurePageArgs {
 
 /**
  * One statement for the disclosures of many parents (subjects or recipients): a window
- * function keeps each parent's newest `take` rows after the cursor.
+ * function keeps each parent's newest `take` rows after the cursor. The recipient of each
+ * row comes in the same statement and primes the recipient loader, so Disclosure.recipient
+ * costs no statement of its own.
  */
-function disclosurePageLoader(ds: DataSource, parentColumn: 'subject_id' | 'recipient_id', args: DisclosurePageArgs) {
+function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_id' | 'recipient_id', args: DisclosurePageArgs) {
   return new DataLoader<number, Disclosure[]>(async (ids) => {
     const where: string[] = [`d.${parentColumn} IN (?)`];
     const params: unknown[] = [ids];
@@ -38,16 +40,22 @@ function disclosurePageLoader(ds: DataSource, parentColumn: 'subject_id' | 'reci
       params.push(args.after.occurredAt, args.after.occurredAt, args.after.id);
     }
     params.push(args.take);
-    const rows: Record<string, unknown>[] = await ds.query(
-      `SELECT * FROM (
+    const rows: Record<string, unknown>[] = await registry.dataSource.query(
+      `SELECT t.*, ${RECIPIENT_COLUMNS('r')} FROM (
          SELECT d.id, d.subject_id, d.recipient_id, d.purpose, d.identifiable, d.transaction_reference,
                 d.occurred_at, d.recorded_by, d.created_at,
                 ROW_NUMBER() OVER (PARTITION BY d.${parentColumn} ORDER BY d.occurred_at DESC, d.id DESC) AS rn
            FROM disclosures d WHERE ${where.join(' AND ')}
-       ) t WHERE t.rn <= ? ORDER BY t.${parentColumn}, t.rn`,
+       ) t JOIN recipients r ON r.id = t.recipient_id
+       WHERE t.rn <= ? ORDER BY t.${parentColumn}, t.rn`,
       params,
     );
-    const list = rows.map(toDisclosure);
+    const recipients = registry.get('recipient', recipientLoader);
+    const list = rows.map((row) => {
+      const recipient = recipientFromRow(row);
+      recipients.clear(recipient.id).prime(recipient.id, recipient);
+      return toDisclosure(row);
+    });
     return groupBy(ids, list, (d) => (parentColumn === 'subject_id' ? d.subjectId! : d.recipientId));
   });
 }
@@ -66,5 +74,5 @@ function toDisclosure(r: Record<string, unknown>): Disclosure {
   });
 }
 
-export const disclosuresBySubjectLoader = (args: DisclosurePageArgs) => (ds: DataSource) => disclosurePageLoader(ds, 'subject_id', args);
-export const disclosuresByRecipientLoader = (args: DisclosurePageArgs) => (ds: DataSource) => disclosurePageLoader(ds, 'recipient_id', args);
+export const disclosuresBySubjectLoader = (args: DisclosurePageArgs) => (registry: LoaderRegistry) => disclosurePageLoader(registry, 'subject_id', args);
+export const disclosuresByRecipientLoader = (args: DisclosurePageArgs) => (registry: LoaderRegistry) => disclosurePageLoader(registry, 'recipient_id', args);

@@ -11,11 +11,11 @@ export class LoaderRegistry {
 
   constructor(readonly dataSource: DataSource) {}
 
-  get<K, V>(name: string, factory: (ds: DataSource) => DataLoader<K, V>, argsKey = ''): DataLoader<K, V> {
+  get<K, V>(name: string, factory: (registry: LoaderRegistry) => DataLoader<K, V>, argsKey = ''): DataLoader<K, V> {
     const key = argsKey ? `${name}:${argsKey}` : name;
     let loader = this.loaders.get(key);
     if (!loader) {
-      loader = factory(this.dataSource) as DataLoader<unknown, unknown>;
+      loader = factory(this) as DataLoader<unknown, unknown>;
       this.loaders.set(key, loader);
     }
     return loader as DataLoader<K, V>;

@@ -1,27 +1,50 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In } from 'typeorm';
 import { Recipient } from '../../entities/recipient.entity';
-import { groupBy, indexBy } from './loader-registry';
+import type { DisclosurePurpose, RecipientKind } from '../../entities/enums';
+import { groupBy, indexBy, type LoaderRegistry } from './loader-registry';
 
-export const recipientLoader = (ds: DataSource) =>
+export const recipientLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Recipient | null>(async (ids) =>
     indexBy(ids, await ds.getRepository(Recipient).findBy({ id: In([...ids]) }), (r) => r.id),
   );
 
+/** Recipient columns, prefixed, for statements that join recipients to other rows. */
+export const RECIPIENT_COLUMNS = (alias: string) =>
+  ['id', 'kind', 'name', 'postal_address', 'email', 'business_description', 'allowed_purposes', 'contract_reference', 'created_at', 'updated_at']
+    .map((c) => `${alias}.${c} AS r_${c}`)
+    .join(', ');
+
+export function recipientFromRow(row: Record<string, unknown>): Recipient {
+  return Object.assign(new Recipient(), {
+    id: Number(row.r_id),
+    kind: row.r_kind as RecipientKind,
+    name: row.r_name as string,
+    postalAddress: (row.r_postal_address as string | null) ?? null,
+    email: (row.r_email as string | null) ?? null,
+    businessDescription: (row.r_business_description as string | null) ?? null,
+    allowedPurposes: String(row.r_allowed_purposes ?? '').split(',').filter(Boolean) as DisclosurePurpose[],
+    contractReference: (row.r_contract_reference as string | null) ?? null,
+    createdAt: row.r_created_at as Date,
+    updatedAt: row.r_updated_at as Date,
+  });
+}
+
 /** The distinct recipients that received anything about each subject, in one statement. */
-export const recipientsBySubjectLoader = (ds: DataSource) =>
+export const recipientsBySubjectLoader = (registry: LoaderRegistry) =>
   new DataLoader<number, Recipient[]>(async (ids) => {
-    const rows = await ds
-      .getRepository(Recipient)
-      .createQueryBuilder('r')
-      .innerJoin('disclosures', 'd', 'd.recipient_id = r.id')
-      .addSelect('d.subject_id', 'subject_id')
-      .where('d.subject_id IN (:...ids)', { ids })
-      .distinct(true)
-      .orderBy('r.id', 'ASC')
-      .getRawAndEntities();
-    // getRawAndEntities dedupes entities; pair raw rows back up to keep per-subject sets.
-    const byId = new Map(rows.entities.map((r) => [r.id, r]));
-    const pairs = rows.raw.map((raw: { r_id: number; subject_id: number }) => ({ subjectId: Number(raw.subject_id), recipient: byId.get(Number(raw.r_id))! }));
+    const rows: Record<string, unknown>[] = await registry.dataSource.query(
+      `SELECT s.subject_id, ${RECIPIENT_COLUMNS('r')}
+         FROM (SELECT DISTINCT subject_id, recipient_id FROM disclosures WHERE subject_id IN (?)) s
+         JOIN recipients r ON r.id = s.recipient_id
+        ORDER BY s.subject_id, r.id`,
+      [ids],
+    );
+    const byId = registry.get('recipient', recipientLoader);
+    const pairs = rows.map((row) => {
+      const recipient = recipientFromRow(row);
+      byId.prime(recipient.id, recipient);
+      return { subjectId: Number(row.subject_id), recipient };
+    });
     return groupBy(ids, pairs, (p) => p.subjectId).map((list) => list.map((p) => p.recipient));
   });

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In } from 'typeorm';
 import { Subject } from '../../entities/subject.entity';
-import { indexBy } from './loader-registry';
+import { indexBy, type LoaderRegistry } from './loader-registry';
 
-export const subjectLoader = (ds: DataSource) =>
+export const subjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Subject | null>(async (ids) =>
     indexBy(ids, await ds.getRepository(Subject).findBy({ id: In([...ids]) }), (s) => s.id),
   );

@@ -11,7 +11,7 @@ import { disclosureConnection, disclosurePageArgs } from '../disclosure/disclosu
 import { DisclosureConnection, DisclosurePageArgsInput } from '../disclosure/disclosure.type';
 import { consentHistoryBySubjectLoader, consentsBySubjectLoader } from '../loaders/consent.loader';
 import { disclosuresBySubjectLoader } from '../loaders/disclosure.loader';
-import { recipientLoader, recipientsBySubjectLoader } from '../loaders/recipient.loader';
+import { recipientsBySubjectLoader } from '../loaders/recipient.loader';
 import { subjectLoader } from '../loaders/subject.loader';
 import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
 import { RecipientType } from '../recipient/recipient.type';
@@ -74,11 +74,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [RecipientType], { description: 'Every recipient that received anything about this user.' })
-  async recipients(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    const list = await ctx.loaders.get('recipientsBySubject', recipientsBySubjectLoader).load(user.id);
-    const byId = ctx.loaders.get('recipient', recipientLoader);
-    for (const r of list) byId.prime(r.id, r);
-    return list;
+  recipients(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('recipientsBySubject', recipientsBySubjectLoader).load(user.id);
   }
 
   @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })

@@ -1,0 +1,106 @@
+import { dropDatabase, testConfig } from '../helpers/test-gateway';
+import { freePort, runCli, type CliRun } from '../helpers/cli-process';
+
+// Response bodies are free-form JSON that the tests read by path, hence any.
+type Json = any;
+
+/** The built gateway as a newcomer starts it: migrate, demo data, serve, tokens, over real HTTP. */
+describe('npm start: the built gateway over HTTP', () => {
+  const config = testConfig('e2e_start');
+  const env = { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, DEMO_SUBJECTS: '40', NODE_ENV: 'test' };
+  let run: CliRun;
+  let url: string;
+  let appToken: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    run = runCli(['start'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    const m = await run.waitFor(/serving GraphQL at (\S+)[\s\S]*ADMIN token: (\S+)\nAPP token:\s+(\S+)/);
+    [, url, adminToken, appToken] = m as unknown as [string, string, string, string];
+  });
+  afterAll(async () => {
+    if (run.child.exitCode === null) {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+    await dropDatabase(config);
+  });
+
+  const post = async (query: string, token?: string) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: Record<string, Json>; errors?: { extensions: { code: string } }[] } };
+  };
+
+  it('serves a page of demo users with consents, disclosures and recipients to an APP token', async () => {
+    const { status, body } = await post(
+      `{ users(first: 25) { edges { node { id email consents { purpose status } disclosures(first: 3) { edges { node { purpose categories { key } recipient { name kind } } } } recipients { name } } } } }`,
+      appToken,
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const users = body.data!.users.edges;
+    expect(users).toHaveLength(25);
+    expect(users[0].node.consents.length).toBeGreaterThan(0);
+    expect(users.some((u: { node: { disclosures: { edges: unknown[] } } }) => u.node.disclosures.edges.length > 0)).toBe(true);
+  });
+
+  it('answers UNAUTHENTICATED without a token and FORBIDDEN for a LEGAL token registering a recipient', async () => {
+    const anon = await post(`{ users(first: 1) { edges { node { id } } } }`);
+    expect(anon.body.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    const legal = runCli(['token', '--role', 'LEGAL'], env);
+    expect(await legal.exited).toBe(0);
+    const legalToken = legal.output().trim();
+    const res = await post(`mutation { registerRecipient(input: { kind: AGENT, name: "Nope", allowedPurposes: [SERVICE_PROVISION] }) { id } }`, legalToken);
+    expect(res.body.errors![0]!.extensions.code).toBe('FORBIDDEN');
+    const ok = await post(`mutation { registerRecipient(input: { kind: AGENT, name: "Mail Co", allowedPurposes: [SERVICE_PROVISION] }) { id } }`, adminToken);
+    expect(ok.body.errors).toBeUndefined();
+  });
+
+  it('reports health and readiness', async () => {
+    const base = url.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', mysql: true, redis: true });
+  });
+
+  it('keeps the audit chain valid', async () => {
+    const res = await post(`{ verifyAuditChain { valid eventsChecked } }`, adminToken);
+    expect(res.body.data!.verifyAuditChain.valid).toBe(true);
+    expect(res.body.data!.verifyAuditChain.eventsChecked).toBeGreaterThan(0);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+});
+
+describe('start-up failures', () => {
+  it('names an unreachable MySQL in one line, without a stack trace', async () => {
+    const run = runCli(['serve'], { MYSQL_PORT: '1', MYSQL_DATABASE: 'drg_never' });
+    expect(await run.exited).toBe(1);
+    expect(run.errors().trim()).toMatch(/^data-rights-gateway: cannot reach MySQL at 127\.0\.0\.1:1 \(ECONNREFUSED\); start it with 'bash scripts\/ensure-services'/);
+    expect(run.errors().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names an unreachable Redis in one line', async () => {
+    const config = testConfig('e2e_redis');
+    const run = runCli(['serve'], { REDIS_PORT: '1', MYSQL_DATABASE: config.mysql.database });
+    expect(await run.exited).toBe(1);
+    expect(run.errors().trim()).toMatch(/^data-rights-gateway: cannot reach Redis at 127\.0\.0\.1:1/);
+    expect(run.errors().trim().split('\n')).toHaveLength(1);
+    await dropDatabase(config);
+  });
+
+  it('refuses bad configuration with every problem named', async () => {
+    const run = runCli(['serve'], { PORT: 'http', MYSQL_FLAVOR: 'oracle' });
+    expect(await run.exited).toBe(2);
+    expect(run.errors()).toMatch(/PORT must be an integer.*MYSQL_FLAVOR must be one of mariadb, mysql/);
+  });
+});

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { loadConfig, type Config } from '../../src/config';
+import { statementCount } from '../../src/database';
+import { Gateway, type GatewayParts } from '../../src/gateway';
+import { Role } from '../../src/entities/enums';
+import { signToken } from '../../src/schema/auth';
+
+/**
+ * Each test file gets its own database and its own BullMQ prefix, made here and dropped by
+ * `close()`, so no test depends on another's data or order.
+ */
+export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
+  const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  const safe = name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 30);
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    MYSQL_DATABASE: `drg_t_${safe}_${suffix}`,
+    QUEUE_PREFIX: `drg_t_${safe}_${suffix}`,
+    GRAPHQL_MAX_PAGE_SIZE: '100',
+    ...env,
+  });
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  config: Config;
+  url: string;
+  /** Runs a GraphQL operation over real HTTP. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  token(...roles: Role[]): string;
+  statements(): number;
+  close(): Promise<void>;
+}
+
+export interface GqlResult<T> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }[];
+}
+
+export async function startTestGateway(name: string, opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean } = {}): Promise<TestGateway> {
+  const config = testConfig(name, opts.env);
+  const gateway = await Gateway.open(config, opts.parts ?? {}, () => undefined);
+  await gateway.migrate();
+  const http = opts.serve === false ? null : await gateway.serve(0);
+  const url = http?.url ?? '';
+  const token = (...roles: Role[]) => signToken(config.auth.jwtSecret, `test-${roles.join('-').toLowerCase()}`, roles, 600);
+  return {
+    gateway,
+    config,
+    url,
+    token,
+    statements: () => statementCount(gateway.dataSource),
+    async gql<T>(query: string, variables?: Record<string, unknown>, tok: string | null = token(Role.ADMIN)) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: T | null; errors?: GqlResult<T>['errors'] };
+      return { status: res.status, data: body.data ?? null, errors: body.errors };
+    },
+    async close() {
+      await gateway.stop();
+      await dropDatabase(config);
+    },
+  };
+}
+
+export async function dropDatabase(config: Config): Promise<void> {
+  const conn = await mysql.createConnection({ host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${config.mysql.database}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A checksum of every table, to prove that a refused operation changed no row. */
+export async function tableChecksums(gateway: Gateway): Promise<Record<string, string>> {
+  const tables: { name: string }[] = await gateway.dataSource.query(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await gateway.dataSource.query(`CHECKSUM TABLE \`${name}\``);
+    const [count] = await gateway.dataSource.query(`SELECT COUNT(*) AS n FROM \`${name}\``);
+    out[name] = `${row.Checksum}:${count.n}`;
+  }
+  return out;
+}
+
+export function errorCode(result: GqlResult<unknown>): string | undefined {
+  return result.errors?.[0]?.extensions?.code;
+}
