@@ -28,7 +28,15 @@ export interface Config {
   };
   workers: { concurrency: number };
   demo: { subjects: number };
+  plugins: {
+    /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
+    enabled: string[];
+    legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
+  };
 }
+
+/** Built-in plugins, on unless PLUGINS names a subset. */
+export const BUILT_IN_PLUGIN_NAMES = ['legal-hold'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -80,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) problems.push('JWT_SECRET must be set in production');
   if (jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
 
+  const enabledRaw = env.PLUGINS === undefined ? [...BUILT_IN_PLUGIN_NAMES] : env.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of enabledRaw)
+    if (!(BUILT_IN_PLUGIN_NAMES as readonly string[]).includes(p)) problems.push(`PLUGINS names an unknown plugin "${p}"; known: ${BUILT_IN_PLUGIN_NAMES.join(', ')}`);
+
   const config: Config = {
     env: nodeEnv,
     http: { host: str('HOST', '0.0.0.0'), port: int('PORT', 4000, 0, 65535) },
@@ -108,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workers: { concurrency: int('WORKER_CONCURRENCY', 4, 1, 256) },
     demo: { subjects: int('DEMO_SUBJECTS', 500, 0, 10_000_000) },
+    plugins: {
+      enabled: enabledRaw,
+      legalHold: {
+        snapshotJobThreshold: int('LEGAL_HOLD_SNAPSHOT_JOB_THRESHOLD', 50, 0, 1_000_000),
+        purgeGraceDays: int('LEGAL_HOLD_PURGE_GRACE_DAYS', 30, 0, 3650),
+      },
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -8,9 +8,11 @@ import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import type { DomainHooks } from './domain/hooks';
 import type { JobEnqueuer } from './domain/ports';
+import type { PluginServices } from './plugins/services';
 import { verifyToken } from './schema/auth';
-import { createContext, type GatewayContext } from './schema/context';
+import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
 import { queryLimitsRule } from './schema/guards';
 
@@ -20,6 +22,9 @@ export interface HttpServerDeps {
   dataSource: DataSource;
   redis: Redis;
   jobs: JobEnqueuer;
+  hooks: DomainHooks;
+  services: PluginServices;
+  loaders: NamedLoaders;
   log: (line: Record<string, unknown>) => void;
 }
 
@@ -61,7 +66,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
-        return createContext({ actor, authError: error, dataSource: deps.dataSource, config, jobs: deps.jobs });
+        return createContext({ actor, authError: error, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services }, deps.loaders);
       },
     }),
   );

@@ -1,12 +1,16 @@
 import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import type { DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
+import type { PluginServices } from '../plugins/services';
 
 export interface JobContext {
   dataSource: DataSource;
   config: Config;
   jobs: JobEnqueuer;
+  hooks: DomainHooks;
+  services: PluginServices;
   job: Job;
 }
 

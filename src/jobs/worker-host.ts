@@ -2,6 +2,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import type { DomainHooks } from '../domain/hooks';
+import type { PluginServices } from '../plugins/services';
 import { DomainError } from '../domain/errors';
 import type { QueueRegistry } from './queue-registry';
 
@@ -10,6 +12,8 @@ export interface WorkerHostOptions {
   queues?: string[];
   concurrency?: number;
   log?: (line: Record<string, unknown>) => void;
+  hooks: DomainHooks;
+  services: PluginServices;
 }
 
 /**
@@ -24,7 +28,7 @@ export class WorkerHost {
     private readonly connection: Redis,
     private readonly dataSource: DataSource,
     private readonly config: Config,
-    private readonly options: WorkerHostOptions = {},
+    private readonly options: WorkerHostOptions,
   ) {}
 
   start(): string[] {
@@ -55,7 +59,7 @@ export class WorkerHost {
     const def = this.registry.definition(job.name);
     if (!def) throw new UnrecoverableError(`no job named "${job.name}" is registered in this process`);
     try {
-      return await def.process(job.data, { dataSource: this.dataSource, config: this.config, jobs: this.registry, job });
+      return await def.process(job.data, { dataSource: this.dataSource, config: this.config, jobs: this.registry, hooks: this.options.hooks, services: this.options.services, job });
     } catch (err) {
       if (err instanceof DomainError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;

@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import type { DomainError } from '../domain/errors';
+import type { DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
+import type { PluginServices } from '../plugins/services';
+import type DataLoader from 'dataloader';
 import { LoaderRegistry } from './loaders/loader-registry';
 
 /** Per-request state: who is asking, and the DataLoaders built fresh for this request. */
@@ -14,8 +17,12 @@ export interface GatewayContext {
   config: Config;
   loaders: LoaderRegistry;
   jobs: JobEnqueuer;
+  hooks: DomainHooks;
+  services: PluginServices;
 }
 
-export function createContext(parts: Omit<GatewayContext, 'loaders'>): GatewayContext {
-  return { ...parts, loaders: new LoaderRegistry(parts.dataSource) };
+export type NamedLoaders = ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
+
+export function createContext(parts: Omit<GatewayContext, 'loaders'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
+  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders) };
 }

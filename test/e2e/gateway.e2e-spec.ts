@@ -81,6 +81,30 @@ describe('npm start: the built gateway over HTTP', () => {
   });
 });
 
+describe('with the built-in plugins switched off', () => {
+  it('starts, serves, and its schema simply lacks their fields', async () => {
+    const config = testConfig('e2e_no_plugins');
+    const port = await freePort();
+    const run = runCli(['start'], { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, DEMO_SUBJECTS: '5', PLUGINS: '', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test' });
+    try {
+      const [, url, token] = (await run.waitFor(/serving GraphQL at (\S+)[\s\S]*ADMIN token: (\S+)/)) as unknown as [string, string, string];
+      const ask = async (query: string) =>
+        (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as Json;
+      const users = await ask('{ users(first: 5) { edges { node { id } } } }');
+      expect(users.data.users.edges).toHaveLength(5);
+      const fields = await ask('{ __type(name: "User") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
+      expect(fields.data.__type.fields.map((f: { name: string }) => f.name)).not.toContain('legalHolds');
+      expect(fields.data.mutation.fields.map((f: { name: string }) => f.name)).not.toContain('placeLegalHold');
+      const refused = await ask('{ legalHolds { edges { node { id } } } }');
+      expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await dropDatabase(config);
+    }
+  });
+});
+
 describe('start-up failures', () => {
   it('names an unreachable MySQL in one line, without a stack trace', async () => {
     const run = runCli(['serve'], { MYSQL_PORT: '1', MYSQL_DATABASE: 'drg_never' });

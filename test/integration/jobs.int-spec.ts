@@ -95,7 +95,7 @@ describe('queue registry and worker host', () => {
   it('refuses unknown job names and unknown queues with a clear error', async () => {
     await expect(t.gateway.queues.enqueue('test.nope', {})).rejects.toThrow(/no job named "test.nope"/);
     const { WorkerHost } = await import('../../src/jobs/worker-host');
-    const host = new WorkerHost(t.gateway.queues, t.gateway.redis, t.gateway.dataSource, t.config, { queues: ['nope'] });
+    const host = new WorkerHost(t.gateway.queues, t.gateway.redis, t.gateway.dataSource, t.config, { queues: ['nope'], hooks: t.gateway.hooks, services: {} });
     expect(() => host.start()).toThrow(/unknown queue\(s\): nope/);
   });
 });

@@ -9,7 +9,17 @@ import type { DataSource } from 'typeorm';
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly named: ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>> = new Map(),
+  ) {}
+
+  /** A loader a plugin declared by name (the plugin contract's `loaders`). */
+  use<K, V>(name: string): DataLoader<K, V> {
+    const factory = this.named.get(name);
+    if (!factory) throw new Error(`no loader named "${name}" is registered`);
+    return this.get(name, factory) as unknown as DataLoader<K, V>;
+  }
 
   get<K, V>(name: string, factory: (registry: LoaderRegistry) => DataLoader<K, V>, argsKey = ''): DataLoader<K, V> {
     const key = argsKey ? `${name}:${argsKey}` : name;

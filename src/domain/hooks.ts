@@ -1,0 +1,31 @@
+import type { EntityManager } from 'typeorm';
+import type { Actor } from './actor';
+import type { JobEnqueuer } from './ports';
+
+/** A plugin's refusal to let a subject be erased (a legal hold names its holds). */
+export interface ErasureVeto {
+  plugin: string;
+  reason: string;
+  holdIds: number[];
+}
+
+export interface HookContext {
+  actor: Actor;
+  jobs: JobEnqueuer;
+}
+
+/**
+ * The seams where plugins meet the core without importing each other. The domain calls
+ * these; the plugin registry composes every plugin's handlers behind them. Each runs inside
+ * the caller's transaction.
+ */
+export interface DomainHooks {
+  /** All vetoes of all plugins; an empty list lets the erasure go ahead. */
+  vetoErasure(em: EntityManager, subjectId: number, ctx: HookContext): Promise<ErasureVeto[]>;
+  /** What plugins do to retained data on erasure; rows affected per table. */
+  erasureSteps(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
+  /** After disclosures were recorded (ids), in the same transaction. */
+  onDisclosure(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
+  /** Subjects that no active hold covers any more, so work a hold blocked can resume. */
+  onHoldReleased(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import type { Relation } from 'typeorm';
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { LegalHold } from '../../entities/legal-hold.entity';
+
+export enum PreservationStatus {
+  PENDING = 'PENDING',
+  COMPLETED = 'COMPLETED',
+}
+
+/** Progress of a hold's snapshot; large scopes are snapshotted by a job. */
+@Entity('legal_hold_preservations')
+export class HoldPreservation {
+  @PrimaryColumn({ name: 'hold_id', type: 'int', unsigned: true })
+  holdId!: number;
+
+  @OneToOne(() => LegalHold, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'hold_id', foreignKeyConstraintName: 'fk_legal_hold_preservations_hold_id' })
+  hold?: Relation<LegalHold>;
+
+  @Column({ type: 'enum', enum: PreservationStatus })
+  status!: PreservationStatus;
+
+  @Column({ name: 'subjects_total', type: 'int', unsigned: true })
+  subjectsTotal!: number;
+
+  @Column({ name: 'subjects_done', type: 'int', unsigned: true })
+  subjectsDone!: number;
+
+  @Column({ name: 'records_preserved', type: 'int', unsigned: true })
+  recordsPreserved!: number;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

@@ -1,0 +1,46 @@
+import type { JobDefinition } from '../../jobs/job-definition';
+import { inTransaction } from '../../domain/transaction';
+import { pendingSnapshotHoldIds, purgeExpiredRecords, snapshotNextBatch } from './legal-hold.service';
+
+export const LEGAL_HOLD_QUEUE = 'legal-hold';
+export const SNAPSHOT_JOB = 'legal-hold.snapshot';
+export const MAINTENANCE_JOB = 'legal-hold.maintenance';
+
+/**
+ * Snapshots a large scope in batches, one transaction each, so a worker killed midway
+ * resumes where the last committed batch ended (subjects with a preserved copy are skipped).
+ */
+export const snapshotJob: JobDefinition<{ holdId: number }> = {
+  name: SNAPSHOT_JOB,
+  queue: LEGAL_HOLD_QUEUE,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  async process({ holdId }, ctx) {
+    let total = 0;
+    for (;;) {
+      const { done, remaining } = await inTransaction(ctx.dataSource, (em) => snapshotNextBatch(em, holdId, 200));
+      total += done;
+      await ctx.job.updateProgress({ subjectsSnapshotted: total });
+      if (!remaining) return { subjectsSnapshotted: total };
+    }
+  },
+};
+
+/** Re-queues snapshots whose job never arrived (crash between commit and enqueue) and purges expired copies. */
+export const maintenanceJob: JobDefinition<Record<string, never>> = {
+  name: MAINTENANCE_JOB,
+  queue: LEGAL_HOLD_QUEUE,
+  attempts: 1,
+  repeat: { every: 60_000 },
+  async process(_payload, ctx) {
+    const pending = await pendingSnapshotHoldIds(ctx.dataSource.manager);
+    for (const holdId of pending) await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId }, { jobId: `hold-${holdId}-snapshot-sweep-${Math.floor(Date.now() / 60_000)}` });
+    let purged = 0;
+    for (;;) {
+      const n = await inTransaction(ctx.dataSource, (em) => purgeExpiredRecords(em));
+      purged += n;
+      if (n < 5000) break;
+    }
+    return { requeued: pending.length, purged };
+  },
+};

@@ -1,0 +1,31 @@
+import type { GatewayPlugin } from '../plugin';
+import { HoldPreservation } from './hold-preservation.entity';
+import { maintenanceJob, snapshotJob } from './legal-hold.jobs';
+import { holdsBySubjectLoader, legalHoldResolvers, preservationByHoldLoader, subjectsByHoldLoader } from './legal-hold.resolver';
+import { activeHoldIdsFor, type LegalHoldOptions } from './legal-hold.service';
+import { LegalHoldPreservation1764370100000 } from './migrations/1764370100000-legal-hold-preservation';
+import { PreservedRecord } from './preserved-record.entity';
+
+/**
+ * Legal holds: legal places and releases them; placing one preserves the data in scope as it
+ * is, and any active hold on a subject vetoes its erasure (checked on the locked subject row,
+ * inside the erasure's own transaction).
+ */
+export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
+  return {
+    name: 'legal-hold',
+    entities: [PreservedRecord, HoldPreservation],
+    migrations: [LegalHoldPreservation1764370100000],
+    resolvers: legalHoldResolvers(options),
+    loaders: {
+      'legalHold.holdsBySubject': holdsBySubjectLoader,
+      'legalHold.subjectsByHold': subjectsByHoldLoader,
+      'legalHold.preservationByHold': preservationByHoldLoader,
+    } as GatewayPlugin['loaders'],
+    jobs: [snapshotJob, maintenanceJob],
+    async vetoErasure(em, subjectId) {
+      const holdIds = await activeHoldIdsFor(em, subjectId);
+      return holdIds.length ? { plugin: 'legal-hold', reason: `held by legal hold ${holdIds.join(', ')}`, holdIds } : null;
+    },
+  };
+}

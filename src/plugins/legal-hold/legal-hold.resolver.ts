@@ -1,0 +1,162 @@
+import DataLoader from 'dataloader';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { In } from 'typeorm';
+import { LegalHold } from '../../entities/legal-hold.entity';
+import { LegalHoldStatus, Role } from '../../entities/enums';
+import { badInput } from '../../domain/errors';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../../schema/auth';
+import type { GatewayContext } from '../../schema/context';
+import { groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
+import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../../schema/pagination';
+import { UserType } from '../../schema/user/user.type';
+import { HoldPreservation } from './hold-preservation.entity';
+import {
+  HoldPreservationType, LegalHoldConnection, LegalHoldReleaseType, LegalHoldScopeChangeType, LegalHoldType, PlaceLegalHoldInput,
+  PreservationReportType, PreservedRecordConnection,
+} from './legal-hold.type';
+import { addSubjectsToLegalHold, placeLegalHold, releaseLegalHold, verifyPreservation, type HoldScopeResult, type LegalHoldOptions } from './legal-hold.service';
+import { PreservedRecord } from './preserved-record.entity';
+import { SNAPSHOT_JOB } from './legal-hold.jobs';
+import { Subject } from '../../entities/subject.entity';
+
+const PLACERS = [Role.LEGAL, Role.ADMIN];
+const READERS = [Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
+
+export const holdsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, LegalHold[]>(async (ids) => {
+    const rows = await dataSource
+      .getRepository(LegalHold)
+      .createQueryBuilder('h')
+      .innerJoin('legal_hold_subjects', 'hs', 'hs.hold_id = h.id')
+      .addSelect('hs.subject_id', 'subject_id')
+      .where('hs.subject_id IN (:...ids)', { ids })
+      .orderBy('h.id')
+      .getRawAndEntities();
+    const byId = new Map(rows.entities.map((h) => [h.id, h]));
+    const pairs = rows.raw.map((r: { h_id: number; subject_id: number }) => ({ subjectId: Number(r.subject_id), hold: byId.get(Number(r.h_id))! }));
+    return groupBy(ids, pairs, (p) => p.subjectId).map((l) => l.map((p) => p.hold));
+  });
+
+export const subjectsByHoldLoader = ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, Subject[]>(async (ids) => {
+    const rows = await dataSource
+      .getRepository(Subject)
+      .createQueryBuilder('s')
+      .innerJoin('legal_hold_subjects', 'hs', 'hs.subject_id = s.id')
+      .addSelect('hs.hold_id', 'hold_id')
+      .where('hs.hold_id IN (:...ids)', { ids })
+      .orderBy('s.id')
+      .getRawAndEntities();
+    const byId = new Map(rows.entities.map((s) => [s.id, s]));
+    const pairs = rows.raw.map((r: { s_id: number; hold_id: number }) => ({ holdId: Number(r.hold_id), subject: byId.get(Number(r.s_id))! }));
+    return groupBy(ids, pairs, (p) => p.holdId).map((l) => l.map((p) => p.subject));
+  });
+
+export const preservationByHoldLoader = ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId));
+
+/** Queues the snapshot of a large scope after the hold committed. */
+async function queueSnapshot(ctx: GatewayContext, result: HoldScopeResult): Promise<void> {
+  if (result.snapshotQueued) await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId: result.hold.id }, { jobId: `hold-${result.hold.id}-snapshot-${Date.now()}` });
+}
+
+export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
+  @Resolver(() => LegalHoldType)
+  class LegalHoldResolver {
+    @Query(() => LegalHoldType, { nullable: true })
+    @Roles(...READERS)
+    legalHold(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+      return ctx.dataSource.getRepository(LegalHold).findOneBy({ id: parseId(id, 'legal hold') });
+    }
+
+    @Query(() => LegalHoldConnection)
+    @Roles(...READERS)
+    async legalHolds(
+      @Ctx() ctx: GatewayContext,
+      @Arg('status', () => LegalHoldStatus, { nullable: true }) status?: LegalHoldStatus,
+      @Arg('first', () => Int, { nullable: true }) first?: number,
+      @Arg('after', () => String, { nullable: true }) after?: string,
+    ) {
+      const take = pageSize(first, ctx.config.graphql.maxPageSize);
+      const afterId = decodeIdCursor(after);
+      const qb = ctx.dataSource.getRepository(LegalHold).createQueryBuilder('h').orderBy('h.id', 'ASC').limit(take + 1);
+      if (status) qb.andWhere('h.status = :status', { status });
+      if (afterId !== null) qb.andWhere('h.id > :afterId', { afterId });
+      return toConnection(take === 0 ? [] : await qb.getMany(), take, (h) => encodeIdCursor(h.id));
+    }
+
+    @Query(() => PreservationReportType, { description: 'Re-hashes the preserved records of a hold and reports any mismatch.' })
+    @Roles(...PLACERS)
+    verifyPreservation(@Arg('holdId', () => ID) holdId: string, @Ctx() ctx: GatewayContext) {
+      return verifyPreservation(ctx.dataSource.manager, parseId(holdId, 'legal hold'));
+    }
+
+    @FieldResolver(() => [String])
+    categories(@Root() hold: LegalHoldType) {
+      return hold.categories ?? [];
+    }
+
+    @FieldResolver(() => [UserType])
+    subjects(@Root() hold: LegalHoldType, @Ctx() ctx: GatewayContext) {
+      return ctx.loaders.use<number, Subject[]>('legalHold.subjectsByHold').load(hold.id);
+    }
+
+    @FieldResolver(() => HoldPreservationType, { nullable: true })
+    preservation(@Root() hold: LegalHoldType, @Ctx() ctx: GatewayContext) {
+      return ctx.loaders.use<number, HoldPreservation | null>('legalHold.preservationByHold').load(hold.id);
+    }
+
+    @FieldResolver(() => PreservedRecordConnection)
+    async preservedRecords(
+      @Root() hold: LegalHoldType,
+      @Ctx() ctx: GatewayContext,
+      @Arg('first', () => Int, { nullable: true }) first?: number,
+      @Arg('after', () => String, { nullable: true }) after?: string,
+    ) {
+      const take = pageSize(first, ctx.config.graphql.maxPageSize);
+      const afterId = decodeIdCursor(after) ?? 0;
+      const rows = take === 0 ? [] : await ctx.dataSource.getRepository(PreservedRecord).createQueryBuilder('r').where('r.hold_id = :id AND r.id > :afterId', { id: hold.id, afterId }).orderBy('r.id').limit(take + 1).getMany();
+      return toConnection(rows, take, (r) => encodeIdCursor(r.id));
+    }
+
+    @Mutation(() => LegalHoldScopeChangeType, { description: 'Places a hold and preserves the data in scope as it is now.' })
+    @Roles(...PLACERS)
+    async placeLegalHold(@Arg('input') input: PlaceLegalHoldInput, @Ctx() ctx: GatewayContext) {
+      const subjectIds = input.subjectIds.map((id) => parseId(id, 'subject'));
+      const result = await inTransaction(ctx.dataSource, (em) =>
+        placeLegalHold(em, ctx.actor!, { ...input, subjectIds }, options),
+      );
+      await queueSnapshot(ctx, result);
+      return result;
+    }
+
+    @Mutation(() => LegalHoldScopeChangeType)
+    @Roles(...PLACERS)
+    async addSubjectsToLegalHold(@Arg('holdId', () => ID) holdId: string, @Arg('subjectIds', () => [ID]) subjectIds: string[], @Ctx() ctx: GatewayContext) {
+      const hold = parseId(holdId, 'legal hold');
+      const ids = subjectIds.map((id) => parseId(id, 'subject'));
+      const result = await inTransaction(ctx.dataSource, (em) => addSubjectsToLegalHold(em, ctx.actor!, hold, ids, options));
+      await queueSnapshot(ctx, result);
+      return result;
+    }
+
+    @Mutation(() => LegalHoldReleaseType, { description: 'Releases a hold for good; it can never be reactivated.' })
+    @Roles(...PLACERS)
+    releaseLegalHold(@Arg('holdId', () => ID) holdId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
+      const id = parseId(holdId, 'legal hold');
+      if (reason.length > 2000) throw badInput('reason is at most 2000 characters', { field: 'reason' });
+      return inTransaction(ctx.dataSource, (em) => releaseLegalHold(em, ctx.actor!, id, reason, options, ctx.hooks, { actor: ctx.actor!, jobs: ctx.jobs }));
+    }
+  }
+
+  @Resolver(() => UserType)
+  class UserLegalHoldsResolver {
+    @FieldResolver(() => [LegalHoldType], { description: 'Every hold (active or released) that covers this user.' })
+    legalHolds(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+      return ctx.loaders.use<number, LegalHold[]>('legalHold.holdsBySubject').load(user.id);
+    }
+  }
+
+  return [LegalHoldResolver, UserLegalHoldsResolver];
+}

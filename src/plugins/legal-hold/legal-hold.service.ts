@@ -1,0 +1,258 @@
+import { In, type EntityManager } from 'typeorm';
+import { DataCategory } from '../../entities/data-category.entity';
+import { LegalHoldStatus, SubjectStatus } from '../../entities/enums';
+import { LegalHold } from '../../entities/legal-hold.entity';
+import { LegalHoldSubject } from '../../entities/legal-hold-subject.entity';
+import type { Actor } from '../../domain/actor';
+import { appendAudit } from '../../domain/audit.service';
+import { badInput, conflict, notFound } from '../../domain/errors';
+import type { DomainHooks, HookContext } from '../../domain/hooks';
+import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
+import { PreservedRecord } from './preserved-record.entity';
+import { sha256, snapshotSubjects } from './preservation';
+
+export interface LegalHoldOptions {
+  /** Scopes with more subjects than this are snapshotted by a job instead of inline. */
+  snapshotJobThreshold: number;
+  /** Days the preserved records of a freed subject are kept after release (Purview's delay hold). */
+  purgeGraceDays: number;
+}
+
+export interface PlaceHoldInput {
+  matter: string;
+  caseReference: string;
+  description?: string | null;
+  subjectIds: number[];
+  categories?: string[] | null;
+  from?: Date | null;
+  until?: Date | null;
+}
+
+export interface HoldScopeResult {
+  hold: LegalHold;
+  /** Subjects already erased when the hold came: nothing left to preserve. */
+  alreadyErasedSubjectIds: number[];
+  addedSubjectIds: number[];
+  /** True when the snapshot runs as a job (after commit) rather than in this transaction. */
+  snapshotQueued: boolean;
+}
+
+export const MAX_SUBJECTS_PER_CALL = 10_000;
+
+/**
+ * Locks the subject rows in id order (so two placements cannot deadlock) and splits them into
+ * active and erased. The lock is what makes a hold and an erasure of the same subject
+ * serialize: whichever locks first wins, and the other sees its result.
+ */
+async function lockSubjects(em: EntityManager, subjectIds: number[]): Promise<{ active: number[]; erased: number[] }> {
+  const ids = [...new Set(subjectIds)].sort((a, b) => a - b);
+  if (ids.length === 0) throw badInput('a hold covers at least one subject', { field: 'subjectIds' });
+  if (ids.length > MAX_SUBJECTS_PER_CALL) throw badInput(`at most ${MAX_SUBJECTS_PER_CALL} subjects per call; add more with addSubjectsToLegalHold`, { field: 'subjectIds' });
+  const rows: { id: number; status: SubjectStatus }[] = await em.query('SELECT id, status FROM subjects WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((r) => Number(r.id)));
+    throw notFound('subject', ids.filter((id) => !found.has(id)).join(', '));
+  }
+  return {
+    active: rows.filter((r) => r.status === SubjectStatus.ACTIVE).map((r) => Number(r.id)),
+    erased: rows.filter((r) => r.status === SubjectStatus.ERASED).map((r) => Number(r.id)),
+  };
+}
+
+async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjectIds: number[], options: LegalHoldOptions, now: Date): Promise<Omit<HoldScopeResult, 'hold'>> {
+  const { active, erased } = await lockSubjects(em, subjectIds);
+  const existing = new Set(
+    (await em.getRepository(LegalHoldSubject).find({ select: { subjectId: true }, where: { holdId: hold.id, subjectId: In(active.length ? active : [0]) } })).map((s) => s.subjectId),
+  );
+  const added = active.filter((id) => !existing.has(id));
+  if (added.length > 0)
+    await em.getRepository(LegalHoldSubject).insert(added.map((subjectId) => ({ holdId: hold.id, subjectId, addedAt: now, addedBy: actor.id })));
+  const queued = added.length > options.snapshotJobThreshold;
+  const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId: hold.id }, lock: { mode: 'pessimistic_write' } });
+  const inline = queued ? 0 : await snapshotSubjects(em, hold, added, now);
+  const next = {
+    holdId: hold.id,
+    status: queued || preservation?.status === PreservationStatus.PENDING ? PreservationStatus.PENDING : PreservationStatus.COMPLETED,
+    subjectsTotal: (preservation?.subjectsTotal ?? 0) + added.length,
+    subjectsDone: (preservation?.subjectsDone ?? 0) + (queued ? 0 : added.length),
+    recordsPreserved: (preservation?.recordsPreserved ?? 0) + inline,
+    updatedAt: now,
+  };
+  if (preservation) await em.getRepository(HoldPreservation).update({ holdId: hold.id }, next);
+  else await em.getRepository(HoldPreservation).insert(next);
+  return { alreadyErasedSubjectIds: erased, addedSubjectIds: added, snapshotQueued: queued };
+}
+
+export async function placeLegalHold(em: EntityManager, actor: Actor, input: PlaceHoldInput, options: LegalHoldOptions, now = new Date()): Promise<HoldScopeResult> {
+  const matter = input.matter.trim();
+  const caseReference = input.caseReference.trim();
+  if (!matter) throw badInput('matter must not be empty', { field: 'matter' });
+  if (!caseReference) throw badInput('caseReference must not be empty', { field: 'caseReference' });
+  if (input.from && input.until && input.from >= input.until) throw badInput('from must be before until', { field: 'from' });
+  const categories = [...new Set(input.categories ?? [])].sort();
+  if (categories.length > 0) {
+    const known = await em.getRepository(DataCategory).countBy({ key: In(categories) });
+    if (known !== categories.length) throw badInput('unknown data category in categories', { field: 'categories' });
+  }
+  const repo = em.getRepository(LegalHold);
+  const hold = repo.create({
+    matter,
+    caseReference,
+    description: input.description?.trim() || null,
+    status: LegalHoldStatus.ACTIVE,
+    categories: categories.length ? categories : null,
+    scopeFrom: input.from ?? null,
+    scopeUntil: input.until ?? null,
+    placedBy: actor.id,
+    placedAt: now,
+    releasedBy: null,
+    releasedAt: null,
+    releaseReason: null,
+  });
+  await repo.insert(hold);
+  const scope = await addScope(em, actor, hold, input.subjectIds, options, now);
+  await appendAudit(em, actor, {
+    action: 'legal-hold.placed',
+    entityType: 'LegalHold',
+    entityId: hold.id,
+    details: { subjectIds: scope.addedSubjectIds, alreadyErasedSubjectIds: scope.alreadyErasedSubjectIds, categories, snapshotQueued: scope.snapshotQueued },
+  });
+  return { hold: await repo.findOneByOrFail({ id: hold.id }), ...scope };
+}
+
+async function lockActiveHold(em: EntityManager, holdId: number): Promise<LegalHold> {
+  const hold = await em.getRepository(LegalHold).findOne({ where: { id: holdId }, lock: { mode: 'pessimistic_write' } });
+  if (!hold) throw notFound('legal hold', holdId);
+  if (hold.status !== LegalHoldStatus.ACTIVE) throw conflict(`legal hold ${holdId} was released on ${hold.releasedAt?.toISOString()}; place a new hold`, { reason: 'HOLD_RELEASED' });
+  return hold;
+}
+
+export async function addSubjectsToLegalHold(em: EntityManager, actor: Actor, holdId: number, subjectIds: number[], options: LegalHoldOptions, now = new Date()): Promise<HoldScopeResult> {
+  const hold = await lockActiveHold(em, holdId);
+  const scope = await addScope(em, actor, hold, subjectIds, options, now);
+  await appendAudit(em, actor, {
+    action: 'legal-hold.subjects-added',
+    entityType: 'LegalHold',
+    entityId: hold.id,
+    details: { subjectIds: scope.addedSubjectIds, alreadyErasedSubjectIds: scope.alreadyErasedSubjectIds, snapshotQueued: scope.snapshotQueued },
+  });
+  return { hold, ...scope };
+}
+
+/** Subjects among these that no ACTIVE hold covers. */
+async function uncoveredSubjects(em: EntityManager, subjectIds: number[]): Promise<number[]> {
+  if (subjectIds.length === 0) return [];
+  const covered: { subject_id: number }[] = await em.query(
+    `SELECT DISTINCT hs.subject_id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id
+      WHERE hs.subject_id IN (?) AND h.status = 'ACTIVE'`,
+    [subjectIds],
+  );
+  const held = new Set(covered.map((c) => Number(c.subject_id)));
+  return subjectIds.filter((id) => !held.has(id));
+}
+
+export interface ReleaseResult {
+  hold: LegalHold;
+  freedSubjectIds: number[];
+}
+
+/**
+ * Releases a hold for good. Subjects no other active hold covers are freed: their preserved
+ * records are purged after the grace period, and the core hears of it (blocked erasures resume).
+ */
+export async function releaseLegalHold(
+  em: EntityManager,
+  actor: Actor,
+  holdId: number,
+  reason: string,
+  options: LegalHoldOptions,
+  hooks: DomainHooks,
+  hookCtx: HookContext,
+  now = new Date(),
+): Promise<ReleaseResult> {
+  if (!reason.trim()) throw badInput('a release states its reason', { field: 'reason' });
+  const hold = await lockActiveHold(em, holdId);
+  await em.getRepository(LegalHold).update({ id: holdId }, { status: LegalHoldStatus.RELEASED, releasedAt: now, releasedBy: actor.id, releaseReason: reason.trim() });
+  const subjectIds = (await em.getRepository(LegalHoldSubject).find({ select: { subjectId: true }, where: { holdId } })).map((s) => s.subjectId);
+  const freed = await uncoveredSubjects(em, subjectIds);
+  if (freed.length > 0) {
+    const purgeAfter = new Date(now.getTime() + options.purgeGraceDays * 86400_000);
+    // Records of freed subjects in every released hold: nothing preserves them any longer.
+    await em.query(
+      `UPDATE legal_hold_preserved_records r JOIN legal_holds h ON h.id = r.hold_id
+          SET r.purge_after = ? WHERE r.subject_id IN (?) AND h.status = 'RELEASED' AND r.purge_after IS NULL`,
+      [purgeAfter, freed],
+    );
+  }
+  await appendAudit(em, actor, { action: 'legal-hold.released', entityType: 'LegalHold', entityId: holdId, details: { freedSubjectIds: freed, subjects: subjectIds.length } });
+  await hooks.onHoldReleased(em, freed, hookCtx);
+  return { hold: await em.getRepository(LegalHold).findOneByOrFail({ id: hold.id }), freedSubjectIds: freed };
+}
+
+export async function activeHoldIdsFor(em: EntityManager, subjectId: number): Promise<number[]> {
+  const rows: { id: number }[] = await em.query(
+    `SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`,
+    [subjectId],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Snapshots the next batch of a hold's subjects that have no preserved copy yet; resumable. */
+export async function snapshotNextBatch(em: EntityManager, holdId: number, batchSize: number, now = new Date()): Promise<{ done: number; remaining: boolean }> {
+  const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId }, lock: { mode: 'pessimistic_write' } });
+  const hold = await em.getRepository(LegalHold).findOneBy({ id: holdId });
+  if (!preservation || !hold) throw notFound('legal hold', holdId);
+  const pending: { subject_id: number }[] = await em.query(
+    `SELECT hs.subject_id FROM legal_hold_subjects hs
+      WHERE hs.hold_id = ? AND NOT EXISTS (SELECT 1 FROM legal_hold_preserved_records r WHERE r.hold_id = hs.hold_id AND r.subject_id = hs.subject_id AND r.record_type = 'SUBJECT')
+      ORDER BY hs.subject_id LIMIT ?`,
+    [holdId, batchSize],
+  );
+  const ids = pending.map((p) => Number(p.subject_id));
+  const records = await snapshotSubjects(em, hold, ids, now);
+  const remaining = ids.length === batchSize;
+  await em.getRepository(HoldPreservation).update(
+    { holdId },
+    {
+      subjectsDone: Math.min(preservation.subjectsTotal, preservation.subjectsDone + ids.length),
+      recordsPreserved: preservation.recordsPreserved + records,
+      status: remaining ? PreservationStatus.PENDING : PreservationStatus.COMPLETED,
+      updatedAt: now,
+    },
+  );
+  return { done: ids.length, remaining };
+}
+
+export interface PreservationReport {
+  holdId: number;
+  valid: boolean;
+  recordsChecked: number;
+  mismatchedRecordIds: number[];
+}
+
+/** Re-hashes every preserved record of a hold. */
+export async function verifyPreservation(em: EntityManager, holdId: number): Promise<PreservationReport> {
+  if (!(await em.getRepository(LegalHold).existsBy({ id: holdId }))) throw notFound('legal hold', holdId);
+  const mismatched: number[] = [];
+  let checked = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await em.getRepository(PreservedRecord).createQueryBuilder('r').select(['r.id', 'r.content', 'r.sha256']).where('r.hold_id = :holdId AND r.id > :after', { holdId, after }).orderBy('r.id').limit(2000).getMany();
+    for (const r of rows) if (sha256(r.content) !== r.sha256) mismatched.push(r.id);
+    checked += rows.length;
+    if (rows.length < 2000) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return { holdId, valid: mismatched.length === 0, recordsChecked: checked, mismatchedRecordIds: mismatched };
+}
+
+/** Deletes preserved records whose grace period has passed. */
+export async function purgeExpiredRecords(em: EntityManager, now = new Date()): Promise<number> {
+  const result = await em.query('DELETE FROM legal_hold_preserved_records WHERE purge_after IS NOT NULL AND purge_after <= ? LIMIT 5000', [now]);
+  return Number(result.affectedRows ?? 0);
+}
+
+export async function pendingSnapshotHoldIds(em: EntityManager): Promise<number[]> {
+  const rows = await em.getRepository(HoldPreservation).find({ select: { holdId: true }, where: { status: PreservationStatus.PENDING } });
+  return rows.map((r) => r.holdId);
+}

@@ -1,0 +1,54 @@
+import type DataLoader from 'dataloader';
+import type { EntityManager, DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { ErasureVeto, HookContext, DomainHooks } from '../domain/hooks';
+import type { JobEnqueuer } from '../domain/ports';
+import type { AnyJobDefinition } from '../jobs/job-definition';
+import type { LoaderRegistry } from '../schema/loaders/loader-registry';
+import type { PluginServices } from './services';
+
+/**
+ * The plugin contract. A plugin is a plain object made by a factory (`legalHoldPlugin(options)`),
+ * options held in the factory's closure, no static state, every part optional. Plugins reach
+ * the core only through these parts, and each other only through `provides`/`services`.
+ */
+export interface GatewayPlugin {
+  /** Unique; also the key other plugins name in `requires`. */
+  name: string;
+  /** Plugins that must be registered (and are set up) before this one. */
+  requires?: string[];
+  /** Services this plugin offers to the plugins that require it, typed by core interfaces. */
+  provides?: Partial<PluginServices>;
+
+  /** TypeORM entity classes and migrations added to the one DataSource. */
+  entities?: Function[];
+  migrations?: Function[];
+
+  /** type-graphql resolver classes (and types reachable only through interfaces). */
+  resolvers?: Function[];
+  orphanedTypes?: Function[];
+
+  /** Per-request DataLoader factories, reachable as `ctx.loaders.use(name)`. */
+  loaders?: Record<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
+
+  /** Named job definitions, on queues of the plugin's own. */
+  jobs?: AnyJobDefinition[];
+
+  /** Domain hooks, each run inside the caller's transaction. */
+  vetoErasure?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<ErasureVeto | null>;
+  erasureSteps?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
+  onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
+  onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
+
+  /** Runs once the process is up; may return its shutdown hook. */
+  onBootstrap?(ctx: PluginBootstrapContext): Promise<(() => Promise<void>) | void>;
+}
+
+export interface PluginBootstrapContext {
+  config: Config;
+  dataSource: DataSource;
+  jobs: JobEnqueuer;
+  hooks: DomainHooks;
+  services: PluginServices;
+  log: (line: Record<string, unknown>) => void;
+}
