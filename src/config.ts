@@ -26,17 +26,25 @@ export interface Config {
     maxCost: number;
     maxAliases: number;
   };
-  workers: { concurrency: number };
+  workers: {
+    concurrency: number;
+    /** How long a worker holds a job's lock; a dead worker's job is handed on after it. */
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
+  outbox: { smtpUrl: string | null; dir: string; from: string; pollMs: number };
+  requests: { monitorEveryMs: number; sweepAfterMs: number };
   demo: { subjects: number };
   plugins: {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
+    anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
   };
 }
 
 /** Built-in plugins, on unless PLUGINS names a subset. */
-export const BUILT_IN_PLUGIN_NAMES = ['legal-hold'] as const;
+export const BUILT_IN_PLUGIN_NAMES = ['legal-hold', 'anonymization'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,6 +55,7 @@ export class ConfigError extends Error {
 
 /** Only for local use: production must set JWT_SECRET (checked below). */
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-secret-change-me';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -87,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwtSecret = str('JWT_SECRET', DEV_JWT_SECRET);
   if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) problems.push('JWT_SECRET must be set in production');
   if (jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  const pseudonymSecret = str('PSEUDONYM_SECRET', DEV_PSEUDONYM_SECRET);
+  if (nodeEnv === 'production' && pseudonymSecret === DEV_PSEUDONYM_SECRET) problems.push('PSEUDONYM_SECRET must be set in production');
+  if (pseudonymSecret.length < 16) problems.push('PSEUDONYM_SECRET must be at least 16 characters');
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(str('PSEUDONYM_KEY_ID', 'k1'))) problems.push('PSEUDONYM_KEY_ID must be 1 to 64 letters, digits or dashes');
 
   const enabledRaw = env.PLUGINS === undefined ? [...BUILT_IN_PLUGIN_NAMES] : env.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of enabledRaw)
@@ -118,13 +131,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: int('GRAPHQL_MAX_COST', 50000, 10, 10_000_000),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
     },
-    workers: { concurrency: int('WORKER_CONCURRENCY', 4, 1, 256) },
+    workers: {
+      concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
+      lockDurationMs: int('WORKER_LOCK_MS', 30_000, 500, 600_000),
+      stalledIntervalMs: int('WORKER_STALLED_CHECK_MS', 15_000, 200, 600_000),
+    },
+    outbox: {
+      smtpUrl: env.OUTBOX_SMTP_URL || null,
+      dir: str('OUTBOX_DIR', 'var/outbox'),
+      from: str('OUTBOX_FROM', 'Privacy Team <privacy@example.com>'),
+      pollMs: int('OUTBOX_POLL_MS', 5000, 100, 3_600_000),
+    },
+    requests: {
+      monitorEveryMs: int('REQUEST_MONITOR_MS', 60_000, 100, 86_400_000),
+      sweepAfterMs: int('REQUEST_SWEEP_AFTER_MS', 120_000, 0, 86_400_000),
+    },
     demo: { subjects: int('DEMO_SUBJECTS', 500, 0, 10_000_000) },
     plugins: {
       enabled: enabledRaw,
       legalHold: {
         snapshotJobThreshold: int('LEGAL_HOLD_SNAPSHOT_JOB_THRESHOLD', 50, 0, 1_000_000),
         purgeGraceDays: int('LEGAL_HOLD_PURGE_GRACE_DAYS', 30, 0, 3650),
+      },
+      anonymization: {
+        // CMS suppresses cells of 1 to 10; below 2 nothing would be suppressed at all.
+        k: int('ANONYMIZATION_K', 11, 2, 1000),
+        pseudonymSecret,
+        pseudonymKeyId: str('PSEUDONYM_KEY_ID', 'k1'),
       },
     },
   };

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderRegistry } from '../schema/loaders/loader-registry';
+import { anonymizationPlugin } from './anonymization/anonymization.plugin';
 import { legalHoldPlugin } from './legal-hold/legal-hold.plugin';
 import type { GatewayPlugin, PluginBootstrapContext } from './plugin';
 import type { PluginServices } from './services';
@@ -154,6 +155,7 @@ export function orderPlugins(plugins: GatewayPlugin[]): GatewayPlugin[] {
 export function builtInPlugins(config: Config): GatewayPlugin[] {
   const all: Record<string, () => GatewayPlugin> = {
     'legal-hold': () => legalHoldPlugin(config.plugins.legalHold),
+    anonymization: () => anonymizationPlugin(config.plugins.anonymization),
   };
   return config.plugins.enabled.filter((name) => all[name]).map((name) => all[name]!());
 }

@@ -7,12 +7,28 @@ export interface PluginServices {
   anonymizer?: Anonymizer;
 }
 
+/** Quasi-identifiers the anonymizer knows how to generalize, coarsest last. */
+export type QuasiIdentifierKind = 'REGION' | 'AGE_BAND' | 'SIGNUP_MONTH';
+
+export interface KAnonymityResult {
+  rows: Record<string, unknown>[];
+  /** Smallest equivalence class released (>= k), or 0 when nothing is left. */
+  kAchieved: number;
+  suppressedRows: number;
+  /** Generalization level chosen per quasi-identifier column. */
+  levels: Record<string, number>;
+}
+
 export interface Anonymizer {
-  /** Keyed pseudonym (HMAC) of a value; `scope` separates key spaces (e.g. per transfer). */
+  /** The configured minimum cell or class size. */
+  readonly defaultK: number;
+  /** Keyed pseudonym (HMAC-SHA-256); `scope` derives a separate key (e.g. one per transfer). Still personal data. */
   pseudonymize(value: string, scope?: string): string;
   /** Generalizes and suppresses rows until every quasi-identifier class has at least k rows. */
-  kAnonymize<R extends Record<string, unknown>>(
-    rows: R[],
-    options: { quasiIdentifiers: string[]; k: number },
-  ): { rows: R[]; kAchieved: number; suppressedRows: number };
+  kAnonymize(rows: Record<string, unknown>[], options: { quasiIdentifiers: { column: string; kind: QuasiIdentifierKind }[]; k?: number }): KAnonymityResult;
+  /** De-identifying generalizations of single values. */
+  ageBand(birthDate: string, on: Date): string | null;
+  month(date: Date): string | null;
+  ipNetwork(ip: string): string | null;
+  userAgent(ua: string | null): { browser: string; deviceType: string };
 }

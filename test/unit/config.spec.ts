@@ -22,7 +22,8 @@ describe('configuration', () => {
   it('refuses the development secret and short secrets in production, and turns introspection off there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
-    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) })).toThrow(/PSEUDONYM_SECRET must be set in production/);
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20) });
     expect(prod.graphql.introspection).toBe(false);
   });
 

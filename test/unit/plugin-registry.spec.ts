@@ -21,7 +21,15 @@ describe('plugin registry', () => {
   });
 
   it('refuses a service or a loader declared twice', () => {
-    const anonymizer = { pseudonymize: (v: string) => v, kAnonymize: () => ({ rows: [], kAchieved: 0, suppressedRows: 0 }) };
+    const anonymizer = {
+      defaultK: 11,
+      pseudonymize: (v: string) => v,
+      kAnonymize: () => ({ rows: [], kAchieved: 0, suppressedRows: 0, levels: {} }),
+      ageBand: () => null,
+      month: () => null,
+      ipNetwork: () => null,
+      userAgent: () => ({ browser: 'Other', deviceType: 'unknown' }),
+    };
     expect(() => new PluginRegistry([plugin('a', [], { provides: { anonymizer } }), plugin('b', [], { provides: { anonymizer } })])).toThrow(/service "anonymizer" is provided twice/);
     const loader = () => null as never;
     expect(() => new PluginRegistry([plugin('a', [], { loaders: { x: loader } }), plugin('b', [], { loaders: { x: loader } })]).loaders()).toThrow(/loader "x" is declared twice/);
@@ -46,7 +54,7 @@ describe('plugin registry', () => {
   });
 
   it('registers the built-in plugins by default, and configuration switches them off', () => {
-    expect(builtInPlugins(loadConfig({})).map((p) => p.name)).toEqual(['legal-hold']);
+    expect(builtInPlugins(loadConfig({})).map((p) => p.name)).toEqual(['legal-hold', 'anonymization']);
     expect(builtInPlugins(loadConfig({ PLUGINS: '' }))).toEqual([]);
     expect(() => loadConfig({ PLUGINS: 'legal-hold,nope' })).toThrow(/unknown plugin "nope"/);
   });

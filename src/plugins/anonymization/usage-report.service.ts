@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { badInput } from '../../domain/errors';
+import { suppressCells, type CellSuppressionResult } from './cell-suppression';
+import { pathOnly } from './de-identification';
+import { userAgentFamily } from './strategies';
+
+export type UsageDimension = 'PAGE' | 'MONTH' | 'REGION' | 'BROWSER' | 'DEVICE_TYPE';
+export const USAGE_DIMENSIONS: UsageDimension[] = ['PAGE', 'MONTH', 'REGION', 'BROWSER', 'DEVICE_TYPE'];
+
+export interface UsageReportInput {
+  dimensions: UsageDimension[];
+  from: Date;
+  until: Date;
+  k?: number | null;
+}
+
+export interface UsageReport {
+  dimensions: UsageDimension[];
+  from: Date;
+  until: Date;
+  k: number;
+  /** Released cells; a suppressed cell has count null (one symbol for every suppression). */
+  cells: { key: string[]; count: number | null }[];
+  totals: { key: (string | null)[]; count: number | null }[];
+  grandTotal: number | null;
+  suppressedCells: number;
+  /** SHA-256 of the canonical JSON of what is released. */
+  sha256: string;
+}
+
+export const MIN_K = 2;
+const MAX_RANGE_DAYS = 731;
+
+/**
+ * Counts collection events by the chosen dimensions and releases them with every cell under
+ * k suppressed, plus secondary suppression so that no suppressed cell follows from the totals.
+ */
+export async function buildUsageReport(em: EntityManager, input: UsageReportInput, defaultK: number): Promise<UsageReport> {
+  const dimensions = [...new Set(input.dimensions)];
+  if (dimensions.length === 0 || dimensions.length > 3) throw badInput('choose one to three dimensions', { field: 'dimensions' });
+  const k = input.k ?? defaultK;
+  if (!Number.isInteger(k) || k < MIN_K || k > 1000) throw badInput(`k must be an integer from ${MIN_K} to 1000`, { field: 'k' });
+  if (!(input.from < input.until)) throw badInput('from must be before until', { field: 'from' });
+  if (input.until.getTime() - input.from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`a report covers at most ${MAX_RANGE_DAYS} days`, { field: 'until' });
+
+  // Grouped in SQL by the raw columns; browser and device come from the user agent in code.
+  const rows: { page: string | null; month: string; region: string | null; user_agent: string | null; n: number }[] = await em.query(
+    `SELECT page, DATE_FORMAT(occurred_at, '%Y-%m') AS month, region, user_agent, COUNT(*) AS n
+       FROM collection_events WHERE occurred_at >= ? AND occurred_at < ?
+      GROUP BY page, month, region, user_agent`,
+    [input.from, input.until],
+  );
+  const counts = new Map<string, { key: string[]; count: number }>();
+  for (const r of rows) {
+    const ua = userAgentFamily(r.user_agent);
+    const value: Record<UsageDimension, string> = {
+      PAGE: pathOnly(r.page) ?? '(unknown)',
+      MONTH: r.month,
+      REGION: r.region ?? '(unknown)',
+      BROWSER: ua.browser,
+      DEVICE_TYPE: ua.deviceType,
+    };
+    const key = dimensions.map((d) => value[d]);
+    const id = JSON.stringify(key);
+    const cell = counts.get(id) ?? { key, count: 0 };
+    cell.count += Number(r.n);
+    counts.set(id, cell);
+  }
+  const cells = [...counts.values()].sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1));
+  const released: CellSuppressionResult = suppressCells(cells, dimensions, k);
+  const report = {
+    dimensions,
+    from: input.from,
+    until: input.until,
+    k,
+    cells: released.cells.map((c) => ({ key: c.key, count: c.count })),
+    totals: released.totals.map((t) => ({ key: t.key, count: t.count })),
+    grandTotal: released.grandTotal.count,
+    suppressedCells: released.cells.filter((c) => c.count === null).length,
+  };
+  const sha256 = createHash('sha256').update(JSON.stringify({ ...report, from: report.from.toISOString(), until: report.until.toISOString() })).digest('hex');
+  return { ...report, sha256 };
+}
+
+/** The data categories a report with these dimensions is derived from. */
+export function reportCategories(dimensions: UsageDimension[]): string[] {
+  const cats = new Set<string>();
+  for (const d of dimensions) {
+    if (d === 'PAGE') cats.add('user.behavior.browsing_history');
+    if (d === 'REGION') cats.add('user.location.imprecise');
+    if (d === 'BROWSER' || d === 'DEVICE_TYPE') cats.add('user.device');
+  }
+  if (cats.size === 0) cats.add('user.behavior.browsing_history');
+  return [...cats].sort();
+}

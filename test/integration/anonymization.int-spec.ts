@@ -1,0 +1,117 @@
+import { seedDemoData } from '../../src/demo-data';
+import { systemActor } from '../../src/domain/actor';
+import { openErasureRequest } from '../../src/domain/data-request.service';
+import { runErasure } from '../../src/domain/erasure.service';
+import { inTransaction } from '../../src/domain/transaction';
+import { DataRequestType, Role } from '../../src/entities/enums';
+import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
+
+const REPORT = `query($input: UsageReportInput!) { usageReport(input: $input) { dimensions k cells { key count } totals { key count } grandTotal suppressedCells sha256 } }`;
+
+interface Report {
+  dimensions: string[];
+  k: number;
+  cells: { key: string[]; count: number | null }[];
+  totals: { key: (string | null)[]; count: number | null }[];
+  grandTotal: number | null;
+  suppressedCells: number;
+  sha256: string;
+}
+
+describe('the anonymization plugin against real data', () => {
+  let t: TestGateway;
+  const ops = () => t.token(Role.PRIVACY_OPS);
+  const year = new Date().getUTCFullYear();
+  const range = { from: new Date(Date.UTC(year - 1, 0, 1)).toISOString(), until: new Date(Date.UTC(year + 1, 0, 1)).toISOString() };
+
+  beforeAll(async () => {
+    t = await startTestGateway('anonymization');
+    await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 400, recipients: 12, collectionEventsPerSubject: 6, disclosuresPerSubject: 2, seed: 5 });
+  });
+  afterAll(() => t.close());
+
+  it('releases no cell under k, and no suppressed cell can be recovered from the totals', async () => {
+    for (const dimensions of [['PAGE'], ['PAGE', 'REGION'], ['REGION', 'BROWSER', 'DEVICE_TYPE'], ['MONTH', 'PAGE']]) {
+      const res = await t.gql<{ usageReport: Report }>(REPORT, { input: { dimensions, ...range, k: 11 } }, ops());
+      expect(res.errors).toBeUndefined();
+      const report = res.data!.usageReport;
+      expect(report.k).toBe(11);
+      for (const c of report.cells) if (c.count !== null) expect(c.count === 0 || c.count >= 11).toBe(true);
+      for (const tot of report.totals) if (tot.count !== null) expect(tot.count === 0 || tot.count >= 11).toBe(true);
+      // The attacker: for every released total, the cells under it with exactly one unknown would reveal it.
+      for (const tot of [...report.totals, { key: dimensions.map(() => null), count: report.grandTotal }]) {
+        if (tot.count === null) continue;
+        const under = report.cells.filter((c) => c.key.every((v, i) => tot.key[i] === null || tot.key[i] === v));
+        const unknown = under.filter((c) => c.count === null);
+        expect(unknown.length === 0 || unknown.length >= 2).toBe(true);
+      }
+      const [{ n }] = await t.gateway.dataSource.query('SELECT COUNT(*) AS n FROM collection_events WHERE occurred_at >= ? AND occurred_at < ?', [new Date(range.from), new Date(range.until)]);
+      if (report.grandTotal !== null) expect(report.grandTotal).toBe(Number(n));
+    }
+  });
+
+  it('shares a report with a partner as one non-identifiable disclosure carrying the report hash', async () => {
+    const [partner] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE kind = 'PARTNER' LIMIT 1`);
+    const input = { dimensions: ['PAGE', 'REGION'], ...range };
+    const res = await t.gql<{ shareUsageReport: { report: Report; disclosure: { id: string; identifiable: boolean; purpose: string; transactionReference: string; user: null } } }>(
+      `mutation($p: ID!, $input: UsageReportInput!) { shareUsageReport(partnerId: $p, input: $input) { report { sha256 suppressedCells } disclosure { id identifiable purpose transactionReference user { id } } } }`,
+      { p: String(partner.id), input },
+      ops(),
+    );
+    expect(res.errors).toBeUndefined();
+    const { report, disclosure } = res.data!.shareUsageReport;
+    expect(disclosure).toMatchObject({ identifiable: false, purpose: 'AGGREGATE_ANALYTICS', transactionReference: `usage-report:sha256:${report.sha256}`, user: null });
+    const again = await t.gql<{ usageReport: Report }>(REPORT, { input }, ops());
+    expect(again.data!.usageReport.sha256).toBe(report.sha256);
+  });
+
+  it('refuses a recipient that is not a partner, k below 2, and the wrong roles, changing nothing', async () => {
+    const [agent] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE kind = 'AGENT' LIMIT 1`);
+    const before = await tableChecksums(t.gateway);
+    const share = (p: string, input: Record<string, unknown>, token = ops()) =>
+      t.gql(`mutation($p: ID!, $input: UsageReportInput!) { shareUsageReport(partnerId: $p, input: $input) { report { sha256 } } }`, { p, input }, token);
+    const notPartner = await share(String(agent.id), { dimensions: ['PAGE'], ...range });
+    expect(errorCode(notPartner)).toBe('BAD_USER_INPUT');
+    expect(notPartner.errors![0]!.extensions!.reason).toBe('NOT_A_PARTNER');
+    expect(errorCode(await share('999999', { dimensions: ['PAGE'], ...range }))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], ...range, k: 1 } }, ops()))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], from: range.until, until: range.from } }, ops()))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], ...range } }, t.token(Role.APP)))).toBe('FORBIDDEN');
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+  });
+
+  it('de-identifies a subject’s collection events on erasure, so the counts survive without the person', async () => {
+    const ds = t.gateway.dataSource;
+    const subjectId = 33;
+    const [{ n: totalBefore }] = await ds.query('SELECT COUNT(*) AS n FROM collection_events');
+    const eventIds: { id: number }[] = await ds.query('SELECT id FROM collection_events WHERE subject_id = ?', [subjectId]);
+    expect(eventIds.length).toBe(6);
+    const opened = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
+    const outcome = await inTransaction(ds, (em) => runErasure(em, systemActor, opened.request.id, t.gateway.hooks, t.gateway.queues));
+    expect(outcome).toMatchObject({ status: 'COMPLETED', erased: { collection_events_deidentified: 6, collection_events: 0 } });
+    const [{ n: totalAfter }] = await ds.query('SELECT COUNT(*) AS n FROM collection_events');
+    expect(Number(totalAfter)).toBe(Number(totalBefore));
+    const events: Record<string, unknown>[] = await ds.query('SELECT * FROM collection_events WHERE id IN (?)', [eventIds.map((e) => e.id)]);
+    for (const e of events) {
+      expect(e).toMatchObject({ subject_id: null, device_id: null, cookie_id: null, de_identified: 1 });
+      expect(String(e.ip_address)).toMatch(/^\d+\.\d+\.\d+\.0\/24$/);
+      expect(String(e.user_agent)).toMatch(/^(Chrome|Firefox|Safari|Edge|Opera|Samsung Internet|Other); (mobile|tablet|desktop|bot|unknown)$/);
+      expect(new Date(e.occurred_at as string).getUTCDate()).toBe(1);
+    }
+    const [{ n: linked }] = await ds.query('SELECT COUNT(*) AS n FROM disclosures WHERE subject_id = ?', [subjectId]);
+    expect(Number(linked)).toBe(0);
+  });
+
+  it('gives other plugins a k-anonymity service: every class of a real table has at least k rows', async () => {
+    const anonymizer = t.gateway.plugins.services.anonymizer!;
+    const rows: { id: number; region: string; birth_date: Date; created_at: Date }[] = await t.gateway.dataSource.query(`SELECT id, region, birth_date, created_at FROM subjects WHERE status = 'ACTIVE'`);
+    const table = rows.map((r) => ({ id: anonymizer.pseudonymize(String(r.id), 'test'), region: r.region, ageBand: anonymizer.ageBand(new Date(r.birth_date).toISOString().slice(0, 10), new Date()), signup: anonymizer.month(new Date(r.created_at)) }));
+    const result = anonymizer.kAnonymize(table, { quasiIdentifiers: [{ column: 'region', kind: 'REGION' }, { column: 'ageBand', kind: 'AGE_BAND' }, { column: 'signup', kind: 'SIGNUP_MONTH' }], k: 11 });
+    expect(result.kAchieved).toBeGreaterThanOrEqual(11);
+    const classes = new Map<string, number>();
+    for (const r of result.rows) classes.set(JSON.stringify([r.region, r.ageBand, r.signup]), (classes.get(JSON.stringify([r.region, r.ageBand, r.signup])) ?? 0) + 1);
+    for (const size of classes.values()) expect(size).toBeGreaterThanOrEqual(11);
+    expect(result.rows.length + result.suppressedRows).toBe(table.length);
+    expect(table[0]!.id).toMatch(/^ps_k1_[0-9a-f]{32}$/);
+  });
+});
