@@ -5,6 +5,10 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource, ensureDatabase } from './database';
 import type { DomainHooks } from './domain/hooks';
+import { enqueueErasure } from './domain/data-request.service';
+import { resumeBlockedErasures } from './domain/erasure.service';
+import type { DataRequestType } from './entities/enums';
+import { coreJobs } from './jobs/core-jobs';
 import type { AnyJobDefinition } from './jobs/job-definition';
 import { QueueRegistry } from './jobs/queue-registry';
 import { createRedisConnection } from './jobs/redis-connection';
@@ -23,7 +27,7 @@ export interface GatewayParts {
   plugins?: GatewayPlugin[];
   /** Plugins added to those (tests register their own this way). */
   extraPlugins?: GatewayPlugin[];
-  /** Core job definitions. */
+  /** Job definitions beyond the core's and the plugins' (tests add their own). */
   jobs?: AnyJobDefinition[];
 }
 
@@ -34,8 +38,7 @@ export interface GatewayParts {
  */
 export class Gateway {
   private http: RunningHttpServer | null = null;
-  private workers: WorkerHost | null = null;
-  private workerRedis: Redis | null = null;
+  private readonly workers: { host: WorkerHost; redis: Redis }[] = [];
   private schema: GraphQLSchema | null = null;
   private bootstrapped = false;
   readonly hooks: DomainHooks;
@@ -53,6 +56,12 @@ export class Gateway {
 
   static async open(config: Config, parts: GatewayParts = {}, log: LogFn = jsonLog): Promise<Gateway> {
     const plugins = new PluginRegistry([...(parts.plugins ?? builtInPlugins(config)), ...(parts.extraPlugins ?? [])]);
+    // The core's side of onHoldReleased: erasures a hold blocked run again.
+    plugins.addCoreHandlers({
+      onHoldReleased: async (em, subjectIds, ctx) => {
+        await resumeBlockedErasures(em, subjectIds, (requestId, type) => enqueueErasure(ctx.jobs, requestId, type as DataRequestType));
+      },
+    });
     await ensureDatabase(config);
     const dataSource = createDataSource(config, { entities: plugins.entities(), migrations: plugins.migrations() });
     await dataSource.initialize();
@@ -60,7 +69,7 @@ export class Gateway {
     redis.on('error', () => {
       /* reported by readiness checks and job calls; ioredis keeps reconnecting */
     });
-    const queues = new QueueRegistry(redis, config.redis.prefix, [...(parts.jobs ?? []), ...plugins.jobs()]);
+    const queues = new QueueRegistry(redis, config.redis.prefix, [...coreJobs(config), ...(parts.jobs ?? []), ...plugins.jobs()]);
     return new Gateway(config, plugins, dataSource, redis, queues, log);
   }
 
@@ -106,12 +115,13 @@ export class Gateway {
 
   async work(queues?: string[]): Promise<string[]> {
     await this.bootstrap();
-    this.workerRedis = createRedisConnection(this.config, 'worker');
-    this.workerRedis.on('error', () => {
+    const redis = createRedisConnection(this.config, 'worker');
+    redis.on('error', () => {
       /* BullMQ workers reconnect on their own */
     });
-    this.workers = new WorkerHost(this.queues, this.workerRedis, this.dataSource, this.config, { queues, log: this.log, hooks: this.hooks, services: this.plugins.services });
-    const started = this.workers.start();
+    const host = new WorkerHost(this.queues, redis, this.dataSource, this.config, { queues, log: this.log, hooks: this.hooks, services: this.plugins.services });
+    this.workers.push({ host, redis });
+    const started = host.start();
     await this.queues.scheduleRepeatable();
     return started;
   }
@@ -119,8 +129,10 @@ export class Gateway {
   /** Stop accepting requests, drain, let active jobs finish, then close plugins, MySQL and Redis. */
   async stop(): Promise<void> {
     if (this.http) await this.http.close();
-    if (this.workers) await this.workers.close();
-    if (this.workerRedis) await this.workerRedis.quit().catch(() => this.workerRedis?.disconnect());
+    for (const { host, redis } of this.workers.splice(0)) {
+      await host.close();
+      await redis.quit().catch(() => redis.disconnect());
+    }
     await this.plugins.shutdown();
     await this.queues.close();
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -8,6 +8,8 @@ export interface EnqueueOptions {
   /** Lower runs first (BullMQ priority); child deletions use 1. */
   priority?: number;
   delayMs?: number;
+  /** Replace a finished (completed or failed) job with the same id, to run a request again. */
+  replaceFinished?: boolean;
 }
 
 export interface JobEnqueuer {

@@ -8,6 +8,7 @@ import { DataRequest } from './data-request.entity';
 import { Disclosure } from './disclosure.entity';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { LegalHold } from './legal-hold.entity';
+import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 import { LegalHoldSubject } from './legal-hold-subject.entity';
 import { PolicyVersion } from './policy-version.entity';
 import { Purpose } from './purpose.entity';
@@ -16,11 +17,11 @@ import { Subject } from './subject.entity';
 
 export {
   AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
-  DisclosureCategory, LegalHold, LegalHoldSubject, PolicyVersion, Purpose, Recipient, Subject,
+  DisclosureCategory, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
 
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
-  DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead,
+  DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
 ];

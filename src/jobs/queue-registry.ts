@@ -54,7 +54,13 @@ export class QueueRegistry implements JobEnqueuer {
     // Fail fast instead of hanging when Redis is down: the caller's row is committed and the
     // sweep re-enqueues it later.
     if (this.connection.status !== 'ready') throw new DomainError('SERVICE_UNAVAILABLE', 'the job queue (Redis) is unavailable; try again shortly');
-    const add = this.queue(def.queue).add(jobName, payload, {
+    const queue = this.queue(def.queue);
+    if (options.replaceFinished && options.jobId) {
+      const existing = await queue.getJob(options.jobId);
+      const state = existing ? await existing.getState() : null;
+      if (existing && (state === 'completed' || state === 'failed')) await existing.remove();
+    }
+    const add = queue.add(jobName, payload, {
       jobId: options.jobId,
       priority: options.priority,
       delay: options.delayMs,

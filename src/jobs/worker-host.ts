@@ -44,8 +44,8 @@ export class WorkerHost {
         prefix: this.config.redis.prefix,
         concurrency,
         // A job whose worker died is handed to another worker after this long.
-        lockDuration: 30_000,
-        stalledInterval: 15_000,
+        lockDuration: this.config.workers.lockDurationMs,
+        stalledInterval: this.config.workers.stalledIntervalMs,
         maxStalledCount: 5,
       });
       worker.on('failed', (job, err) => this.options.log?.({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, error: err.message }));

@@ -19,6 +19,12 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     MYSQL_DATABASE: `drg_t_${safe}_${suffix}`,
     QUEUE_PREFIX: `drg_t_${safe}_${suffix}`,
     GRAPHQL_MAX_PAGE_SIZE: '100',
+    // Repeatable jobs stay out of the way unless a test runs them; a dead worker's job moves on fast.
+    OUTBOX_POLL_MS: '3600000',
+    REQUEST_MONITOR_MS: '3600000',
+    WORKER_LOCK_MS: '2000',
+    WORKER_STALLED_CHECK_MS: '1000',
+    OUTBOX_DIR: `/tmp/drg-outbox/${safe}_${suffix}`,
     ...env,
   });
 }
@@ -63,6 +69,8 @@ export async function startTestGateway(name: string, opts: { parts?: GatewayPart
       return { status: res.status, data: body.data ?? null, errors: body.errors };
     },
     async close() {
+      // Leave nothing behind in Redis: every queue this gateway knows, under this file's prefix.
+      await Promise.all(gateway.queues.queueNames().map((q) => gateway.queues.queue(q).obliterate({ force: true }).catch(() => undefined)));
       await gateway.stop();
       await dropDatabase(config);
     },

@@ -1,0 +1,130 @@
+import type { EntityManager } from 'typeorm';
+import { DataRequest } from '../entities/data-request.entity';
+import { DataRequestStatus, RecipientKind, SubjectStatus } from '../entities/enums';
+import { Subject } from '../entities/subject.entity';
+import type { Actor } from './actor';
+import { appendAudit } from './audit.service';
+import { ERASURE_TYPES, OPEN_STATUSES } from './data-request.service';
+import { notFound } from './errors';
+import type { DomainHooks, HookContext } from './hooks';
+import { enqueueMessages, type OutboxDraft } from './outbox.service';
+
+export type ErasureOutcome =
+  | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; alreadyErased?: boolean }
+  | { status: 'BLOCKED_BY_HOLD'; holdIds: number[]; reasons: string[] }
+  | { status: 'NOOP'; reason: string };
+
+// Personal fields of a subject: all go, the tombstone keeps id, status and times.
+const TOMBSTONE = {
+  name: null, email: null, phone: null, streetAddress: null, city: null, postalCode: null,
+  region: null, country: null, birthDate: null, ageRange: null, status: SubjectStatus.ERASED,
+};
+
+/** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
+const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
+
+/**
+ * Carries out one erasure request in the caller's transaction, on the locked subject row:
+ * a legal hold (any plugin's veto) always wins; otherwise the subject's personal data goes,
+ * consents and their history go, plugins de-identify what they retain, recipients that got
+ * identifiable data are told through the outbox, and the request completes with a summary.
+ * Running it again on a completed request does nothing.
+ */
+export async function runErasure(em: EntityManager, actor: Actor, requestId: number, hooks: DomainHooks, jobs: HookContext['jobs'], now = new Date()): Promise<ErasureOutcome> {
+  const requests = em.getRepository(DataRequest);
+  const request = await requests.findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  if (!request) throw notFound('data request', requestId);
+  if (!ERASURE_TYPES.includes(request.type)) return { status: 'NOOP', reason: `request ${requestId} is a ${request.type}` };
+  if (!OPEN_STATUSES.includes(request.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${request.status}` };
+
+  const subject = await em.getRepository(Subject).findOne({ where: { id: request.subjectId }, lock: { mode: 'pessimistic_write' } });
+  if (!subject) throw notFound('subject', request.subjectId);
+  const ctx: HookContext = { actor, jobs };
+
+  if (subject.status === SubjectStatus.ERASED) {
+    const result = { erased: {}, notifiedRecipientIds: [], alreadyErased: true };
+    await requests.update({ id: requestId }, { status: DataRequestStatus.COMPLETED, completedAt: now, result, reasonCode: 'ALREADY_ERASED' });
+    await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, alreadyErased: true } });
+    return { status: 'COMPLETED', ...result };
+  }
+
+  const vetoes = await hooks.vetoErasure(em, subject.id, ctx);
+  if (vetoes.length > 0) {
+    const holdIds = [...new Set(vetoes.flatMap((v) => v.holdIds))].sort((a, b) => a - b);
+    const reasons = vetoes.map((v) => `${v.plugin}: ${v.reason}`);
+    if (request.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(request.result?.holdIds) !== JSON.stringify(holdIds)) {
+      await requests.update({ id: requestId }, { status: DataRequestStatus.BLOCKED_BY_HOLD, result: { holdIds, reasons }, reasonCode: 'LEGAL_HOLD_ACTIVE' });
+      await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, holdIds } });
+    }
+    return { status: 'BLOCKED_BY_HOLD', holdIds, reasons };
+  }
+
+  // Who received identifiable data: read before the disclosures are unlinked.
+  const recipients: { id: number; name: string; email: string | null }[] = await em.query(
+    `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?) ORDER BY r.id`,
+    [subject.id, NOTIFIED_KINDS],
+  );
+
+  const erased: Record<string, number> = {};
+  const count = (table: string, result: { affectedRows?: number }) => {
+    erased[table] = (erased[table] ?? 0) + Number(result.affectedRows ?? 0);
+  };
+  count('consent_events', await em.query('DELETE FROM consent_events WHERE subject_id = ?', [subject.id]));
+  count('consents', await em.query('DELETE FROM consents WHERE subject_id = ?', [subject.id]));
+
+  for (const [table, n] of Object.entries(await hooks.erasureSteps(em, subject.id, ctx))) erased[table] = (erased[table] ?? 0) + n;
+  // Whatever no plugin de-identified cannot stay linked: raw collection events go, disclosures are unlinked.
+  count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
+  count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
+
+  const drafts: OutboxDraft[] = recipients
+    .filter((r) => r.email)
+    .map((r) => ({
+      kind: 'ERASURE_NOTICE',
+      to: r.email!,
+      subject: `Deletion request ${requestId}: delete the personal information we disclosed to you`,
+      text: `Dear ${r.name},\n\nA person whose personal information we disclosed to you has asked us to delete it (our reference ${requestId}). Please delete the personal information you received from us about this person (our subject reference ${subject.id}), and tell your own service providers to do the same.\n`,
+      dataRequestId: requestId,
+      recipientId: r.id,
+    }));
+  if (subject.email)
+    drafts.push({
+      kind: 'ERASURE_CONFIRMATION',
+      to: subject.email,
+      subject: 'Your personal information has been deleted',
+      text: `We have deleted the personal information we held about you (request ${requestId}). We keep a record of the request itself, and aggregate statistics that cannot identify you.\n`,
+      dataRequestId: requestId,
+    });
+  await enqueueMessages(em, drafts, now);
+
+  await em.getRepository(Subject).update({ id: subject.id }, { ...TOMBSTONE, erasedAt: now });
+  erased.subjects = 1;
+  const notifiedRecipientIds = recipients.map((r) => Number(r.id));
+  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
+  await requests.update({ id: requestId }, { status: DataRequestStatus.COMPLETED, completedAt: now, result, reasonCode: null });
+  await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
+  return { status: 'COMPLETED', erased, notifiedRecipientIds };
+}
+
+/**
+ * Core handler of onHoldReleased: erasures a hold blocked are open again; their jobs are
+ * queued (and the sweep queues them should Redis be unavailable now).
+ */
+export async function resumeBlockedErasures(em: EntityManager, subjectIds: number[], enqueue: (requestId: number, type: string) => Promise<void>): Promise<number[]> {
+  if (subjectIds.length === 0) return [];
+  const blocked: { id: number; type: string }[] = await em.query(
+    `SELECT id, type FROM data_requests WHERE subject_id IN (?) AND status = ? ORDER BY id FOR UPDATE`,
+    [subjectIds, DataRequestStatus.BLOCKED_BY_HOLD],
+  );
+  if (blocked.length === 0) return [];
+  await em.query(`UPDATE data_requests SET status = ?, reason_code = NULL WHERE id IN (?)`, [DataRequestStatus.ACKNOWLEDGED, blocked.map((b) => b.id)]);
+  for (const b of blocked) {
+    try {
+      await enqueue(Number(b.id), b.type);
+    } catch {
+      // Redis unavailable: the request is open again, and the sweep will queue it.
+    }
+  }
+  return blocked.map((b) => Number(b.id));
+}

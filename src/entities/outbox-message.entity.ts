@@ -1,0 +1,68 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum OutboxStatus {
+  PENDING = 'PENDING',
+  SENDING = 'SENDING',
+  SENT = 'SENT',
+  FAILED = 'FAILED',
+}
+
+/**
+ * A message written in the same transaction as the change that causes it, delivered later by
+ * the outbox job. After delivery the address is redacted (only its hash stays), so the outbox
+ * keeps no contact details of erased people.
+ */
+@Entity('outbox_messages')
+@Index('idx_outbox_status_next', ['status', 'nextAttemptAt'])
+@Index('idx_outbox_request', ['dataRequestId'])
+export class OutboxMessage {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id!: number;
+
+  /** What it is, e.g. ERASURE_NOTICE, REQUEST_ACKNOWLEDGEMENT, CALIFORNIA_NOTICE. */
+  @Column({ type: 'varchar', length: 40 })
+  kind!: string;
+
+  @Column({ name: 'to_address', type: 'varchar', length: 254, nullable: true })
+  toAddress!: string | null;
+
+  @Column({ name: 'to_hash', type: 'char', length: 64 })
+  toHash!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  subject!: string;
+
+  @Column({ name: 'text_body', type: 'mediumtext' })
+  textBody!: string;
+
+  @Column({ name: 'html_body', type: 'mediumtext', nullable: true })
+  htmlBody!: string | null;
+
+  /** Extra headers, e.g. List-Unsubscribe for marketing mail. */
+  @Column({ type: 'json', nullable: true })
+  headers!: Record<string, string> | null;
+
+  @Column({ type: 'enum', enum: OutboxStatus, default: OutboxStatus.PENDING })
+  status!: OutboxStatus;
+
+  @Column({ type: 'int', unsigned: true, default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'datetime', precision: 3 })
+  nextAttemptAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'data_request_id', type: 'int', unsigned: true, nullable: true })
+  dataRequestId!: number | null;
+
+  @Column({ name: 'recipient_id', type: 'int', unsigned: true, nullable: true })
+  recipientId!: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
+  createdAt!: Date;
+}

@@ -1,0 +1,10 @@
+import type { Config } from '../config';
+import { erasureJob } from './erasure.job';
+import type { AnyJobDefinition } from './job-definition';
+import { outboxDeliveryJob } from './outbox-delivery.job';
+import { requestMonitorJob } from './request-monitor.job';
+
+/** The core's own jobs, each on its own queue. */
+export function coreJobs(config: Config): AnyJobDefinition[] {
+  return [erasureJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs)];
+}

@@ -1,0 +1,85 @@
+import type { DataSource } from 'typeorm';
+import { OutboxStatus } from '../entities/outbox-message.entity';
+import { inTransaction } from '../domain/transaction';
+import type { JobDefinition } from './job-definition';
+import { createMailTransport, type MailTransport } from './mail-transport';
+
+export const OUTBOX_QUEUE = 'outbox';
+export const OUTBOX_DELIVER_JOB = 'outbox.deliver';
+const MAX_ATTEMPTS = 8;
+const BATCH = 50;
+// A message left SENDING this long belongs to a worker that died mid-send.
+const STUCK_MS = 10 * 60_000;
+
+interface Claimed {
+  id: number;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: string | Record<string, string> | null;
+  attempts: number;
+}
+
+/**
+ * Delivers outbox messages: claims a batch (SKIP LOCKED, so several workers share the work),
+ * marks it SENDING and commits, sends, then marks each SENT and redacts its address. A failed
+ * send is retried with backoff. Each message carries a stable Message-ID, so a resend after a
+ * crash mid-send can be recognized as the same message.
+ */
+export async function deliverOutbox(ds: DataSource, transport: MailTransport, now = () => new Date()): Promise<{ sent: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  await ds.query(`UPDATE outbox_messages SET status = ? WHERE status = ? AND next_attempt_at < ?`, [OutboxStatus.PENDING, OutboxStatus.SENDING, new Date(now().getTime() - STUCK_MS)]);
+  for (;;) {
+    const claimed = await inTransaction(ds, async (em) => {
+      const rows: Claimed[] = await em.query(
+        `SELECT id, to_address, subject, text_body, html_body, headers, attempts FROM outbox_messages
+          WHERE status = ? AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [OutboxStatus.PENDING, now(), BATCH],
+      );
+      if (rows.length > 0) await em.query(`UPDATE outbox_messages SET status = ?, attempts = attempts + 1, next_attempt_at = ? WHERE id IN (?)`, [OutboxStatus.SENDING, now(), rows.map((r) => r.id)]);
+      return rows;
+    });
+    if (claimed.length === 0) return { sent, failed };
+    for (const m of claimed) {
+      try {
+        await transport.send({
+          messageId: `<outbox-${m.id}@data-rights-gateway>`,
+          to: m.to_address,
+          subject: m.subject,
+          text: m.text_body,
+          html: m.html_body,
+          headers: typeof m.headers === 'string' ? (JSON.parse(m.headers) as Record<string, string>) : m.headers,
+        });
+        await ds.query(`UPDATE outbox_messages SET status = ?, sent_at = ?, to_address = NULL, last_error = NULL WHERE id = ?`, [OutboxStatus.SENT, now(), m.id]);
+        sent += 1;
+      } catch (err) {
+        const attempts = m.attempts + 1;
+        const giveUp = attempts >= MAX_ATTEMPTS;
+        await ds.query(`UPDATE outbox_messages SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`, [
+          giveUp ? OutboxStatus.FAILED : OutboxStatus.PENDING,
+          new Date(now().getTime() + 2 ** attempts * 15_000),
+          String((err as Error).message ?? err).slice(0, 1000),
+          m.id,
+        ]);
+        failed += 1;
+      }
+    }
+  }
+}
+
+export function outboxDeliveryJob(everyMs: number): JobDefinition<Record<string, never>> {
+  let transport: MailTransport | null = null;
+  return {
+    name: OUTBOX_DELIVER_JOB,
+    queue: OUTBOX_QUEUE,
+    attempts: 1,
+    concurrency: 1,
+    repeat: { every: everyMs },
+    async process(_payload, ctx) {
+      transport ??= createMailTransport(ctx.config);
+      return deliverOutbox(ctx.dataSource, transport);
+    },
+  };
+}

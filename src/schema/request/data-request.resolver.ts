@@ -1,0 +1,101 @@
+import DataLoader from 'dataloader';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { In } from 'typeorm';
+import { DataRequest } from '../../entities/data-request.entity';
+import { DataRequestStatus, DataRequestType, Role } from '../../entities/enums';
+import { enqueueErasure, extendRequestDeadline, openErasureRequest, type OpenedRequest } from '../../domain/data-request.service';
+import { badInput } from '../../domain/errors';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { groupBy, type LoaderRegistry } from '../loaders/loader-registry';
+import { subjectLoader } from '../loaders/subject.loader';
+import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { UserType } from '../user/user.type';
+import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from './data-request.type';
+
+const OPS = [Role.PRIVACY_OPS, Role.ADMIN];
+
+export const requestsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, DataRequest[]>(async (ids) =>
+    groupBy(ids, await dataSource.getRepository(DataRequest).find({ where: { subjectId: In([...ids]) }, order: { id: 'ASC' } }), (r) => r.subjectId),
+  );
+
+/** Queues the job after the request committed; if Redis is down, the monitor's sweep queues it later. */
+async function queueAfterCommit(ctx: GatewayContext, opened: OpenedRequest): Promise<OpenedRequest> {
+  if (opened.created) {
+    try {
+      await enqueueErasure(ctx.jobs, opened.request.id, opened.request.type);
+    } catch {
+      // The request is recorded; the sweep (requests.monitor) queues it once Redis answers.
+    }
+  }
+  return opened;
+}
+
+@Resolver(() => DataRequestObject)
+export class DataRequestResolver {
+  @Query(() => DataRequestObject, { nullable: true })
+  @Roles(Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN)
+  dataRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.dataSource.getRepository(DataRequest).findOneBy({ id: parseId(id, 'data request') });
+  }
+
+  @Query(() => DataRequestConnection)
+  @Roles(Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN)
+  async dataRequests(
+    @Ctx() ctx: GatewayContext,
+    @Arg('type', () => DataRequestType, { nullable: true }) type?: DataRequestType,
+    @Arg('status', () => DataRequestStatus, { nullable: true }) status?: DataRequestStatus,
+    @Arg('overdue', () => Boolean, { nullable: true }) overdue?: boolean,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const take = pageSize(first, ctx.config.graphql.maxPageSize);
+    const afterId = decodeIdCursor(after);
+    const qb = ctx.dataSource.getRepository(DataRequest).createQueryBuilder('r').orderBy('r.id', 'ASC').limit(take + 1);
+    if (type) qb.andWhere('r.type = :type', { type });
+    if (status) qb.andWhere('r.status = :status', { status });
+    if (overdue !== undefined && overdue !== null) qb.andWhere('r.overdue = :overdue', { overdue });
+    if (afterId !== null) qb.andWhere('r.id > :afterId', { afterId });
+    return toConnection(take === 0 ? [] : await qb.getMany(), take, (r) => encodeIdCursor(r.id));
+  }
+
+  @FieldResolver(() => UserType)
+  user(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('subject', subjectLoader).load(request.subjectId);
+  }
+
+  @Mutation(() => DataRequestReceiptType, { description: 'Opens a deletion request; a second one while one is open returns the open one.' })
+  @Roles(...OPS)
+  async requestErasure(@Arg('userId', () => ID) userId: string, @Arg('channel') channel: string, @Ctx() ctx: GatewayContext) {
+    const subjectId = parseId(userId, 'user');
+    if (channel.length > 40) throw badInput('channel is at most 40 characters', { field: 'channel' });
+    const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel }));
+    return queueAfterCommit(ctx, opened);
+  }
+
+  @Mutation(() => DataRequestReceiptType, { description: 'The company learned it holds a child’s data: delete it at once, ahead of every other job.' })
+  @Roles(...OPS)
+  async flagChild(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GatewayContext) {
+    const subjectId = parseId(userId, 'user');
+    const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' }));
+    return queueAfterCommit(ctx, opened);
+  }
+
+  @Mutation(() => DataRequestObject, { description: 'The one extension of 45 days a deletion request may have, with its reason.' })
+  @Roles(...OPS)
+  extendRequestDeadline(@Arg('requestId', () => ID) requestId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
+    const id = parseId(requestId, 'data request');
+    if (reason.length > 1000) throw badInput('reason is at most 1000 characters', { field: 'reason' });
+    return inTransaction(ctx.dataSource, (em) => extendRequestDeadline(em, ctx.actor!, id, reason));
+  }
+}
+
+@Resolver(() => UserType)
+export class UserRequestsResolver {
+  @FieldResolver(() => [DataRequestObject], { description: 'Every request this user made, oldest first.' })
+  requests(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('requestsBySubject', requestsBySubjectLoader).load(user.id);
+  }
+}
