@@ -6,6 +6,26 @@ import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway, jsonLog } from './gateway';
 import { signToken } from './schema/auth';
+import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
+import { inTransaction } from './domain/transaction';
+
+/** Opens notice requests for every active subject of a region, 5,000 per transaction, and queues their compile jobs. */
+async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 'DESIGNATED' | 'OTHER'): Promise<{ requests: number; jobs: number }> {
+  let after = 0;
+  let requests = 0;
+  let jobs = 0;
+  const receivedAt = new Date();
+  for (;;) {
+    const rows: { id: number }[] = await gateway.dataSource.query(`SELECT id FROM subjects WHERE region = ? AND status = 'ACTIVE' AND id > ? ORDER BY id LIMIT 5000`, [region, after]);
+    if (rows.length === 0) return { requests, jobs };
+    after = Number(rows[rows.length - 1]!.id);
+    const opened = await inTransaction(gateway.dataSource, (em) => openCaliforniaNotices(em, systemActor, { subjectIds: rows.map((r) => Number(r.id)), channel, receivedAt }));
+    const chunks = noticeJobs(opened.toCompile);
+    for (const job of chunks) await gateway.queues.enqueue(job.name, job.payload, job.options);
+    requests += opened.createdIds.length;
+    jobs += chunks.length;
+  }
+}
 
 const USAGE = `usage: data-rights-gateway <command>
   start                      migrate, seed demo data if the database is empty, serve and work in one process
@@ -13,6 +33,8 @@ const USAGE = `usage: data-rights-gateway <command>
   work [--queues a,b]        run workers for the named queues (default: all)
   migrate                    run pending migrations
   seed [--subjects N]        add synthetic demo data
+  notices [--region US-CA] [--channel OTHER]
+                             queue California notice requests for every active subject of a region
   token --role R [--sub S]   print a signed token for local use (roles: ${Object.values(Role).join(', ')})`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -81,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${signToken(config.auth.jwtSecret, flag(args, 'sub') ?? `local-${roles.join('-').toLowerCase()}`, roles, config.auth.tokenTtlSeconds)}\n`);
     return 0;
   }
-  if (!['start', 'serve', 'work', 'migrate', 'seed'].includes(command ?? '')) {
+  if (!['start', 'serve', 'work', 'migrate', 'seed', 'notices'].includes(command ?? '')) {
     process.stderr.write(`${USAGE}\n`);
     return command ? 2 : 0;
   }
@@ -120,6 +142,19 @@ async function main(argv: string[]): Promise<number> {
       await gateway.migrate();
       const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects, seed: Number(flag(args, 'seed') ?? 42) });
       jsonLog({ msg: 'seeded', ...summary });
+      await gateway.stop();
+      return 0;
+    }
+    case 'notices': {
+      const region = flag(args, 'region') ?? 'US-CA';
+      const channel = (flag(args, 'channel') ?? 'OTHER').toUpperCase();
+      if (channel !== 'DESIGNATED' && channel !== 'OTHER') {
+        process.stderr.write('notices: --channel must be DESIGNATED or OTHER\n');
+        await gateway.stop();
+        return 2;
+      }
+      const totals = await queueNoticesForRegion(gateway, region, channel);
+      jsonLog({ msg: 'notice requests queued', region, ...totals });
       await gateway.stop();
       return 0;
     }

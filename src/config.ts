@@ -34,6 +34,8 @@ export interface Config {
   };
   outbox: { smtpUrl: string | null; dir: string; from: string; pollMs: number };
   requests: { monitorEveryMs: number; sweepAfterMs: number };
+  /** The company the gateway answers for, as named in letters to people. */
+  company: { name: string };
   demo: { subjects: number };
   plugins: {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: str('OUTBOX_FROM', 'Privacy Team <privacy@example.com>'),
       pollMs: int('OUTBOX_POLL_MS', 5000, 100, 3_600_000),
     },
+    company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
     requests: {
       monitorEveryMs: int('REQUEST_MONITOR_MS', 60_000, 100, 86_400_000),
       sweepAfterMs: int('REQUEST_SWEEP_AFTER_MS', 120_000, 0, 86_400_000),

@@ -65,6 +65,34 @@ export async function appendAudit(em: EntityManager, actor: Actor, entry: AuditE
   return event;
 }
 
+/** Appends many events with one lock of the chain head, one insert and one head update. */
+export async function appendAuditBatch(em: EntityManager, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const head = await em.getRepository(AuditChainHead).findOne({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
+  if (!head) throw new Error('audit chain head missing: run the migrations');
+  let prevHash = head.lastHash;
+  let seq = head.lastSeq;
+  const occurredAt = new Date();
+  const events = entries.map((entry) => {
+    seq += 1;
+    const event = em.getRepository(AuditEvent).create({
+      seq,
+      occurredAt,
+      actor: actor.id,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+      details: entry.details ?? null,
+      prevHash,
+    });
+    event.hash = auditHash(event);
+    prevHash = event.hash;
+    return event;
+  });
+  await em.getRepository(AuditEvent).insert(events as QueryDeepPartialEntity<AuditEvent>[]);
+  await em.getRepository(AuditChainHead).update({ id: 1 }, { lastSeq: seq, lastHash: prevHash });
+}
+
 export interface AuditChainReport {
   valid: boolean;
   eventsChecked: number;

@@ -133,8 +133,8 @@ export async function markOverdue(em: EntityManager, now = new Date()): Promise<
 export async function requestsToSweep(em: EntityManager, olderThan: Date): Promise<Pick<DataRequest, 'id' | 'type'>[]> {
   return em.getRepository(DataRequest).find({
     select: { id: true, type: true },
-    where: { status: In([DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS]), type: In(ERASURE_TYPES), updatedAt: LessThan(olderThan) },
+    where: { status: In([DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS]), updatedAt: LessThan(olderThan) },
     order: { id: 'ASC' },
-    take: 1000,
+    take: 5000,
   });
 }

@@ -1,4 +1,6 @@
+import { noticeJobs } from '../domain/california-notice.service';
 import { enqueueErasure, markOverdue, requestsToSweep } from '../domain/data-request.service';
+import { DataRequestType } from '../entities/enums';
 import { inTransaction } from '../domain/transaction';
 import type { JobDefinition } from './job-definition';
 
@@ -19,7 +21,9 @@ export function requestMonitorJob(everyMs: number, sweepAfterMs: number): JobDef
     async process(_payload, ctx) {
       const overdue = await inTransaction(ctx.dataSource, (em) => markOverdue(em));
       const open = await requestsToSweep(ctx.dataSource.manager, new Date(Date.now() - sweepAfterMs));
-      for (const r of open) await enqueueErasure(ctx.jobs, r.id, r.type);
+      for (const r of open) if (r.type !== DataRequestType.CALIFORNIA_NOTICE) await enqueueErasure(ctx.jobs, r.id, r.type);
+      const notices = open.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE).map((r) => r.id);
+      for (const job of noticeJobs(notices)) await ctx.jobs.enqueue(job.name, job.payload, { ...job.options, replaceFinished: true });
       return { overdue, requeued: open.length };
     },
   };

@@ -9,6 +9,7 @@ import { CollectionEventResolver } from './collection/collection-event.resolver'
 import { ConsentResolver } from './consent/consent.resolver';
 import { DisclosureResolver } from './disclosure/disclosure.resolver';
 import { RecipientResolver } from './recipient/recipient.resolver';
+import { CaliforniaNoticeResolver, UserNoticesResolver } from './request/california-notice.resolver';
 import { DataRequestResolver, UserRequestsResolver } from './request/data-request.resolver';
 import { UserResolver } from './user/user.resolver';
 
@@ -17,7 +18,7 @@ type ResolverClass = Function;
 
 export const coreResolvers: ResolverClass[] = [
   UserResolver, ConsentResolver, RecipientResolver, DisclosureResolver, CollectionEventResolver, DataCategoryResolver, AuditEventResolver,
-  DataRequestResolver, UserRequestsResolver,
+  DataRequestResolver, UserRequestsResolver, CaliforniaNoticeResolver, UserNoticesResolver,
 ];
 
 export interface SchemaParts {

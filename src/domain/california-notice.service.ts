@@ -1,0 +1,247 @@
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataRequest } from '../entities/data-request.entity';
+import { DataRequestStatus, DataRequestType, DisclosurePurpose, RecipientKind, SubjectStatus } from '../entities/enums';
+import type { Actor } from './actor';
+import { appendAuditBatch, type AuditEntry } from './audit.service';
+import { OPEN_STATUSES } from './data-request.service';
+import { CALIFORNIA_NOTICE_DAYS, addDays } from './deadlines';
+import { badInput, notFound } from './errors';
+import { enqueueMessages, type OutboxDraft } from './outbox.service';
+import type { EnqueueOptions } from './ports';
+import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
+
+export type NoticeChannel = 'DESIGNATED' | 'OTHER';
+export const NOTICE_JOB = 'california-notice.compile';
+/** Requests compiled per job: one fixed set of statements per chunk. */
+export const NOTICE_CHUNK = 500;
+
+/** Recipients whose own direct marketing the statute covers: third parties, and affiliates (separate entities). */
+const COVERED_KINDS = [RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE];
+
+export interface NoticeRecipient {
+  name: string;
+  postalAddress: string | null;
+  /** Examples of what it markets, where the name does not make its business clear. */
+  businessDescription: string | null;
+}
+
+export interface CaliforniaNotice {
+  /** The calendar year the notice covers: the one before the request was received. */
+  year: number;
+  categories: string[];
+  recipients: NoticeRecipient[];
+  noDisclosures: boolean;
+  text: string;
+  html: string;
+}
+
+export interface OpenedNotices {
+  requests: DataRequest[];
+  /** Requests opened now (not rejected, not already open): these get a compile job. */
+  toCompile: number[];
+  /** Every request this call created, rejected ones included. */
+  createdIds: number[];
+}
+
+/**
+ * Opens California notice requests for many subjects at once, in a fixed number of statements:
+ * a subject who is not a California resident, or who already had an answer this calendar year,
+ * gets a REJECTED request with the reason; one with an open request gets that request back.
+ */
+export async function openCaliforniaNotices(
+  em: EntityManager,
+  actor: Actor,
+  input: { subjectIds: number[]; channel: NoticeChannel; receivedAt: Date },
+  now = new Date(),
+): Promise<OpenedNotices> {
+  const ids = [...new Set(input.subjectIds)].sort((a, b) => a - b);
+  if (ids.length === 0) throw badInput('name at least one subject', { field: 'subjectIds' });
+  if (input.receivedAt.getTime() > now.getTime() + 60_000) throw badInput('receivedAt is in the future', { field: 'receivedAt' });
+  const subjects: { id: number; region: string | null; status: SubjectStatus }[] = await em.query('SELECT id, region, status FROM subjects WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
+  if (subjects.length !== ids.length) {
+    const found = new Set(subjects.map((s) => Number(s.id)));
+    throw notFound('subject', ids.filter((id) => !found.has(id)).slice(0, 20).join(', '));
+  }
+  const year = californiaYear(input.receivedAt);
+  const { start, end } = californiaYearRange(year);
+  const existing: { id: number; subject_id: number; status: DataRequestStatus; completed_at: Date | null }[] = await em.query(
+    `SELECT id, subject_id, status, completed_at FROM data_requests
+      WHERE type = 'CALIFORNIA_NOTICE' AND subject_id IN (?) AND (status IN (?) OR (status = 'COMPLETED' AND completed_at >= ? AND completed_at < ?))
+      ORDER BY id`,
+    [ids, OPEN_STATUSES, start, end],
+  );
+  const openBySubject = new Map<number, number>();
+  const answeredBySubject = new Map<number, number>();
+  for (const r of existing) {
+    if (r.status === DataRequestStatus.COMPLETED) answeredBySubject.set(Number(r.subject_id), Number(r.id));
+    else if (!openBySubject.has(Number(r.subject_id))) openBySubject.set(Number(r.subject_id), Number(r.id));
+  }
+
+  const dueAt = addDays(input.receivedAt, CALIFORNIA_NOTICE_DAYS[input.channel]);
+  const rows: QueryDeepPartialEntity<DataRequest>[] = [];
+  for (const s of subjects) {
+    const id = Number(s.id);
+    if (openBySubject.has(id)) continue;
+    const base = {
+      type: DataRequestType.CALIFORNIA_NOTICE,
+      channel: input.channel,
+      subjectId: id,
+      receivedAt: input.receivedAt,
+      acknowledgeDueAt: null,
+      acknowledgedAt: now,
+      dueAt,
+      overdue: false,
+      createdBy: actor.id,
+    };
+    const reject = (reasonCode: string, result: { reason: string; earlierRequestId?: number }) =>
+      rows.push({ ...base, status: DataRequestStatus.REJECTED, reasonCode, result: result as QueryDeepPartialEntity<Record<string, unknown>>, completedAt: now });
+    if (s.status === SubjectStatus.ERASED) reject('SUBJECT_ERASED', { reason: 'the subject has been erased; no personal information is held' });
+    else if (s.region !== CALIFORNIA_REGION) reject('NOT_CALIFORNIA_RESIDENT', { reason: 'Shine the Light covers California residents only' });
+    else if (answeredBySubject.has(id))
+      reject('ALREADY_ANSWERED_THIS_YEAR', { reason: `an answer was already given in ${year}`, earlierRequestId: answeredBySubject.get(id) });
+    else rows.push({ ...base, status: DataRequestStatus.ACKNOWLEDGED, reasonCode: null, result: null, completedAt: null });
+  }
+  if (rows.length > 0) await em.getRepository(DataRequest).insert(rows);
+  const all = await em.getRepository(DataRequest).createQueryBuilder('r').where('r.type = :t AND r.subject_id IN (:...ids)', { t: DataRequestType.CALIFORNIA_NOTICE, ids }).orderBy('r.id', 'DESC').getMany();
+  // The newest request per subject is the one this call opened or returned.
+  const latest = new Map<number, DataRequest>();
+  for (const r of all) if (!latest.has(r.subjectId)) latest.set(r.subjectId, r);
+  const requests = ids.map((id) => latest.get(id)!);
+  const opened = requests.filter((r) => !openBySubject.has(r.subjectId));
+  await appendAuditBatch(
+    em,
+    actor,
+    opened.map((r) => ({ action: r.status === DataRequestStatus.REJECTED ? 'notice.rejected' : 'notice.received', entityType: 'DataRequest', entityId: r.id, details: { subjectId: r.subjectId, channel: input.channel, reasonCode: r.reasonCode } })),
+  );
+  return { requests, toCompile: opened.filter((r) => r.status === DataRequestStatus.ACKNOWLEDGED).map((r) => r.id), createdIds: opened.map((r) => r.id) };
+}
+
+export function noticeJobs(requestIds: number[]): { name: string; payload: { requestIds: number[] }; options: EnqueueOptions }[] {
+  const jobs = [];
+  for (let i = 0; i < requestIds.length; i += NOTICE_CHUNK) {
+    const chunk = requestIds.slice(i, i + NOTICE_CHUNK);
+    jobs.push({ name: NOTICE_JOB, payload: { requestIds: chunk }, options: { jobId: `notices-${chunk[0]}-${chunk[chunk.length - 1]}-${chunk.length}` } });
+  }
+  return jobs;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function renderNotice(n: Omit<CaliforniaNotice, 'text' | 'html'>, addressee: string | null, company: string): { text: string; html: string } {
+  const greeting = addressee ? `Dear ${addressee},` : 'Dear customer,';
+  const intro = `You asked which categories of your personal information ${company} disclosed to third parties for their own direct marketing purposes during ${n.year}, and to whom (California Civil Code section 1798.83).`;
+  const none = `During ${n.year}, ${company} did not disclose any of your personal information to third parties for their direct marketing purposes.`;
+  const lines = [greeting, '', intro, ''];
+  if (n.noDisclosures) lines.push(none);
+  else {
+    lines.push(`During ${n.year}, ${company} disclosed the following categories of your personal information to third parties for their direct marketing purposes:`, '');
+    for (const c of n.categories) lines.push(`  - ${c}`);
+    lines.push('', 'It disclosed them to:', '');
+    for (const r of n.recipients) {
+      lines.push(`  ${r.name}`);
+      if (r.postalAddress) lines.push(`  ${r.postalAddress}`);
+      if (r.businessDescription) lines.push(`  Products or services it markets: ${r.businessDescription}`);
+      lines.push('');
+    }
+  }
+  lines.push('', 'This answer is free of charge. You may ask once per calendar year.', '', `${company} Privacy Team`);
+  const text = `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
+  const body = n.noDisclosures
+    ? `<p>${esc(none)}</p>`
+    : `<p>${esc(`During ${n.year}, ${company} disclosed the following categories of your personal information to third parties for their direct marketing purposes:`)}</p>
+<ul>${n.categories.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>
+<p>It disclosed them to:</p>
+${n.recipients.map((r) => `<address><strong>${esc(r.name)}</strong>${r.postalAddress ? `<br>${esc(r.postalAddress)}` : ''}${r.businessDescription ? `<br>Products or services it markets: ${esc(r.businessDescription)}` : ''}</address>`).join('\n')}`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Your California privacy notice for ${n.year}</title></head>
+<body style="font-family: Georgia, serif; max-width: 40em; margin: 2em auto; line-height: 1.5">
+<p>${esc(greeting)}</p>
+<p>${esc(intro)}</p>
+${body}
+<p>This answer is free of charge. You may ask once per calendar year.</p>
+<p>${esc(company)} Privacy Team</p>
+</body></html>
+`;
+  return { text, html };
+}
+
+/**
+ * Compiles the notices of a chunk of requests in a fixed number of statements: the qualifying
+ * disclosures (that subject, the year before receipt in California time, identifiable, direct
+ * marketing, to a third party or an affiliate), their statutory categories in the statute's
+ * order, and every such recipient; then stores each notice, emails it, and completes the request.
+ */
+export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, requestIds: number[], company: string, now = new Date()): Promise<{ compiled: number; skipped: number }> {
+  if (requestIds.length === 0) return { compiled: 0, skipped: 0 };
+  const requests: { id: number; subject_id: number; received_at: Date; status: DataRequestStatus; type: DataRequestType }[] = await em.query(
+    'SELECT id, subject_id, received_at, status, type FROM data_requests WHERE id IN (?) ORDER BY id FOR UPDATE',
+    [requestIds],
+  );
+  const open = requests.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE && OPEN_STATUSES.includes(r.status));
+  if (open.length === 0) return { compiled: 0, skipped: requestIds.length };
+  const subjectIds = open.map((r) => Number(r.subject_id));
+  const subjects: { id: number; name: string | null; email: string | null }[] = await em.query('SELECT id, name, email FROM subjects WHERE id IN (?)', [subjectIds]);
+  const subjectById = new Map(subjects.map((s) => [Number(s.id), s]));
+
+  // One statement covers every year in the chunk: each row carries the year it falls in, and a
+  // request keeps only the rows of its own year (the one before receipt).
+  const years = open.map((r) => californiaYear(new Date(r.received_at)) - 1);
+  const ranges = [...new Set(years)].map((y) => ({ y, ...californiaYearRange(y) }));
+  const bucket = `CASE ${ranges.map(() => 'WHEN d.occurred_at >= ? AND d.occurred_at < ? THEN ?').join(' ')} END`;
+  const rows: { subject_id: number; recipient_id: number; category: string | null; year: number | null }[] = await em.query(
+    `SELECT d.subject_id, d.recipient_id, c.shine_the_light_category AS category, ${bucket} AS year
+       FROM disclosures d
+       JOIN recipients r ON r.id = d.recipient_id
+       JOIN disclosure_categories dc ON dc.disclosure_id = d.id
+       JOIN data_categories c ON c.\`key\` = dc.category_key
+      WHERE d.subject_id IN (?) AND d.identifiable = 1 AND d.purpose = ? AND r.kind IN (?)
+        AND d.occurred_at >= ? AND d.occurred_at < ?
+      GROUP BY d.subject_id, d.recipient_id, c.shine_the_light_category, year`,
+    [
+      ...ranges.flatMap((r) => [r.start, r.end, r.y]),
+      subjectIds,
+      DisclosurePurpose.DIRECT_MARKETING,
+      COVERED_KINDS,
+      new Date(Math.min(...ranges.map((r) => r.start.getTime()))),
+      new Date(Math.max(...ranges.map((r) => r.end.getTime()))),
+    ],
+  );
+  const recipientIds = [...new Set(rows.map((r) => Number(r.recipient_id)))];
+  const recipients: { id: number; name: string; postal_address: string | null; business_description: string | null }[] = recipientIds.length
+    ? await em.query('SELECT id, name, postal_address, business_description FROM recipients WHERE id IN (?)', [recipientIds])
+    : [];
+  const recipientById = new Map(recipients.map((r) => [Number(r.id), r]));
+
+  const notices = new Map<number, CaliforniaNotice>();
+  const drafts: OutboxDraft[] = [];
+  const audits: AuditEntry[] = [];
+  for (let i = 0; i < open.length; i += 1) {
+    const req = open[i]!;
+    const year = years[i]!;
+    const mine = rows.filter((r) => Number(r.subject_id) === Number(req.subject_id) && Number(r.year) === year);
+    const categories = statuteOrder(mine.map((r) => r.category).filter((c): c is string => c !== null));
+    const recipientList = [...new Set(mine.filter((r) => r.category !== null).map((r) => Number(r.recipient_id)))]
+      .map((id) => recipientById.get(id)!)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((r) => ({ name: r.name, postalAddress: r.postal_address, businessDescription: r.business_description }));
+    const noDisclosures = categories.length === 0;
+    const subject = subjectById.get(Number(req.subject_id));
+    const base = { year, categories, recipients: noDisclosures ? [] : recipientList, noDisclosures };
+    const notice: CaliforniaNotice = { ...base, ...renderNotice(base, subject?.name ?? null, company) };
+    notices.set(Number(req.id), notice);
+    if (subject?.email)
+      drafts.push({ kind: 'CALIFORNIA_NOTICE', to: subject.email, subject: `Your California privacy notice for ${year}`, text: notice.text, html: notice.html, dataRequestId: Number(req.id) });
+    audits.push({ action: 'notice.completed', entityType: 'DataRequest', entityId: req.id, details: { subjectId: Number(req.subject_id), year, categories: categories.length, recipients: base.recipients.length } });
+  }
+  const ids = [...notices.keys()];
+  await em.query(
+    `UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, reason_code = NULL,
+       result = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
+     WHERE id IN (?)`,
+    [now, ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: subjectById.get(Number(open.find((r) => Number(r.id) === id)!.subject_id))?.email ? 'EMAIL' : 'POSTAL_MAIL' })]), ids],
+  );
+  await enqueueMessages(em, drafts, now);
+  await appendAuditBatch(em, actor, audits);
+  return { compiled: ids.length, skipped: requestIds.length - ids.length };
+}

@@ -1,0 +1,111 @@
+import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
+import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
+import { DataRequestType, Role } from '../../entities/enums';
+import { noticeJobs, openCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { inTransaction } from '../../domain/transaction';
+import { Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { parseId } from '../pagination';
+import { UserType } from '../user/user.type';
+import { DataRequestObject, DataRequestReceiptType } from './data-request.type';
+import { requestsBySubjectLoader } from './data-request.resolver';
+
+enum NoticeChannelEnum {
+  DESIGNATED = 'DESIGNATED',
+  OTHER = 'OTHER',
+}
+registerEnumType(NoticeChannelEnum, { name: 'NoticeChannel', description: 'DESIGNATED: the address or channel the company designated (30 days); OTHER: anywhere else (150 days).' });
+
+@ObjectType('NoticeRecipient')
+class NoticeRecipientType {
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  postalAddress!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Products or services it markets, where the name does not tell.' })
+  businessDescription!: string | null;
+}
+
+@ObjectType('CaliforniaNotice', { description: 'A Shine-the-Light answer (Cal. Civ. Code 1798.83).' })
+class CaliforniaNoticeType {
+  @Field({ description: 'The calendar year covered: the one before the request was received.' })
+  year!: number;
+
+  @Field(() => [String], { description: 'Statutory categories, each once, in the statute’s order.' })
+  categories!: string[];
+
+  @Field(() => [NoticeRecipientType])
+  recipients!: NoticeRecipientType[];
+
+  @Field()
+  noDisclosures!: boolean;
+
+  @Field()
+  text!: string;
+
+  @Field()
+  html!: string;
+}
+
+@ArgsType()
+class NoticeArgs {
+  @Field(() => NoticeChannelEnum)
+  channel!: NoticeChannelEnum;
+
+  @Field(() => Date, { nullable: true, description: 'When the request arrived; defaults to now.' })
+  receivedAt?: Date | null;
+}
+
+@ArgsType()
+class ManyNoticeArgs extends NoticeArgs {
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @Matches(/^[1-9]\d{0,9}$/, { each: true, message: 'userIds must be positive integer ids' })
+  userIds!: string[];
+}
+
+async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs): Promise<OpenedNotices> {
+  const opened = await inTransaction(ctx.dataSource, (em) => openCaliforniaNotices(em, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() }));
+  try {
+    for (const job of noticeJobs(opened.toCompile)) await ctx.jobs.enqueue(job.name, job.payload, job.options);
+  } catch {
+    // Recorded; the requests monitor queues open notices once Redis answers.
+  }
+  return opened;
+}
+
+@Resolver(() => DataRequestObject)
+export class CaliforniaNoticeResolver {
+  @Mutation(() => DataRequestReceiptType, { description: 'A California customer asks what went to third parties for their direct marketing last year.' })
+  @Roles(Role.PRIVACY_OPS, Role.ADMIN)
+  async requestCaliforniaNotice(@Arg('userId', () => ID) userId: string, @Args() args: NoticeArgs, @Ctx() ctx: GatewayContext) {
+    const subjectId = parseId(userId, 'user');
+    const opened = await open(ctx, [subjectId], args);
+    const request = opened.requests[0]!;
+    return { request, created: opened.createdIds.includes(request.id) };
+  }
+
+  @Mutation(() => [DataRequestObject], { description: 'Annual volume: many requests at once, compiled in chunks by the california-notice workers.' })
+  @Roles(Role.PRIVACY_OPS, Role.ADMIN)
+  async requestCaliforniaNotices(@Args() args: ManyNoticeArgs, @Ctx() ctx: GatewayContext) {
+    const ids = args.userIds.map((id) => parseId(id, 'user'));
+    return (await open(ctx, ids, args)).requests;
+  }
+
+  @FieldResolver(() => CaliforniaNoticeType, { nullable: true, description: 'The compiled notice, for a completed California notice request.' })
+  notice(@Root() request: DataRequestObject): CaliforniaNotice | null {
+    return (request.result?.notice as CaliforniaNotice | undefined) ?? null;
+  }
+}
+
+@Resolver(() => UserType)
+export class UserNoticesResolver {
+  @FieldResolver(() => [DataRequestObject])
+  async californiaNotices(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    const all = await ctx.loaders.get('requestsBySubject', requestsBySubjectLoader).load(user.id);
+    return all.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE);
+  }
+}
