@@ -41,7 +41,7 @@ export class UsageReportInput {
   k?: number | null;
 }
 
-@ObjectType('UsageCell')
+@ObjectType('UsageCell', { simpleResolvers: true })
 class UsageCellType {
   @Field(() => [String])
   key!: string[];
@@ -50,7 +50,7 @@ class UsageCellType {
   count!: number | null;
 }
 
-@ObjectType('UsageTotal')
+@ObjectType('UsageTotal', { simpleResolvers: true })
 class UsageTotalType {
   @Field(() => [String], { nullable: 'items', description: 'Null where the total runs over that dimension.' })
   key!: (string | null)[];
@@ -59,7 +59,7 @@ class UsageTotalType {
   count!: number | null;
 }
 
-@ObjectType('UsageReport', { description: 'Counts that cannot identify anyone: cells under k are suppressed, and so are cells that totals would reveal.' })
+@ObjectType('UsageReport', { simpleResolvers: true, description: 'Counts that cannot identify anyone: cells under k are suppressed, and so are cells that totals would reveal.' })
 export class UsageReportType {
   @Field(() => [UsageDimensionEnum])
   dimensions!: UsageDimension[];
@@ -89,7 +89,7 @@ export class UsageReportType {
   sha256!: string;
 }
 
-@ObjectType('SharedUsageReport')
+@ObjectType('SharedUsageReport', { simpleResolvers: true })
 class SharedUsageReportType {
   @Field(() => UsageReportType)
   report!: UsageReport;

@@ -9,7 +9,7 @@ import { PreservedRecordType } from './preserved-record.entity';
 registerEnumType(PreservationStatus, { name: 'PreservationStatus' });
 registerEnumType(PreservedRecordType, { name: 'PreservedRecordType' });
 
-@ObjectType('HoldPreservation', { description: 'Progress of the snapshot of a hold’s data.' })
+@ObjectType('HoldPreservation', { simpleResolvers: true, description: 'Progress of the snapshot of a hold’s data.' })
 export class HoldPreservationType {
   @Field(() => PreservationStatus)
   status!: PreservationStatus;
@@ -27,7 +27,7 @@ export class HoldPreservationType {
   updatedAt!: Date;
 }
 
-@ObjectType('LegalHold', { description: 'A hold placed by legal: preserves data as it was and blocks its deletion.' })
+@ObjectType('LegalHold', { simpleResolvers: true, description: 'A hold placed by legal: preserves data as it was and blocks its deletion.' })
 export class LegalHoldType {
   @Field(() => ID)
   id!: number;
@@ -71,7 +71,7 @@ export class LegalHoldType {
 
 export const LegalHoldConnection = ConnectionType('LegalHold', LegalHoldType);
 
-@ObjectType('PreservedRecord', { description: 'A copy of one record as it was when the hold was placed.' })
+@ObjectType('PreservedRecord', { simpleResolvers: true, description: 'A copy of one record as it was when the hold was placed.' })
 export class PreservedRecordType_ {
   @Field(() => ID)
   id!: number;
@@ -100,7 +100,7 @@ export class PreservedRecordType_ {
 
 export const PreservedRecordConnection = ConnectionType('PreservedRecord', PreservedRecordType_);
 
-@ObjectType('LegalHoldScopeChange')
+@ObjectType('LegalHoldScopeChange', { simpleResolvers: true })
 export class LegalHoldScopeChangeType {
   @Field(() => LegalHoldType)
   hold!: LegalHoldType;
@@ -115,7 +115,7 @@ export class LegalHoldScopeChangeType {
   snapshotQueued!: boolean;
 }
 
-@ObjectType('LegalHoldRelease')
+@ObjectType('LegalHoldRelease', { simpleResolvers: true })
 export class LegalHoldReleaseType {
   @Field(() => LegalHoldType)
   hold!: LegalHoldType;
@@ -124,7 +124,7 @@ export class LegalHoldReleaseType {
   freedSubjectIds!: number[];
 }
 
-@ObjectType('PreservationReport')
+@ObjectType('PreservationReport', { simpleResolvers: true })
 export class PreservationReportType {
   @Field(() => ID)
   holdId!: number;

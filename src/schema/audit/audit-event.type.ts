@@ -2,7 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../pagination';
 
-@ObjectType('AuditEvent', { description: 'One audited state change, linked to the one before by its hash.' })
+@ObjectType('AuditEvent', { simpleResolvers: true, description: 'One audited state change, linked to the one before by its hash.' })
 export class AuditEventType {
   @Field(() => ID)
   id!: number;
@@ -37,7 +37,7 @@ export class AuditEventType {
 
 export const AuditEventConnection = ConnectionType('AuditEvent', AuditEventType);
 
-@ObjectType('AuditChainReport')
+@ObjectType('AuditChainReport', { simpleResolvers: true })
 export class AuditChainReportType {
   @Field()
   valid!: boolean;

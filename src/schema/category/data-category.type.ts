@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('DataCategory', { description: 'A fideslang data category.' })
+@ObjectType('DataCategory', { simpleResolvers: true, description: 'A fideslang data category.' })
 export class DataCategoryType {
   @Field()
   key!: string;

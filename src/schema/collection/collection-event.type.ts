@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('CollectionEvent', { description: 'What the server logs recorded automatically about a visit.' })
+@ObjectType('CollectionEvent', { simpleResolvers: true, description: 'What the server logs recorded automatically about a visit.' })
 export class CollectionEventType {
   @Field(() => ID)
   id!: number;

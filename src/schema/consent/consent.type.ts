@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { ConsentSource, ConsentStatus, PurposeKey } from '../../entities/enums';
 import '../enums';
 
-@ObjectType('Consent', { description: 'The current state of one consent, derived from its history.' })
+@ObjectType('Consent', { simpleResolvers: true, description: 'The current state of one consent, derived from its history.' })
 export class ConsentType {
   @Field(() => PurposeKey)
   purpose!: PurposeKey;
@@ -23,7 +23,7 @@ export class ConsentType {
   updatedAt!: Date;
 }
 
-@ObjectType('ConsentEvent', { description: 'One change of consent (append-only).' })
+@ObjectType('ConsentEvent', { simpleResolvers: true, description: 'One change of consent (append-only).' })
 export class ConsentEventType {
   @Field(() => Int)
   seq!: number;
@@ -47,7 +47,7 @@ export class ConsentEventType {
   recordedBy!: string;
 }
 
-@ObjectType('ConsentChange')
+@ObjectType('ConsentChange', { simpleResolvers: true })
 export class ConsentChangeType {
   @Field(() => ConsentType)
   consent!: ConsentType;

@@ -3,7 +3,7 @@ import { DisclosurePurpose } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
-@ObjectType('Disclosure', { description: 'One act of sharing personal information (or an aggregate) with a recipient.' })
+@ObjectType('Disclosure', { simpleResolvers: true, description: 'One act of sharing personal information (or an aggregate) with a recipient.' })
 export class DisclosureType {
   @Field(() => ID)
   id!: number;

@@ -3,7 +3,7 @@ import { DisclosurePurpose, RecipientKind } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
-@ObjectType('Recipient', { description: 'Someone outside the company that receives personal information or aggregates.' })
+@ObjectType('Recipient', { simpleResolvers: true, description: 'Someone outside the company that receives personal information or aggregates.' })
 export class RecipientType {
   @Field(() => ID)
   id!: number;

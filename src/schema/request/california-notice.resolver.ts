@@ -16,7 +16,7 @@ enum NoticeChannelEnum {
 }
 registerEnumType(NoticeChannelEnum, { name: 'NoticeChannel', description: 'DESIGNATED: the address or channel the company designated (30 days); OTHER: anywhere else (150 days).' });
 
-@ObjectType('NoticeRecipient')
+@ObjectType('NoticeRecipient', { simpleResolvers: true })
 class NoticeRecipientType {
   @Field()
   name!: string;
@@ -28,7 +28,7 @@ class NoticeRecipientType {
   businessDescription!: string | null;
 }
 
-@ObjectType('CaliforniaNotice', { description: 'A Shine-the-Light answer (Cal. Civ. Code 1798.83).' })
+@ObjectType('CaliforniaNotice', { simpleResolvers: true, description: 'A Shine-the-Light answer (Cal. Civ. Code 1798.83).' })
 class CaliforniaNoticeType {
   @Field({ description: 'The calendar year covered: the one before the request was received.' })
   year!: number;

@@ -4,7 +4,7 @@ import { DataRequestStatus, DataRequestType } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
-@ObjectType('DataRequest', { description: 'A request a person made about their data, with its deadlines and result.' })
+@ObjectType('DataRequest', { simpleResolvers: true, description: 'A request a person made about their data, with its deadlines and result.' })
 export class DataRequestObject {
   @Field(() => ID)
   id!: number;
@@ -53,7 +53,7 @@ export class DataRequestObject {
 
 export const DataRequestConnection = ConnectionType('DataRequest', DataRequestObject);
 
-@ObjectType('DataRequestReceipt')
+@ObjectType('DataRequestReceipt', { simpleResolvers: true })
 export class DataRequestReceiptType {
   @Field(() => DataRequestObject)
   request!: DataRequestObject;

@@ -3,7 +3,7 @@ import { SubjectSource, SubjectStatus } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
-@ObjectType('User', { description: 'A person whose data the company holds (a data subject). Erased users keep only a tombstone.' })
+@ObjectType('User', { simpleResolvers: true, description: 'A person whose data the company holds (a data subject). Erased users keep only a tombstone.' })
 export class UserType {
   @Field(() => ID)
   id!: number;
