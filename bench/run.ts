@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/config';
+import {
+  BenchOptions, formatTable, formatTargets, machineInfo, mysqlConnection, runCleanups, writeResults, type BenchmarkDef,
+} from './harness';
+
+/**
+ * node dist/bench/run.js [name ...] [--tiny] [--<option> <value> ...]
+ *
+ * Runs the named benchmarks (all when none is named), prints their tables and targets, and
+ * writes bench/results/<name>-<timestamp>.json. --tiny is CI's size: it only proves that the
+ * benchmarks still run.
+ */
+
+/**
+ * The benchmarks, by name. A new one is bench/<name>.bench.ts exporting a BenchmarkDef, added
+ * here; the import is lazy so that running one benchmark loads only its modules.
+ */
+const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
+  read: async () => (await import('./read.bench')).readBench,
+};
+
+function usage(defs: BenchmarkDef[]): string {
+  return [
+    'usage: node dist/bench/run.js [benchmark ...] [--tiny] [--<option> <value> ...]',
+    '',
+    ...defs.flatMap((d) => [`${d.name}: ${d.description}`, BenchOptions.help(d.options), '']),
+  ].join('\n');
+}
+
+function parseArgs(argv: string[]): { names: string[]; flags: Map<string, string>; tiny: boolean; help: boolean } {
+  const names: string[] = [];
+  const flags = new Map<string, string>();
+  let tiny = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--tiny') tiny = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+      else {
+        const value = argv[i + 1];
+        if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
+        flags.set(arg.slice(2), value);
+        i += 1;
+      }
+    } else names.push(arg);
+  }
+  return { names, flags, tiny, help };
+}
+
+async function mariadbVersion(): Promise<string> {
+  const conn = await mysqlConnection(loadConfig(process.env), false);
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return String((rows as { v: string }[])[0]?.v);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** The commit measured, and whether src/ had uncommitted changes (read-only git commands). */
+function gitInfo(): { commit: string | null; srcDirty: boolean | null } {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { commit: git('rev-parse', 'HEAD'), srcDirty: git('status', '--porcelain', '--', 'src').length > 0 };
+  } catch {
+    return { commit: null, srcDirty: null };
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const unknown = args.names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  const names = args.names.length > 0 ? args.names : Object.keys(BENCHMARKS);
+  const defs = await Promise.all(names.map((n) => BENCHMARKS[n]!()));
+  if (args.help) {
+    process.stdout.write(`${usage(defs)}\n`);
+    return 0;
+  }
+  // A flag must mean something to at least one of the benchmarks being run.
+  for (const flag of args.flags.keys())
+    if (!defs.some((d) => flag in d.options)) throw new Error(`--${flag} is not an option of ${names.join(', ')}\n\n${usage(defs)}`);
+
+  const machine = machineInfo(await mariadbVersion());
+  const git = gitInfo();
+  process.stdout.write(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.totalMemoryMb} MB, ${machine.os}, node ${machine.node}, MariaDB ${machine.mariadb}\n`);
+  let failed = 0;
+  for (const def of defs) {
+    const own = new Map([...args.flags].filter(([k]) => k in def.options));
+    const options = BenchOptions.resolve(def.options, own, args.tiny);
+    process.stdout.write(`\n== ${def.name} (${options.size}: ${JSON.stringify(options.all())})\n`);
+    const startedAt = new Date();
+    const t0 = performance.now();
+    try {
+      const report = await def.run({ options, log: (line) => process.stdout.write(`  ${line}\n`) });
+      const seconds = (performance.now() - t0) / 1000;
+      process.stdout.write(`\n${report.tables.map(formatTable).join('\n\n')}\n\n${formatTargets(report.targets)}\n\n${report.notes.map((n) => `note: ${n}`).join('\n')}\n`);
+      const file = writeResults(def.name, options.size, {
+        benchmark: def.name,
+        size: options.size,
+        options: options.all(),
+        machine,
+        git,
+        loadAverage: os.loadavg(),
+        startedAt: startedAt.toISOString(),
+        seconds: Number(seconds.toFixed(1)),
+        tables: report.tables,
+        targets: report.targets,
+        notes: report.notes,
+        figures: report.figures,
+      }, report.scratch);
+      process.stdout.write(`\n${def.name}: ${seconds.toFixed(0)} s, results in ${file}\n`);
+    } catch (err) {
+      failed += 1;
+      process.stderr.write(`\n${def.name} failed: ${String((err as Error)?.stack ?? err)}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+main()
+  .catch((err: unknown) => {
+    process.stderr.write(`${String((err as Error)?.message ?? err)}\n`);
+    return 2;
+  })
+  .then(async (code) => {
+    await runCleanups();
+    // Nothing should be left open, but a benchmark must never hang CI.
+    process.exit(code);
+  });
