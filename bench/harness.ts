@@ -150,6 +150,8 @@ export async function createBenchDatabase(name: string, extraEnv: NodeJS.Process
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
+    // Production refuses plain-http unsubscribe links; the bench sends no mail.
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://gateway.bench.invalid',
     HOST: '127.0.0.1',
     JWT_SECRET: randomBytes(32).toString('hex'),
     MYSQL_DATABASE: `drg_bench_${name.replace(/[^A-Za-z0-9_]/g, '_')}_${process.pid}`,

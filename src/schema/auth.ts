@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Authorized, Extensions, type AuthChecker } from 'type-graphql';
 import { Role } from '../entities/enums';
@@ -11,13 +12,24 @@ export function signToken(secret: string, subject: string, roles: Role[], ttlSec
   return jwt.sign({ ...extra, roles }, secret, { algorithm: 'HS256', subject, expiresIn: ttlSeconds });
 }
 
+// Importing the secret once instead of on every request (jsonwebtoken would do it per call).
+const keys = new Map<string, KeyObject>();
+const keyFor = (secret: string): KeyObject => {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret));
+    keys.set(secret, key);
+  }
+  return key;
+};
+
 /** Verifies a bearer token: HS256 only, unexpired, with a subject and known roles. */
 export function verifyToken(secret: string, header: string | undefined): { actor: Actor | null; error: DomainError | null } {
   if (!header) return { actor: null, error: null };
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) return { actor: null, error: new DomainError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
   try {
-    const claims = jwt.verify(m[1]!, secret, { algorithms: ['HS256'] });
+    const claims = jwt.verify(m[1]!, keyFor(secret), { algorithms: ['HS256'] });
     if (typeof claims === 'string' || !claims.sub) throw new Error('token has no subject');
     const roles = claims.roles;
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && ROLES.has(r)))
@@ -28,10 +40,23 @@ export function verifyToken(secret: string, header: string | undefined): { actor
   }
 }
 
+/**
+ * Marks an operation that carries its own credential (a signed unsubscribe token), so it may
+ * run without a bearer token. It is never a role a token can hold, and never listed in the
+ * field's `roles` extension.
+ */
+export const PUBLIC = 'PUBLIC' as const;
+export type AuthRule = Role | typeof PUBLIC;
+
 /** type-graphql's one auth checker: no valid token is UNAUTHENTICATED, a wrong role FORBIDDEN. */
-export const authChecker: AuthChecker<GatewayContext, Role> = ({ context }, roles) => {
-  if (!context.actor) throw context.authError ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required');
-  if (roles.length === 0 || roles.some((r) => context.actor!.roles.includes(r))) return true;
+export const authChecker: AuthChecker<GatewayContext, AuthRule> = ({ context }, roles) => {
+  const isPublic = roles.includes(PUBLIC);
+  if (!context.actor) {
+    // A PUBLIC operation needs no token; a token that was sent but is invalid is still refused.
+    if (isPublic && !context.authError) return true;
+    throw context.authError ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required');
+  }
+  if (isPublic || roles.length === 0 || roles.some((r) => context.actor!.roles.includes(r as Role))) return true;
   throw new DomainError('FORBIDDEN', `this operation needs one of the roles ${roles.join(', ')}`);
 };
 
@@ -39,9 +64,10 @@ export const authChecker: AuthChecker<GatewayContext, Role> = ({ context }, role
  * Declares who may run an operation. The roles are also put in the field's extensions, so a
  * test can walk the built schema and prove that every operation has a rule.
  */
-export function Roles(...roles: Role[]): MethodDecorator {
-  const authorized = Authorized<Role>(...roles);
-  const extensions = Extensions({ roles });
+export function Roles(...rules: AuthRule[]): MethodDecorator {
+  const authorized = Authorized<AuthRule>(...rules);
+  const roles = rules.filter((r): r is Role => r !== PUBLIC);
+  const extensions = Extensions(rules.includes(PUBLIC) ? { roles, public: true } : { roles });
   return (target, key, descriptor) => {
     authorized(target, key, descriptor);
     extensions(target, key, descriptor);

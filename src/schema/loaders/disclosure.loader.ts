@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
+import { DataCategory } from '../../entities/data-category.entity';
 import { Disclosure } from '../../entities/disclosure.entity';
 import type { DisclosurePurpose } from '../../entities/enums';
+import type { Recipient } from '../../entities/recipient.entity';
 import { groupBy, type LoaderRegistry } from './loader-registry';
 import { RECIPIENT_COLUMNS, recipientFromRow, recipientLoader } from './recipient.loader';
 
@@ -13,14 +15,17 @@ export interface DisclosurePageArgs {
   until: Date | null;
 }
 
+/** A disclosure read for a page, with its recipient and categories already attached. */
+export type LoadedDisclosure = Disclosure & { recipient: Recipient; categories: DataCategory[] };
+
 /**
- * One statement for the disclosures of many parents (subjects or recipients): a window
- * function keeps each parent's newest `take` rows after the cursor. The recipient of each
- * row comes in the same statement and primes the recipient loader, so Disclosure.recipient
- * costs no statement of its own.
+ * Two statements for the disclosures of many parents (subjects or recipients): a window
+ * function keeps each parent's newest `take` rows after the cursor, with each row's recipient
+ * joined; then the categories of all those rows. Recipient and categories travel on the
+ * disclosure, so resolving them costs neither a statement nor a promise per row.
  */
 function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_id' | 'recipient_id', args: DisclosurePageArgs) {
-  return new DataLoader<number, Disclosure[]>(async (ids) => {
+  return new DataLoader<number, LoadedDisclosure[]>(async (ids) => {
     const where: string[] = [`d.${parentColumn} IN (?)`];
     const params: unknown[] = [ids];
     if (args.purpose) {
@@ -50,12 +55,36 @@ function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_i
        WHERE t.rn <= ? ORDER BY t.${parentColumn}, t.rn`,
       params,
     );
+    const byRecipient = new Map<number, Recipient>();
     const recipients = registry.get('recipient', recipientLoader);
     const list = rows.map((row) => {
-      const recipient = recipientFromRow(row);
-      recipients.clear(recipient.id).prime(recipient.id, recipient);
-      return toDisclosure(row);
+      const rid = Number(row.r_id);
+      let recipient = byRecipient.get(rid);
+      if (!recipient) {
+        recipient = recipientFromRow(row);
+        byRecipient.set(rid, recipient);
+        recipients.clear(rid).prime(rid, recipient);
+      }
+      return Object.assign(toDisclosure(row), { recipient, categories: [] as DataCategory[] });
     });
+    if (list.length > 0) {
+      const cats: { disclosure_id: number; key: string; label: string; stl: string | null }[] = await registry.dataSource.query(
+        `SELECT dc.disclosure_id, c.\`key\`, c.label, c.shine_the_light_category AS stl
+           FROM disclosure_categories dc JOIN data_categories c ON c.\`key\` = dc.category_key
+          WHERE dc.disclosure_id IN (?) ORDER BY dc.disclosure_id, c.\`key\``,
+        [list.map((d) => d.id)],
+      );
+      const byId = new Map(list.map((d) => [d.id, d]));
+      const category = new Map<string, DataCategory>();
+      for (const c of cats) {
+        let cat = category.get(c.key);
+        if (!cat) {
+          cat = Object.assign(new DataCategory(), { key: c.key, label: c.label, shineTheLightCategory: c.stl });
+          category.set(c.key, cat);
+        }
+        byId.get(Number(c.disclosure_id))?.categories.push(cat);
+      }
+    }
     return groupBy(ids, list, (d) => (parentColumn === 'subject_id' ? d.subjectId! : d.recipientId));
   });
 }
