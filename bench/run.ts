@@ -21,6 +21,7 @@ import {
  */
 const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   read: async () => (await import('./read.bench')).readBench,
+  erasure: async () => (await import('./erasure.bench')).erasureBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {

@@ -51,9 +51,9 @@ export class QueueRegistry implements JobEnqueuer {
   async enqueue(jobName: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
     const def = this.definitions.get(jobName);
     if (!def) throw new Error(`no job named "${jobName}" is registered`);
-    // Fail fast instead of hanging when Redis is down: the caller's row is committed and the
-    // sweep re-enqueues it later.
-    if (this.connection.status !== 'ready') throw new DomainError('SERVICE_UNAVAILABLE', 'the job queue (Redis) is unavailable; try again shortly');
+    // Fail within the timeout instead of hanging when Redis is down: the caller's row is
+    // committed and the sweep re-enqueues it later.
+    if (this.connection.status !== 'ready') await this.readyWithin(this.enqueueTimeoutMs);
     const queue = this.queue(def.queue);
     if (options.replaceFinished && options.jobId) {
       const existing = await queue.getJob(options.jobId);
@@ -78,6 +78,20 @@ export class QueueRegistry implements JobEnqueuer {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async readyWithin(ms: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('ready', onReady);
+        reject(new DomainError('SERVICE_UNAVAILABLE', 'the job queue (Redis) is unavailable; try again shortly'));
+      }, ms);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connection.once('ready', onReady);
+    });
   }
 
   /** Installs the repeatable jobs (idempotent: BullMQ keys them by name and schedule). */

@@ -1,0 +1,297 @@
+import { performance } from 'node:perf_hooks';
+import type mysql from 'mysql2/promise';
+import { statementCount } from '../src/database';
+import { seedDemoData } from '../src/demo-data';
+import { systemActor } from '../src/domain/actor';
+import { enqueueErasure } from '../src/domain/data-request.service';
+import { DataRequestType } from '../src/entities/enums';
+import { Gateway } from '../src/gateway';
+import { loadConfig } from '../src/config';
+import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
+import {
+  QuestionsCounter, createBenchDatabase, median, mysqlConnection, round,
+  type BenchContext, type BenchReport, type BenchmarkDef, type Target,
+} from './harness';
+
+/**
+ * Erasures per second through BullMQ (the gateway's erasure job on a real queue, worker
+ * concurrency 1, 4, 8) next to the same transactions run by a plain loop of hand-written SQL
+ * at the same concurrency, and SQL statements per erasure at two data sizes.
+ */
+export const erasureBench: BenchmarkDef = {
+  name: 'erasure',
+  description: 'erasures per second through BullMQ vs a plain loop of hand-written SQL; statements per erasure at two data sizes',
+  options: {
+    batch: { default: 300, tiny: 20, help: 'erasures per variant, concurrency and round' },
+    concurrency: { default: '1,4,8', tiny: '1,4', help: 'worker concurrency levels, comma-separated' },
+    rounds: { default: 2, tiny: 1, help: 'rounds per variant and concurrency' },
+    consents: { default: 5, help: 'consents per subject' },
+    events: { default: 20, help: 'collection events per subject' },
+    disclosures: { default: 10, help: 'disclosures per subject' },
+    'large-factor': { default: 4, help: 'the second data size has this many times the events and disclosures' },
+    'large-batch': { default: 100, tiny: 10, help: 'erasures measured at the larger data size' },
+    seed: { default: 7, help: 'seed of the demo data' },
+  },
+  run: runErasureBench,
+};
+
+interface Round {
+  variant: 'loop' | 'gateway';
+  concurrency: number;
+  erasures: number;
+  seconds: number;
+  perSec: number;
+  appStatements: number | null;
+}
+
+async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
+  const o = ctx.options;
+  const batch = o.num('batch');
+  const levels = o.nums('concurrency');
+  const rounds = o.num('rounds');
+  const largeBatch = o.num('large-batch');
+  // Two batches per level and round, and 40 more for the one-at-a-time statement counts.
+  const needed = batch * levels.length * rounds * 2 + 40;
+  const db = await createBenchDatabase('erasure', { OUTBOX_POLL_MS: '3600000', REQUEST_MONITOR_MS: '3600000', MYSQL_POOL_SIZE: '12' });
+  let questions: QuestionsCounter | null = null;
+  try {
+    ctx.log(`seeding ${needed} + ${largeBatch} subjects into ${db.config.mysql.database}`);
+    const seedStart = performance.now();
+    {
+      const g = await Gateway.open(db.config, {}, () => undefined);
+      try {
+        const base = { recipients: 40, consentsPerSubject: o.num('consents'), seed: o.num('seed'), now: new Date('2025-11-01T00:00:00Z') };
+        await seedDemoData(g.dataSource, systemActor, { ...base, subjects: needed, collectionEventsPerSubject: o.num('events'), disclosuresPerSubject: o.num('disclosures') });
+        const f = o.num('large-factor');
+        await seedDemoData(g.dataSource, systemActor, { ...base, subjects: largeBatch, collectionEventsPerSubject: o.num('events') * f, disclosuresPerSubject: o.num('disclosures') * f });
+        const now = new Date();
+        await g.dataSource.query(
+          `INSERT INTO data_requests (type, status, channel, subject_id, received_at, acknowledge_due_at, acknowledged_at, due_at, created_by)
+           SELECT 'ERASURE', 'ACKNOWLEDGED', 'WEB', id, ?, ?, ?, ?, 'bench' FROM subjects ORDER BY id`,
+          [now, now, now, new Date(now.getTime() + 45 * 86400_000)],
+        );
+        await g.dataSource.query('ANALYZE TABLE subjects, consents, consent_events, collection_events, disclosures, data_requests');
+      } finally {
+        await g.stop();
+      }
+    }
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    ctx.log(`seeded in ${seedSeconds.toFixed(1)} s`);
+    questions = await QuestionsCounter.open(db.config);
+    const conn = await mysqlConnection(db.config);
+    const requestIds = ((await conn.query('SELECT id FROM data_requests ORDER BY id'))[0] as { id: number }[]).map((r) => Number(r.id));
+    await conn.end();
+    const small = requestIds.slice(0, needed);
+    const large = requestIds.slice(needed);
+
+    let next = 0;
+    const take = (n: number) => {
+      const ids = small.slice(next, next + n);
+      next += n;
+      return ids;
+    };
+    const results: Round[] = [];
+    for (const c of levels) {
+      for (let r = 0; r < rounds; r += 1) {
+        // Alternate which variant goes first, so that drift hits both alike.
+        const order: Round['variant'][] = r % 2 === 0 ? ['loop', 'gateway'] : ['gateway', 'loop'];
+        for (const variant of order) {
+          const ids = take(batch);
+          const res = variant === 'loop' ? await runLoop(db.env, ids, c) : await runGateway(db.env, ids, c);
+          results.push(res);
+          ctx.log(`${variant.padEnd(8)} concurrency ${c}  round ${r + 1}: ${res.perSec.toFixed(1)} erasures/s`);
+        }
+      }
+    }
+
+    // Statements per erasure, one at a time, at both data sizes.
+    const stmt = async (variant: Round['variant'], ids: number[]) => {
+      const stop = await questions!.start();
+      const res = variant === 'loop' ? await runLoop(db.env, ids, 1) : await runGateway(db.env, ids, 1);
+      const q = await stop();
+      return { variant, erasures: ids.length, mysql: round(q / ids.length, 2), app: res.appStatements === null ? null : round(res.appStatements / ids.length, 2) };
+    };
+    const stmtSmall = [await stmt('loop', take(Math.min(20, largeBatch))), await stmt('gateway', take(Math.min(20, largeBatch)))];
+    const half = Math.floor(large.length / 2);
+    const stmtLarge = [await stmt('loop', large.slice(0, Math.min(20, half))), await stmt('gateway', large.slice(half, half + Math.min(20, half)))];
+
+    return report(results, levels, stmtSmall, stmtLarge, seedSeconds, o.num('large-factor'));
+  } finally {
+    await questions?.close().catch(() => undefined);
+    await db.drop();
+  }
+}
+
+/** The erasure job on a real BullMQ queue, with a worker of the given concurrency in this process. */
+async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: number): Promise<Round> {
+  const config = loadConfig({ ...env, WORKER_CONCURRENCY: String(concurrency) });
+  const gateway = await Gateway.open(config, {}, () => undefined);
+  const watcher = await mysqlConnection(config);
+  try {
+    for (const id of ids) await enqueueErasure(gateway.queues, id, DataRequestType.ERASURE);
+    const before = statementCount(gateway.dataSource);
+    const t0 = performance.now();
+    await gateway.work(['erasure']);
+    await waitUntilCompleted(watcher, ids);
+    const seconds = (performance.now() - t0) / 1000;
+    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements: statementCount(gateway.dataSource) - before };
+  } finally {
+    await watcher.end();
+    await gateway.queues.queue('erasure').obliterate({ force: true }).catch(() => undefined);
+    await gateway.stop();
+  }
+}
+
+async function waitUntilCompleted(conn: mysql.Connection, ids: number[]): Promise<void> {
+  for (;;) {
+    const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [ids]);
+    if (Number((rows as { n: number }[])[0]!.n) === ids.length) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The floor: the same transaction written by hand with mysql2, `concurrency` loops each on
+ * its own connection, taking the next request id until none is left.
+ */
+async function runLoop(env: NodeJS.ProcessEnv, ids: number[], concurrency: number): Promise<Round> {
+  const config = loadConfig(env);
+  const conns = await Promise.all(Array.from({ length: concurrency }, () => mysqlConnection(config)));
+  let next = 0;
+  let statements = 0;
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      conns.map(async (conn) => {
+        const q = async (sql: string, params: unknown[] = []) => {
+          statements += 1;
+          const [rows] = await conn.query(sql, params);
+          return rows as Record<string, unknown>[] & { affectedRows?: number };
+        };
+        while (next < ids.length) {
+          const requestId = ids[next++]!;
+          for (let attempt = 0; ; attempt += 1) {
+            try {
+              await q('START TRANSACTION');
+              await eraseByHand(q, requestId);
+              await q('COMMIT');
+              break;
+            } catch (err) {
+              await q('ROLLBACK');
+              if (attempt > 3 || (err as { code?: string }).code !== 'ER_LOCK_DEADLOCK') throw err;
+            }
+          }
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(conns.map((c) => c.end()));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { variant: 'loop', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements: statements };
+}
+
+type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[] & { affectedRows?: number }>;
+
+/** runErasure's work, statement for statement, without TypeORM, plugins or BullMQ. */
+async function eraseByHand(q: Query, requestId: number): Promise<void> {
+  const [req] = await q('SELECT id, subject_id, status FROM data_requests WHERE id = ? FOR UPDATE', [requestId]);
+  if (!req || req.status === 'COMPLETED') return;
+  const subjectId = Number(req.subject_id);
+  const [subject] = await q('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
+  const holds = await q(`SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE'`, [subjectId]);
+  if (holds.length > 0) return;
+  const recipients = await q(
+    `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind <> 'AUTHORITY' ORDER BY r.id`,
+    [subjectId],
+  );
+  await q('DELETE FROM consent_events WHERE subject_id = ?', [subjectId]);
+  await q('DELETE FROM consents WHERE subject_id = ?', [subjectId]);
+  const events = await q('SELECT id, ip_address, latitude, longitude, user_agent, page, occurred_at FROM collection_events WHERE subject_id = ? FOR UPDATE', [subjectId]);
+  if (events.length > 0) {
+    const values = events.map((e) => {
+      const geo = e.latitude !== null ? coarsenGeo(Number(e.latitude), Number(e.longitude), 'GRID_10KM') : null;
+      const ua = e.user_agent ? userAgentFamily(String(e.user_agent)) : null;
+      const at = new Date(e.occurred_at as Date);
+      return [e.id, e.ip_address ? generalizeIp(String(e.ip_address)) : null, geo?.lat ?? null, geo?.lon ?? null, ua ? `${ua.browser}; ${ua.deviceType}` : null, e.page, new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1))];
+    });
+    await q(
+      `INSERT INTO collection_events (id, ip_address, latitude, longitude, user_agent, page, occurred_at) VALUES ${values.map(() => '(?,?,?,?,?,?,?)').join(',')}
+       ON DUPLICATE KEY UPDATE ip_address = VALUES(ip_address), latitude = VALUES(latitude), longitude = VALUES(longitude), user_agent = VALUES(user_agent),
+         page = VALUES(page), occurred_at = VALUES(occurred_at), device_id = NULL, cookie_id = NULL, subject_id = NULL, de_identified = 1`,
+      values.flat(),
+    );
+  }
+  await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId]);
+  const mail = recipients.filter((r) => r.email).map((r) => ['ERASURE_NOTICE', r.email, 'x'.repeat(64), `Deletion request ${requestId}`, 'Please delete.', requestId, r.id]);
+  if (subject?.email) mail.push(['ERASURE_CONFIRMATION', subject.email, 'x'.repeat(64), 'Deleted', 'We deleted it.', requestId, null]);
+  if (mail.length > 0)
+    await q(`INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, data_request_id, recipient_id, next_attempt_at) VALUES ${mail.map(() => '(?,?,?,?,?,?,?,NOW(3))').join(',')}`, mail.flat());
+  await q(`UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = 'ERASED', erased_at = NOW(3) WHERE id = ?`, [subjectId]);
+  await q(`UPDATE data_requests SET status = 'COMPLETED', completed_at = NOW(3), result = ? WHERE id = ?`, [JSON.stringify({ erased: { subjects: 1 } }), requestId]);
+  const [head] = await q('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+  await q(`INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash) VALUES (?, NOW(3), 'bench', 'erasure.completed', 'DataRequest', ?, NULL, ?, ?)`, [
+    Number(head!.last_seq) + 1, String(requestId), head!.last_hash, 'f'.repeat(64),
+  ]);
+  await q('UPDATE audit_chain_head SET last_seq = last_seq + 1, last_hash = ? WHERE id = 1', ['f'.repeat(64)]);
+}
+
+function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLarge: StmtRow[], seedSeconds: number, factor: number): BenchReport {
+  const rows = levels.flatMap((c) =>
+    (['loop', 'gateway'] as const).map((variant) => {
+      const rs = results.filter((r) => r.concurrency === c && r.variant === variant);
+      const loop = median(results.filter((r) => r.concurrency === c && r.variant === 'loop').map((r) => r.perSec));
+      const perSec = median(rs.map((r) => r.perSec));
+      return { variant, concurrency: c, perSec: round(perSec, 1), ratio: round(perSec / loop, 2), rounds: rs.length, erasures: rs.reduce((a, r) => a + r.erasures, 0) };
+    }),
+  );
+  const targets: Target[] = levels.map((c) => {
+    const g = rows.find((r) => r.concurrency === c && r.variant === 'gateway')!;
+    return { name: `gateway ≥ 0.8× the plain loop at concurrency ${c}`, status: g.ratio >= 0.8 ? 'PASS' : 'FAIL', detail: `${g.perSec} vs ${rows.find((r) => r.concurrency === c && r.variant === 'loop')!.perSec} erasures/s = ${g.ratio}×` };
+  });
+  const gs = stmtSmall.find((s) => s.variant === 'gateway')!;
+  const gl = stmtLarge.find((s) => s.variant === 'gateway')!;
+  targets.push({ name: `statements per erasure constant whatever the subject's row counts (×${factor} rows)`, status: gs.app === gl.app ? 'PASS' : 'FAIL', detail: `gateway ${gs.app} at the small size, ${gl.app} at the large size (MySQL Questions ${gs.mysql} / ${gl.mysql})` });
+  return {
+    tables: [
+      {
+        title: 'erasure: erasures per second, median of the rounds',
+        columns: [
+          { key: 'variant', title: 'variant', align: 'left' },
+          { key: 'concurrency', title: 'concurrency' },
+          { key: 'perSec', title: 'erasures/s' },
+          { key: 'ratio', title: '×loop' },
+          { key: 'rounds', title: 'rounds' },
+          { key: 'erasures', title: 'erasures' },
+        ],
+        rows,
+      },
+      {
+        title: `statements per erasure, one at a time (small size, and ×${factor} events and disclosures)`,
+        columns: [
+          { key: 'size', title: 'size', align: 'left' },
+          { key: 'variant', title: 'variant', align: 'left' },
+          { key: 'app', title: 'stmt/erasure (app)' },
+          { key: 'mysql', title: 'stmt/erasure (MySQL)' },
+        ],
+        rows: [...stmtSmall.map((s) => ({ size: 'small', ...s })), ...stmtLarge.map((s) => ({ size: `×${factor}`, ...s }))],
+      },
+    ],
+    targets,
+    notes: [
+      `seeded in ${seedSeconds.toFixed(1)} s; each erasure covers 5 consents with history, the collection events (de-identified in place) and the disclosures (unlinked) of one subject`,
+      'gateway: requests queued first, then a worker with that concurrency started in this process; time runs from the start to the last COMPLETED row (polled every 20 ms on a separate connection)',
+      'loop: the same transaction written with mysql2, one connection per concurrent loop; app statements count its own statements, BEGIN and COMMIT included',
+      'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions include the poller and other connections',
+    ],
+    figures: { results, stmtSmall, stmtLarge },
+  };
+}
+
+interface StmtRow {
+  variant: Round['variant'];
+  erasures: number;
+  mysql: number;
+  app: number | null;
+}
