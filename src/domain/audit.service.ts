@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditChainHead } from '../entities/audit-chain-head.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
 import type { Actor } from './actor';
@@ -42,40 +41,28 @@ export function auditHash(e: Pick<AuditEvent, 'seq' | 'occurredAt' | 'actor' | '
 }
 
 /**
- * Appends one event to the hash chain inside the caller's transaction. The chain head row is
- * locked last, just before commit, so appends serialize without holding the lock for long.
+ * Appends one event to the hash chain inside the caller's transaction. Callers append last,
+ * just before commit: the chain head row lock serializes every writer, so it is held briefly.
  */
-export async function appendAudit(em: EntityManager, actor: Actor, entry: AuditEntry): Promise<AuditEvent> {
-  const head = await em.getRepository(AuditChainHead).findOne({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
-  if (!head) throw new Error('audit chain head missing: run the migrations');
-  const event = em.getRepository(AuditEvent).create({
-    seq: head.lastSeq + 1,
-    occurredAt: new Date(),
-    actor: actor.id,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
-    details: entry.details ?? null,
-    prevHash: head.lastHash,
-  });
-  event.hash = auditHash(event);
-  // The JSON column's unknown values defeat TypeORM's deep-partial type; the entity is complete.
-  await em.getRepository(AuditEvent).insert(event as QueryDeepPartialEntity<AuditEvent>);
-  await em.getRepository(AuditChainHead).update({ id: 1 }, { lastSeq: event.seq, lastHash: event.hash });
-  return event;
+export async function appendAudit(em: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+  await appendAuditBatch(em, actor, [entry]);
 }
 
-/** Appends many events with one lock of the chain head, one insert and one head update. */
+/**
+ * Appends events with one lock of the chain head, one insert and one head update. Plain SQL:
+ * while the head is locked every other writer waits, so nothing slow runs between statements.
+ */
 export async function appendAuditBatch(em: EntityManager, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const head = await em.getRepository(AuditChainHead).findOne({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
+  const [head]: { last_seq: number; last_hash: string }[] = await em.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
   if (!head) throw new Error('audit chain head missing: run the migrations');
-  let prevHash = head.lastHash;
-  let seq = head.lastSeq;
+  let prevHash = head.last_hash;
+  let seq = Number(head.last_seq);
   const occurredAt = new Date();
-  const events = entries.map((entry) => {
+  const values: unknown[] = [];
+  for (const entry of entries) {
     seq += 1;
-    const event = em.getRepository(AuditEvent).create({
+    const event = {
       seq,
       occurredAt,
       actor: actor.id,
@@ -84,13 +71,16 @@ export async function appendAuditBatch(em: EntityManager, actor: Actor, entries:
       entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
       details: entry.details ?? null,
       prevHash,
-    });
-    event.hash = auditHash(event);
-    prevHash = event.hash;
-    return event;
-  });
-  await em.getRepository(AuditEvent).insert(events as QueryDeepPartialEntity<AuditEvent>[]);
-  await em.getRepository(AuditChainHead).update({ id: 1 }, { lastSeq: seq, lastHash: prevHash });
+    };
+    const hash = auditHash(event);
+    values.push(seq, occurredAt, event.actor, event.action, event.entityType, event.entityId, event.details === null ? null : JSON.stringify(event.details), prevHash, hash);
+    prevHash = hash;
+  }
+  await em.query(
+    `INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash) VALUES ${entries.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`,
+    values,
+  );
+  await em.query('UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1', [seq, prevHash]);
 }
 
 export interface AuditChainReport {
