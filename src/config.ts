@@ -36,17 +36,26 @@ export interface Config {
   requests: { monitorEveryMs: number; sweepAfterMs: number };
   /** The company the gateway answers for, as named in letters to people. */
   company: { name: string };
+  communications: {
+    /** HMAC-SHA-256 key of unsubscribe and open-tracking tokens. */
+    unsubscribeSecret: string;
+    /** How long an unsubscribe link in a sent email keeps working. */
+    unsubscribeTokenTtlSeconds: number;
+    /** Where people reach the gateway's public pages (unsubscribe, open pixel), without a trailing slash. */
+    publicBaseUrl: string;
+  };
   demo: { subjects: number };
   plugins: {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
     anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
+    businessTransfer: { exportDir: string; chunkSize: number; k: number };
   };
 }
 
 /** Built-in plugins, on unless PLUGINS names a subset. */
-export const BUILT_IN_PLUGIN_NAMES = ['legal-hold', 'anonymization'] as const;
+export const BUILT_IN_PLUGIN_NAMES = ['legal-hold', 'anonymization', 'business-transfer'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,6 +67,7 @@ export class ConfigError extends Error {
 /** Only for local use: production must set JWT_SECRET (checked below). */
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-secret-change-me';
+const DEV_UNSUBSCRIBE_SECRET = 'dev-only-unsubscribe-secret-change-me-0123456789';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -103,6 +113,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pseudonymSecret.length < 16) problems.push('PSEUDONYM_SECRET must be at least 16 characters');
   if (!/^[A-Za-z0-9-]{1,64}$/.test(str('PSEUDONYM_KEY_ID', 'k1'))) problems.push('PSEUDONYM_KEY_ID must be 1 to 64 letters, digits or dashes');
 
+  const unsubscribeSecret = str('UNSUBSCRIBE_SECRET', DEV_UNSUBSCRIBE_SECRET);
+  if (nodeEnv === 'production' && unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET) problems.push('UNSUBSCRIBE_SECRET must be set in production');
+  if (unsubscribeSecret.length < 32) problems.push('UNSUBSCRIBE_SECRET must be at least 32 characters');
+  const publicBaseUrl = str('PUBLIC_BASE_URL', 'http://localhost:4000').replace(/\/+$/, '');
+  try {
+    const u = new URL(publicBaseUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') problems.push('PUBLIC_BASE_URL must be an http(s) URL');
+    // RFC 8058: one-click unsubscribe URIs must be https; plain http is only for local use.
+    else if (nodeEnv === 'production' && u.protocol !== 'https:') problems.push('PUBLIC_BASE_URL must use https in production (RFC 8058)');
+  } catch {
+    problems.push(`PUBLIC_BASE_URL must be an absolute URL, got "${publicBaseUrl}"`);
+  }
+
   const enabledRaw = env.PLUGINS === undefined ? [...BUILT_IN_PLUGIN_NAMES] : env.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of enabledRaw)
     if (!(BUILT_IN_PLUGIN_NAMES as readonly string[]).includes(p)) problems.push(`PLUGINS names an unknown plugin "${p}"; known: ${BUILT_IN_PLUGIN_NAMES.join(', ')}`);
@@ -145,6 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: int('OUTBOX_POLL_MS', 5000, 100, 3_600_000),
     },
     company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
+    communications: {
+      unsubscribeSecret,
+      unsubscribeTokenTtlSeconds: int('UNSUBSCRIBE_TOKEN_TTL_SECONDS', 90 * 86400, 60, 3 * 366 * 86400),
+      publicBaseUrl,
+    },
     requests: {
       monitorEveryMs: int('REQUEST_MONITOR_MS', 60_000, 100, 86_400_000),
       sweepAfterMs: int('REQUEST_SWEEP_AFTER_MS', 120_000, 0, 86_400_000),
@@ -161,6 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         k: int('ANONYMIZATION_K', 11, 2, 1000),
         pseudonymSecret,
         pseudonymKeyId: str('PSEUDONYM_KEY_ID', 'k1'),
+      },
+      businessTransfer: {
+        exportDir: str('EXPORT_DIR', 'var/exports'),
+        // Subjects per chunk job: the unit of parallelism and of work redone after a crash.
+        chunkSize: int('BUSINESS_TRANSFER_CHUNK_SIZE', 5000, 1, 1_000_000),
+        k: int('BUSINESS_TRANSFER_K', 11, 2, 1000),
       },
     },
   };

@@ -11,6 +11,10 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { DomainHooks } from './domain/hooks';
 import type { JobEnqueuer } from './domain/ports';
+import { collectRoutes } from './http/collect.routes';
+import { consentExportRoutes } from './http/consent-export.routes';
+import { openTrackingRoutes } from './http/open-tracking.routes';
+import { unsubscribeRoutes } from './http/unsubscribe.routes';
 import type { PluginServices } from './plugins/services';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
@@ -62,6 +66,10 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     ]);
     res.status(mysql && redis ? 200 : 503).json({ status: mysql && redis ? 'ready' : 'not ready', mysql, redis });
   });
+  // Plain-HTTP endpoints: links in emails (public, the signed token is the credential), the
+  // collection endpoint for the web servers, and the consent export (bearer token, roles).
+  const httpDeps = { dataSource: deps.dataSource, config, log: deps.log };
+  app.use(unsubscribeRoutes(httpDeps), openTrackingRoutes(httpDeps), collectRoutes(httpDeps), consentExportRoutes(httpDeps));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -72,6 +72,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   };
   count('consent_events', await em.query('DELETE FROM consent_events WHERE subject_id = ?', [subject.id]));
   count('consents', await em.query('DELETE FROM consents WHERE subject_id = ?', [subject.id]));
+  count('email_opens', await em.query('DELETE FROM email_opens WHERE subject_id = ?', [subject.id]));
 
   for (const [table, n] of Object.entries(await hooks.erasureSteps(em, subject.id, ctx))) erased[table] = (erased[table] ?? 0) + n;
   // Whatever no plugin de-identified cannot stay linked: raw collection events go, disclosures are unlinked.

@@ -7,9 +7,11 @@ import { DataCategory } from './data-category.entity';
 import { DataRequest } from './data-request.entity';
 import { Disclosure } from './disclosure.entity';
 import { DisclosureCategory } from './disclosure-category.entity';
+import { EmailOpen } from './email-open.entity';
 import { LegalHold } from './legal-hold.entity';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 import { LegalHoldSubject } from './legal-hold-subject.entity';
+import { PolicyNotice, PolicyNoticeChannel } from './policy-notice.entity';
 import { PolicyVersion } from './policy-version.entity';
 import { Purpose } from './purpose.entity';
 import { Recipient } from './recipient.entity';
@@ -17,11 +19,12 @@ import { Subject } from './subject.entity';
 
 export {
   AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
-  DisclosureCategory, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyVersion, Purpose, Recipient, Subject,
+  DisclosureCategory, EmailOpen, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyNotice, PolicyNoticeChannel, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
 
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
   DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
+  EmailOpen, PolicyNotice,
 ];

@@ -6,8 +6,10 @@ import { authChecker } from './auth';
 import { AuditEventResolver } from './audit/audit-event.resolver';
 import { DataCategoryResolver } from './category/data-category.resolver';
 import { CollectionEventResolver } from './collection/collection-event.resolver';
+import { UnsubscribeResolver } from './communications/unsubscribe.resolver';
 import { ConsentResolver } from './consent/consent.resolver';
 import { DisclosureResolver } from './disclosure/disclosure.resolver';
+import { PolicyResolver, UserPolicyNoticesResolver } from './policy/policy.resolver';
 import { RecipientResolver } from './recipient/recipient.resolver';
 import { CaliforniaNoticeResolver, UserNoticesResolver } from './request/california-notice.resolver';
 import { DataRequestResolver, UserRequestsResolver } from './request/data-request.resolver';
@@ -19,6 +21,7 @@ type ResolverClass = Function;
 export const coreResolvers: ResolverClass[] = [
   UserResolver, ConsentResolver, RecipientResolver, DisclosureResolver, CollectionEventResolver, DataCategoryResolver, AuditEventResolver,
   DataRequestResolver, UserRequestsResolver, CaliforniaNoticeResolver, UserNoticesResolver,
+  UnsubscribeResolver, PolicyResolver, UserPolicyNoticesResolver,
 ];
 
 export interface SchemaParts {

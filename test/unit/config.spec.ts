@@ -23,7 +23,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) })).toThrow(/PSEUDONYM_SECRET must be set in production/);
-    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20) });
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' });
     expect(prod.graphql.introspection).toBe(false);
   });
 

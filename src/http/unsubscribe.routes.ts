@@ -1,0 +1,85 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { inspectUnsubscribeToken, unsubscribe } from '../domain/communications.service';
+import { DomainError } from '../domain/errors';
+import { inTransaction } from '../domain/transaction';
+import { PurposeKey } from '../entities/enums';
+import { bodyErrors, escapeHtml, sendError, type HttpLog } from './http-support';
+
+const LABELS: Partial<Record<PurposeKey, string>> = {
+  [PurposeKey.PRODUCT_EMAIL]: 'emails about our own products and offers',
+  [PurposeKey.THIRD_PARTY_OFFERS]: 'emails with offers on behalf of other businesses',
+  [PurposeKey.LEGAL_NOTICE_EMAIL]: 'privacy policy notices by email (they stay posted on our website, and the policy still applies)',
+  [PurposeKey.EMAIL_OPEN_TRACKING]: 'email-open tracking',
+};
+
+function page(res: Response, status: number, title: string, body: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // The token is in the URL: never leak it to another site, never index the page.
+      'Referrer-Policy': 'no-referrer',
+      'X-Robots-Tag': 'noindex',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    })
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
+        `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem}</style></head>` +
+        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    );
+}
+
+function refused(req: Request, res: Response, err: unknown, log: HttpLog): void {
+  if (!(err instanceof DomainError) || req.accepts(['html', 'json']) === 'json') return sendError(res, err, log);
+  const expired = err.details?.reason === 'TOKEN_EXPIRED';
+  page(res, 400, expired ? 'This link has expired' : 'This link is not valid', `<p>${expired ? 'Please use the unsubscribe link in a more recent email, or' : 'Please check that the whole link was copied, or'} contact us to change your email preferences.</p>`);
+}
+
+const tokenOf = (req: Request): string => {
+  const q = req.query.token;
+  if (typeof q === 'string') return q;
+  const b = (req.body as Record<string, unknown> | undefined)?.token;
+  return typeof b === 'string' ? b : '';
+};
+
+/**
+ * RFC 8058 one-click unsubscribe. GET only shows a confirmation form (mail scanners prefetch
+ * links, so a GET must never change anything); POST, from that form or from the mail client's
+ * List-Unsubscribe-Post, withdraws the consent. The signed token is the only credential.
+ */
+export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
+  const settings = deps.config.communications;
+  const router = Router();
+  router.get('/unsubscribe', (req, res) => {
+    const token = tokenOf(req);
+    let purpose: PurposeKey;
+    try {
+      purpose = inspectUnsubscribeToken(settings, token).purpose;
+    } catch (err) {
+      return refused(req, res, err, deps.log);
+    }
+    page(
+      res,
+      200,
+      'Unsubscribe',
+      `<p>Stop ${escapeHtml(LABELS[purpose] ?? purpose)}?</p>` +
+        `<form method="post" action="/unsubscribe?token=${escapeHtml(encodeURIComponent(token))}">` +
+        `<input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    );
+  });
+  // RFC 8058 bodies are form-encoded ("List-Unsubscribe=One-Click"); the token rides in the URL.
+  router.post('/unsubscribe', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    try {
+      const result = await inTransaction(deps.dataSource, (em) => unsubscribe(em, settings, tokenOf(req)));
+      if (req.accepts(['html', 'json']) === 'json') return void res.set('Cache-Control', 'no-store').json(result);
+      page(res, 200, 'You are unsubscribed', `<p>You will no longer receive ${escapeHtml(LABELS[result.purpose] ?? result.purpose)}.</p>`);
+    } catch (err) {
+      refused(req, res, err, deps.log);
+    }
+  });
+  router.use('/unsubscribe', bodyErrors(deps.log));
+  return router;
+}

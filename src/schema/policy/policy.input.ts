@@ -1,0 +1,21 @@
+import { IsUrl, Length, Matches } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+
+@InputType()
+export class PublishPolicyVersionInput {
+  @Field()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'version must be 1 to 40 letters, digits, dots, dashes or underscores' })
+  version!: string;
+
+  @Field({ description: 'When the new version governs.' })
+  effectiveAt!: Date;
+
+  @Field({ description: 'What changed, in plain words; sent in the notice email.' })
+  @Length(1, 4000)
+  summary!: string;
+
+  @Field({ description: 'Where the full policy is posted.' })
+  @Length(1, 2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an absolute http(s) URL' })
+  url!: string;
+}

@@ -1,0 +1,54 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { acknowledgePolicy, policyNoticeFanOut, publishPolicyVersion } from '../../domain/policy.service';
+import { inTransaction } from '../../domain/transaction';
+import { Role } from '../../entities/enums';
+import { PolicyVersion } from '../../entities/policy-version.entity';
+import { ALL_ROLES, Roles } from '../auth';
+import type { GatewayContext } from '../context';
+import { parseId } from '../pagination';
+import { UserType } from '../user/user.type';
+import { PublishPolicyVersionInput } from './policy.input';
+import { noticeCountsByVersionLoader, policyNoticesBySubjectLoader } from './policy-notice.loader';
+import { PolicyNoticeCountsType, PolicyNoticeType, PolicyVersionType } from './policy.type';
+
+@Resolver(() => PolicyVersionType)
+export class PolicyResolver {
+  @Query(() => [PolicyVersionType], { description: 'Every published version, newest first. The policy is public; any role may read it.' })
+  @Roles(...ALL_ROLES)
+  policyVersions(@Ctx() ctx: GatewayContext) {
+    return ctx.dataSource.getRepository(PolicyVersion).find({ order: { publishedAt: 'DESC', id: 'DESC' } });
+  }
+
+  @Mutation(() => PolicyVersionType, {
+    description: 'Publishes a version and fans out notices by job: email to active users who receive legal notices, a posted notice for the rest. Publishing the same version and content again resumes the fan-out.',
+  })
+  @Roles(Role.PRIVACY_OPS, Role.ADMIN)
+  async publishPolicyVersion(@Arg('input') input: PublishPolicyVersionInput, @Ctx() ctx: GatewayContext) {
+    const { policy } = await inTransaction(ctx.dataSource, (em) => publishPolicyVersion(em, ctx.actor!, input));
+    const job = policyNoticeFanOut(policy.id);
+    // After commit: the version exists even if Redis is down; publishing it again queues the fan-out.
+    await ctx.jobs.enqueue(job.name, job.payload, job.options);
+    return policy;
+  }
+
+  @Mutation(() => PolicyNoticeType, { description: 'Records that a user acknowledged a policy version; the first acknowledgement stands.' })
+  @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
+  async acknowledgePolicy(@Arg('userId', () => ID) userId: string, @Arg('version') version: string, @Ctx() ctx: GatewayContext): Promise<PolicyNoticeType> {
+    const subjectId = parseId(userId, 'user');
+    const notice = await inTransaction(ctx.dataSource, (em) => acknowledgePolicy(em, ctx.actor!, subjectId, version));
+    return { version, channel: notice.channel, notifiedAt: notice.notifiedAt, acknowledgedAt: notice.acknowledgedAt };
+  }
+
+  @FieldResolver(() => PolicyNoticeCountsType)
+  notices(@Root() policy: PolicyVersionType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('noticeCountsByVersion', noticeCountsByVersionLoader).load(policy.id);
+  }
+}
+
+@Resolver(() => UserType)
+export class UserPolicyNoticesResolver {
+  @FieldResolver(() => [PolicyNoticeType], { description: 'Notices of policy versions, oldest version first.' })
+  policyNotices(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.get('policyNoticesBySubject', policyNoticesBySubjectLoader).load(user.id);
+  }
+}
