@@ -8,6 +8,7 @@ import { Gateway, jsonLog } from './gateway';
 import { signToken } from './schema/auth';
 import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
 import { inTransaction } from './domain/transaction';
+import { PluginRegistry, builtInPlugins } from './plugins/registry';
 
 /** Opens notice requests for every active subject of a region, 5,000 per transaction, and queues their compile jobs. */
 async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 'DESIGNATED' | 'OTHER'): Promise<{ requests: number; jobs: number }> {
@@ -103,8 +104,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${signToken(config.auth.jwtSecret, flag(args, 'sub') ?? `local-${roles.join('-').toLowerCase()}`, roles, config.auth.tokenTtlSeconds)}\n`);
     return 0;
   }
+  // Plugins' own commands, reached through the registry like every other plugin part.
+  const pluginCommands = new PluginRegistry(builtInPlugins(config)).commands();
+  const pluginCommand = pluginCommands.find((c) => c.name === command);
+  if (pluginCommand) return pluginCommand.run(args, config);
   if (!['start', 'serve', 'work', 'migrate', 'seed', 'notices'].includes(command ?? '')) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${[USAGE, ...pluginCommands.map((c) => c.usage)].join('\n')}\n`);
     return command ? 2 : 0;
   }
 

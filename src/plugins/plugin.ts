@@ -40,8 +40,19 @@ export interface GatewayPlugin {
   onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
 
+  /** Commands the plugin adds to the command line (`data-rights-gateway <name> ...`). */
+  commands?: PluginCommand[];
+
   /** Runs once the process is up; may return its shutdown hook. */
   onBootstrap?(ctx: PluginBootstrapContext): Promise<(() => Promise<void>) | void>;
+}
+
+export interface PluginCommand {
+  name: string;
+  /** Lines for the CLI's usage text. */
+  usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], config: Config): Promise<number>;
 }
 
 export interface PluginBootstrapContext {

@@ -5,8 +5,9 @@ import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderRegistry } from '../schema/loaders/loader-registry';
 import { anonymizationPlugin } from './anonymization/anonymization.plugin';
+import { businessTransferPlugin } from './business-transfer/business-transfer.plugin';
 import { legalHoldPlugin } from './legal-hold/legal-hold.plugin';
-import type { GatewayPlugin, PluginBootstrapContext } from './plugin';
+import type { GatewayPlugin, PluginBootstrapContext, PluginCommand } from './plugin';
 import type { PluginServices } from './services';
 
 export class PluginRegistryError extends Error {
@@ -78,6 +79,17 @@ export class PluginRegistry {
         map.set(name, factory);
       }
     return map;
+  }
+
+  commands(): PluginCommand[] {
+    const seen = new Set<string>();
+    return this.plugins.flatMap((p) =>
+      (p.commands ?? []).map((c) => {
+        if (seen.has(c.name)) throw new PluginRegistryError(`command "${c.name}" is declared twice (second by plugin "${p.name}")`);
+        seen.add(c.name);
+        return c;
+      }),
+    );
   }
 
   /** Lets the core add its own handlers to a hook; they run after the plugins'. */
@@ -156,6 +168,7 @@ export function builtInPlugins(config: Config): GatewayPlugin[] {
   const all: Record<string, () => GatewayPlugin> = {
     'legal-hold': () => legalHoldPlugin(config.plugins.legalHold),
     anonymization: () => anonymizationPlugin(config.plugins.anonymization),
+    'business-transfer': () => businessTransferPlugin(config.plugins.businessTransfer),
   };
   return config.plugins.enabled.filter((name) => all[name]).map((name) => all[name]!());
 }

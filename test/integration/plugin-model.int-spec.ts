@@ -99,7 +99,7 @@ describe('the plugin model with a plugin registered in a test', () => {
   it('adds its entity and migration to the one DataSource', async () => {
     const [{ n }] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'test_widgets'`);
     expect(Number(n)).toBe(1);
-    expect(t.gateway.plugins.names()).toEqual(['legal-hold', 'anonymization', 'test-widgets']);
+    expect(t.gateway.plugins.names()).toEqual(['legal-hold', 'anonymization', 'business-transfer', 'test-widgets']);
     expect(calls[0]).toBe('bootstrap');
   });
 

@@ -54,7 +54,7 @@ describe('plugin registry', () => {
   });
 
   it('registers the built-in plugins by default, and configuration switches them off', () => {
-    expect(builtInPlugins(loadConfig({})).map((p) => p.name)).toEqual(['legal-hold', 'anonymization']);
+    expect(builtInPlugins(loadConfig({})).map((p) => p.name)).toEqual(['legal-hold', 'anonymization', 'business-transfer']);
     expect(builtInPlugins(loadConfig({ PLUGINS: '' }))).toEqual([]);
     expect(() => loadConfig({ PLUGINS: 'legal-hold,nope' })).toThrow(/unknown plugin "nope"/);
   });

@@ -1,0 +1,103 @@
+import { FlowProducer } from 'bullmq';
+import { systemActor } from '../../domain/actor';
+import { DomainError } from '../../domain/errors';
+import type { JobContext, JobDefinition } from '../../jobs/job-definition';
+import { createRedisConnection } from '../../jobs/redis-connection';
+import { assembleTransfer, exportChunk, failBusinessTransfer, markPlanned, planChunks, unplannedTransferIds } from './business-transfer.service';
+
+export const BUSINESS_TRANSFER_QUEUE = 'business-transfer';
+export const PLAN_JOB = 'business-transfer.plan';
+export const CHUNK_JOB = 'business-transfer.chunk';
+export const ASSEMBLE_JOB = 'business-transfer.assemble';
+export const SWEEP_JOB = 'business-transfer.sweep';
+
+const ATTEMPTS = 10;
+const BACKOFF = { type: 'exponential' as const, delay: 1000 };
+
+export const planJobId = (transferId: number) => `bt-${transferId}-plan`;
+
+/** Marks the transfer FAILED when this was the job's last attempt (or a rule says no), then rethrows. */
+async function failOnLastAttempt<T>(ctx: JobContext, transferId: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const last = err instanceof DomainError || ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+    if (last) await failBusinessTransfer(ctx.dataSource, transferId, `${ctx.job.name}: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/**
+ * Cuts the transfer into chunk ranges (once, checkpointed in MySQL) and adds the flow: one child
+ * per chunk, the assembly as parent. Job ids are stable, so running the plan twice adds nothing.
+ */
+export const planJob: JobDefinition<{ transferId: number }> = {
+  name: PLAN_JOB,
+  queue: BUSINESS_TRANSFER_QUEUE,
+  attempts: ATTEMPTS,
+  backoff: BACKOFF,
+  async process({ transferId }, ctx) {
+    return failOnLastAttempt(ctx, transferId, async () => {
+      const chunks = await planChunks(ctx.dataSource, transferId);
+      if (!chunks) return { skipped: true };
+      const connection = createRedisConnection(ctx.config, 'business-transfer-flow');
+      const flows = new FlowProducer({ connection, prefix: ctx.config.redis.prefix });
+      try {
+        const keep = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
+        await flows.add({
+          name: ASSEMBLE_JOB,
+          queueName: BUSINESS_TRANSFER_QUEUE,
+          data: { transferId },
+          opts: { jobId: `bt-${transferId}-assemble`, attempts: ATTEMPTS, backoff: BACKOFF, ...keep },
+          children: chunks.map((c) => ({
+            name: CHUNK_JOB,
+            queueName: BUSINESS_TRANSFER_QUEUE,
+            data: { transferId, seq: c.seq },
+            opts: { jobId: `bt-${transferId}-chunk-${c.seq}`, attempts: ATTEMPTS, backoff: BACKOFF, failParentOnFailure: true, ...keep },
+          })),
+        });
+      } finally {
+        await flows.close();
+        await connection.quit().catch(() => connection.disconnect());
+      }
+      await markPlanned(ctx.dataSource, transferId);
+      return { chunks: chunks.length };
+    });
+  },
+};
+
+export const chunkJob: JobDefinition<{ transferId: number; seq: number }> = {
+  name: CHUNK_JOB,
+  queue: BUSINESS_TRANSFER_QUEUE,
+  attempts: ATTEMPTS,
+  backoff: BACKOFF,
+  async process({ transferId, seq }, ctx) {
+    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.services, transferId, seq, systemActor));
+  },
+};
+
+export const assembleJob: JobDefinition<{ transferId: number }> = {
+  name: ASSEMBLE_JOB,
+  queue: BUSINESS_TRANSFER_QUEUE,
+  attempts: ATTEMPTS,
+  backoff: BACKOFF,
+  async process({ transferId }, ctx) {
+    return failOnLastAttempt(ctx, transferId, async () => {
+      const result = await assembleTransfer(ctx.dataSource, ctx.services, transferId, systemActor);
+      return result.skipped ? { skipped: result.skipped } : { files: result.manifest?.files };
+    });
+  },
+};
+
+/** Re-queues plans whose job never arrived (a crash between the start's commit and its enqueue). */
+export const sweepJob: JobDefinition<Record<string, never>> = {
+  name: SWEEP_JOB,
+  queue: BUSINESS_TRANSFER_QUEUE,
+  attempts: 1,
+  repeat: { every: 60_000 },
+  async process(_payload, ctx) {
+    const ids = await unplannedTransferIds(ctx.dataSource, 60_000);
+    for (const transferId of ids) await ctx.jobs.enqueue(PLAN_JOB, { transferId }, { jobId: planJobId(transferId), replaceFinished: true });
+    return { requeued: ids.length };
+  },
+};

@@ -1,0 +1,243 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { seedDemoData } from '../../src/demo-data';
+import { systemActor } from '../../src/domain/actor';
+import { inTransaction } from '../../src/domain/transaction';
+import { Role } from '../../src/entities/enums';
+import { TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
+import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
+import { decryptExport, verifyExport, type Manifest } from '../../src/plugins/business-transfer/export-files';
+import { runCli } from '../helpers/cli-process';
+import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
+import { waitFor } from '../helpers/wait';
+
+const START = `mutation($input: StartBusinessTransferInput!) { startBusinessTransfer(input: $input) { id status phase progress { total } } }`;
+const CANCEL = `mutation($id: ID!) { cancelBusinessTransfer(id: $id) { id status cancelledBy } }`;
+const SHOW = `query($id: ID!) { businessTransfer(id: $id) {
+  id status exportPath encrypted error acquirer { id kind } scope { regions }
+  progress { processed total percent rate estimatedFinish } artifacts { name rows bytes sha256 } manifest } }`;
+
+interface Shown {
+  id: string;
+  status: string;
+  exportPath: string;
+  encrypted: boolean;
+  error: string | null;
+  progress: { processed: number; total: number; percent: number };
+  artifacts: { name: string; rows: number; bytes: number; sha256: string }[];
+  manifest: string | null;
+}
+
+const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
+const lines = (gz: Buffer) => gunzipSync(gz).toString('utf8').split('\n').filter(Boolean);
+
+describe('the business-transfer plugin', () => {
+  let t: TestGateway;
+  let exportDir: string;
+  let acquirerId: number;
+  const mna = () => t.token(Role.MNA);
+
+  beforeAll(async () => {
+    exportDir = await mkdtemp(path.join(tmpdir(), 'drg-bt-'));
+    t = await startTestGateway('business_transfer', { env: { EXPORT_DIR: exportDir, BUSINESS_TRANSFER_CHUNK_SIZE: '40' } });
+    await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 400, recipients: 12, seed: 7 });
+    const [acq] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE kind = 'ACQUIRER' ORDER BY id LIMIT 1`);
+    acquirerId = Number(acq.id);
+    await t.gateway.work(['business-transfer']);
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(exportDir, { recursive: true, force: true });
+  });
+
+  const start = (input: Record<string, unknown>, token = mna()) =>
+    t.gql<{ startBusinessTransfer: { id: string; status: string; progress: { total: number } } }>(START, { input: { dealName: 'Project Heron', acquirerId: String(acquirerId), ...input } }, token);
+  const show = async (id: string) => (await t.gql<{ businessTransfer: Shown }>(SHOW, { id }, mna())).data!.businessTransfer;
+  const finished = (id: string) => waitFor(async () => {
+    const s = await show(id);
+    return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(s.status) ? s : undefined;
+  }, `transfer ${id} to finish`, 60000, 100);
+
+  it('exports the full records at closing, without erased subjects, with a manifest that matches its files', async () => {
+    const ds = t.gateway.dataSource;
+    await ds.query(`UPDATE subjects SET status = 'ERASED', name = NULL, email = NULL, phone = NULL, erased_at = NOW(3) WHERE id IN (3, 4, 5)`);
+    const res = await start({ phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } });
+    expect(res.errors).toBeUndefined();
+    const id = res.data!.startBusinessTransfer.id;
+    expect(res.data!.startBusinessTransfer.progress.total).toBe(397);
+    const done = await finished(id);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.progress).toMatchObject({ processed: 397, total: 397, percent: 100 });
+
+    const manifest = JSON.parse(await readFile(path.join(done.exportPath, 'manifest.json'), 'utf8')) as Manifest;
+    expect(JSON.parse(done.manifest!)).toEqual(manifest);
+    expect(manifest).toMatchObject({ schemaVersion: 1, transferId: Number(id), deal: 'Project Heron', phase: 'CLOSING', format: 'NDJSON', subjects: 397, encryption: null });
+    expect(manifest.files.map((f) => f.name)).toEqual(['subjects.ndjson.gz', 'consents.ndjson.gz', 'disclosures.ndjson.gz']);
+    expect(done.artifacts).toEqual(manifest.files);
+    for (const f of manifest.files) {
+      const buf = await readFile(path.join(done.exportPath, f.name));
+      expect({ name: f.name, rows: lines(buf).length, bytes: buf.length, sha256: sha256(buf) }).toEqual(f);
+    }
+    expect((await readdir(done.exportPath)).sort()).toEqual(['consents.ndjson.gz', 'disclosures.ndjson.gz', 'manifest.json', 'subjects.ndjson.gz']);
+    expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
+
+    const subjects = lines(await readFile(path.join(done.exportPath, 'subjects.ndjson.gz'))).map((l) => JSON.parse(l) as { id: number; email: string });
+    const ids = subjects.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids).not.toEqual(expect.arrayContaining([3]));
+    expect(ids.filter((i) => [3, 4, 5].includes(i))).toEqual([]);
+    expect(subjects[0]!.email).toMatch(/@example\.com$/);
+    const consents = lines(await readFile(path.join(done.exportPath, 'consents.ndjson.gz'))).map((l) => JSON.parse(l) as { subjectId: number; version: number; history: unknown[] });
+    expect(consents.every((c) => c.history.length === c.version)).toBe(true);
+    const [{ n: consentRows }] = await ds.query(`SELECT COUNT(*) AS n FROM consents WHERE subject_id NOT IN (3, 4, 5)`);
+    expect(consents).toHaveLength(Number(consentRows));
+
+    // Exactly one BUSINESS_TRANSFER disclosure per exported subject, with the categories exported.
+    const per: { subject_id: number; n: number }[] = await ds.query(
+      `SELECT subject_id, COUNT(*) AS n FROM disclosures WHERE purpose = 'BUSINESS_TRANSFER' AND recipient_id = ? AND transaction_reference = ? GROUP BY subject_id ORDER BY subject_id`,
+      [acquirerId, `business-transfer:${id}`],
+    );
+    expect(per.map((p) => Number(p.subject_id))).toEqual(ids);
+    expect(per.every((p) => Number(p.n) === 1)).toBe(true);
+    const [cats] = await ds.query(
+      `SELECT GROUP_CONCAT(dc.category_key ORDER BY dc.category_key) AS c FROM disclosures d JOIN disclosure_categories dc ON dc.disclosure_id = d.id WHERE d.transaction_reference = ? AND d.subject_id = ?`,
+      [`business-transfer:${id}`, ids[0]],
+    );
+    expect(cats.c.split(',')).toEqual(expect.arrayContaining(['user.contact.email', 'user.name', 'user.contact.address']));
+    const audits: { action: string }[] = await ds.query(`SELECT action FROM audit_events WHERE entity_type = 'BusinessTransfer' AND entity_id = ? ORDER BY seq`, [id]);
+    expect(audits.map((a) => a.action)).toEqual(['business-transfer.started', 'business-transfer.finished']);
+  });
+
+  it('exports due diligence with no direct identifier and every class at least k, as one non-identifiable disclosure', async () => {
+    const res = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope: { regions: ['US-CA', 'US-NY', 'US-TX', 'US-WA', 'US-IL'] } });
+    expect(res.errors).toBeUndefined();
+    const id = res.data!.startBusinessTransfer.id;
+    const done = await finished(id);
+    expect(done.status).toBe('COMPLETED');
+    const manifest = JSON.parse(done.manifest!) as Manifest;
+    expect(manifest.anonymization).toMatchObject({ k: 11 });
+    expect(manifest.anonymization!.kAchieved).toBeGreaterThanOrEqual(11);
+    expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
+
+    const text = gunzipSync(await readFile(path.join(done.exportPath, 'subjects.csv.gz'))).toString('utf8');
+    const [header, ...rows] = text.split('\n').filter(Boolean);
+    const cols = header!.split(',');
+    expect(cols.slice(0, 4)).toEqual(['pseudonym', 'region', 'ageBand', 'signupMonth']);
+    expect(rows.length).toBe(manifest.files[0]!.rows);
+    expect(rows.length).toBeGreaterThan(0);
+    const people: { name: string; email: string; phone: string; street_address: string }[] = await t.gateway.dataSource.query(`SELECT name, email, phone, street_address FROM subjects WHERE status = 'ACTIVE'`);
+    const others = await Promise.all(['consents.csv.gz', 'disclosures.csv.gz'].map(async (f) => gunzipSync(await readFile(path.join(done.exportPath, f))).toString('utf8')));
+    const all = [text, ...others].join('\n');
+    for (const p of people) for (const v of [p.name, p.email, p.phone, p.street_address]) expect(all.includes(v)).toBe(false);
+    expect(text).not.toMatch(/@example\.com|\+1415/);
+    const classes = new Map<string, number>();
+    for (const r of rows) {
+      const key = r.split(',').slice(1, 4).join('|');
+      classes.set(key, (classes.get(key) ?? 0) + 1);
+    }
+    expect(Math.min(...classes.values())).toBeGreaterThanOrEqual(11);
+    const pseudonyms = rows.map((r) => r.split(',')[0]);
+    expect(new Set(pseudonyms).size).toBe(pseudonyms.length);
+
+    const recorded: { subject_id: number | null; identifiable: number }[] = await t.gateway.dataSource.query(
+      `SELECT subject_id, identifiable FROM disclosures WHERE transaction_reference = ?`,
+      [`business-transfer:${id}`],
+    );
+    expect(recorded).toEqual([{ subject_id: null, identifiable: 0 }]);
+  });
+
+  it('encrypts with a data key wrapped for the acquirer, and decrypts and verifies', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const res = await start({ phase: 'CLOSING', format: 'CSV', scope: { regions: ['US-CA'] }, encryptFor: publicKey });
+    expect(res.errors).toBeUndefined();
+    const done = await finished(res.data!.startBusinessTransfer.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', encrypted: true });
+    const manifest = JSON.parse(done.manifest!) as Manifest;
+    expect(manifest.encryption).toMatchObject({ algorithm: 'AES-256-GCM', keyWrap: 'RSA-OAEP-SHA256' });
+    expect(manifest.files.map((f) => f.name)).toEqual(['subjects.csv.gz.enc', 'consents.csv.gz.enc', 'disclosures.csv.gz.enc']);
+    const [{ k }] = await t.gateway.dataSource.query('SELECT data_key AS k FROM business_transfers WHERE id = ?', [Number(done.id)]);
+    expect(k).toBeNull(); // the data key does not outlive the transfer
+    expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
+    expect(await verifyExport(done.exportPath, privateKey)).toMatchObject({ valid: true });
+    // Without the key the ciphertext reveals nothing readable.
+    const enc = await readFile(path.join(done.exportPath, 'subjects.csv.gz.enc'));
+    expect(() => gunzipSync(enc)).toThrow();
+
+    const out = path.join(exportDir, `plain-${done.id}`);
+    const written = await decryptExport(done.exportPath, privateKey, out);
+    expect(written.map((w) => path.basename(w))).toEqual(['subjects.csv.gz', 'consents.csv.gz', 'disclosures.csv.gz']);
+    const plain = lines(await readFile(written[0]!));
+    expect(plain[0]).toBe('id,name,email,phone,streetAddress,city,postalCode,region,country,birthDate,ageRange,source,createdAt,updatedAt');
+    expect(plain.length - 1).toBe(manifest.files[0]!.rows);
+    const [{ n }] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM subjects WHERE region = 'US-CA' AND status = 'ACTIVE'`);
+    expect(manifest.files[0]!.rows).toBe(Number(n));
+
+    // The same through the built CLI (the acquirer's side: no database needed).
+    const keyFile = path.join(exportDir, `key-${done.id}.pem`);
+    await writeFile(keyFile, privateKey);
+    const verified = runCli(['transfer', 'verify', done.exportPath, '--key', keyFile], {});
+    expect(await verified.exited).toBe(0);
+    expect(JSON.parse(verified.output())).toMatchObject({ valid: true });
+    const cliOut = path.join(exportDir, `cli-plain-${done.id}`);
+    const decrypted = runCli(['transfer', 'decrypt', done.exportPath, '--key', keyFile, '--out', cliOut], {});
+    expect(await decrypted.exited).toBe(0);
+    expect(sha256(await readFile(path.join(cliOut, 'subjects.csv.gz')))).toBe(sha256(await readFile(written[0]!)));
+
+    // A tampered byte fails verification (with or without the key).
+    enc[enc.length - 20] ^= 0xff;
+    const tampered = path.join(exportDir, `tampered-${done.id}`);
+    await rm(tampered, { recursive: true, force: true });
+    await cp(done.exportPath, tampered, { recursive: true });
+    await writeFile(path.join(tampered, 'subjects.csv.gz.enc'), enc);
+    expect((await verifyExport(tampered)).valid).toBe(false);
+    const refused = runCli(['transfer', 'verify', tampered], {});
+    expect(await refused.exited).toBe(1);
+  });
+
+  it('refuses bad input with a typed error and changes no row', async () => {
+    const ds = t.gateway.dataSource;
+    await ds.query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('ACQUIRER', 'Acquirer Without Purpose', 'LEGAL_COMPLIANCE')`);
+    const [{ id: noPurpose }] = await ds.query(`SELECT id FROM recipients WHERE name = 'Acquirer Without Purpose'`);
+    const [{ id: agent }] = await ds.query(`SELECT id FROM recipients WHERE kind = 'AGENT' ORDER BY id LIMIT 1`);
+    const before = await tableChecksums(t.gateway);
+    const cases: [Record<string, unknown>, string, string?][] = [
+      [{ acquirerId: '99999', phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } }, 'NOT_FOUND'],
+      [{ acquirerId: String(agent), phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } }, 'BAD_USER_INPUT', 'NOT_AN_ACQUIRER'],
+      [{ acquirerId: String(noPurpose), phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } }, 'BAD_USER_INPUT', 'PURPOSE_NOT_ALLOWED'],
+      [{ phase: 'CLOSING', scope: {} }, 'BAD_USER_INPUT', 'EMPTY_SCOPE'],
+      [{ phase: 'CLOSING', scope: { regions: [] } }, 'BAD_USER_INPUT', 'EMPTY_SCOPE'],
+      [{ phase: 'CLOSING', scope: { regions: ['ZZ-ZZ'] } }, 'BAD_USER_INPUT', 'EMPTY_SCOPE'],
+      [{ phase: 'CLOSING', scope: { statuses: ['ERASED'] } }, 'BAD_USER_INPUT', 'EMPTY_SCOPE'],
+      [{ phase: 'CLOSING', scope: { statuses: ['ACTIVE'] }, encryptFor: 'not a key' }, 'BAD_USER_INPUT'],
+    ];
+    for (const [input, code, reason] of cases) {
+      const res = await start(input);
+      expect({ input, code: errorCode(res) }).toEqual({ input, code });
+      if (reason) expect(res.errors![0]!.extensions!.reason).toBe(reason);
+    }
+    expect(errorCode(await start({ phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } }, t.token(Role.APP)))).toBe('FORBIDDEN');
+    expect(errorCode(await t.gql(CANCEL, { id: '99999' }, mna()))).toBe('NOT_FOUND');
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+  });
+
+  it('cancels a running transfer once; a finished or cancelled one cannot be cancelled', async () => {
+    const ds = t.gateway.dataSource;
+    // Started without its plan job, so it stays RUNNING-to-be until cancelled.
+    const pending = await inTransaction(ds, (em) =>
+      startBusinessTransfer(em, { id: 'test-mna', roles: [Role.MNA] }, { dealName: 'Cancelled deal', acquirerId, phase: TransferPhase.CLOSING, scope: { statuses: ['ACTIVE' as never] } }, t.config.plugins.businessTransfer),
+    );
+    const res = await t.gql<{ cancelBusinessTransfer: { status: string; cancelledBy: string } }>(CANCEL, { id: String(pending.id) }, mna());
+    expect(res.data!.cancelBusinessTransfer).toEqual({ id: String(pending.id), status: 'CANCELLED', cancelledBy: 'test-mna' });
+    const again = await t.gql(CANCEL, { id: String(pending.id) }, mna());
+    expect(errorCode(again)).toBe('CONFLICT');
+    const [completed] = await ds.query(`SELECT id FROM business_transfers WHERE status = 'COMPLETED' ORDER BY id LIMIT 1`);
+    expect(errorCode(await t.gql(CANCEL, { id: String(completed.id) }, mna()))).toBe('CONFLICT');
+    const audits: { action: string }[] = await ds.query(`SELECT action FROM audit_events WHERE entity_type = 'BusinessTransfer' AND entity_id = ? ORDER BY seq`, [pending.id]);
+    expect(audits.map((a) => a.action)).toEqual(['business-transfer.started', 'business-transfer.cancelled']);
+    const list = await t.gql<{ businessTransfers: { edges: { node: { id: string; status: string } }[] } }>(`{ businessTransfers(first: 50) { edges { node { id status } } } }`, undefined, mna());
+    expect(list.data!.businessTransfers.edges.map((e) => e.node.status)).toContain('CANCELLED');
+  });
+});
