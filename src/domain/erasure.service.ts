@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { DataRequest } from '../entities/data-request.entity';
+import type { DataRequest } from '../entities/data-request.entity';
 import { DataRequestStatus, RecipientKind, SubjectStatus } from '../entities/enums';
-import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES } from './data-request.service';
@@ -14,12 +13,6 @@ export type ErasureOutcome =
   | { status: 'BLOCKED_BY_HOLD'; holdIds: number[]; reasons: string[] }
   | { status: 'NOOP'; reason: string };
 
-// Personal fields of a subject: all go, the tombstone keeps id, status and times.
-const TOMBSTONE = {
-  name: null, email: null, phone: null, streetAddress: null, city: null, postalCode: null,
-  region: null, country: null, birthDate: null, ageRange: null, status: SubjectStatus.ERASED,
-};
-
 /** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
 const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
 
@@ -30,20 +23,29 @@ const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, Recipien
  * identifiable data are told through the outbox, and the request completes with a summary.
  * Running it again on a completed request does nothing.
  */
-export async function runErasure(em: EntityManager, actor: Actor, requestId: number, hooks: DomainHooks, jobs: HookContext['jobs'], now = new Date()): Promise<ErasureOutcome> {
-  const requests = em.getRepository(DataRequest);
-  const request = await requests.findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
-  if (!request) throw notFound('data request', requestId);
-  if (!ERASURE_TYPES.includes(request.type)) return { status: 'NOOP', reason: `request ${requestId} is a ${request.type}` };
-  if (!OPEN_STATUSES.includes(request.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${request.status}` };
+// The erasure is the hot path of the workers: its statements are plain SQL (no query builder,
+// no entity hydration), so the locks it takes are held no longer than the database needs.
+async function completeRequest(em: EntityManager, requestId: number, now: Date, result: Record<string, unknown>, reasonCode: string | null): Promise<void> {
+  await em.query(`UPDATE data_requests SET status = ?, completed_at = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.COMPLETED, now, JSON.stringify(result), reasonCode, requestId]);
+}
 
-  const subject = await em.getRepository(Subject).findOne({ where: { id: request.subjectId }, lock: { mode: 'pessimistic_write' } });
-  if (!subject) throw notFound('subject', request.subjectId);
+export async function runErasure(em: EntityManager, actor: Actor, requestId: number, hooks: DomainHooks, jobs: HookContext['jobs'], now = new Date()): Promise<ErasureOutcome> {
+  const [row]: { type: DataRequest['type']; status: DataRequestStatus; subject_id: number; result: string | Record<string, unknown> | null }[] = await em.query(
+    'SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE',
+    [requestId],
+  );
+  if (!row) throw notFound('data request', requestId);
+  if (!ERASURE_TYPES.includes(row.type)) return { status: 'NOOP', reason: `request ${requestId} is a ${row.type}` };
+  if (!OPEN_STATUSES.includes(row.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${row.status}` };
+  const previous = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as { holdIds?: number[] } | null;
+
+  const [subject]: { id: number; status: SubjectStatus; email: string | null }[] = await em.query('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [row.subject_id]);
+  if (!subject) throw notFound('subject', row.subject_id);
   const ctx: HookContext = { actor, jobs };
 
   if (subject.status === SubjectStatus.ERASED) {
     const result = { erased: {}, notifiedRecipientIds: [], alreadyErased: true };
-    await requests.update({ id: requestId }, { status: DataRequestStatus.COMPLETED, completedAt: now, result, reasonCode: 'ALREADY_ERASED' });
+    await completeRequest(em, requestId, now, result, 'ALREADY_ERASED');
     await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, alreadyErased: true } });
     return { status: 'COMPLETED', ...result };
   }
@@ -52,8 +54,8 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   if (vetoes.length > 0) {
     const holdIds = [...new Set(vetoes.flatMap((v) => v.holdIds))].sort((a, b) => a - b);
     const reasons = vetoes.map((v) => `${v.plugin}: ${v.reason}`);
-    if (request.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(request.result?.holdIds) !== JSON.stringify(holdIds)) {
-      await requests.update({ id: requestId }, { status: DataRequestStatus.BLOCKED_BY_HOLD, result: { holdIds, reasons }, reasonCode: 'LEGAL_HOLD_ACTIVE' });
+    if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(previous?.holdIds) !== JSON.stringify(holdIds)) {
+      await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = 'LEGAL_HOLD_ACTIVE' WHERE id = ?`, [DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ holdIds, reasons }), requestId]);
       await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, holdIds } });
     }
     return { status: 'BLOCKED_BY_HOLD', holdIds, reasons };
@@ -99,11 +101,15 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     });
   await enqueueMessages(em, drafts, now);
 
-  await em.getRepository(Subject).update({ id: subject.id }, { ...TOMBSTONE, erasedAt: now });
+  await em.query(
+    `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL,
+       region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
+    [SubjectStatus.ERASED, now, now, subject.id],
+  );
   erased.subjects = 1;
   const notifiedRecipientIds = recipients.map((r) => Number(r.id));
   const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
-  await requests.update({ id: requestId }, { status: DataRequestStatus.COMPLETED, completedAt: now, result, reasonCode: null });
+  await completeRequest(em, requestId, now, result, null);
   await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
   return { status: 'COMPLETED', erased, notifiedRecipientIds };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { OutboxMessage, OutboxStatus } from '../entities/outbox-message.entity';
+import { OutboxStatus } from '../entities/outbox-message.entity';
 
 export interface OutboxDraft {
   kind: string;
@@ -18,21 +18,14 @@ export const addressHash = (address: string): string => createHash('sha256').upd
 /** Writes messages in the caller's transaction; the outbox job delivers them after commit. */
 export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], now = new Date()): Promise<number> {
   if (drafts.length === 0) return 0;
-  await em.getRepository(OutboxMessage).insert(
-    drafts.map((d) => ({
-      kind: d.kind,
-      toAddress: d.to,
-      toHash: addressHash(d.to),
-      subject: d.subject.slice(0, 300),
-      textBody: d.text,
-      htmlBody: d.html ?? null,
-      headers: d.headers ?? null,
-      status: OutboxStatus.PENDING,
-      attempts: 0,
-      nextAttemptAt: now,
-      dataRequestId: d.dataRequestId ?? null,
-      recipientId: d.recipientId ?? null,
-    })),
+  // One multi-row INSERT in plain SQL: outbox writes ride inside hot transactions (erasure, notices).
+  await em.query(
+    `INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+     VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
+    drafts.flatMap((d) => [
+      d.kind, d.to, addressHash(d.to), d.subject.slice(0, 300), d.text, d.html ?? null, d.headers ? JSON.stringify(d.headers) : null,
+      OutboxStatus.PENDING, now, d.dataRequestId ?? null, d.recipientId ?? null,
+    ]),
   );
   return drafts.length;
 }
