@@ -22,6 +22,7 @@ import {
 const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   read: async () => (await import('./read.bench')).readBench,
   erasure: async () => (await import('./erasure.bench')).erasureBench,
+  notices: async () => (await import('./notices.bench')).noticesBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {
