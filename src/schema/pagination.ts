@@ -1,4 +1,5 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../domain/errors';
 
 @ObjectType({ simpleResolvers: true })
@@ -52,6 +53,23 @@ export function toConnection<T>(rows: T[], take: number, cursorOf: (row: T) => s
   const page = rows.slice(0, take);
   const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
   return { edges, pageInfo: { hasNextPage: rows.length > take, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null } };
+}
+
+/**
+ * One page of rows in id order after an id cursor, as a connection: the query builder carries
+ * the filters, this adds the keyset condition, the order and the one extra row.
+ */
+export async function idPage<T extends ObjectLiteral & { id: number }>(
+  qb: SelectQueryBuilder<T>,
+  args: { first?: number | null; after?: string | null },
+  maxPageSize: number,
+): Promise<Connection<T>> {
+  const take = pageSize(args.first, maxPageSize);
+  const afterId = decodeIdCursor(args.after);
+  if (take === 0) return toConnection([], 0, () => '');
+  if (afterId !== null) qb.andWhere(`${qb.alias}.id > :afterId`, { afterId });
+  const rows = await qb.orderBy(`${qb.alias}.id`, 'ASC').limit(take + 1).getMany();
+  return toConnection(rows, take, (r) => encodeIdCursor(r.id));
 }
 
 // Cursors are opaque to clients: base64url of a small, versioned string.

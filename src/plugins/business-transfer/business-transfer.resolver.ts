@@ -8,7 +8,7 @@ import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
 import type { GatewayContext } from '../../schema/context';
 import { indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
-import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../../schema/pagination';
+import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { PLAN_JOB, planJobId } from './business-transfer.job';
@@ -40,12 +40,9 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
       @Arg('first', () => Int, { nullable: true }) first?: number,
       @Arg('after', () => String, { nullable: true }) after?: string,
     ) {
-      const take = pageSize(first, ctx.config.graphql.maxPageSize);
-      const afterId = decodeIdCursor(after);
-      const qb = ctx.dataSource.getRepository(BusinessTransfer).createQueryBuilder('t').orderBy('t.id', 'ASC').limit(take + 1);
+      const qb = ctx.dataSource.getRepository(BusinessTransfer).createQueryBuilder('t');
       if (status) qb.andWhere('t.status = :status', { status });
-      if (afterId !== null) qb.andWhere('t.id > :afterId', { afterId });
-      return toConnection(take === 0 ? [] : await qb.getMany(), take, (t) => encodeIdCursor(t.id));
+      return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
     }
 
     @FieldResolver(() => RecipientType, { nullable: true })

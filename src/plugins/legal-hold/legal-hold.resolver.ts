@@ -8,7 +8,7 @@ import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
 import type { GatewayContext } from '../../schema/context';
 import { groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
-import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../../schema/pagination';
+import { idPage, parseId } from '../../schema/pagination';
 import { UserType } from '../../schema/user/user.type';
 import { HoldPreservation } from './hold-preservation.entity';
 import {
@@ -78,12 +78,9 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
       @Arg('first', () => Int, { nullable: true }) first?: number,
       @Arg('after', () => String, { nullable: true }) after?: string,
     ) {
-      const take = pageSize(first, ctx.config.graphql.maxPageSize);
-      const afterId = decodeIdCursor(after);
-      const qb = ctx.dataSource.getRepository(LegalHold).createQueryBuilder('h').orderBy('h.id', 'ASC').limit(take + 1);
+      const qb = ctx.dataSource.getRepository(LegalHold).createQueryBuilder('h');
       if (status) qb.andWhere('h.status = :status', { status });
-      if (afterId !== null) qb.andWhere('h.id > :afterId', { afterId });
-      return toConnection(take === 0 ? [] : await qb.getMany(), take, (h) => encodeIdCursor(h.id));
+      return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
     }
 
     @Query(() => PreservationReportType, { description: 'Re-hashes the preserved records of a hold and reports any mismatch.' })
@@ -114,10 +111,8 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
       @Arg('first', () => Int, { nullable: true }) first?: number,
       @Arg('after', () => String, { nullable: true }) after?: string,
     ) {
-      const take = pageSize(first, ctx.config.graphql.maxPageSize);
-      const afterId = decodeIdCursor(after) ?? 0;
-      const rows = take === 0 ? [] : await ctx.dataSource.getRepository(PreservedRecord).createQueryBuilder('r').where('r.hold_id = :id AND r.id > :afterId', { id: hold.id, afterId }).orderBy('r.id').limit(take + 1).getMany();
-      return toConnection(rows, take, (r) => encodeIdCursor(r.id));
+      const qb = ctx.dataSource.getRepository(PreservedRecord).createQueryBuilder('r').where('r.hold_id = :id', { id: hold.id });
+      return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
     }
 
     @Mutation(() => LegalHoldScopeChangeType, { description: 'Places a hold and preserves the data in scope as it is now.' })

@@ -9,7 +9,7 @@ import { disclosureConnection, disclosurePageArgs } from '../disclosure/disclosu
 import { DisclosureConnection, DisclosurePageArgsInput } from '../disclosure/disclosure.type';
 import { disclosuresByRecipientLoader } from '../loaders/disclosure.loader';
 import { recipientLoader } from '../loaders/recipient.loader';
-import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { idPage, parseId } from '../pagination';
 import { RegisterRecipientInput, UpdateRecipientInput } from './recipient.input';
 import { RecipientConnection, RecipientType } from './recipient.type';
 
@@ -31,13 +31,9 @@ export class RecipientResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const take = pageSize(first, ctx.config.graphql.maxPageSize);
-    const afterId = decodeIdCursor(after);
-    const qb = ctx.dataSource.getRepository(Recipient).createQueryBuilder('r').orderBy('r.id', 'ASC').limit(take + 1);
+    const qb = ctx.dataSource.getRepository(Recipient).createQueryBuilder('r');
     if (kind) qb.andWhere('r.kind = :kind', { kind });
-    if (afterId !== null) qb.andWhere('r.id > :afterId', { afterId });
-    const rows = take === 0 ? [] : await qb.getMany();
-    return toConnection(rows, take, (r) => encodeIdCursor(r.id));
+    return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
   }
 
   @FieldResolver(() => DisclosureConnection)

@@ -10,7 +10,7 @@ import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { groupBy, type LoaderRegistry } from '../loaders/loader-registry';
 import { subjectLoader } from '../loaders/subject.loader';
-import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { idPage, parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from './data-request.type';
 
@@ -51,14 +51,11 @@ export class DataRequestResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const take = pageSize(first, ctx.config.graphql.maxPageSize);
-    const afterId = decodeIdCursor(after);
-    const qb = ctx.dataSource.getRepository(DataRequest).createQueryBuilder('r').orderBy('r.id', 'ASC').limit(take + 1);
+    const qb = ctx.dataSource.getRepository(DataRequest).createQueryBuilder('r');
     if (type) qb.andWhere('r.type = :type', { type });
     if (status) qb.andWhere('r.status = :status', { status });
     if (overdue !== undefined && overdue !== null) qb.andWhere('r.overdue = :overdue', { overdue });
-    if (afterId !== null) qb.andWhere('r.id > :afterId', { afterId });
-    return toConnection(take === 0 ? [] : await qb.getMany(), take, (r) => encodeIdCursor(r.id));
+    return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
   }
 
   @FieldResolver(() => UserType)

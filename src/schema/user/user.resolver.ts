@@ -13,7 +13,7 @@ import { consentHistoryBySubjectLoader, consentsBySubjectLoader } from '../loade
 import { disclosuresBySubjectLoader } from '../loaders/disclosure.loader';
 import { recipientsBySubjectLoader } from '../loaders/recipient.loader';
 import { subjectLoader } from '../loaders/subject.loader';
-import { decodeIdCursor, encodeIdCursor, pageSize, parseId, toConnection } from '../pagination';
+import { idPage, parseId } from '../pagination';
 import { RecipientType } from '../recipient/recipient.type';
 import { RegisterUserInput, UpdateUserInput, UserFilter } from './user.input';
 import { UserConnection, UserType } from './user.type';
@@ -36,10 +36,7 @@ export class UserResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
   ) {
-    const take = pageSize(first, ctx.config.graphql.maxPageSize);
-    const afterId = decodeIdCursor(after);
-    const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s').orderBy('s.id', 'ASC').limit(take + 1);
-    if (afterId !== null) qb.andWhere('s.id > :afterId', { afterId });
+    const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s');
     if (filter?.status) qb.andWhere('s.status = :status', { status: filter.status });
     if (filter?.region) qb.andWhere('s.region = :region', { region: filter.region.toUpperCase() });
     if (filter?.email) qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
@@ -52,8 +49,7 @@ export class UserResolver {
         purpose: filter.purposeGranted,
         granted: ConsentStatus.GRANTED,
       });
-    const rows = take === 0 ? [] : await qb.getMany();
-    return toConnection(rows, take, (s) => encodeIdCursor(s.id));
+    return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
   }
 
   @FieldResolver(() => [ConsentType])
