@@ -23,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   read: async () => (await import('./read.bench')).readBench,
   erasure: async () => (await import('./erasure.bench')).erasureBench,
   notices: async () => (await import('./notices.bench')).noticesBench,
+  export: async () => (await import('./export.bench')).exportBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {
