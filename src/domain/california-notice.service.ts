@@ -190,8 +190,11 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const ranges = [...new Set(years)].map((y) => ({ y, ...californiaYearRange(y) }));
   const bucket = `CASE ${ranges.map(() => 'WHEN d.occurred_at >= ? AND d.occurred_at < ? THEN ?').join(' ')} END`;
   const rows: { subject_id: number; recipient_id: number; category: string | null; year: number | null }[] = await em.query(
-    `SELECT d.subject_id, d.recipient_id, c.shine_the_light_category AS category, ${bucket} AS year
-       FROM disclosures d
+    // STRAIGHT_JOIN from the chunk's disclosures: InnoDB's sampled statistics overcount the
+    // distinct category keys, and left to itself MariaDB starts from data_categories and reads
+    // every disclosure_categories row for each chunk (26 s a job at 2M disclosures; 0.3 s so).
+    `SELECT STRAIGHT_JOIN d.subject_id, d.recipient_id, c.shine_the_light_category AS category, ${bucket} AS year
+       FROM disclosures d FORCE INDEX (idx_disclosures_subject_time)
        JOIN recipients r ON r.id = d.recipient_id
        JOIN disclosure_categories dc ON dc.disclosure_id = d.id
        JOIN data_categories c ON c.\`key\` = dc.category_key
@@ -216,10 +219,18 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const notices = new Map<number, CaliforniaNotice>();
   const drafts: OutboxDraft[] = [];
   const audits: AuditEntry[] = [];
+  const rowsBySubjectYear = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = `${Number(r.subject_id)}:${Number(r.year)}`;
+    const list = rowsBySubjectYear.get(key);
+    if (list) list.push(r);
+    else rowsBySubjectYear.set(key, [r]);
+  }
+  const subjectOfRequest = new Map(open.map((r) => [Number(r.id), Number(r.subject_id)]));
   for (let i = 0; i < open.length; i += 1) {
     const req = open[i]!;
     const year = years[i]!;
-    const mine = rows.filter((r) => Number(r.subject_id) === Number(req.subject_id) && Number(r.year) === year);
+    const mine = rowsBySubjectYear.get(`${Number(req.subject_id)}:${year}`) ?? [];
     const categories = statuteOrder(mine.map((r) => r.category).filter((c): c is string => c !== null));
     const recipientList = [...new Set(mine.filter((r) => r.category !== null).map((r) => Number(r.recipient_id)))]
       .map((id) => recipientById.get(id)!)
@@ -239,7 +250,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     `UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, reason_code = NULL,
        result = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
      WHERE id IN (?)`,
-    [now, ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: subjectById.get(Number(open.find((r) => Number(r.id) === id)!.subject_id))?.email ? 'EMAIL' : 'POSTAL_MAIL' })]), ids],
+    [now, ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: subjectById.get(subjectOfRequest.get(id)!)?.email ? 'EMAIL' : 'POSTAL_MAIL' })]), ids],
   );
   await enqueueMessages(em, drafts, now);
   await appendAuditBatch(em, actor, audits);
