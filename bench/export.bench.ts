@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { dataCounts, growTo, seedBase, type DataCounts } from './export/seed';
 import {
   createBenchDatabase, cpuOfOthers, findDatabasePid, mysqlConnection, onCleanup, peakRssKb, processTicks, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Target,
+  startCliWorker, type CliWorker,
 } from './harness';
 
 /**
@@ -130,7 +131,7 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
   const db = await createBenchDatabase('export', extra);
   let gateway: Gateway | null = null;
   let conn: mysql.Connection | null = null;
-  let worker: WorkerHandle | null = null;
+  let worker: CliWorker | null = null;
   try {
     gateway = await Gateway.open(db.config, {}, () => undefined);
     conn = await mysqlConnection(db.config);
@@ -146,7 +147,7 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
 
     const profileDir = path.join(RESULTS_DIR, `tmp-profile-export-${process.pid}`);
     const workerFlags = [...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
-    worker = await startCliWorker(db.env, workerFlags);
+    worker = await startCliWorker(db.env, [BUSINESS_TRANSFER_QUEUE], workerFlags);
     ctx.log(`worker: node dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), WORKER_CONCURRENCY ${db.config.workers.concurrency}, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
     const dbPid = findDatabasePid();
     const results: SizeResult[] = [];
@@ -269,7 +270,7 @@ async function transferWatermarks(conn: mysql.Connection, id: number): Promise<W
 // The gateway: start, plan job, chunk jobs, assembly, in the worker process
 
 async function runGateway(
-  gateway: Gateway, conn: mysql.Connection, worker: WorkerHandle, acquirerId: number, dbPid: number | null, ourPids: number[], timeoutS: number, ctx: BenchContext, size: number,
+  gateway: Gateway, conn: mysql.Connection, worker: CliWorker, acquirerId: number, dbPid: number | null, ourPids: number[], timeoutS: number, ctx: BenchContext, size: number,
 ): Promise<GatewayRun> {
   const resettable = resetPeakRss(worker.pid);
   const startRssKb = resettable ? peakRssKb(worker.pid) : null;
@@ -432,54 +433,6 @@ async function runOutfile(config: Gateway['config'], dir: string, w: Watermarks,
 // ---------------------------------------------------------------------------------------------
 // The worker process: exactly what an operator runs
 
-interface WorkerHandle {
-  pid: number;
-  alive(): boolean;
-  stop(): Promise<void>;
-}
-
-async function startCliWorker(env: NodeJS.ProcessEnv, execArgv: string[]): Promise<WorkerHandle> {
-  const cli = path.join(__dirname, '..', 'src', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [...execArgv, cli, 'work', '--queues', BUSINESS_TRANSFER_QUEUE], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const unregister = onCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker did not start within 60 s')), 60_000);
-    let buffer = '';
-    // Read every line (a full pipe would stall the worker); show only failures.
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.includes('"workers started"')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (line.includes('"job failed"') || line.includes('"level":"error"')) process.stderr.write(`worker: ${line.slice(0, 2000)}\n`);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the worker exited with ${code}`));
-    });
-  });
-  return {
-    pid: child.pid!,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      unregister();
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Report

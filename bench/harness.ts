@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -498,4 +499,61 @@ export async function cpuOfOthers<T>(ourPids: number[], fn: () => Promise<T>): P
   const seconds = (performance.now() - t0) / 1000;
   const other = machineBusyTicks() - busy0 - (ours() - ours0);
   return { result, otherCpuPct: Math.max(0, (100 * other) / TICKS_PER_SECOND / seconds) };
+}
+
+export interface CliWorker {
+  pid: number;
+  /** SIGKILL, for work that must not be waited for. */
+  kill(): void;
+  alive(): boolean;
+  /** SIGTERM (SIGKILL after 15 s), then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `node dist/src/cli.js work --queues <queues>`, exactly as an operator runs it, in a child
+ * process whose RSS and CPU are its own. Resolves once it reports its workers started.
+ */
+export async function startCliWorker(env: NodeJS.ProcessEnv, queues: string[], execArgv: string[] = []): Promise<CliWorker> {
+  const cli = path.join(__dirname, '..', 'src', 'cli.js');
+  const child: ChildProcess = spawn(process.execPath, [...execArgv, cli, 'work', '--queues', queues.join(',')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const unregister = onCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker did not start within 60 s')), 60_000);
+    let buffer = '';
+    // Read every line (a full pipe would stall the worker); show only failures.
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.includes('"workers started"')) {
+          clearTimeout(timer);
+          resolve();
+        } else if (line.includes('"job failed"') || line.includes('"level":"error"')) process.stderr.write(`worker: ${line.slice(0, 2000)}\n`);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker exited with ${code}`));
+    });
+  });
+  return {
+    pid: child.pid!,
+    kill: () => void child.kill('SIGKILL'),
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      unregister();
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { spawnServer, type ServerHandle } from './child';
 import {
   cpuOfOthers, createBenchDatabase, findDatabasePid, median, mysqlConnection, onCleanup, peakRssKb, processTicks, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Table, type Target,
+  startCliWorker,
 } from './harness';
 import { FLOOR_SQL, runFloor, type FloorSets } from './notices/floor';
 import { seedNotices, type SeedResult } from './notices/seed';
@@ -170,7 +170,7 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
 
     // ---- the worker process (idle until the jobs are queued)
     const execArgv = [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
-    worker = workerKind === 'child' ? await startChildWorker(db.env, execArgv) : await startCliWorker(db.env, execArgv);
+    worker = workerKind === 'child' ? await startChildWorker(db.env, execArgv) : { ...(await startCliWorker(db.env, [NOTICE_QUEUE], execArgv)), statements: async () => null };
     ctx.log(`${workerKind} worker on ${NOTICE_QUEUE} (pid ${worker.pid}, concurrency ${db.config.workers.concurrency})`);
 
     gateway = await Gateway.open(db.config, {}, () => undefined);
@@ -439,50 +439,6 @@ async function startChildWorker(env: NodeJS.ProcessEnv, execArgv: string[]): Pro
   };
 }
 
-/** `node dist/src/cli.js work --queues california-notice`, exactly as an operator runs it. */
-async function startCliWorker(env: NodeJS.ProcessEnv, execArgv: string[]): Promise<WorkerHandle> {
-  const cli = path.join(__dirname, '..', 'src', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [...execArgv, cli, 'work', '--queues', NOTICE_QUEUE], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const unregister = onCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('cli worker did not start within 60 s')), 60_000);
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.includes('"workers started"')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (line.includes('"job failed"') || line.includes('"level":"error"')) process.stderr.write(`cli worker: ${line}\n`);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cli worker exited with ${code}`));
-    });
-  });
-  return {
-    pid: child.pid!,
-    kill: () => void child.kill('SIGKILL'),
-    statements: async () => null,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      unregister();
-    },
-  };
-}
 
 function isAlive(pid: number): boolean {
   try {
