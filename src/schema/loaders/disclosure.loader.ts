@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { DataCategory } from '../../entities/data-category.entity';
+import type { DataCategory } from '../../entities/data-category.entity';
+import { categoriesOf } from './category.loader';
 import { Disclosure } from '../../entities/disclosure.entity';
 import type { DisclosurePurpose } from '../../entities/enums';
 import type { Recipient } from '../../entities/recipient.entity';
@@ -67,24 +68,8 @@ function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_i
       }
       return Object.assign(toDisclosure(row), { recipient, categories: [] as DataCategory[] });
     });
-    if (list.length > 0) {
-      const cats: { disclosure_id: number; key: string; label: string; stl: string | null }[] = await registry.dataSource.query(
-        `SELECT dc.disclosure_id, c.\`key\`, c.label, c.shine_the_light_category AS stl
-           FROM disclosure_categories dc JOIN data_categories c ON c.\`key\` = dc.category_key
-          WHERE dc.disclosure_id IN (?) ORDER BY dc.disclosure_id, c.\`key\``,
-        [list.map((d) => d.id)],
-      );
-      const byId = new Map(list.map((d) => [d.id, d]));
-      const category = new Map<string, DataCategory>();
-      for (const c of cats) {
-        let cat = category.get(c.key);
-        if (!cat) {
-          cat = Object.assign(new DataCategory(), { key: c.key, label: c.label, shineTheLightCategory: c.stl });
-          category.set(c.key, cat);
-        }
-        byId.get(Number(c.disclosure_id))?.categories.push(cat);
-      }
-    }
+    const categories = await categoriesOf(registry.dataSource, list.map((d) => d.id));
+    for (const d of list) d.categories = categories.get(d.id) ?? [];
     return groupBy(ids, list, (d) => (parentColumn === 'subject_id' ? d.subjectId! : d.recipientId));
   });
 }
