@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { concatenate, csvField, decryptFrames, encryptFrame, formatRow, GzipLineWriter, RowCounter } from '../../src/plugins/business-transfer/export-files';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -62,5 +63,28 @@ describe('business-transfer export files', () => {
     const counter = new RowCounter('CSV');
     counter.push(Buffer.from('h1,h2\n"multi\nline",x\nplain,y\n'));
     expect(counter.rows).toBe(2);
+  });
+
+  it('writes an NDJSON row exactly as JSON.stringify of the row with its keys in column order', () => {
+    const columns = ['id', 'name', 'when', 'tags', 'flag', 'missing'];
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...columns, 'extra'), value), (row) => {
+        const expected = JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] instanceof Date ? (row[c] as Date).toISOString() : (row[c] ?? null)])));
+        expect(formatRow('NDJSON', columns, row)).toBe(expected);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('gives the same gzip bytes whether lines arrive one by one or in one write', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => `{"id":${i},"text":"${'x'.repeat(i % 97)}"}`);
+    const batched = await gz('batched.gz', lines);
+    const one = path.join(dir, 'whole.gz');
+    const w = new GzipLineWriter(one);
+    await w.line(lines.join('\n'), false);
+    await w.close();
+    expect(sha(batched)).toBe(sha(await readFile(one)));
+    expect(gunzipSync(batched).toString()).toBe(`${lines.join('\n')}\n`);
   });
 });

@@ -69,6 +69,9 @@ export const planJob: JobDefinition<{ transferId: number }> = {
 export const chunkJob: JobDefinition<{ transferId: number; seq: number }> = {
   name: CHUNK_JOB,
   queue: BUSINESS_TRANSFER_QUEUE,
+  // A chunk keeps a CPU busy (rows to JSON to gzip): two per process keep the database fed, and
+  // more only add heap. More throughput comes from more worker processes, each with its own CPU.
+  concurrency: 2,
   attempts: ATTEMPTS,
   backoff: BACKOFF,
   async process({ transferId, seq }, ctx) {

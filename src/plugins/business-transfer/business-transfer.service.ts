@@ -15,7 +15,7 @@ import { Recipient } from '../../entities/recipient.entity';
 import type { Anonymizer, PluginServices } from '../services';
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import {
-  EXPORT_FILES, FRAMING, GzipLineWriter, SCHEMA_VERSION, concatenate, encryptFrame, exportFileName, formatRow, writeFileAtomic,
+  EXPORT_FILES, FRAMING, GzipLineWriter, SCHEMA_VERSION, concatenate, encryptFrame, exportFileName, formatRow, rowFormatter, writeFileAtomic,
   type ExportFile, type Manifest, type ManifestFile,
 } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
@@ -328,10 +328,13 @@ interface DisclosureRow {
   categories: string | null;
 }
 
+// FORCE INDEX below: with an IN list longer than eq_range_index_dive_limit (200) and stale
+// statistics, MariaDB prefers a primary-key range (`id <= watermark`), a scan of the whole table
+// for every page.
 async function consentsOf(ds: DataSource, ids: number[]): Promise<ConsentRow[]> {
   return ds.query(
     `SELECT subject_id AS subjectId, purpose, status, source, policy_version AS policyVersion, version, updated_at AS updatedAt
-       FROM consents WHERE subject_id IN (?) ORDER BY subject_id, purpose`,
+       FROM consents FORCE INDEX (uq_consents_subject_purpose) WHERE subject_id IN (?) ORDER BY subject_id, purpose`,
     [ids],
   );
 }
@@ -339,7 +342,7 @@ async function consentsOf(ds: DataSource, ids: number[]): Promise<ConsentRow[]> 
 async function consentEventsOf(ds: DataSource, t: BusinessTransfer, ids: number[]): Promise<ConsentEventRow[]> {
   return ds.query(
     `SELECT subject_id AS subjectId, purpose, seq, status, source, policy_version AS policyVersion, occurred_at AS occurredAt
-       FROM consent_events WHERE subject_id IN (?) AND id <= ? ORDER BY subject_id, purpose, seq`,
+       FROM consent_events FORCE INDEX (uq_consent_events_seq) WHERE subject_id IN (?) AND id <= ? ORDER BY subject_id, purpose, seq`,
     [ids, t.consentEventMaxId],
   );
 }
@@ -349,7 +352,7 @@ async function disclosuresOf(ds: DataSource, t: BusinessTransfer, ids: number[])
     `SELECT d.id, d.subject_id AS subjectId, d.recipient_id AS recipientId, r.name AS recipientName, r.kind AS recipientKind, d.purpose,
             d.identifiable, d.transaction_reference AS transactionReference, d.occurred_at AS occurredAt,
             (SELECT GROUP_CONCAT(dc.category_key ORDER BY dc.category_key SEPARATOR ';') FROM disclosure_categories dc WHERE dc.disclosure_id = d.id) AS categories
-       FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+       FROM disclosures d FORCE INDEX (idx_disclosures_subject_time) JOIN recipients r ON r.id = d.recipient_id
       WHERE d.subject_id IN (?) AND d.id <= ? ORDER BY d.subject_id, d.id`,
     [ids, t.disclosureMaxId],
   );
@@ -379,37 +382,47 @@ interface ExportedSubject {
 async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: TransferChunk, writers: Record<ExportFile, GzipLineWriter>): Promise<ExportedSubject[]> {
   const format = t.format;
   const cols = COLUMNS.CLOSING;
+  const subjectLine = rowFormatter(format, cols.subjects);
+  const consentLine = rowFormatter(format, cols.consents);
+  const disclosureLine = rowFormatter(format, cols.disclosures);
   const exported: ExportedSubject[] = [];
   for (let after = chunk.afterSubjectId; ; ) {
     const subjects = await subjectPage(ds, t, after, chunk.upToSubjectId);
     if (subjects.length === 0) break;
     const ids = subjects.map((s) => s.id);
     const [consents, events, disclosures] = await Promise.all([consentsOf(ds, ids), consentEventsOf(ds, t, ids), disclosuresOf(ds, t, ids)]);
-    const eventsBy = groupBySubject(events);
+    // One consent's history, by subject and purpose, in seq order (the query's order).
+    const historyOf = new Map<string, Record<string, unknown>[]>();
+    for (const e of events) {
+      const key = `${e.subjectId}:${e.purpose}`;
+      const entry = { seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: new Date(e.occurredAt).toISOString() };
+      const list = historyOf.get(key);
+      if (list) list.push(entry);
+      else historyOf.set(key, [entry]);
+    }
     const consentsBy = groupBySubject(consents);
     const disclosuresBy = groupBySubject(disclosures);
     for (const s of subjects) {
-      await writers.subjects.line(formatRow(format, cols.subjects, s as unknown as Record<string, unknown>));
-      const categories = [...new Set(SUBJECT_FIELD_CATEGORIES.filter(([field]) => (s as unknown as Record<string, unknown>)[field] != null).map(([, c]) => c))].sort();
+      const subjectRow = s as unknown as Record<string, unknown>;
+      await writers.subjects.line(subjectLine(subjectRow));
+      const categories = [...new Set(SUBJECT_FIELD_CATEGORIES.filter(([field]) => subjectRow[field] != null).map(([, c]) => c))].sort();
       exported.push({ id: s.id, categories: categories.length ? categories : ['user.name'] });
-      const history = eventsBy.get(s.id) ?? [];
+      // The rows are this page's own objects: completed in place rather than copied.
       for (const c of consentsBy.get(s.id) ?? []) {
-        const own = history
-          .filter((e) => e.purpose === c.purpose)
-          .map((e) => ({ seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: new Date(e.occurredAt).toISOString() }));
-        await writers.consents.line(formatRow(format, cols.consents, { ...c, subjectId: s.id, version: Number(c.version), history: own }));
+        const row = c as unknown as Record<string, unknown>;
+        row.subjectId = s.id;
+        row.version = Number(c.version);
+        row.history = historyOf.get(`${s.id}:${c.purpose}`) ?? [];
+        await writers.consents.line(consentLine(row));
       }
       for (const d of disclosuresBy.get(s.id) ?? []) {
-        await writers.disclosures.line(
-          formatRow(format, cols.disclosures, {
-            ...d,
-            id: Number(d.id),
-            subjectId: s.id,
-            recipientId: Number(d.recipientId),
-            identifiable: Boolean(Number(d.identifiable)),
-            categories: format === 'CSV' ? (d.categories ?? '') : (d.categories ?? '').split(';').filter(Boolean),
-          }),
-        );
+        const row = d as unknown as Record<string, unknown>;
+        row.id = Number(d.id);
+        row.subjectId = s.id;
+        row.recipientId = Number(d.recipientId);
+        row.identifiable = Boolean(Number(d.identifiable));
+        row.categories = format === 'CSV' ? (d.categories ?? '') : (d.categories ?? '').split(';').filter(Boolean);
+        await writers.disclosures.line(disclosureLine(row));
       }
     }
     after = ids[ids.length - 1]!;
