@@ -26,14 +26,55 @@ export interface NoticeRecipient {
   businessDescription: string | null;
 }
 
-export interface CaliforniaNotice {
+/**
+ * The notice as stored on the request: structured data only. The letter (text and HTML) is
+ * rendered from it when read and when mailed, so it is never stored twice per request (a 500-
+ * request chunk wrote ~3 MB of letters, more than all its reads), and the greeting uses the
+ * person's current name: after an erasure the stored notice names no one.
+ */
+export interface StoredCaliforniaNotice {
   /** The calendar year the notice covers: the one before the request was received. */
   year: number;
   categories: string[];
   recipients: NoticeRecipient[];
   noDisclosures: boolean;
+  /** The company that answered, as configured when the notice was compiled. */
+  company?: string;
+}
+
+export interface CaliforniaNotice extends StoredCaliforniaNotice {
   text: string;
   html: string;
+}
+
+export const CALIFORNIA_NOTICE_KIND = 'CALIFORNIA_NOTICE';
+
+/** The stored notice of a request's result, with its letter rendered for this addressee. */
+export function noticeOfResult(result: unknown, addressee: string | null, defaultCompany: string): CaliforniaNotice | null {
+  const stored = (result as { notice?: StoredCaliforniaNotice } | null)?.notice;
+  if (!stored) return null;
+  const { year, categories, recipients, noDisclosures } = stored;
+  const company = stored.company ?? defaultCompany;
+  return { year, categories, recipients, noDisclosures, company, ...renderNotice({ year, categories, recipients, noDisclosures }, addressee, company) };
+}
+
+/**
+ * The letters of queued notice emails, rendered at delivery (the outbox row holds no body): for
+ * each request, its notice and the subject's current name (none once erased).
+ */
+export async function renderNoticeMessages(em: EntityManager, requestIds: number[], defaultCompany: string): Promise<Map<number, { text: string; html: string }>> {
+  const out = new Map<number, { text: string; html: string }>();
+  if (requestIds.length === 0) return out;
+  const rows: { id: number; result: unknown; name: string | null; status: SubjectStatus | null }[] = await em.query(
+    `SELECT r.id, r.result, s.name, s.status FROM data_requests r LEFT JOIN subjects s ON s.id = r.subject_id WHERE r.id IN (?)`,
+    [requestIds],
+  );
+  for (const r of rows) {
+    const result = typeof r.result === 'string' ? JSON.parse(r.result) : r.result;
+    const notice = noticeOfResult(result, r.status === SubjectStatus.ERASED ? null : r.name, defaultCompany);
+    if (notice) out.set(Number(r.id), { text: notice.text, html: notice.html });
+  }
+  return out;
 }
 
 export interface OpenedNotices {
@@ -128,7 +169,7 @@ export function noticeJobs(requestIds: number[]): { name: string; payload: { req
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function renderNotice(n: Omit<CaliforniaNotice, 'text' | 'html'>, addressee: string | null, company: string): { text: string; html: string } {
+export function renderNotice(n: Omit<StoredCaliforniaNotice, 'company'>, addressee: string | null, company: string): { text: string; html: string } {
   const greeting = addressee ? `Dear ${addressee},` : 'Dear customer,';
   const intro = `You asked which categories of your personal information ${company} disclosed to third parties for their own direct marketing purposes during ${n.year}, and to whom (California Civil Code section 1798.83).`;
   const none = `During ${n.year}, ${company} did not disclose any of your personal information to third parties for their direct marketing purposes.`;
@@ -181,7 +222,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const open = requests.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE && OPEN_STATUSES.includes(r.status));
   if (open.length === 0) return { compiled: 0, skipped: requestIds.length };
   const subjectIds = open.map((r) => Number(r.subject_id));
-  const subjects: { id: number; name: string | null; email: string | null }[] = await em.query('SELECT id, name, email FROM subjects WHERE id IN (?)', [subjectIds]);
+  const subjects: { id: number; email: string | null }[] = await em.query('SELECT id, email FROM subjects WHERE id IN (?)', [subjectIds]);
   const subjectById = new Map(subjects.map((s) => [Number(s.id), s]));
 
   // One statement covers every year in the chunk: each row carries the year it falls in, and a
@@ -216,7 +257,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     : [];
   const recipientById = new Map(recipients.map((r) => [Number(r.id), r]));
 
-  const notices = new Map<number, CaliforniaNotice>();
+  const notices = new Map<number, StoredCaliforniaNotice>();
   const drafts: OutboxDraft[] = [];
   const audits: AuditEntry[] = [];
   const rowsBySubjectYear = new Map<string, typeof rows>();
@@ -238,12 +279,12 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
       .map((r) => ({ name: r.name, postalAddress: r.postal_address, businessDescription: r.business_description }));
     const noDisclosures = categories.length === 0;
     const subject = subjectById.get(Number(req.subject_id));
-    const base = { year, categories, recipients: noDisclosures ? [] : recipientList, noDisclosures };
-    const notice: CaliforniaNotice = { ...base, ...renderNotice(base, subject?.name ?? null, company) };
+    const notice: StoredCaliforniaNotice = { year, categories, recipients: noDisclosures ? [] : recipientList, noDisclosures, company };
     notices.set(Number(req.id), notice);
+    // The body is rendered by the outbox at delivery (renderNoticeMessages).
     if (subject?.email)
-      drafts.push({ kind: 'CALIFORNIA_NOTICE', to: subject.email, subject: `Your California privacy notice for ${year}`, text: notice.text, html: notice.html, dataRequestId: Number(req.id) });
-    audits.push({ action: 'notice.completed', entityType: 'DataRequest', entityId: req.id, details: { subjectId: Number(req.subject_id), year, categories: categories.length, recipients: base.recipients.length } });
+      drafts.push({ kind: CALIFORNIA_NOTICE_KIND, to: subject.email, subject: `Your California privacy notice for ${year}`, text: '', html: null, dataRequestId: Number(req.id) });
+    audits.push({ action: 'notice.completed', entityType: 'DataRequest', entityId: req.id, details: { subjectId: Number(req.subject_id), year, categories: categories.length, recipients: notice.recipients.length } });
   }
   const ids = [...notices.keys()];
   await em.query(

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { OutboxStatus } from '../entities/outbox-message.entity';
+import { CALIFORNIA_NOTICE_KIND, renderNoticeMessages } from '../domain/california-notice.service';
 import { inTransaction } from '../domain/transaction';
 import type { JobDefinition } from './job-definition';
 import { createMailTransport, type MailTransport } from './mail-transport';
@@ -13,6 +14,8 @@ const STUCK_MS = 10 * 60_000;
 
 interface Claimed {
   id: number;
+  kind: string;
+  data_request_id: number | null;
   to_address: string;
   subject: string;
   text_body: string;
@@ -27,14 +30,14 @@ interface Claimed {
  * send is retried with backoff. Each message carries a stable Message-ID, so a resend after a
  * crash mid-send can be recognized as the same message.
  */
-export async function deliverOutbox(ds: DataSource, transport: MailTransport, now = () => new Date()): Promise<{ sent: number; failed: number }> {
+export async function deliverOutbox(ds: DataSource, transport: MailTransport, now = () => new Date(), companyName = 'the company'): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   await ds.query(`UPDATE outbox_messages SET status = ? WHERE status = ? AND next_attempt_at < ?`, [OutboxStatus.PENDING, OutboxStatus.SENDING, new Date(now().getTime() - STUCK_MS)]);
   for (;;) {
     const claimed = await inTransaction(ds, async (em) => {
       const rows: Claimed[] = await em.query(
-        `SELECT id, to_address, subject, text_body, html_body, headers, attempts FROM outbox_messages
+        `SELECT id, kind, data_request_id, to_address, subject, text_body, html_body, headers, attempts FROM outbox_messages
           WHERE status = ? AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
         [OutboxStatus.PENDING, now(), BATCH],
       );
@@ -42,14 +45,19 @@ export async function deliverOutbox(ds: DataSource, transport: MailTransport, no
       return rows;
     });
     if (claimed.length === 0) return { sent, failed };
+    // Notice emails carry no body in the outbox: their letters are rendered now, in one query.
+    const noticeIds = claimed.filter((m) => m.kind === CALIFORNIA_NOTICE_KIND && m.data_request_id !== null).map((m) => Number(m.data_request_id));
+    const letters = await renderNoticeMessages(ds.manager, noticeIds, companyName);
     for (const m of claimed) {
       try {
+        const letter = m.kind === CALIFORNIA_NOTICE_KIND && m.data_request_id !== null ? letters.get(Number(m.data_request_id)) : undefined;
+        if (m.kind === CALIFORNIA_NOTICE_KIND && !letter && !m.text_body) throw new Error(`the notice of data request ${m.data_request_id} is missing`);
         await transport.send({
           messageId: `<outbox-${m.id}@data-rights-gateway>`,
           to: m.to_address,
           subject: m.subject,
-          text: m.text_body,
-          html: m.html_body,
+          text: letter?.text ?? m.text_body,
+          html: letter?.html ?? m.html_body,
           headers: typeof m.headers === 'string' ? (JSON.parse(m.headers) as Record<string, string>) : m.headers,
         });
         await ds.query(`UPDATE outbox_messages SET status = ?, sent_at = ?, to_address = NULL, last_error = NULL WHERE id = ?`, [OutboxStatus.SENT, now(), m.id]);
@@ -79,7 +87,7 @@ export function outboxDeliveryJob(everyMs: number): JobDefinition<Record<string,
     repeat: { every: everyMs },
     async process(_payload, ctx) {
       transport ??= createMailTransport(ctx.config);
-      return deliverOutbox(ctx.dataSource, transport);
+      return deliverOutbox(ctx.dataSource, transport, undefined, ctx.config.company.name);
     },
   };
 }

@@ -1,9 +1,12 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { QueueEvents } from 'bullmq';
 import { systemActor } from '../../src/domain/actor';
 import { compileCaliforniaNotices, openCaliforniaNotices } from '../../src/domain/california-notice.service';
 import { californiaYear, californiaYearRange, STATUTORY_CATEGORIES } from '../../src/domain/shine-the-light';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
+import { createMailTransport } from '../../src/jobs/mail-transport';
+import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
 import { errorCode, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
 
@@ -177,5 +180,37 @@ describe('California Shine-the-Light notices', () => {
     expect(bobNotice.notice!.categories).toEqual(['Email address', 'Credit card number']);
     const user = await t.gql<{ user: { californiaNotices: { status: string }[] } }>(`{ user(id: "${ids.bob}") { californiaNotices { status } } }`, undefined, ops());
     expect(user.data!.user.californiaNotices.map((n) => n.status)).toEqual(['COMPLETED']);
+  });
+
+  it('mails the letter it shows, rendered at delivery from the stored notice, and names no one once the person is erased', async () => {
+    const carla = await subject('Carla Coast', 'US-CA');
+    const [acme] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE name = 'Acme Corp'`);
+    await disclose(carla, Number(acme.id), 'DIRECT_MARKETING', ['user.contact.email'], mid);
+    const r = (await request(carla, 'OTHER')).data!.requestCaliforniaNotice.request;
+    const done = await completed(r.id);
+    expect(done.notice!.categories).toEqual(['Email address']);
+    expect(done.notice!.text).toMatch(/^Dear Carla Coast,/);
+    // Stored once, as data: neither the request nor the queued email holds the letter.
+    expect(JSON.stringify(done.result)).not.toContain('Dear ');
+    const [queued] = await t.gateway.dataSource.query(`SELECT id, text_body, html_body FROM outbox_messages WHERE data_request_id = ?`, [Number(r.id)]);
+    expect(queued).toMatchObject({ text_body: '', html_body: null });
+
+    const sent = await deliverOutbox(t.gateway.dataSource, createMailTransport(t.config), undefined, t.config.company.name);
+    expect(sent.failed).toBe(0);
+    // The file transport names each file after the Message-ID.
+    const file = (await readdir(t.config.outbox.dir)).find((f) => f === `_outbox-${queued.id}_data-rights-gateway_.eml`);
+    expect(file).toBeDefined();
+    const eml = await readFile(`${t.config.outbox.dir}/${file}`, 'utf8');
+    expect(eml).toContain(`<outbox-${queued.id}@data-rights-gateway>`);
+    const unfolded = eml.replace(/=\r?\n/g, '');
+    expect(unfolded).toContain('Dear Carla Coast,');
+    for (const category of done.notice!.categories) expect(unfolded).toContain(category);
+    expect(unfolded).toContain('<!doctype html>');
+
+    await t.gateway.dataSource.query(`UPDATE subjects SET status = 'ERASED', name = NULL, email = NULL WHERE id = ?`, [carla]);
+    const after = (await t.gql<NoticeResult>(NOTICE, { id: r.id }, ops())).data!.dataRequest.notice!;
+    expect(after.text).toMatch(/^Dear customer,/);
+    expect(after.text).not.toContain('Carla');
+    expect({ ...after, text: '', html: '' }).toEqual({ ...done.notice!, text: '', html: '' });
   });
 });

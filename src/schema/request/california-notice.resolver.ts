@@ -1,7 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
 import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataRequestType, Role } from '../../entities/enums';
-import { noticeJobs, openCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { noticeJobs, noticeOfResult, openCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { SubjectStatus } from '../../entities/enums';
+import { subjectLoader } from '../loaders/subject.loader';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
@@ -96,8 +98,11 @@ export class CaliforniaNoticeResolver {
   }
 
   @FieldResolver(() => CaliforniaNoticeType, { nullable: true, description: 'The compiled notice, for a completed California notice request.' })
-  notice(@Root() request: DataRequestObject): CaliforniaNotice | null {
-    return (request.result?.notice as CaliforniaNotice | undefined) ?? null;
+  async notice(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext): Promise<CaliforniaNotice | null> {
+    if (!request.result?.notice) return null;
+    // The letter greets the person by their current name (none once erased), as the email does.
+    const subject = await ctx.loaders.get('subject', subjectLoader).load(request.subjectId);
+    return noticeOfResult(request.result, subject && subject.status !== SubjectStatus.ERASED ? subject.name : null, ctx.config.company.name);
   }
 }
 
