@@ -29,6 +29,10 @@ async function completeRequest(em: EntityManager, requestId: number, now: Date, 
   await em.query(`UPDATE data_requests SET status = ?, completed_at = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.COMPLETED, now, JSON.stringify(result), reasonCode, requestId]);
 }
 
+/** The erasure steps a plugin may take over from the core (see GatewayPlugin.erasureSteps). */
+export const COLLECTION_EVENTS_STEP = 'collection_events_deidentified';
+export const DISCLOSURES_STEP = 'disclosures_unlinked';
+
 export async function runErasure(em: EntityManager, actor: Actor, requestId: number, hooks: DomainHooks, jobs: HookContext['jobs'], now = new Date()): Promise<ErasureOutcome> {
   const [row]: { type: DataRequest['type']; status: DataRequestStatus; subject_id: number; result: string | Record<string, unknown> | null }[] = await em.query(
     'SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE',
@@ -76,10 +80,11 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   count('consents', await em.query('DELETE FROM consents WHERE subject_id = ?', [subject.id]));
   count('email_opens', await em.query('DELETE FROM email_opens WHERE subject_id = ?', [subject.id]));
 
-  for (const [table, n] of Object.entries(await hooks.erasureSteps(em, subject.id, ctx))) erased[table] = (erased[table] ?? 0) + n;
-  // Whatever no plugin de-identified cannot stay linked: raw collection events go, disclosures are unlinked.
-  count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
-  count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
+  const steps = await hooks.erasureSteps(em, subject.id, ctx);
+  for (const [table, n] of Object.entries(steps)) erased[table] = (erased[table] ?? 0) + n;
+  // Whatever no plugin took over cannot stay linked: raw collection events go, disclosures are unlinked.
+  if (!(COLLECTION_EVENTS_STEP in steps)) count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
+  if (!(DISCLOSURES_STEP in steps)) count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
 
   const drafts: OutboxDraft[] = recipients
     .filter((r) => r.email)

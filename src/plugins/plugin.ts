@@ -36,6 +36,11 @@ export interface GatewayPlugin {
 
   /** Domain hooks, each run inside the caller's transaction. */
   vetoErasure?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<ErasureVeto | null>;
+  /**
+   * Rows handled, by step. Reporting `collection_events_deidentified` or `disclosures_unlinked`
+   * (even 0) takes that step over: the subject's rows there are no longer linked to it, and the
+   * core skips its own fallback (deleting the events, unlinking the disclosures).
+   */
   erasureSteps?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
   onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;

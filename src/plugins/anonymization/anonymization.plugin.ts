@@ -1,3 +1,4 @@
+import { COLLECTION_EVENTS_STEP, DISCLOSURES_STEP } from '../../domain/erasure.service';
 import type { GatewayPlugin } from '../plugin';
 import { createAnonymizer, type AnonymizationOptions } from './anonymizer';
 import { deIdentifyCollectionEvents, unlinkDisclosures } from './de-identification';
@@ -15,8 +16,9 @@ export function anonymizationPlugin(options: AnonymizationOptions): GatewayPlugi
     resolvers: usageReportResolvers(() => options.k),
     async erasureSteps(em, subjectId) {
       return {
-        collection_events_deidentified: await deIdentifyCollectionEvents(em, subjectId),
-        disclosures_unlinked: await unlinkDisclosures(em, subjectId),
+        // These two keys take the steps over from the core's fallback (which would delete the events).
+        [COLLECTION_EVENTS_STEP]: await deIdentifyCollectionEvents(em, subjectId),
+        [DISCLOSURES_STEP]: await unlinkDisclosures(em, subjectId),
       };
     },
   };
