@@ -20,6 +20,7 @@ import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
 import { queryLimitsRule } from './schema/guards';
+import { MutationRateLimiter, rateLimitPlugin } from './schema/rate-limit';
 
 export interface HttpServerDeps {
   config: Config;
@@ -45,6 +46,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
@@ -52,7 +54,11 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
+    ],
   });
   await apollo.start();
 
