@@ -20,6 +20,7 @@ import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
 import { queryLimitsRule } from './schema/guards';
+import { graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
 import { MutationRateLimiter, rateLimitPlugin } from './schema/rate-limit';
 
 export interface HttpServerDeps {
@@ -57,6 +58,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
+      inputHygienePlugin(),
       ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
     ],
   });
@@ -79,6 +81,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    graphqlBodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);

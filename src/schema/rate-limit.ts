@@ -118,7 +118,7 @@ export function rateLimitPlugin(limiter: MutationRateLimiter): ApolloServerPlugi
       return {
         async didResolveOperation({ operation, contextValue, document }) {
           // Without an actor the auth checker refuses (or a PUBLIC operation carries its own credential).
-          if (operation.operation !== 'mutation' || !contextValue.actor) return;
+          if (operation?.operation !== 'mutation' || !contextValue.actor) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
           const cost = Math.max(1, countRootFields(operation.selectionSet, fragments));
