@@ -25,6 +25,8 @@ export interface Config {
     maxDepth: number;
     maxCost: number;
     maxAliases: number;
+    /** Largest document graphql-js will parse, in tokens: a huge query is refused before parsing ends. */
+    maxTokens: number;
   };
   /**
    * Per-token limit on mutations, a token bucket in Redis shared by every serve process:
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 8, 2, 50),
       maxCost: int('GRAPHQL_MAX_COST', 50000, 10, 10_000_000),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: int('GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
     },
     rateLimit: {
       mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120, 0, 1_000_000),

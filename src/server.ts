@@ -52,6 +52,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     schema: deps.schema,
     introspection: config.graphql.introspection,
     validationRules: [queryLimitsRule({ ...config.graphql })],
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
