@@ -25,7 +25,14 @@ export interface Config {
     maxDepth: number;
     maxCost: number;
     maxAliases: number;
+    /** Largest document graphql-js will parse, in tokens: a huge query is refused before parsing ends. */
+    maxTokens: number;
   };
+  /**
+   * Per-token limit on mutations, a token bucket in Redis shared by every serve process:
+   * `burst` mutations at once, refilled at `mutationsPerMinute`. 0 per minute switches it off.
+   */
+  rateLimit: { mutationsPerMinute: number; burst: number };
   workers: {
     concurrency: number;
     /** How long a worker holds a job's lock; a dead worker's job is handed on after it. */
@@ -155,6 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: int('GRAPHQL_MAX_DEPTH', 8, 2, 50),
       maxCost: int('GRAPHQL_MAX_COST', 50000, 10, 10_000_000),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: int('GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
+    },
+    rateLimit: {
+      mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120, 0, 1_000_000),
+      burst: int('RATE_LIMIT_BURST', 30, 1, 1_000_000),
     },
     workers: {
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),

@@ -20,6 +20,8 @@ import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
 import { queryLimitsRule } from './schema/guards';
+import { graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
+import { MutationRateLimiter, rateLimitPlugin } from './schema/rate-limit';
 
 export interface HttpServerDeps {
   config: Config;
@@ -45,14 +47,21 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
     validationRules: [queryLimitsRule({ ...config.graphql })],
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      inputHygienePlugin(),
+      ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
+    ],
   });
   await apollo.start();
 
@@ -73,6 +82,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    graphqlBodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);

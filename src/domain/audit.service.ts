@@ -97,6 +97,7 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 2000): Pro
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
+  let previous: AuditEvent | null = null;
   const broken = (e: AuditEvent | null, seq: number, reason: string): AuditChainReport => ({
     valid: false,
     eventsChecked: checked,
@@ -114,9 +115,17 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 2000): Pro
       .getMany();
     for (const e of rows) {
       if (e.seq !== expectedSeq) return broken(e, expectedSeq, `event ${expectedSeq} is missing (next is ${e.seq})`);
+      // Events are inserted in chain order under the head lock, so row ids grow with seq. A
+      // row with a larger id than its successor was inserted afterwards: even with a
+      // recomputed hash, the forgery is reported at itself, not at the event after it.
+      if (previous && e.id < previous.id) {
+        checked -= 1;
+        return broken(previous, previous.seq, `event ${previous.seq} was stored after event ${e.seq} (row ids out of order)`);
+      }
       if (e.prevHash !== prevHash) return broken(e, e.seq, 'link to the previous event does not match');
       if (auditHash(e) !== e.hash) return broken(e, e.seq, 'content does not match its hash');
       prevHash = e.hash;
+      previous = e;
       expectedSeq += 1;
       checked += 1;
     }

@@ -5,6 +5,7 @@ import { Role } from '../entities/enums';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import type { GatewayContext } from './context';
+import { hasForbiddenCharacters } from './input-hygiene';
 
 const ROLES = new Set<string>(Object.values(Role));
 
@@ -23,14 +24,19 @@ const keyFor = (secret: string): KeyObject => {
   return key;
 };
 
-/** Verifies a bearer token: HS256 only, unexpired, with a subject and known roles. */
+/** Verifies a bearer token: HS256 only, with an expiry that has not passed, a subject and known roles. */
 export function verifyToken(secret: string, header: string | undefined): { actor: Actor | null; error: DomainError | null } {
   if (!header) return { actor: null, error: null };
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) return { actor: null, error: new DomainError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
   try {
     const claims = jwt.verify(m[1]!, keyFor(secret), { algorithms: ['HS256'] });
-    if (typeof claims === 'string' || !claims.sub) throw new Error('token has no subject');
+    if (typeof claims === 'string') throw new Error('token has no claims');
+    // The subject is the audit log's actor (at most 200 characters there) and the rate-limit key.
+    if (typeof claims.sub !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(claims.sub) || hasForbiddenCharacters(claims.sub)) throw new Error('token has no subject, or a malformed one');
+    // jsonwebtoken accepts a token without exp; one that never expires is refused here.
+    if (typeof claims.exp !== 'number') throw new Error('token has no expiry');
+    if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + 60) throw new Error('token was issued in the future');
     const roles = claims.roles;
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && ROLES.has(r)))
       throw new Error('token has no roles, or an unknown role');

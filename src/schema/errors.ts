@@ -31,7 +31,8 @@ export function formatError(report: ErrorReporter) {
         locations: formatted.locations,
         extensions: {
           code: 'BAD_USER_INPUT',
-          ...(code !== 'BAD_USER_INPUT' ? { reason: code } : {}),
+          // A guard's own reason (QUERY_TOO_DEEP, ...) survives Apollo's GRAPHQL_VALIDATION_FAILED.
+          ...(typeof formatted.extensions?.reason === 'string' ? { reason: formatted.extensions.reason } : code !== 'BAD_USER_INPUT' ? { reason: code } : {}),
           // Constraint messages only: the offending values may be personal data.
           ...(validationErrors ? { validationErrors: flattenValidation(validationErrors) } : {}),
         },

@@ -24,6 +24,9 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     REQUEST_MONITOR_MS: '3600000',
     WORKER_LOCK_MS: '2000',
     WORKER_STALLED_CHECK_MS: '1000',
+    // Tests send many mutations with one token; the rate-limit test sets its own limits.
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_BURST: '1000000',
     OUTBOX_DIR: `/tmp/drg-outbox/${safe}_${suffix}`,
     ...env,
   });

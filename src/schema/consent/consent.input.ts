@@ -20,6 +20,8 @@ export class RecordConsentInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, 40)
+  // The same form as a published version's name (PublishPolicyVersionInput.version).
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'policyVersion must be 1 to 40 letters, digits, dots, dashes or underscores' })
   policyVersion?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the subject made the choice; defaults to now.' })

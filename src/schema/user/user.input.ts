@@ -37,6 +37,8 @@ class UserFieldsInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, 20)
+  // Postal codes of every country are letters, digits, spaces and dashes (SW1A 1AA, 94105-1234).
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]{0,19}$/, { message: 'postalCode must be letters, digits, spaces or dashes' })
   postalCode?: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-2, e.g. US-CA' })

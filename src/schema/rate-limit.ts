@@ -1,0 +1,145 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import type { GatewayContext } from './context';
+
+/**
+ * A token bucket per key, in one Lua script so that concurrent serve processes never race:
+ * refill by Redis's own clock (processes' clocks may differ), then take `cost` tokens if there
+ * are enough. Returns {allowed, milliseconds until enough tokens, tokens left (floored)}.
+ */
+const TOKEN_BUCKET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local capacity = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or capacity
+local at = tonumber(b[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+local allowed = 0
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  wait = math.ceil((math.min(cost, capacity) - tokens) / perMs)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / perMs) + 1000)
+return {allowed, wait, math.floor(tokens)}
+`;
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Whole seconds until the request would be allowed (0 when allowed). */
+  retryAfterSeconds: number;
+  remaining: number;
+}
+
+type LogFn = (line: Record<string, unknown>) => void;
+
+/**
+ * Limits mutations per token subject across every process that shares the Redis prefix.
+ * When Redis cannot answer within `timeoutMs` it lets the mutation through and logs a warning
+ * (fail open): see the README's "Rate limiting" section for why.
+ */
+export class MutationRateLimiter {
+  private lastWarning = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limits: Config['rateLimit'],
+    private readonly log: LogFn,
+    private readonly timeoutMs = 250,
+  ) {}
+
+  get enabled(): boolean {
+    return this.limits.mutationsPerMinute > 0;
+  }
+
+  key(subject: string): string {
+    return `${this.prefix}:ratelimit:mutations:${subject}`;
+  }
+
+  async consume(subject: string, cost: number): Promise<RateDecision> {
+    const open: RateDecision = { allowed: true, retryAfterSeconds: 0, remaining: -1 };
+    if (!this.enabled) return open;
+    // A disconnected ioredis queues commands until it reconnects; never wait for that.
+    if (this.redis.status !== 'ready') return this.failOpen(open, `redis is ${this.redis.status}`);
+    try {
+      const perMs = this.limits.mutationsPerMinute / 60_000;
+      const reply = (await withTimeout(
+        this.redis.eval(TOKEN_BUCKET, 1, this.key(subject), this.limits.burst, perMs, cost),
+        this.timeoutMs,
+      )) as [number, number, number];
+      const [allowed, waitMs, remaining] = reply;
+      return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)), remaining };
+    } catch (err) {
+      return this.failOpen(open, (err as Error).message);
+    }
+  }
+
+  private failOpen(decision: RateDecision, why: string): RateDecision {
+    // One warning a minute at most: an outage must not flood the log.
+    if (Date.now() - this.lastWarning > 60_000) {
+      this.lastWarning = Date.now();
+      this.log({ level: 'warn', msg: 'rate limiter unavailable, mutations are not limited', error: why });
+    }
+    return decision;
+  }
+}
+
+/** Mutation fields an operation runs: each aliased copy costs a token. */
+export function countRootFields(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+  let n = 0;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) n += sel.name.value.startsWith('__') ? 0 : 1;
+    else if (sel.kind === Kind.INLINE_FRAGMENT) n += countRootFields(sel.selectionSet, fragments, seen);
+    else {
+      const frag = fragments[sel.name.value];
+      if (frag && !seen.has(frag.name.value)) n += countRootFields(frag.selectionSet, fragments, new Set([...seen, frag.name.value]));
+    }
+  }
+  return n;
+}
+
+/**
+ * Apollo plugin: after validation (so depth and cost guards ran) and before execution, a
+ * mutation by a token holder takes one token per mutation field; without enough tokens it
+ * is refused with RATE_LIMITED (HTTP 429, Retry-After) and nothing runs.
+ */
+export function rateLimitPlugin(limiter: MutationRateLimiter): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue, document }) {
+          // Without an actor the auth checker refuses (or a PUBLIC operation carries its own credential).
+          if (operation?.operation !== 'mutation' || !contextValue.actor) return;
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+          const cost = Math.max(1, countRootFields(operation.selectionSet, fragments));
+          const decision = await limiter.consume(contextValue.actor.id, cost);
+          if (decision.allowed) return;
+          throw new GraphQLError(`too many mutations for this token; retry in ${decision.retryAfterSeconds} s`, {
+            extensions: {
+              code: 'RATE_LIMITED',
+              retryAfter: decision.retryAfterSeconds,
+              http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
+            },
+          });
+        },
+      };
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
