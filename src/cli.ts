@@ -32,7 +32,7 @@ async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 
 const USAGE = `usage: data-rights-gateway <command>
   start                      migrate, seed demo data if the database is empty, serve and work in one process
   serve                      serve GraphQL (run 'migrate' first)
-  work [--queues a,b]        run workers for the named queues (default: all)
+  work [--queues a,b]        run workers for the named queues (default: all); METRICS_PORT serves /metrics
   migrate                    run pending migrations
   seed [--subjects N]        add synthetic demo data
   notices [--region US-CA] [--channel OTHER]
@@ -220,6 +220,7 @@ async function main(argv: string[]): Promise<number> {
       onSignals(gateway, jsonLog);
       const queues = await gateway.work();
       const http = await gateway.serve();
+      jsonLog({ msg: 'serving', url: http.url, queues });
       const token = signToken(config.auth.jwtSecret, 'local-admin', [Role.ADMIN], config.auth.tokenTtlSeconds);
       const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds);
       process.stdout.write(

@@ -19,6 +19,7 @@ export function requestLogPlugin(logger: Logger, metrics: GatewayMetrics): Apoll
     async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
       const requestId = saneRequestId(request.http?.headers.get('x-request-id')) ?? randomUUID();
+      logger.debug({ requestId, operation: metrics.operationLabel(request.operationName) }, 'graphql request started');
       let fields: string[] = [];
       let operationType: string | undefined;
       return {
