@@ -31,7 +31,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
 
 /** A pino logger that hands each parsed line to a function (tests and older callers). */
 export function loggerFromFn(fn: LogFn, level: LogLevel): Logger {
-  return createLogger(level, { write: (s: string) => fn(JSON.parse(s) as Record<string, unknown>) });
+  // A function that takes no line (`() => undefined`) cannot use one: skip formatting entirely.
+  return createLogger(fn.length === 0 ? 'silent' : level, { write: (s: string) => fn(JSON.parse(s) as Record<string, unknown>) });
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);

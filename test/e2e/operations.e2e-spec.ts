@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import IORedis from 'ioredis';
 import mysql from 'mysql2/promise';
 import { Role } from '../../src/entities/enums';
 import { signToken } from '../../src/schema/auth';
@@ -50,6 +51,21 @@ const logLines = (run: CliRun): Json[] =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
 
+/** Leaves nothing of this test's prefix in the shared Redis. */
+async function dropRedisKeys(config: Config): Promise<void> {
+  const redis = new IORedis({ host: config.redis.host, port: config.redis.port, password: config.redis.password });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function stop(run: CliRun): Promise<void> {
   if (run.child.exitCode === null) {
     run.child.kill('SIGKILL');
@@ -95,6 +111,7 @@ describe('multi-process: two serve and two work processes on one MySQL and one R
     await Promise.all(runs.map(stop));
     await db?.end();
     await dropDatabase(config);
+    await dropRedisKeys(config);
     rmSync(outbox, { recursive: true, force: true });
   });
 
@@ -150,6 +167,7 @@ describe('graceful shutdown: SIGTERM to a busy process', () => {
     await Promise.all(runs.map(stop));
     await db?.end();
     await dropDatabase(config);
+    await dropRedisKeys(config);
     rmSync(outbox, { recursive: true, force: true });
   });
 
