@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { seedDemoData } from './demo-data';
 import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
-import { Gateway, jsonLog } from './gateway';
+import { Gateway } from './gateway';
+import { createLogger, errorFields, logFnOf, type LogFn } from './ops/logger';
 import { signToken } from './schema/auth';
 import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
 import { inTransaction } from './domain/transaction';
@@ -31,7 +32,7 @@ async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 
 const USAGE = `usage: data-rights-gateway <command>
   start                      migrate, seed demo data if the database is empty, serve and work in one process
   serve                      serve GraphQL (run 'migrate' first)
-  work [--queues a,b]        run workers for the named queues (default: all)
+  work [--queues a,b]        run workers for the named queues (default: all); METRICS_PORT serves /metrics
   migrate                    run pending migrations
   seed [--subjects N]        add synthetic demo data
   notices [--region US-CA] [--channel OTHER]
@@ -63,16 +64,29 @@ async function waitForRedis(gateway: Gateway, timeoutMs = 5000): Promise<void> {
   }
 }
 
-function onSignals(gateway: Gateway): void {
+/**
+ * SIGTERM/SIGINT: stop accepting requests, drain them, let active jobs finish (or hand them back
+ * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
+ * shortly after the timeout rather than never.
+ */
+function onSignals(gateway: Gateway, log: LogFn): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    jsonLog({ msg: 'shutting down', signal });
+    const started = Date.now();
+    log({ msg: 'shutting down', signal, timeoutMs: gateway.config.shutdown.timeoutMs });
+    setTimeout(() => {
+      log({ level: 'error', msg: 'shutdown did not finish; exiting anyway' });
+      process.exit(1);
+    }, gateway.config.shutdown.timeoutMs + 10_000).unref();
     gateway.stop().then(
-      () => process.exit(0),
+      () => {
+        log({ msg: 'stopped', durationMs: Date.now() - started });
+        process.exit(0);
+      },
       (err) => {
-        jsonLog({ level: 'error', msg: 'shutdown failed', error: String(err) });
+        log({ level: 'error', msg: 'shutdown failed', ...errorFields(err) });
         process.exit(1);
       },
     );
@@ -93,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  const logger = createLogger(config.log.level);
+  const jsonLog = logFnOf(logger);
 
   if (command === 'token') {
     const role = flag(args, 'role');
@@ -115,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
 
   let gateway: Gateway;
   try {
-    gateway = await Gateway.open(config);
+    gateway = await Gateway.open(config, {}, logger);
   } catch (err) {
     process.stderr.write(`data-rights-gateway: ${describeStartupError('MySQL', err, config)}\n`);
     return 1;
@@ -164,9 +180,20 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'work': {
-      const queues = flag(args, 'queues')?.split(',').filter(Boolean);
-      onSignals(gateway);
+      const queues = flag(args, 'queues')?.split(',').map((q) => q.trim()).filter(Boolean);
+      const known = gateway.queues.queueNames();
+      const unknown = (queues ?? []).filter((q) => !known.includes(q));
+      if (unknown.length > 0 || (queues && queues.length === 0)) {
+        process.stderr.write(`work: unknown queue(s) ${unknown.join(', ') || '(none named)'}; known queues: ${known.join(', ')}\n`);
+        await gateway.stop();
+        return 2;
+      }
+      onSignals(gateway, jsonLog);
       const started = await gateway.work(queues);
+      if (config.metrics.workerPort !== null) {
+        const ops = await gateway.serveOps(config.metrics.workerPort);
+        jsonLog({ msg: 'metrics served', url: ops.url });
+      }
       jsonLog({ msg: 'workers started', queues: started });
       return -1;
     }
@@ -176,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
         await gateway.stop();
         return 1;
       }
-      onSignals(gateway);
+      onSignals(gateway, jsonLog);
       const http = await gateway.serve();
       jsonLog({ msg: 'serving', url: http.url });
       return -1;
@@ -190,9 +217,10 @@ async function main(argv: string[]): Promise<number> {
         const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects: config.demo.subjects });
         jsonLog({ msg: 'demo data loaded', ...summary });
       }
-      onSignals(gateway);
+      onSignals(gateway, jsonLog);
       const queues = await gateway.work();
       const http = await gateway.serve();
+      jsonLog({ msg: 'serving', url: http.url, queues });
       const token = signToken(config.auth.jwtSecret, 'local-admin', [Role.ADMIN], config.auth.tokenTtlSeconds);
       const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds);
       process.stdout.write(

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The one typed configuration of the gateway, read from the environment and checked at start.
  * Defaults match the local services of a development machine.
@@ -59,7 +61,22 @@ export interface Config {
     anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
     businessTransfer: { exportDir: string; chunkSize: number; k: number };
   };
+  /** Operating it: logs, /metrics, shutdown (issue 11). */
+  log: { level: LogLevel };
+  metrics: {
+    /** Bearer token /metrics requires (METRICS_TOKEN); null: no token. */
+    token: string | null;
+    /** Remote addresses /metrics answers (METRICS_ALLOW): IPs, IPv4 CIDRs, 'loopback', or '*'. */
+    allow: string[];
+    /** Port a `work` process serves /metrics and /healthz on (METRICS_PORT); null: none. */
+    workerPort: number | null;
+  };
+  /** How long SIGTERM waits for in-flight requests and active jobs before handing jobs back. */
+  shutdown: { timeoutMs: number };
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Built-in plugins, on unless PLUGINS names a subset. */
 export const BUILT_IN_PLUGIN_NAMES = ['legal-hold', 'anonymization', 'business-transfer'] as const;
@@ -137,6 +154,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const p of enabledRaw)
     if (!(BUILT_IN_PLUGIN_NAMES as readonly string[]).includes(p)) problems.push(`PLUGINS names an unknown plugin "${p}"; known: ${BUILT_IN_PLUGIN_NAMES.join(', ')}`);
 
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  // Without a token, /metrics answers only loopback unless METRICS_ALLOW says otherwise; with a
+  // token, any address that presents it (still narrowed by METRICS_ALLOW when set).
+  const metricsAllow = (env.METRICS_ALLOW ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  if (metricsAllow.length === 0) metricsAllow.push(metricsToken ? '*' : 'loopback');
+  for (const a of metricsAllow) if (!isAllowEntry(a)) problems.push(`METRICS_ALLOW entries must be IP addresses, IPv4 CIDRs, 'loopback' or '*', got "${a}"`);
+  if (nodeEnv === 'production' && metricsAllow.includes('*') && !metricsToken) problems.push("METRICS_ALLOW='*' needs METRICS_TOKEN in production");
+  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int('METRICS_PORT', 0, 0, 65535);
+
   const config: Config = {
     env: nodeEnv,
     http: { host: str('HOST', '0.0.0.0'), port: int('PORT', 4000, 0, 65535) },
@@ -209,7 +236,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         k: int('BUSINESS_TRANSFER_K', 11, 2, 1000),
       },
     },
+    log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
+    metrics: { token: metricsToken, allow: metricsAllow, workerPort: metricsPort },
+    shutdown: { timeoutMs: int('SHUTDOWN_TIMEOUT_MS', 25_000, 100, 3_600_000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function isAllowEntry(a: string): boolean {
+  if (a === '*' || a === 'loopback') return true;
+  const [ip, bits, ...rest] = a.split('/');
+  if (rest.length > 0 || !ip || isIP(ip) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return isIP(ip) === 4 && Number.isInteger(n) && n >= 0 && n <= 32;
 }

@@ -17,10 +17,11 @@ import type { GatewayPlugin } from './plugins/plugin';
 import { PluginRegistry, builtInPlugins } from './plugins/registry';
 import { buildGatewaySchema } from './schema/build-schema';
 import { startHttpServer, type RunningHttpServer } from './server';
+import { createLogger, errorFields, logFnOf, loggerFromFn, type LogFn, type Logger } from './ops/logger';
+import { GatewayMetrics } from './ops/metrics';
+import { startOpsServer } from './ops/ops-server';
 
-export type LogFn = (line: Record<string, unknown>) => void;
-
-export const jsonLog: LogFn = (line) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+export type { LogFn } from './ops/logger';
 
 export interface GatewayParts {
   /** The plugins to run; the built-ins that configuration switches on by default. */
@@ -39,9 +40,13 @@ export interface GatewayParts {
 export class Gateway {
   private http: RunningHttpServer | null = null;
   private readonly workers: { host: WorkerHost; redis: Redis }[] = [];
+  private opsServer: RunningHttpServer | null = null;
   private schema: GraphQLSchema | null = null;
   private bootstrapped = false;
   readonly hooks: DomainHooks;
+  /** The older one-object log calls, written through `logger`. */
+  readonly log: LogFn;
+  readonly metrics: GatewayMetrics;
 
   private constructor(
     readonly config: Config,
@@ -49,12 +54,19 @@ export class Gateway {
     readonly dataSource: DataSource,
     readonly redis: Redis,
     readonly queues: QueueRegistry,
-    readonly log: LogFn,
+    readonly logger: Logger,
   ) {
     this.hooks = plugins.hooks();
+    this.log = logFnOf(logger);
+    this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
   }
 
-  static async open(config: Config, parts: GatewayParts = {}, log: LogFn = jsonLog): Promise<Gateway> {
+  /**
+   * `log` is a pino logger, or a function that receives each parsed JSON line (tests; a no-op
+   * function silences the gateway). Default: JSON lines on stdout at LOG_LEVEL.
+   */
+  static async open(config: Config, parts: GatewayParts = {}, log?: LogFn | Logger): Promise<Gateway> {
+    const logger = typeof log === 'function' ? loggerFromFn(log, config.log.level) : (log ?? createLogger(config.log.level));
     const plugins = new PluginRegistry([...(parts.plugins ?? builtInPlugins(config)), ...(parts.extraPlugins ?? [])]);
     // The core's side of onHoldReleased: erasures a hold blocked run again.
     plugins.addCoreHandlers({
@@ -70,7 +82,7 @@ export class Gateway {
       /* reported by readiness checks and job calls; ioredis keeps reconnecting */
     });
     const queues = new QueueRegistry(redis, config.redis.prefix, [...coreJobs(config), ...(parts.jobs ?? []), ...plugins.jobs()]);
-    return new Gateway(config, plugins, dataSource, redis, queues, log);
+    return new Gateway(config, plugins, dataSource, redis, queues, logger);
   }
 
   async migrate(): Promise<string[]> {
@@ -90,6 +102,7 @@ export class Gateway {
   private async bootstrap(): Promise<void> {
     if (this.bootstrapped) return;
     this.bootstrapped = true;
+    await this.checkRedisSettings();
     await this.plugins.bootstrap({ config: this.config, dataSource: this.dataSource, jobs: this.queues, log: this.log });
   }
 
@@ -107,6 +120,9 @@ export class Gateway {
         services: this.plugins.services,
         loaders: this.plugins.loaders(),
         log: this.log,
+        logger: this.logger,
+        metrics: this.metrics,
+        queues: this.queues,
       },
       port,
     );
@@ -119,20 +135,67 @@ export class Gateway {
     redis.on('error', () => {
       /* BullMQ workers reconnect on their own */
     });
-    const host = new WorkerHost(this.queues, redis, this.dataSource, this.config, { queues, log: this.log, hooks: this.hooks, services: this.plugins.services });
+    const host = new WorkerHost(this.queues, redis, this.dataSource, this.config, {
+      queues,
+      log: this.log,
+      logger: this.logger,
+      metrics: this.metrics,
+      hooks: this.hooks,
+      services: this.plugins.services,
+    });
+    let started: string[];
+    try {
+      started = host.start();
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
     this.workers.push({ host, redis });
-    const started = host.start();
     await this.queues.scheduleRepeatable();
     return started;
   }
 
-  /** Stop accepting requests, drain, let active jobs finish, then close plugins, MySQL and Redis. */
-  async stop(): Promise<void> {
-    if (this.http) await this.http.close();
-    for (const { host, redis } of this.workers.splice(0)) {
-      await host.close();
-      await redis.quit().catch(() => redis.disconnect());
+  /**
+   * BullMQ loses jobs when Redis evicts keys; warn at start unless maxmemory-policy is
+   * noeviction. Managed Redis may refuse CONFIG GET; that is noted, not fatal.
+   */
+  async checkRedisSettings(): Promise<string | null> {
+    try {
+      const reply = (await this.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+      const policy = reply?.[1] ?? null;
+      if (policy !== null && policy !== 'noeviction')
+        this.logger.warn({ redisMaxmemoryPolicy: policy }, `Redis maxmemory-policy is '${policy}'; BullMQ needs 'noeviction' or queued jobs can be evicted (see docs/deployment.md)`);
+      return policy;
+    } catch (err) {
+      this.logger.info({ ...errorFields(err) }, 'could not read Redis maxmemory-policy (CONFIG GET refused); make sure it is noeviction');
+      return null;
     }
+  }
+
+  /** For `work` processes: /metrics (job counters, queue depths) and /healthz on their own port. */
+  async serveOps(port: number): Promise<RunningHttpServer> {
+    this.opsServer = await startOpsServer({ config: this.config, metrics: this.metrics, log: this.log }, port);
+    return this.opsServer;
+  }
+
+  /**
+   * Stop accepting requests and drain them while the workers let their active jobs finish (both
+   * within SHUTDOWN_TIMEOUT_MS), then close plugins, queues, Redis and MySQL.
+   */
+  async stop(): Promise<void> {
+    const http = this.http;
+    this.http = null;
+    await Promise.all([
+      http?.close(),
+      ...this.workers.splice(0).map(async ({ host, redis }) => {
+        const drained = await host.close();
+        // Not drained: drop the connection at once; the jobs' locks expire and they are retried.
+        if (drained) await redis.quit().catch(() => redis.disconnect());
+        else redis.disconnect();
+      }),
+    ]);
+    if (this.opsServer) await this.opsServer.close();
+    this.opsServer = null;
     await this.plugins.shutdown();
     await this.queues.close();
     await this.redis.quit().catch(() => this.redis.disconnect());

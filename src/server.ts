@@ -14,7 +14,13 @@ import type { JobEnqueuer } from './domain/ports';
 import { collectRoutes } from './http/collect.routes';
 import { consentExportRoutes } from './http/consent-export.routes';
 import { openTrackingRoutes } from './http/open-tracking.routes';
+import { metricsRoutes } from './http/metrics.routes';
+import { queueDashboardRoutes } from './http/queue-dashboard.routes';
 import { unsubscribeRoutes } from './http/unsubscribe.routes';
+import type { QueueRegistry } from './jobs/queue-registry';
+import { errorFields, type Logger } from './ops/logger';
+import type { GatewayMetrics } from './ops/metrics';
+import { requestLogPlugin } from './ops/request-log';
 import type { PluginServices } from './plugins/services';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
@@ -33,6 +39,10 @@ export interface HttpServerDeps {
   services: PluginServices;
   loaders: NamedLoaders;
   log: (line: Record<string, unknown>) => void;
+  /** Structured logs, Prometheus metrics and the queues Bull Board shows (issue 11). */
+  logger: Logger;
+  metrics: GatewayMetrics;
+  queues: QueueRegistry;
 }
 
 export interface RunningHttpServer {
@@ -41,24 +51,31 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** Express + Apollo: /graphql, /healthz (process up), /readyz (MySQL and Redis reachable). */
+/**
+ * Express + Apollo: /graphql, /healthz (process up), /readyz (MySQL and Redis reachable, and not
+ * shutting down), /metrics, /admin/queues. close() stops accepting connections and lets the
+ * requests in flight finish (up to the shutdown timeout).
+ */
 export async function startHttpServer(deps: HttpServerDeps, port = deps.config.http.port): Promise<RunningHttpServer> {
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
+  let stopping = false;
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
     validationRules: [queryLimitsRule({ ...config.graphql })],
     parseOptions: { maxTokens: config.graphql.maxTokens },
-    formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
+    // The request-log plugin logs unexpected errors with their request id; this is the fallback.
+    formatError: formatError((err) => deps.logger.debug(errorFields(err), 'unexpected error formatted')),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdown.timeoutMs }),
       ApolloServerPluginCacheControlDisabled(),
+      requestLogPlugin(deps.logger, deps.metrics),
       inputHygienePlugin(),
       ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
     ],
@@ -69,6 +86,8 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    // A load balancer stops sending new requests as soon as shutdown begins.
+    if (stopping) return void res.status(503).json({ status: 'stopping', mysql: false, redis: false });
     const [mysql, redis] = await Promise.all([
       deps.dataSource.query('SELECT 1').then(() => true, () => false),
       withTimeout(deps.redis.ping(), 1000).then((r) => r === 'PONG', () => false),
@@ -79,6 +98,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   // collection endpoint for the web servers, and the consent export (bearer token, roles).
   const httpDeps = { dataSource: deps.dataSource, config, log: deps.log };
   app.use(unsubscribeRoutes(httpDeps), openTrackingRoutes(httpDeps), collectRoutes(httpDeps), consentExportRoutes(httpDeps));
+  app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.log }), queueDashboardRoutes({ config, queues: deps.queues }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -99,7 +119,10 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   return {
     url: `http://localhost:${actualPort}/graphql`,
     port: actualPort,
-    close: () => apollo.stop(),
+    close: () => {
+      stopping = true;
+      return apollo.stop();
+    },
   };
 }
 

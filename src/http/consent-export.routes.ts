@@ -7,6 +7,7 @@ import { badInput } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { PurposeKey, Role, SubjectStatus } from '../entities/enums';
 import { requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
+import { errorFields } from '../ops/logger';
 
 /** Subjects per keyset page: three statements per page, whatever the total. */
 export const EXPORT_PAGE = 500;
@@ -151,7 +152,7 @@ export function consentExportRoutes(deps: { dataSource: DataSource; config: Conf
       await qr.query('ROLLBACK').catch(() => undefined);
       if (!res.headersSent) sendError(res, err, deps.log);
       else {
-        deps.log({ level: 'error', msg: 'consent export failed mid-stream', error: String((err as Error)?.message ?? err) });
+        deps.log({ level: 'error', msg: 'consent export failed mid-stream', ...errorFields(err) });
         // A cut connection, not a short file that looks complete.
         res.destroy(err as Error);
       }

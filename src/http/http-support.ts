@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Actor } from '../domain/actor';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { Role } from '../entities/enums';
+import { errorFields } from '../ops/logger';
 import { verifyToken } from '../schema/auth';
 
 /** HTTP statuses of the project's error codes, for the plain-HTTP endpoints. */
@@ -24,7 +25,8 @@ export function sendError(res: Response, err: unknown, log: HttpLog): void {
     res.status(STATUS[err.code]).json({ code: err.code, message: err.message, ...err.details });
     return;
   }
-  log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) });
+  // Scrubbed type, code and message only: a database error carries the values it choked on.
+  log({ level: 'error', msg: 'unexpected error', ...errorFields(err) });
   res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
 }
 

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { recordEmailOpen } from '../domain/communications.service';
 import { inTransaction } from '../domain/transaction';
 import type { HttpLog } from './http-support';
+import { errorFields } from '../ops/logger';
 
 /** A transparent 1x1 GIF89a, 43 bytes, with a complete LZW stream (clear, pixel 0, end). */
 export const PIXEL_GIF = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
@@ -21,7 +22,7 @@ export function openTrackingRoutes(deps: { dataSource: DataSource; config: Confi
         await inTransaction(deps.dataSource, (em) => recordEmailOpen(em, deps.config.communications, file.slice(0, -4)));
       } catch (err) {
         // The mail client only wants the image; a failed recording is ours to see in the log.
-        deps.log({ level: 'error', msg: 'open not recorded', error: String((err as Error)?.message ?? err) });
+        deps.log({ level: 'error', msg: 'open not recorded', ...errorFields(err) });
       }
     }
     res

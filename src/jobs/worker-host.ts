@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -5,6 +6,8 @@ import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
 import type { PluginServices } from '../plugins/services';
 import { DomainError } from '../domain/errors';
+import { errorFields, type Logger } from '../ops/logger';
+import type { GatewayMetrics } from '../ops/metrics';
 import type { QueueRegistry } from './queue-registry';
 
 export interface WorkerHostOptions {
@@ -14,6 +17,9 @@ export interface WorkerHostOptions {
   log?: (line: Record<string, unknown>) => void;
   hooks: DomainHooks;
   services: PluginServices;
+  /** One log line per job run (with its own request id) and job metrics (issue 11). */
+  logger?: Logger;
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -48,27 +54,55 @@ export class WorkerHost {
         stalledInterval: this.config.workers.stalledIntervalMs,
         maxStalledCount: 5,
       });
-      worker.on('failed', (job, err) => this.options.log?.({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, error: err.message }));
-      worker.on('error', (err) => this.options.log?.({ msg: 'worker error', queue, error: err.message }));
+      // Failures inside process() are logged there; this catches the ones BullMQ decides alone
+      // (a job that stalled too often).
+      worker.on('failed', (job, err) => {
+        if (/stalled/i.test(err.message)) this.options.logger?.warn({ queue, job: job?.name, jobId: job?.id, ...errorFields(err) }, 'job failed');
+      });
+      worker.on('error', (err) => this.options.logger?.error({ queue, ...errorFields(err) }, 'worker error'));
       this.workers.push(worker);
     }
     return wanted;
   }
 
   private async process(job: Job): Promise<unknown> {
-    const def = this.registry.definition(job.name);
-    if (!def) throw new UnrecoverableError(`no job named "${job.name}" is registered in this process`);
+    const started = process.hrtime.bigint();
+    // Payloads are ids; they stay out of the log all the same (a plugin's payload may not be).
+    const log = this.options.logger?.child({ requestId: randomUUID(), queue: job.queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const finished = (outcome: 'completed' | 'failed') => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.options.metrics?.jobFinished(job.queueName, job.name, outcome, seconds);
+      return Math.round(seconds * 1e4) / 10;
+    };
+    log?.debug('job started');
     try {
-      return await def.process(job.data, { dataSource: this.dataSource, config: this.config, jobs: this.registry, hooks: this.options.hooks, services: this.options.services, job });
+      const def = this.registry.definition(job.name);
+      if (!def) throw new UnrecoverableError(`no job named "${job.name}" is registered in this process`);
+      const result = await def.process(job.data, { dataSource: this.dataSource, config: this.config, jobs: this.registry, hooks: this.options.hooks, services: this.options.services, job });
+      log?.info({ durationMs: finished('completed'), outcome: 'completed' }, 'job done');
+      return result;
     } catch (err) {
+      const final = err instanceof DomainError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log?.[final ? 'error' : 'warn']({ durationMs: finished('failed'), outcome: 'failed', willRetry: !final, ...errorFields(err) }, 'job failed');
       if (err instanceof DomainError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
   }
 
-  /** Lets active jobs finish (BullMQ's close waits for them), then stops taking new ones. */
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
-    this.workers.length = 0;
+  /**
+   * Stops taking jobs and lets the active ones finish (BullMQ's close waits for them). After
+   * timeoutMs it gives up waiting and answers false: the caller then closes the connections,
+   * the unfinished jobs' locks expire, and another worker's stalled check puts them back in the
+   * queue (their transactions roll back, so nothing is done twice).
+   */
+  async close(timeoutMs = this.config.shutdown.timeoutMs): Promise<boolean> {
+    const workers = this.workers.splice(0);
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(workers.map((w) => w.close())).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (!drained) this.options.logger?.warn({ timeoutMs }, 'active jobs did not finish in time; they return to the queue when their locks expire');
+    return drained;
   }
 }

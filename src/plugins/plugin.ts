@@ -45,11 +45,23 @@ export interface GatewayPlugin {
   onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
 
+  /** Gauges the plugin adds to /metrics, read at scrape time (e.g. active legal holds). */
+  metrics?: PluginMetric[];
+
   /** Commands the plugin adds to the command line (`data-rights-gateway <name> ...`). */
   commands?: PluginCommand[];
 
   /** Runs once the process is up; may return its shutdown hook. */
   onBootstrap?(ctx: PluginBootstrapContext): Promise<(() => Promise<void>) | void>;
+}
+
+export interface PluginMetric {
+  /** Prometheus metric name, unique over the core and every plugin (e.g. drg_legal_holds_active). */
+  name: string;
+  help: string;
+  labelNames?: string[];
+  /** A cheap query: one number, or one value per label set. */
+  collect(dataSource: DataSource): Promise<number | { labels: Record<string, string>; value: number }[]>;
 }
 
 export interface PluginCommand {

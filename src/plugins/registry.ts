@@ -7,7 +7,7 @@ import type { LoaderRegistry } from '../schema/loaders/loader-registry';
 import { anonymizationPlugin } from './anonymization/anonymization.plugin';
 import { businessTransferPlugin } from './business-transfer/business-transfer.plugin';
 import { legalHoldPlugin } from './legal-hold/legal-hold.plugin';
-import type { GatewayPlugin, PluginBootstrapContext, PluginCommand } from './plugin';
+import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric } from './plugin';
 import type { PluginServices } from './services';
 
 export class PluginRegistryError extends Error {
@@ -79,6 +79,17 @@ export class PluginRegistry {
         map.set(name, factory);
       }
     return map;
+  }
+
+  metrics(): PluginMetric[] {
+    const seen = new Set<string>();
+    return this.plugins.flatMap((p) =>
+      (p.metrics ?? []).map((m) => {
+        if (seen.has(m.name)) throw new PluginRegistryError(`metric "${m.name}" is declared twice (second by plugin "${p.name}")`);
+        seen.add(m.name);
+        return m;
+      }),
+    );
   }
 
   commands(): PluginCommand[] {

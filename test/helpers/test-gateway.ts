@@ -3,6 +3,7 @@ import mysql from 'mysql2/promise';
 import { loadConfig, type Config } from '../../src/config';
 import { statementCount } from '../../src/database';
 import { Gateway, type GatewayParts } from '../../src/gateway';
+import type { LogFn, Logger } from '../../src/ops/logger';
 import { Role } from '../../src/entities/enums';
 import { signToken } from '../../src/schema/auth';
 
@@ -28,6 +29,8 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
     RATE_LIMIT_BURST: '1000000',
     OUTBOX_DIR: `/tmp/drg-outbox/${safe}_${suffix}`,
+    // Quiet unless a test asks for logs (it passes its own logger or LOG_LEVEL).
+    LOG_LEVEL: 'warn',
     ...env,
   });
 }
@@ -49,9 +52,9 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }[];
 }
 
-export async function startTestGateway(name: string, opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(name: string, opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean; logger?: Logger | LogFn } = {}): Promise<TestGateway> {
   const config = testConfig(name, opts.env);
-  const gateway = await Gateway.open(config, opts.parts ?? {}, () => undefined);
+  const gateway = await Gateway.open(config, opts.parts ?? {}, opts.logger ?? (() => undefined));
   await gateway.migrate();
   const http = opts.serve === false ? null : await gateway.serve(0);
   const url = http?.url ?? '';

@@ -31,3 +31,45 @@ describe('configuration', () => {
     expect(() => loadConfig({ MYSQL_DATABASE: 'x`; DROP DATABASE y' })).toThrow(/MYSQL_DATABASE/);
   });
 });
+
+describe('operations configuration (logs, /metrics, shutdown)', () => {
+  it('defaults: info logs, /metrics for loopback without a token, no worker metrics port, 25 s shutdown', () => {
+    const c = loadConfig({});
+    expect(c.log.level).toBe('info');
+    expect(c.metrics).toEqual({ token: null, allow: ['loopback'], workerPort: null });
+    expect(c.shutdown.timeoutMs).toBe(25_000);
+  });
+
+  it('reads LOG_LEVEL, METRICS_TOKEN, METRICS_ALLOW, METRICS_PORT and SHUTDOWN_TIMEOUT_MS', () => {
+    const c = loadConfig({ LOG_LEVEL: 'silent', METRICS_TOKEN: 't'.repeat(20), METRICS_ALLOW: '10.0.0.0/8, ::1,loopback', METRICS_PORT: '9464', SHUTDOWN_TIMEOUT_MS: '5000' });
+    expect(c.log.level).toBe('silent');
+    expect(c.metrics).toEqual({ token: 't'.repeat(20), allow: ['10.0.0.0/8', '::1', 'loopback'], workerPort: 9464 });
+    expect(c.shutdown.timeoutMs).toBe(5000);
+    // A token alone opens /metrics to any address that presents it.
+    expect(loadConfig({ METRICS_TOKEN: 't'.repeat(20) }).metrics.allow).toEqual(['*']);
+  });
+
+  it('refuses bad values, all at once', () => {
+    try {
+      loadConfig({ LOG_LEVEL: 'loud', METRICS_TOKEN: 'short', METRICS_ALLOW: 'example.com,10.0.0.0/40', METRICS_PORT: 'x', SHUTDOWN_TIMEOUT_MS: '0' });
+      throw new Error('accepted');
+    } catch (err) {
+      const problems = (err as ConfigError).problems;
+      expect(problems).toEqual([
+        expect.stringContaining('METRICS_TOKEN must be at least 16 characters'),
+        expect.stringContaining('METRICS_ALLOW entries must be IP addresses, IPv4 CIDRs'),
+        expect.stringContaining('METRICS_ALLOW entries must be IP addresses, IPv4 CIDRs'),
+        expect.stringContaining('METRICS_PORT must be an integer'),
+        expect.stringContaining('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'),
+        expect.stringContaining('SHUTDOWN_TIMEOUT_MS must be an integer'),
+      ]);
+    }
+  });
+
+  it("refuses /metrics open to every address without a token in production", () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
+    expect(() => loadConfig({ ...prod, METRICS_ALLOW: '*' })).toThrow(/METRICS_ALLOW='\*' needs METRICS_TOKEN in production/);
+    expect(loadConfig({ ...prod, METRICS_ALLOW: '*', METRICS_TOKEN: 'm'.repeat(20) }).metrics.allow).toEqual(['*']);
+    expect(loadConfig(prod).metrics.allow).toEqual(['loopback']);
+  });
+});

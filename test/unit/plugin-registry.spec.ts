@@ -35,6 +35,16 @@ describe('plugin registry', () => {
     expect(() => new PluginRegistry([plugin('a', [], { loaders: { x: loader } }), plugin('b', [], { loaders: { x: loader } })]).loaders()).toThrow(/loader "x" is declared twice/);
   });
 
+  it('collects the metrics plugins contribute and refuses one declared twice', () => {
+    const gauge = (name: string) => ({ name, help: 'h', collect: async () => 1 });
+    const registry = new PluginRegistry([plugin('a', [], { metrics: [gauge('drg_a')] }), plugin('b', [], { metrics: [gauge('drg_b')] })]);
+    expect(registry.metrics().map((m) => m.name)).toEqual(['drg_a', 'drg_b']);
+    expect(() => new PluginRegistry([plugin('a', [], { metrics: [gauge('drg_x')] }), plugin('b', [], { metrics: [gauge('drg_x')] })]).metrics()).toThrow(
+      new PluginRegistryError('metric "drg_x" is declared twice (second by plugin "b")'),
+    );
+    expect(new PluginRegistry(builtInPlugins(loadConfig({}))).metrics().map((m) => m.name)).toContain('drg_legal_holds_active');
+  });
+
   it('composes the hooks of every plugin, in order, then the core handlers', async () => {
     const calls: string[] = [];
     const registry = new PluginRegistry([

@@ -23,6 +23,16 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
       'legalHold.preservationByHold': preservationByHoldLoader,
     } as GatewayPlugin['loaders'],
     jobs: [snapshotJob, maintenanceJob],
+    metrics: [
+      {
+        name: 'drg_legal_holds_active',
+        help: 'Legal holds in force',
+        async collect(dataSource) {
+          const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM legal_holds WHERE status = 'ACTIVE'`)) as { n: number | string }[];
+          return Number(row?.n ?? 0);
+        },
+      },
+    ],
     async vetoErasure(em, subjectId) {
       const holdIds = await activeHoldIdsFor(em, subjectId);
       return holdIds.length ? { plugin: 'legal-hold', reason: `held by legal hold ${holdIds.join(', ')}`, holdIds } : null;

@@ -1,0 +1,124 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { QueueRegistry } from '../jobs/queue-registry';
+import type { PluginMetric } from '../plugins/plugin';
+
+export type RequestOutcome = 'ok' | 'client_error' | 'error';
+export type JobOutcome = 'completed' | 'failed';
+
+/** Queue states reported as depths (BullMQ keeps prioritized jobs apart from plain waiting ones). */
+const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
+
+/** Distinct operation labels kept; beyond this, client-chosen names are counted as 'other'. */
+const MAX_OPERATIONS = 200;
+
+export interface MetricsSources {
+  queues: QueueRegistry;
+  dataSource: DataSource;
+  plugins: PluginMetric[];
+}
+
+/**
+ * One Prometheus registry per Gateway (never prom-client's global one, so several gateways in one
+ * process keep apart). Counters and histograms are fed by the Apollo plugin and the worker host;
+ * queue depths and the database gauges are read at scrape time with cheap COUNT queries.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly requestSeconds: Histogram<'operation' | 'outcome'>;
+  private readonly jobs: Counter<'queue' | 'job' | 'outcome'>;
+  private readonly jobSeconds: Histogram<'queue' | 'job' | 'outcome'>;
+  private readonly jobFailures: Counter<'queue' | 'job'>;
+  private readonly operations = new Set<string>();
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'drg_process_' });
+    this.requests = new Counter({ name: 'drg_graphql_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers });
+    this.requestSeconds = new Histogram({
+      name: 'drg_graphql_request_duration_seconds',
+      help: 'GraphQL request duration by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.jobs = new Counter({ name: 'drg_jobs_total', help: 'Jobs run by queue, job name and outcome', labelNames: ['queue', 'job', 'outcome'], registers });
+    this.jobSeconds = new Histogram({
+      name: 'drg_job_duration_seconds',
+      help: 'Job run time by queue, job name and outcome',
+      labelNames: ['queue', 'job', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers,
+    });
+    this.jobFailures = new Counter({ name: 'drg_job_failures_total', help: 'Failed job runs (each attempt) by queue and job name', labelNames: ['queue', 'job'], registers });
+
+    const { queues, dataSource } = sources;
+    new Gauge({
+      name: 'drg_queue_jobs',
+      help: 'Jobs per queue and state, read at scrape time',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        await Promise.all(
+          queues.queueNames().map(async (q) => {
+            const counts = await queues.queue(q).getJobCounts(...QUEUE_STATES);
+            for (const state of QUEUE_STATES) this.set({ queue: q, state }, counts[state] ?? 0);
+          }),
+        );
+      },
+    });
+    const countGauge = (name: string, help: string, sql: string) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          const [row] = (await dataSource.query(sql)) as { n: number | string }[];
+          this.set(Number(row?.n ?? 0));
+        },
+      });
+    countGauge('drg_data_requests_overdue', 'Open data requests past their due date', `SELECT COUNT(*) AS n FROM data_requests WHERE status IN ('RECEIVED','ACKNOWLEDGED','IN_PROGRESS','BLOCKED_BY_HOLD') AND due_at < NOW(3)`);
+    countGauge('drg_outbox_backlog', 'Outbox messages not yet sent (pending, sending or failed)', `SELECT COUNT(*) AS n FROM outbox_messages WHERE status <> 'SENT'`);
+    // Plugins contribute their own gauges (e.g. legal-hold: active holds) through the contract.
+    for (const m of sources.plugins) {
+      new Gauge({
+        name: m.name,
+        help: m.help,
+        labelNames: m.labelNames ?? [],
+        registers,
+        async collect() {
+          const value = await m.collect(dataSource);
+          this.reset();
+          if (typeof value === 'number') this.set(value);
+          else for (const v of value) this.set(v.labels, v.value);
+        },
+      });
+    }
+  }
+
+  /** The operation label: a client-chosen name, kept only while the set of names stays small. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'anonymous';
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATIONS) return 'other';
+    this.operations.add(name);
+    return name;
+  }
+
+  requestFinished(operation: string, outcome: RequestOutcome, seconds: number): void {
+    this.requests.inc({ operation, outcome });
+    this.requestSeconds.observe({ operation, outcome }, seconds);
+  }
+
+  jobFinished(queue: string, job: string, outcome: JobOutcome, seconds: number): void {
+    this.jobs.inc({ queue, job, outcome });
+    this.jobSeconds.observe({ queue, job, outcome }, seconds);
+    if (outcome === 'failed') this.jobFailures.inc({ queue, job });
+  }
+
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
