@@ -26,6 +26,8 @@ function cliEnv(config: Config, outboxDir: string): NodeJS.ProcessEnv {
     WORKER_LOCK_MS: '2000',
     WORKER_STALLED_CHECK_MS: '1000',
     LOG_LEVEL: 'info',
+    // These tests send a burst of erasure requests with one token; the rate limit has its own tests.
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '0',
   };
 }
 
