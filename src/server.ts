@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -16,6 +16,8 @@ import { consentExportRoutes } from './http/consent-export.routes';
 import { openTrackingRoutes } from './http/open-tracking.routes';
 import { unsubscribeRoutes } from './http/unsubscribe.routes';
 import type { PluginServices } from './plugins/services';
+import { AccessLogWriter } from './domain/access-log.service';
+import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
@@ -45,6 +47,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const accessLog = new AccessLogWriter(deps.dataSource, config.accessLog);
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
@@ -52,7 +55,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessLogPlugin(accessLog, deps.log)],
   });
   await apollo.start();
 
@@ -76,7 +79,11 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
-        return createContext({ actor, authError: error, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services }, deps.loaders);
+        const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
+        return createContext(
+          { actor, authError: error, purpose, purposeError, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services },
+          deps.loaders,
+        );
       },
     }),
   );
@@ -89,7 +96,35 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   return {
     url: `http://localhost:${actualPort}/graphql`,
     port: actualPort,
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await accessLog.close();
+    },
+  };
+}
+
+/**
+ * Holds each purpose-bound response until its access-log rows are committed (group commit:
+ * concurrent requests share one INSERT), so an answer that left the process is always in the
+ * log. If the log cannot be written, the data is not sent: the answer becomes an error.
+ */
+function accessLogPlugin(writer: AccessLogWriter, log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue: ctx, response }) {
+          if (!ctx.purpose || !ctx.actor || ctx.access.size === 0) return;
+          try {
+            await writer.write(ctx.access.rows(ctx.actor.id, ctx.purpose));
+          } catch (err) {
+            log({ level: 'error', msg: 'access log write failed; response withheld', error: String((err as Error)?.stack ?? err) });
+            const error = { message: 'the access log could not be written; no data was sent', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'ACCESS_LOG_UNAVAILABLE' } };
+            if (response.body.kind === 'single') response.body.singleResult = { errors: [error] };
+            response.http.status = 503;
+          }
+        },
+      };
+    },
   };
 }
 
