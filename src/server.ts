@@ -55,7 +55,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     formatError: formatError((err) => deps.log({ level: 'error', msg: 'unexpected error', error: String((err as Error)?.stack ?? err) })),
     includeStacktraceInErrorResponses: false,
     // Cache control would wrap every field resolver; nothing here sets cache hints.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessLogPlugin(accessLog, deps.log)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessLogPlugin(deps.log)],
   });
   await apollo.start();
 
@@ -80,10 +80,12 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
         const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
-        return createContext(
+        const ctx = createContext(
           { actor, authError: error, purpose, purposeError, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services },
           deps.loaders,
         );
+        if (purpose && actor) ctx.access.start(accessLog, actor.id, purpose);
+        return ctx;
       },
     }),
   );
@@ -108,14 +110,14 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
  * concurrent requests share one INSERT), so an answer that left the process is always in the
  * log. If the log cannot be written, the data is not sent: the answer becomes an error.
  */
-function accessLogPlugin(writer: AccessLogWriter, log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
+function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, response }) {
-          if (!ctx.purpose || !ctx.actor || ctx.access.size === 0) return;
+          if (!ctx.purpose || ctx.access.size === 0) return;
           try {
-            await writer.write(ctx.access.rows(ctx.actor.id, ctx.purpose));
+            await ctx.access.settle();
           } catch (err) {
             log({ level: 'error', msg: 'access log write failed; response withheld', error: String((err as Error)?.stack ?? err) });
             const error = { message: 'the access log could not be written; no data was sent', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'ACCESS_LOG_UNAVAILABLE' } };

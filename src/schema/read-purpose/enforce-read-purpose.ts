@@ -4,6 +4,7 @@ import {
 } from 'graphql';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type RelationField } from '../../domain/read-purpose.rules';
 import { exclusionError, presentField } from '../../domain/read-purpose.service';
+import { SubjectStatus } from '../../entities/enums';
 import type { Subject } from '../../entities/subject.entity';
 import type { GatewayContext } from '../context';
 import { exclusionLoader } from '../loaders/read-purpose.loader';
@@ -59,12 +60,12 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
   return (source, args, ctx, info) => {
     if (ctx.purpose === null) return original(source, args, ctx, info);
     if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField)) return masked();
-    const value = original(source, args, ctx, info);
-    if (!category) return value;
-    return Promise.resolve(value).then((list) => {
-      if (Array.isArray(list) && list.length > 0) ctx.access.note((source as Subject).id, category);
-      return list;
-    });
+    // Noted when asked for (an empty consent list tells the person's choices too), so that the
+    // access-log rows can be written while the list itself is still loading. A tombstone has
+    // no consents left to tell.
+    const subject = source as Subject;
+    if (category && subject.status !== SubjectStatus.ERASED) ctx.access.note(subject.id, category);
+    return original(source, args, ctx, info);
   };
 }
 
