@@ -132,6 +132,16 @@ describe('purpose-bound reads', () => {
       expect(page.data!.users.pageInfo.hasNextPage).toBe(true);
       const next = await list('PRODUCT_EMAIL', { first: 5, after: page.data!.users.pageInfo.endCursor });
       expect(next.data!.users.edges.map((e) => Number(e.node.id))).toEqual(granted.slice(5, 10));
+      // The filter is part of the list's statement: as many statements as SERVICE, for 5 or 30 people.
+      const statements = async (purpose: string, first: number) => {
+        const before = t.statements();
+        const res = await t.gql<ListData>(`query($first: Int) { users(first: $first) { edges { node { id email consents { purpose } } } } }`, { first }, app(), purpose);
+        expect(res.data!.users.edges).toHaveLength(first);
+        return t.statements() - before;
+      };
+      const service = await statements('SERVICE', 30);
+      expect(await statements('PRODUCT_EMAIL', 5)).toBe(service);
+      expect(await statements('PRODUCT_EMAIL', 30)).toBe(service);
     });
 
     it('PRODUCT_EMAIL by id: a person without the consent is null with a typed reason on the field', async () => {

@@ -2,7 +2,7 @@ import {
   defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType,
   type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLSchema,
 } from 'graphql';
-import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type RelationField } from '../../domain/read-purpose.rules';
+import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type ReadPurpose, type RelationField } from '../../domain/read-purpose.rules';
 import { exclusionError, presentField } from '../../domain/read-purpose.service';
 import { SubjectStatus } from '../../entities/enums';
 import type { Subject } from '../../entities/subject.entity';
@@ -11,8 +11,13 @@ import { exclusionLoader } from '../loaders/read-purpose.loader';
 
 /** Fields of `User` that carry nothing personal: shown to every purpose. */
 const ALWAYS_SHOWN = new Set(['id', 'status', 'source', 'createdAt', 'updatedAt', 'erasedAt']);
-/** Users reached through these fields were already filtered for the purpose in SQL (the `users` list). */
-const FILTERED_IN_SQL = new Set(['UserEdge.node']);
+/** Set on users a list resolver already filtered for the purpose in SQL (the `users` list). */
+const FILTERED_FOR = Symbol('filteredForPurpose');
+
+/** Marks the users of a page whose statement already applied the purpose's eligibility condition. */
+export function markFilteredForPurpose(users: readonly object[], purpose: ReadPurpose): void {
+  for (const u of users) (u as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] = purpose;
+}
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 
@@ -25,6 +30,7 @@ type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
  * - every field returning users checks, for marketing purposes, each person's consent (and GPC
  *   opt-out) in one batched statement: one user left out is null with a FORBIDDEN error and
  *   its reason, lists drop them. Mutations are exempt: they return what the app just wrote.
+ *   Users a list statement already filtered (markFilteredForPurpose) pass without a check.
  * Requests without a purpose go straight to the original resolvers.
  */
 export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
@@ -37,7 +43,7 @@ export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || type === mutation) continue;
     for (const field of Object.values(type.getFields())) {
-      if (getNamedType(field.type) === user && !FILTERED_IN_SQL.has(`${type.name}.${field.name}`)) field.resolve = usersOnly(field);
+      if (getNamedType(field.type) === user) field.resolve = usersOnly(field);
     }
   }
   return schema;
@@ -86,8 +92,11 @@ function usersOnly(field: GraphQLField<unknown, GatewayContext>): Resolver {
     const purpose = ctx.purpose;
     const rule = READ_PURPOSE_RULES[purpose];
     if (!rule.requiresConsent && !rule.honoursGpcOptOut) return original(source, args, ctx, info);
+    const resolved = original(source, args, ctx, info);
+    // A page of `users` was filtered by its own statement: nothing more to check, nor to wait for.
+    if (resolved !== null && typeof resolved === 'object' && (resolved as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] === purpose) return resolved;
     const loader = ctx.loaders.get('readExclusion', exclusionLoader(rule), purpose);
-    return Promise.resolve(original(source, args, ctx, info)).then(async (value: unknown) => {
+    return Promise.resolve(resolved).then(async (value: unknown) => {
       if (value == null) return value;
       if (Array.isArray(value)) {
         const users = value as Subject[];

@@ -19,6 +19,7 @@ import { idPage, parseId } from '../pagination';
 import { RecipientType } from '../recipient/recipient.type';
 import { RegisterUserInput, UpdateUserInput, UserFilter } from './user.input';
 import { UserConnection, UserType } from './user.type';
+import { markFilteredForPurpose } from '../read-purpose/enforce-read-purpose';
 
 const READERS = [Role.APP, Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
 
@@ -60,7 +61,9 @@ export class UserResolver {
     // Marketing purposes: people without the consent (or with a GPC opt-out) are not in the list.
     const eligible = rule && eligibilitySql(rule, 's.id');
     if (eligible) qb.andWhere(eligible.sql, eligible.params);
-    return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    const page = await idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    if (eligible) markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
+    return page;
   }
 
   @FieldResolver(() => [ConsentType])
