@@ -210,7 +210,8 @@ async function main(argv: string[]): Promise<number> {
         `\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n` +
           `ADMIN token: ${token}\nAPP token:   ${appToken}\n` +
           `try: curl -s ${http.url} -H 'content-type: application/json' -H "authorization: Bearer ${appToken}" -H 'x-purpose: SUPPORT' \\\n` +
-          `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n\n`,
+          `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n` +
+          `(an APP request declares its purpose in X-Purpose; this APP token may declare SERVICE, SUPPORT or ANALYTICS)\n\n`,
       );
       return -1;
     }

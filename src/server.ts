@@ -112,10 +112,12 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
  */
 function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // Requests without a purpose are not logged: no hook at all.
+      if (!contextValue.purpose) return;
       return {
         async willSendResponse({ contextValue: ctx, response }) {
-          if (!ctx.purpose || ctx.access.size === 0) return;
+          if (ctx.access.size === 0) return;
           try {
             await ctx.access.settle();
           } catch (err) {
