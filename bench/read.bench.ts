@@ -6,6 +6,8 @@ import { systemActor } from '../src/domain/actor';
 import { Role } from '../src/entities/enums';
 import { Gateway } from '../src/gateway';
 import { signToken } from '../src/schema/auth';
+import { READ_PURPOSE_RULES, READ_PURPOSES, type ReadPurpose } from '../src/domain/read-purpose.rules';
+import { isReadPurpose } from '../src/domain/read-purpose.service';
 import { spawnServer, type ServerHandle, type ServerStats } from './child';
 import {
   closedLoop, cpuOfOthers, createBenchDatabase, findDatabasePid, median, peakRssKb, percentile, processTicks, TICKS_PER_SECOND, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, spread,
@@ -18,12 +20,17 @@ import { firstDifference, normalizePage, pageAt, pageBody, pageHash, type PageRe
  * read: a page of users with consents and their newest disclosures (categories, recipient),
  * over HTTP, at 1 and 8 concurrent clients, for three servers side by side:
  *   floor    plain node:http + five hand-written mysql2 statements (the lower bound);
- *   gateway  the real gateway (`gateway.serve`), auth on, with an APP token;
- *   naive    the same stack without DataLoader: one statement per parent row.
- * Every variant must return the same data (compared by SHA-256 of a normalized projection).
+ *   gateway        the real gateway (`gateway.serve`), auth on, unbound: a PRIVACY_OPS token, which
+ *                  declares no purpose (APP tokens must);
+ *   purpose-bound  the same gateway with an APP token and `X-Purpose` (default SERVICE): the read-purpose
+ *                  rules on every user field, and the access log's group commit before each answer;
+ *   naive          the same stack without DataLoader: one statement per parent row.
+ * Every variant must return the same data (compared by SHA-256 of a normalized projection); the
+ * purpose-bound variant too when its purpose shows every field of the page unfiltered (SERVICE
+ * does), otherwise it is left out of that comparison, since masking and filtering is its job.
  */
 
-const VARIANTS = ['floor', 'gateway', 'naive'] as const;
+const VARIANTS = ['floor', 'gateway', 'purpose-bound', 'naive'] as const;
 type Variant = (typeof VARIANTS)[number];
 const BASELINE: Variant = 'floor';
 
@@ -77,6 +84,7 @@ export const readBench: BenchmarkDef = {
     variants: { default: VARIANTS.join(','), help: 'which variants to run' },
     profile: { default: '', help: 'run this variant under node --cpu-prof and summarize it' },
     'gateway-flags': { default: '', help: 'extra node flags for the gateway process, space-separated (e.g. --max-semi-space-size=64)' },
+    purpose: { default: 'SERVICE', help: `X-Purpose of the purpose-bound variant (${READ_PURPOSES.join(', ')})` },
   },
   run: runRead,
 };
@@ -91,6 +99,8 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
   const clientCounts = o.nums('clients');
   const pageSizeLoad = o.num('page');
   const subjects = o.num('subjects');
+  const purpose = o.str('purpose');
+  if (!isReadPurpose(purpose)) throw new Error(`--purpose must be one of ${READ_PURPOSES.join(', ')}`);
 
   const db = await createBenchDatabase('read');
   const servers: ServerHandle[] = [];
@@ -128,20 +138,25 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
     // ---- servers, one child process each
     for (const variant of variants) {
       const execArgv = variant === profileVariant ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-      if (variant === 'gateway') execArgv.push(...o.str('gateway-flags').split(/\s+/).filter(Boolean));
+      if (variant === 'gateway' || variant === 'purpose-bound') execArgv.push(...o.str('gateway-flags').split(/\s+/).filter(Boolean));
       servers.push(
         await spawnServer({ name: variant, script: path.join(__dirname, 'read', 'serve.js'), args: [variant], env: db.env, execArgv, path: '/graphql' }),
       );
       ctx.log(`${variant} listening on ${servers[servers.length - 1]!.port} (pid ${servers[servers.length - 1]!.pid})`);
     }
-    const token = signToken(db.config.auth.jwtSecret, 'bench-read', [Role.APP], 24 * 3600);
-    // Every variant gets the same bytes; only the gateway checks the token.
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    // Every variant gets the same body; only the gateways check the token. The unbound read uses
+    // a role that is not purpose-bound; the purpose-bound one an APP token with X-Purpose.
+    const unbound = signToken(db.config.auth.jwtSecret, 'bench-read', [Role.PRIVACY_OPS], 24 * 3600);
+    const app = signToken(db.config.auth.jwtSecret, 'bench-read-app', [Role.APP], 24 * 3600, { purposes: [purpose] });
+    const headersOf = (v: Variant): Record<string, string> =>
+      v === 'purpose-bound'
+        ? { 'content-type': 'application/json', authorization: `Bearer ${app}`, 'x-purpose': purpose }
+        : { 'content-type': 'application/json', authorization: `Bearer ${unbound}` };
     const clients: Client[] = servers.map((server, i) => ({
       variant: variants[i]!,
       server,
       async request(vars) {
-        const res = await fetch(server.url, { method: 'POST', headers, body: pageBody(vars) });
+        const res = await fetch(server.url, { method: 'POST', headers: headersOf(variants[i]!), body: pageBody(vars) });
         const text = await res.text();
         // GraphQL puts "errors" before "data", so a clean answer starts with data (the floor writes the same shape).
         if (res.status !== 200 || !text.startsWith('{"data":')) throw new Error(`${variants[i]} answered HTTP ${res.status}: ${text.slice(0, 500)}`);
@@ -150,8 +165,10 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
     }));
 
     // ---- identical data, or no benchmark
-    const verified = await verifySameData(clients, maxId, pageSizeLoad, o.num('verify'));
-    ctx.log(`verified ${verified.pages} pages: every variant returned the same data`);
+    const sameData = purposeShowsWholePage(purpose) ? clients : clients.filter((c) => c.variant !== 'purpose-bound');
+    if (sameData.length < clients.length) ctx.log(`purpose-bound (${purpose}) masks or filters what the page asks for: left out of the identical-data check`);
+    const verified = await verifySameData(sameData, maxId, pageSizeLoad, o.num('verify'));
+    ctx.log(`verified ${verified.pages} pages: ${sameData.map((c) => c.variant).join(', ')} returned the same data`);
 
     // ---- statements per request for page sizes 10 and 100, one request at a time
     const stmtRows = await statementsByPageSize(clients, questions, maxId, o.num('stmt-pages'));
@@ -194,7 +211,7 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
     // ---- stop the servers (a profiled one writes its profile on exit)
     while (servers.length > 0) await servers.pop()!.stop();
 
-    return buildReport({ variants, clientCounts, rounds, stmtRows, peakRss, peakResettable, seeded, seedSeconds, verified, ctx, profileVariant, profileDir, questionsOverhead: questions.overhead });
+    return buildReport({ purpose, variants, clientCounts, rounds, stmtRows, peakRss, peakResettable, seeded, seedSeconds, verified, ctx, profileVariant, profileDir, questionsOverhead: questions.overhead });
   } finally {
     for (const s of servers) await s.stop().catch(() => undefined);
     await questions?.close().catch(() => undefined);
@@ -203,7 +220,13 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
 }
 
 /** Fetches the same pages from every variant and compares hashes; throws on the first difference. */
-async function verifySameData(clients: Client[], maxId: number, pageSize: number, randomPages: number): Promise<{ pages: number; hashes: Record<string, string> }> {
+/** True when the purpose shows, unfiltered, every field PAGE_QUERY asks for: then it must return the floor's data. */
+function purposeShowsWholePage(purpose: ReadPurpose): boolean {
+  const rule = READ_PURPOSE_RULES[purpose];
+  return !rule.requiresConsent && !rule.honoursGpcOptOut && rule.fields.includes('name') && rule.fields.includes('email') && rule.relations.includes('consents') && rule.relations.includes('disclosures');
+}
+
+async function verifySameData(clients: Client[], maxId: number, pageSize: number, randomPages: number): Promise<{ pages: number; hashes: Record<string, string>; variants: Variant[] }> {
   const pages: PageVariables[] = [
     { first: pageSize, after: null },
     { first: pageSize, after: encodeIdCursor(Math.max(1, maxId - Math.ceil(pageSize / 3))) },
@@ -225,7 +248,7 @@ async function verifySameData(clients: Client[], maxId: number, pageSize: number
     }
     hashes[`${vars.first}:${vars.after ?? ''}`] = ref!.hash;
   }
-  return { pages: pages.length, hashes };
+  return { pages: pages.length, hashes, variants: clients.map((c) => c.variant) };
 }
 
 interface StmtRow {
@@ -299,6 +322,7 @@ async function measureRound(
 }
 
 function buildReport(a: {
+  purpose: ReadPurpose;
   variants: Variant[];
   clientCounts: number[];
   rounds: RoundFigures[];
@@ -307,7 +331,7 @@ function buildReport(a: {
   peakResettable: boolean;
   seeded: DemoDataSummary;
   seedSeconds: number;
-  verified: { pages: number; hashes: Record<string, string> };
+  verified: { pages: number; hashes: Record<string, string>; variants: Variant[] };
   ctx: BenchContext;
   profileVariant: string;
   profileDir: string;
@@ -321,6 +345,8 @@ function buildReport(a: {
     reqPerSec: number;
     spreadPct: number;
     ratio: number;
+    /** Throughput over the unbound gateway read's at the same client count (null without it). */
+    ratioGateway: number | null;
     p50Ms: number;
     p99Ms: number;
     stmtQuestions: number;
@@ -334,6 +360,8 @@ function buildReport(a: {
   const rows: Row[] = [];
   for (const clients of a.clientCounts) {
     const base = median(a.rounds.filter((r) => r.variant === baseline && r.clients === clients).map((r) => r.opsPerSec));
+    const gatewayRounds = a.rounds.filter((r) => r.variant === 'gateway' && r.clients === clients);
+    const gatewayRps = gatewayRounds.length ? median(gatewayRounds.map((r) => r.opsPerSec)) : null;
     for (const variant of a.variants) {
       const rs = a.rounds.filter((r) => r.variant === variant && r.clients === clients);
       const ops = rs.reduce((s, r) => s + r.ops, 0);
@@ -345,6 +373,7 @@ function buildReport(a: {
         reqPerSec: round(rps, 1),
         spreadPct: round(100 * spread(rs.map((r) => r.opsPerSec)), 0),
         ratio: round(rps / base, 3),
+        ratioGateway: gatewayRps ? round(rps / gatewayRps, 3) : null,
         // Over every request of every round.
         p50Ms: round(percentile(rs.flatMap((r) => r.latenciesMs), 50), 1),
         p99Ms: round(percentile(rs.flatMap((r) => r.latenciesMs), 99), 1),
@@ -366,6 +395,7 @@ function buildReport(a: {
       { key: 'reqPerSec', title: 'req/s' },
       { key: 'spread', title: '±%' },
       { key: 'ratio', title: `×${baseline}` },
+      { key: 'ratioGateway', title: '×gateway' },
       { key: 'p50Ms', title: 'p50 ms' },
       { key: 'p99Ms', title: 'p99 ms' },
       { key: 'cpuMsPerOp', title: 'server CPU ms/req' },
@@ -376,7 +406,7 @@ function buildReport(a: {
       { key: 'ops', title: 'requests' },
       { key: 'otherCpuPct', title: 'other CPU %' },
     ],
-    rows: rows.map((r): Record<string, Cell> => ({ ...r, spread: r.spreadPct, ratio: r.ratio.toFixed(3) })),
+    rows: rows.map((r): Record<string, Cell> => ({ ...r, spread: r.spreadPct, ratio: r.ratio.toFixed(3), ratioGateway: r.ratioGateway === null ? '' : r.ratioGateway.toFixed(3) })),
   };
 
   const stmtTable: Table = {
@@ -404,7 +434,27 @@ function buildReport(a: {
       detail: `TypeORM counter ${g10.app.join('/')} for 10, ${g100.app.join('/')} for 100; MySQL Questions ${g10.questions.join('/')} and ${g100.questions.join('/')}`,
     });
   } else targets.push({ name: 'gateway statements per request', status: 'SKIP', detail: 'gateway not run' });
+  const p10 = stmt('purpose-bound', 10);
+  const p100 = stmt('purpose-bound', 100);
+  if (p10 && p100 && g100) {
+    const ten = Math.max(...p10.app);
+    const hundred = Math.max(...p100.app);
+    const unbound = Math.max(...g100.app);
+    targets.push({
+      name: 'purpose-bound statements per request equal for 10 and 100 users, at most 2 above the unbound gateway',
+      status: Math.min(...p10.app) === ten && Math.min(...p100.app) === hundred && ten === hundred && hundred <= unbound + 2 ? 'PASS' : 'FAIL',
+      detail: `TypeORM counter ${p10.app.join('/')} for 10, ${p100.app.join('/')} for 100 (gateway ${unbound}; the access-log INSERT is shared by the requests of a batch, one each when they come one at a time)`,
+    });
+  } else targets.push({ name: 'purpose-bound statements per request', status: 'SKIP', detail: 'needs gateway and purpose-bound' });
   const row = (v: Variant, clients: number) => rows.find((r) => r.variant === v && r.clients === clients);
+  for (const clients of a.clientCounts) {
+    const g = row('gateway', clients);
+    const pb = row('purpose-bound', clients);
+    const name = `purpose-bound ≥ 0.8× the unbound gateway at ${clients} client${clients === 1 ? '' : 's'}`;
+    if (g && pb)
+      targets.push({ name, status: pb.reqPerSec >= 0.8 * g.reqPerSec ? 'PASS' : 'FAIL', detail: `${pb.reqPerSec} vs ${g.reqPerSec} req/s = ${(pb.reqPerSec / g.reqPerSec).toFixed(3)}× (purpose ${a.purpose})` });
+    else targets.push({ name, status: 'SKIP', detail: 'needs gateway and purpose-bound' });
+  }
   const g8 = row('gateway', 8);
   const f8 = row('floor', 8);
   if (g8 && f8)
@@ -423,7 +473,8 @@ function buildReport(a: {
   }
 
   const notes = [
-    `data: ${JSON.stringify(a.seeded)} (seed ${o.num('seed')}, seeded in ${a.seedSeconds.toFixed(1)} s); ${a.verified.pages} pages returned identical data (SHA-256 of the normalized projection) from ${a.variants.join(', ')}`,
+    `data: ${JSON.stringify(a.seeded)} (seed ${o.num('seed')}, seeded in ${a.seedSeconds.toFixed(1)} s); ${a.verified.pages} pages returned identical data (SHA-256 of the normalized projection) from ${a.verified.variants.join(', ')}`,
+    `purpose-bound: APP token with X-Purpose ${a.purpose}; ×gateway column = its throughput over the unbound gateway read's; stmt/op includes its share of the access-log INSERTs`,
     `servers run in child processes; peak RSS is the kernel's VmHWM from /proc/<pid>/status, ${a.peakResettable ? 'reset (clear_refs) before each client count, so it is the peak while serving that load' : 'since process start (clear_refs not writable)'}`,
     `stmt/op (MySQL) is the SHOW GLOBAL STATUS 'Questions' delta per request (${a.questionsOverhead} for each SHOW subtracted; other connections to the server add noise); stmt/op (app) is TypeORM's StatementCounter for gateway and naive, and the floor's own count`,
     'server CPU ms/req is the serving process\'s user+system CPU time (/proc/<pid>/stat) per request: steadier than req/s on a busy machine, and it excludes the database and the client',

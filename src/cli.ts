@@ -7,6 +7,8 @@ import { Role } from './entities/enums';
 import { Gateway } from './gateway';
 import { createLogger, errorFields, logFnOf, type LogFn } from './ops/logger';
 import { signToken } from './schema/auth';
+import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
+import { isReadPurpose } from './domain/read-purpose.service';
 import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
 import { inTransaction } from './domain/transaction';
 import { PluginRegistry, builtInPlugins } from './plugins/registry';
@@ -37,7 +39,9 @@ const USAGE = `usage: data-rights-gateway <command>
   seed [--subjects N]        add synthetic demo data
   notices [--region US-CA] [--channel OTHER]
                              queue California notice requests for every active subject of a region
-  token --role R [--sub S]   print a signed token for local use (roles: ${Object.values(Role).join(', ')})`;
+  token --role R [--sub S] [--purposes P1,P2]
+                             print a signed token for local use (roles: ${Object.values(Role).join(', ')};
+                             purposes an APP token may declare in X-Purpose: ${READ_PURPOSES.join(', ')}; default any)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -117,7 +121,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`token: --role must be one or more of ${Object.values(Role).join(', ')}\n`);
       return 2;
     }
-    process.stdout.write(`${signToken(config.auth.jwtSecret, flag(args, 'sub') ?? `local-${roles.join('-').toLowerCase()}`, roles, config.auth.tokenTtlSeconds)}\n`);
+    const purposesFlag = flag(args, 'purposes');
+    const purposes = purposesFlag === undefined ? undefined : purposesFlag.split(',').filter(Boolean);
+    if (purposes && (purposes.length === 0 || !purposes.every(isReadPurpose))) {
+      process.stderr.write(`token: --purposes must be one or more of ${READ_PURPOSES.join(', ')}\n`);
+      return 2;
+    }
+    const extra = purposes ? { purposes: purposes as ReadPurpose[] } : {};
+    process.stdout.write(`${signToken(config.auth.jwtSecret, flag(args, 'sub') ?? `local-${roles.join('-').toLowerCase()}`, roles, config.auth.tokenTtlSeconds, extra)}\n`);
     return 0;
   }
   // Plugins' own commands, reached through the registry like every other plugin part.
@@ -222,12 +233,13 @@ async function main(argv: string[]): Promise<number> {
       const http = await gateway.serve();
       jsonLog({ msg: 'serving', url: http.url, queues });
       const token = signToken(config.auth.jwtSecret, 'local-admin', [Role.ADMIN], config.auth.tokenTtlSeconds);
-      const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds);
+      const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds, { purposes: [ReadPurpose.SERVICE, ReadPurpose.SUPPORT, ReadPurpose.ANALYTICS] });
       process.stdout.write(
         `\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n` +
           `ADMIN token: ${token}\nAPP token:   ${appToken}\n` +
-          `try: curl -s ${http.url} -H 'content-type: application/json' -H "authorization: Bearer ${appToken}" \\\n` +
-          `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n\n`,
+          `try: curl -s ${http.url} -H 'content-type: application/json' -H "authorization: Bearer ${appToken}" -H 'x-purpose: SUPPORT' \\\n` +
+          `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n` +
+          `(an APP request declares its purpose in X-Purpose; this APP token may declare SERVICE, SUPPORT or ANALYTICS)\n\n`,
       );
       return -1;
     }

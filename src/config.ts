@@ -54,6 +54,8 @@ export interface Config {
     publicBaseUrl: string;
   };
   demo: { subjects: number };
+  /** Group commit of the access log (see src/domain/access-log.service.ts). */
+  accessLog: { flushMs: number; batchRows: number };
   plugins: {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
     enabled: string[];
@@ -217,6 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepAfterMs: int('REQUEST_SWEEP_AFTER_MS', 120_000, 0, 86_400_000),
     },
     demo: { subjects: int('DEMO_SUBJECTS', 500, 0, 10_000_000) },
+    accessLog: {
+      flushMs: int('ACCESS_LOG_FLUSH_MS', 0, 0, 1000),
+      batchRows: int('ACCESS_LOG_BATCH_ROWS', 5000, 1, 50_000),
+    },
     plugins: {
       enabled: enabledRaw,
       legalHold: {

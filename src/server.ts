@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -22,6 +22,8 @@ import { errorFields, type Logger } from './ops/logger';
 import type { GatewayMetrics } from './ops/metrics';
 import { requestLogPlugin } from './ops/request-log';
 import type { PluginServices } from './plugins/services';
+import { AccessLogWriter } from './domain/access-log.service';
+import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
@@ -63,6 +65,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const httpServer = http.createServer(app);
   const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
   let stopping = false;
+  const accessLog = new AccessLogWriter(deps.dataSource, config.accessLog);
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
@@ -78,6 +81,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
       requestLogPlugin(deps.logger, deps.metrics),
       inputHygienePlugin(),
       ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
+      accessLogPlugin(deps.log),
     ],
   });
   await apollo.start();
@@ -106,7 +110,13 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
-        return createContext({ actor, authError: error, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services }, deps.loaders);
+        const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
+        const ctx = createContext(
+          { actor, authError: error, purpose, purposeError, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services },
+          deps.loaders,
+        );
+        if (purpose && actor) ctx.access.start(accessLog, actor.id, purpose);
+        return ctx;
       },
     }),
   );
@@ -119,9 +129,37 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   return {
     url: `http://localhost:${actualPort}/graphql`,
     port: actualPort,
-    close: () => {
+    close: async () => {
       stopping = true;
-      return apollo.stop();
+      await apollo.stop();
+      await accessLog.close();
+    },
+  };
+}
+
+/**
+ * Holds each purpose-bound response until its access-log rows are committed (group commit:
+ * concurrent requests share one INSERT), so an answer that left the process is always in the
+ * log. If the log cannot be written, the data is not sent: the answer becomes an error.
+ */
+function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      // Requests without a purpose are not logged: no hook at all.
+      if (!contextValue.purpose) return;
+      return {
+        async willSendResponse({ contextValue: ctx, response }) {
+          if (ctx.access.size === 0) return;
+          try {
+            await ctx.access.settle();
+          } catch (err) {
+            log({ level: 'error', msg: 'access log write failed; response withheld', error: String((err as Error)?.stack ?? err) });
+            const error = { message: 'the access log could not be written; no data was sent', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'ACCESS_LOG_UNAVAILABLE' } };
+            if (response.body.kind === 'single') response.body.singleResult = { errors: [error] };
+            response.http.status = 503;
+          }
+        },
+      };
     },
   };
 }

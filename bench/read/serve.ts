@@ -20,6 +20,8 @@ async function start(): Promise<ChildServer> {
       const { startNaiveServer } = await import('./naive');
       return startNaiveServer(config);
     }
+    // The same gateway; the parent sends an APP token with X-Purpose to this one.
+    case 'purpose-bound':
     case 'gateway': {
       // The real gateway, as `serve` runs it; only unexpected errors are printed.
       const { Gateway } = await import('../../src/gateway');
@@ -32,7 +34,7 @@ async function start(): Promise<ChildServer> {
       return { port: http.port, statements: () => statementCount(gateway.dataSource), close: () => gateway.stop() };
     }
     default:
-      throw new Error(`unknown variant "${variant}" (floor, gateway or naive)`);
+      throw new Error(`unknown variant "${variant}" (floor, gateway, purpose-bound or naive)`);
   }
 }
 

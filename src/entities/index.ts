@@ -1,3 +1,4 @@
+import { AccessLogEntry } from './access-log-entry.entity';
 import { AuditChainHead } from './audit-chain-head.entity';
 import { AuditEvent } from './audit-event.entity';
 import { CollectionEvent } from './collection-event.entity';
@@ -18,7 +19,7 @@ import { Recipient } from './recipient.entity';
 import { Subject } from './subject.entity';
 
 export {
-  AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
+  AccessLogEntry, AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
   DisclosureCategory, EmailOpen, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyNotice, PolicyNoticeChannel, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
@@ -26,5 +27,5 @@ export * from './enums';
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
   DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
-  EmailOpen, PolicyNotice,
+  EmailOpen, PolicyNotice, AccessLogEntry,
 ];

@@ -4,12 +4,21 @@ import { Authorized, Extensions, type AuthChecker } from 'type-graphql';
 import { Role } from '../entities/enums';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
+import type { ReadPurpose } from '../domain/read-purpose.rules';
+import { isReadPurpose } from '../domain/read-purpose.service';
 import type { GatewayContext } from './context';
 import { hasForbiddenCharacters } from './input-hygiene';
 
 const ROLES = new Set<string>(Object.values(Role));
 
-export function signToken(secret: string, subject: string, roles: Role[], ttlSeconds: number, extra: Record<string, unknown> = {}): string {
+/** `purposes` limits the read purposes the token may declare (X-Purpose); without it, any. */
+export function signToken(
+  secret: string,
+  subject: string,
+  roles: Role[],
+  ttlSeconds: number,
+  extra: Record<string, unknown> & { purposes?: ReadPurpose[] } = {},
+): string {
   return jwt.sign({ ...extra, roles }, secret, { algorithm: 'HS256', subject, expiresIn: ttlSeconds });
 }
 
@@ -40,7 +49,10 @@ export function verifyToken(secret: string, header: string | undefined): { actor
     const roles = claims.roles;
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && ROLES.has(r)))
       throw new Error('token has no roles, or an unknown role');
-    return { actor: { id: claims.sub, roles: roles as Role[] }, error: null };
+    const purposes = claims.purposes;
+    if (purposes !== undefined && (!Array.isArray(purposes) || !purposes.every((p) => typeof p === 'string' && isReadPurpose(p))))
+      throw new Error('token has an unknown purpose');
+    return { actor: { id: claims.sub, roles: roles as Role[], ...(purposes ? { purposes: purposes as ReadPurpose[] } : {}) }, error: null };
   } catch (err) {
     return { actor: null, error: new DomainError('UNAUTHENTICATED', `invalid token: ${(err as Error).message}`) };
   }
@@ -62,8 +74,11 @@ export const authChecker: AuthChecker<GatewayContext, AuthRule> = ({ context }, 
     if (isPublic && !context.authError) return true;
     throw context.authError ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required');
   }
-  if (isPublic || roles.length === 0 || roles.some((r) => context.actor!.roles.includes(r as Role))) return true;
-  throw new DomainError('FORBIDDEN', `this operation needs one of the roles ${roles.join(', ')}`);
+  if (!(isPublic || roles.length === 0 || roles.some((r) => context.actor!.roles.includes(r as Role))))
+    throw new DomainError('FORBIDDEN', `this operation needs one of the roles ${roles.join(', ')}`);
+  // A missing, unknown or not-allowed purpose refuses every operation before it runs.
+  if (context.purposeError) throw context.purposeError;
+  return true;
 };
 
 /**

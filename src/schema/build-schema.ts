@@ -14,6 +14,8 @@ import { RecipientResolver } from './recipient/recipient.resolver';
 import { CaliforniaNoticeResolver, UserNoticesResolver } from './request/california-notice.resolver';
 import { DataRequestResolver, UserRequestsResolver } from './request/data-request.resolver';
 import { UserResolver } from './user/user.resolver';
+import { AccessLogResolver, UserAccessLogResolver } from './access-log/access-log.resolver';
+import { enforceReadPurpose } from './read-purpose/enforce-read-purpose';
 
 // type-graphql's own type for resolver classes (any constructor).
 type ResolverClass = Function;
@@ -21,7 +23,7 @@ type ResolverClass = Function;
 export const coreResolvers: ResolverClass[] = [
   UserResolver, ConsentResolver, RecipientResolver, DisclosureResolver, CollectionEventResolver, DataCategoryResolver, AuditEventResolver,
   DataRequestResolver, UserRequestsResolver, CaliforniaNoticeResolver, UserNoticesResolver,
-  UnsubscribeResolver, PolicyResolver, UserPolicyNoticesResolver,
+  UnsubscribeResolver, PolicyResolver, UserPolicyNoticesResolver, AccessLogResolver, UserAccessLogResolver,
 ];
 
 export interface SchemaParts {
@@ -29,9 +31,9 @@ export interface SchemaParts {
   orphanedTypes?: Function[];
 }
 
-/** Builds the one schema from the core resolvers and whatever the plugins add. */
+/** Builds the one schema from the core resolvers and whatever the plugins add, with the read-purpose rules applied. */
 export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...coreResolvers, ...(parts.resolvers ?? [])] as unknown as NonEmptyArray<Function>,
     orphanedTypes: parts.orphanedTypes,
     authChecker,
@@ -39,4 +41,5 @@ export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<Graph
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
+  return enforceReadPurpose(schema);
 }

@@ -5,8 +5,10 @@ import type { DomainError } from '../domain/errors';
 import type { DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
 import type { PluginServices } from '../plugins/services';
+import type { ReadPurpose } from '../domain/read-purpose.rules';
 import type DataLoader from 'dataloader';
 import { LoaderRegistry } from './loaders/loader-registry';
+import { AccessRecorder } from './read-purpose/access-recorder';
 
 /** Per-request state: who is asking, and the DataLoaders built fresh for this request. */
 export interface GatewayContext {
@@ -19,10 +21,16 @@ export interface GatewayContext {
   jobs: JobEnqueuer;
   hooks: DomainHooks;
   services: PluginServices;
+  /** The purpose this request declared (X-Purpose); null when none (roles that are not purpose-bound). */
+  purpose: ReadPurpose | null;
+  /** Why the declared purpose was refused (or is missing), reported before any operation runs. */
+  purposeError: DomainError | null;
+  /** What a purpose-bound request returned about whom, for the access log. */
+  access: AccessRecorder;
 }
 
 export type NamedLoaders = ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
 
-export function createContext(parts: Omit<GatewayContext, 'loaders'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
-  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders) };
+export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
+  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders), access: new AccessRecorder() };
 }

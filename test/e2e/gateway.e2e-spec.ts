@@ -27,19 +27,24 @@ describe('npm start: the built gateway over HTTP', () => {
     await dropDatabase(config);
   });
 
-  const post = async (query: string, token?: string) => {
+  const post = async (query: string, token?: string, purpose?: string) => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(purpose ? { 'x-purpose': purpose } : {}) },
       body: JSON.stringify({ query }),
     });
-    return { status: res.status, body: (await res.json()) as { data?: Record<string, Json>; errors?: { extensions: { code: string } }[] } };
+    return { status: res.status, body: (await res.json()) as { data?: Record<string, Json>; errors?: { extensions: { code: string; reason?: string } }[] } };
   };
 
-  it('serves a page of demo users with consents, disclosures and recipients to an APP token', async () => {
+  it('prints a ready-made request that declares its purpose', () => {
+    expect(run.output()).toMatch(/curl -s \S+ .*-H 'x-purpose: SUPPORT'/);
+  });
+
+  it('serves a page of demo users with consents, disclosures and recipients to an APP token with a purpose', async () => {
     const { status, body } = await post(
       `{ users(first: 25) { edges { node { id email consents { purpose status } disclosures(first: 3) { edges { node { purpose categories { key } recipient { name kind } } } } recipients { name } } } } }`,
       appToken,
+      'SUPPORT',
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
@@ -47,6 +52,25 @@ describe('npm start: the built gateway over HTTP', () => {
     expect(users).toHaveLength(25);
     expect(users[0].node.consents.length).toBeGreaterThan(0);
     expect(users.some((u: { node: { disclosures: { edges: unknown[] } } }) => u.node.disclosures.edges.length > 0)).toBe(true);
+  });
+
+  it('refuses an APP request without a purpose, or with one its token does not allow; logs the reads', async () => {
+    const none = await post(`{ users(first: 1) { edges { node { email } } } }`, appToken);
+    expect(none.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PURPOSE_REQUIRED' });
+    const mailer = runCli(['token', '--role', 'APP', '--sub', 'mailer', '--purposes', 'PRODUCT_EMAIL'], env);
+    expect(await mailer.exited).toBe(0);
+    const mailerToken = mailer.output().trim();
+    const refused = await post(`{ users(first: 1) { edges { node { email } } } }`, mailerToken, 'SUPPORT');
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PURPOSE_NOT_ALLOWED' });
+    const allowed = await post(`{ users(first: 5) { edges { node { email phone } } } }`, mailerToken, 'PRODUCT_EMAIL');
+    expect(allowed.body.errors).toBeUndefined();
+    for (const e of allowed.body.data!.users.edges) expect(e.node.phone).toBeNull();
+    const bad = runCli(['token', '--role', 'APP', '--purposes', 'EVERYTHING'], env);
+    expect(await bad.exited).toBe(2);
+    const log = await post(`{ accessLog(actor: "local-app", first: 100) { edges { node { purpose userId categories } } } }`, adminToken);
+    expect(log.body.errors).toBeUndefined();
+    expect(log.body.data!.accessLog.edges.length).toBeGreaterThanOrEqual(25);
+    expect(log.body.data!.accessLog.edges[0].node.purpose).toBe('SUPPORT');
   });
 
   it('answers UNAUTHENTICATED without a token and FORBIDDEN for a LEGAL token registering a recipient', async () => {

@@ -39,8 +39,8 @@ export interface TestGateway {
   gateway: Gateway;
   config: Config;
   url: string;
-  /** Runs a GraphQL operation over real HTTP. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  /** Runs a GraphQL operation over real HTTP; `purpose` is sent as X-Purpose (APP tokens need one). */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, purpose?: string | null): Promise<GqlResult<T>>;
   token(...roles: Role[]): string;
   statements(): number;
   close(): Promise<void>;
@@ -65,10 +65,10 @@ export async function startTestGateway(name: string, opts: { parts?: GatewayPart
     url,
     token,
     statements: () => statementCount(gateway.dataSource),
-    async gql<T>(query: string, variables?: Record<string, unknown>, tok: string | null = token(Role.ADMIN)) {
+    async gql<T>(query: string, variables?: Record<string, unknown>, tok: string | null = token(Role.ADMIN), purpose: string | null = null) {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(purpose ? { 'x-purpose': purpose } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as { data?: T | null; errors?: GqlResult<T>['errors'] };

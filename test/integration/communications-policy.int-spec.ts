@@ -90,7 +90,7 @@ describe('policy notices and the consent export, over 10,000 subjects', () => {
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
 
     const list = await t.gql<{ policyVersions: { version: string; notices: { emailed: number; posted: number; acknowledged: number } }[] }>(
-      `{ policyVersions { version notices { emailed posted acknowledged } } }`, {}, t.token(Role.APP),
+      `{ policyVersions { version notices { emailed posted acknowledged } } }`, {}, t.token(Role.APP), 'SERVICE',
     );
     expect(list.data!.policyVersions).toEqual([{ version: '2025-07', notices: { emailed, posted, acknowledged: 0 } }]);
   });
@@ -119,16 +119,16 @@ describe('policy notices and the consent export, over 10,000 subjects', () => {
   it('records acknowledgements, and shows User.policyNotices batched', async () => {
     const [{ id }] = await q<{ id: number }>(`SELECT id FROM subjects WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`);
     const ack = `mutation($id: ID!, $v: String!) { acknowledgePolicy(userId: $id, version: $v) { version channel acknowledgedAt } }`;
-    const first = await t.gql<{ acknowledgePolicy: { version: string; acknowledgedAt: string } }>(ack, { id: String(id), v: '2025-07' }, t.token(Role.APP));
+    const first = await t.gql<{ acknowledgePolicy: { version: string; acknowledgedAt: string } }>(ack, { id: String(id), v: '2025-07' }, t.token(Role.APP), 'SERVICE');
     expect(first.errors).toBeUndefined();
     expect(first.data!.acknowledgePolicy.acknowledgedAt).not.toBeNull();
-    const second = await t.gql<{ acknowledgePolicy: { acknowledgedAt: string } }>(ack, { id: String(id), v: '2025-07' }, t.token(Role.APP));
+    const second = await t.gql<{ acknowledgePolicy: { acknowledgedAt: string } }>(ack, { id: String(id), v: '2025-07' }, t.token(Role.APP), 'SERVICE');
     expect(second.data!.acknowledgePolicy.acknowledgedAt).toBe(first.data!.acknowledgePolicy.acknowledgedAt);
-    expect(errorCode(await t.gql(ack, { id: String(id), v: 'nope' }, t.token(Role.APP)))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql(ack, { id: String(id), v: 'nope' }, t.token(Role.APP), 'SERVICE'))).toBe('NOT_FOUND');
 
     const statements = t.statements();
     const page = await t.gql<{ users: { edges: { node: { id: string; policyNotices: { version: string; channel: string; acknowledgedAt: string | null }[] } }[] } }>(
-      `{ users(first: 50, filter: { status: ACTIVE }) { edges { node { id policyNotices { version channel acknowledgedAt } } } } }`, {}, t.token(Role.APP),
+      `{ users(first: 50, filter: { status: ACTIVE }) { edges { node { id policyNotices { version channel acknowledgedAt } } } } }`, {}, t.token(Role.APP), 'SERVICE',
     );
     expect(page.errors).toBeUndefined();
     // The users page and one batched statement for every user's notices (plus auth-free overhead: none).

@@ -22,7 +22,7 @@ describe('communications: unsubscribe links, open tracking, /collect and privacy
   afterAll(() => t.close());
 
   const grant = async (userId: string, purpose: PurposeKey) => {
-    const res = await t.gql(CONSENT, { input: { userId, purpose, status: 'GRANTED' } }, t.token(Role.APP));
+    const res = await t.gql(CONSENT, { input: { userId, purpose, status: 'GRANTED' } }, t.token(Role.APP), 'SERVICE');
     expect(res.errors).toBeUndefined();
   };
   const consentOf = async (userId: string, purpose: PurposeKey): Promise<{ status: string; source: string; version: number } | undefined> =>
@@ -188,7 +188,7 @@ describe('communications: unsubscribe links, open tracking, /collect and privacy
       expect(await opens(dave)).toBe(0);
 
       // Withdrawing open tracking stops the recording at once.
-      await t.gql(CONSENT, { input: { userId: carol, purpose: 'EMAIL_OPEN_TRACKING', status: 'WITHDRAWN' } }, t.token(Role.APP));
+      await t.gql(CONSENT, { input: { userId: carol, purpose: 'EMAIL_OPEN_TRACKING', status: 'WITHDRAWN' } }, t.token(Role.APP), 'SERVICE');
       await pixel(new URL(src).pathname);
       expect(await opens(carol)).toBe(1);
     });
@@ -205,7 +205,7 @@ describe('communications: unsubscribe links, open tracking, /collect and privacy
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     const disclose = () =>
-      t.gql(DISCLOSE, { input: { userId: eve, recipientId: thirdParty, purpose: 'DIRECT_MARKETING', categories: ['user.name', 'user.contact.email'] } }, t.token(Role.APP));
+      t.gql(DISCLOSE, { input: { userId: eve, recipientId: thirdParty, purpose: 'DIRECT_MARKETING', categories: ['user.name', 'user.contact.email'] } }, t.token(Role.APP), 'SERVICE');
 
     beforeAll(async () => {
       eve = await registerUser(t);

@@ -18,7 +18,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
 
   beforeAll(async () => {
     t = await startTestGateway('mutations');
-    const res = await t.gql<{ registerUser: { id: string } }>(REGISTER, { input: alice }, t.token(Role.APP));
+    const res = await t.gql<{ registerUser: { id: string } }>(REGISTER, { input: alice }, t.token(Role.APP), 'SERVICE');
     expect(res.errors).toBeUndefined();
     aliceId = res.data!.registerUser.id;
     const reg = async (input: Record<string, unknown>) => (await t.gql<{ registerRecipient: { id: string } }>(RECIPIENT, { input }, t.token(Role.PRIVACY_OPS))).data!.registerRecipient.id;
@@ -73,7 +73,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
   });
 
   it('updates a user and audits the field names only', async () => {
-    const res = await t.gql<{ updateUser: { city: string; phone: string } }>(`mutation($id: ID!) { updateUser(id: $id, input: { city: "Oakland", phone: "+14155550199" }) { city phone } }`, { id: aliceId }, t.token(Role.APP));
+    const res = await t.gql<{ updateUser: { city: string; phone: string } }>(`mutation($id: ID!) { updateUser(id: $id, input: { city: "Oakland", phone: "+14155550199" }) { city phone } }`, { id: aliceId }, t.token(Role.APP), 'SERVICE');
     expect(res.data!.updateUser).toEqual({ city: 'Oakland', phone: '+14155550199' });
     const [event] = await t.gateway.dataSource.query(`SELECT details FROM audit_events WHERE action = 'subject.updated' ORDER BY seq DESC LIMIT 1`);
     const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details;
@@ -84,7 +84,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
   });
 
   it('records consent as an append-only history and derives the current state', async () => {
-    const grant = await t.gql<{ recordConsent: { changed: boolean; consent: { status: string; version: number } } }>(CONSENT, { input: { userId: aliceId, purpose: 'PRODUCT_EMAIL', status: 'GRANTED' } }, t.token(Role.APP));
+    const grant = await t.gql<{ recordConsent: { changed: boolean; consent: { status: string; version: number } } }>(CONSENT, { input: { userId: aliceId, purpose: 'PRODUCT_EMAIL', status: 'GRANTED' } }, t.token(Role.APP), 'SERVICE');
     expect(grant.data!.recordConsent).toEqual({ changed: true, consent: { purpose: 'PRODUCT_EMAIL', status: 'GRANTED', source: 'FORM', version: 1 } });
     const again = await t.gql<{ recordConsent: { changed: boolean } }>(CONSENT, { input: { userId: aliceId, purpose: 'PRODUCT_EMAIL', status: 'GRANTED' } });
     expect(again.data!.recordConsent.changed).toBe(false);
@@ -110,7 +110,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
   });
 
   describe('recordDisclosure enforces the policy', () => {
-    const disclose = (input: Record<string, unknown>) => t.gql<{ recordDisclosure: { id: string; identifiable: boolean } }>(DISCLOSE, { input }, t.token(Role.APP));
+    const disclose = (input: Record<string, unknown>) => t.gql<{ recordDisclosure: { id: string; identifiable: boolean } }>(DISCLOSE, { input }, t.token(Role.APP), 'SERVICE');
 
     it('refuses direct marketing to a third party without consent, then allows it with consent', async () => {
       const input = { userId: aliceId, recipientId: thirdParty, purpose: 'DIRECT_MARKETING', categories: ['user.name', 'user.contact.email'] };
@@ -184,7 +184,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
   });
 
   it('records collection events and refuses bad ones', async () => {
-    const ok = await t.gql<{ recordCollectionEvent: { id: string; dnt: boolean } }>(`mutation { recordCollectionEvent(input: { userId: "${aliceId}", ipAddress: "198.51.100.7", userAgent: "Mozilla/5.0", page: "/pricing", dnt: true }) { id dnt } }`, undefined, t.token(Role.APP));
+    const ok = await t.gql<{ recordCollectionEvent: { id: string; dnt: boolean } }>(`mutation { recordCollectionEvent(input: { userId: "${aliceId}", ipAddress: "198.51.100.7", userAgent: "Mozilla/5.0", page: "/pricing", dnt: true }) { id dnt } }`, undefined, t.token(Role.APP), 'SERVICE');
     expect(ok.data!.recordCollectionEvent.dnt).toBe(true);
     expect(errorCode(await refused(`mutation { recordCollectionEvent(input: { ipAddress: "999.1.1.1" }) { id } }`, {}))).toBe('BAD_USER_INPUT');
     expect(errorCode(await refused(`mutation { recordCollectionEvent(input: { latitude: 91, longitude: 0 }) { id } }`, {}))).toBe('BAD_USER_INPUT');

@@ -3,7 +3,9 @@ import { ConsentStatus, Role } from '../../entities/enums';
 import { Subject } from '../../entities/subject.entity';
 import { registerSubject, updateSubject } from '../../domain/subject.service';
 import { inTransaction } from '../../domain/transaction';
-import { badInput } from '../../domain/errors';
+import { badInput, DomainError } from '../../domain/errors';
+import { READ_PURPOSE_RULES } from '../../domain/read-purpose.rules';
+import { eligibilitySql } from '../../domain/read-purpose.service';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { ConsentEventType, ConsentType } from '../consent/consent.type';
@@ -17,6 +19,7 @@ import { idPage, parseId } from '../pagination';
 import { RecipientType } from '../recipient/recipient.type';
 import { RegisterUserInput, UpdateUserInput, UserFilter } from './user.input';
 import { UserConnection, UserType } from './user.type';
+import { markFilteredForPurpose } from '../read-purpose/enforce-read-purpose';
 
 const READERS = [Role.APP, Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
 
@@ -39,7 +42,13 @@ export class UserResolver {
     const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s');
     if (filter?.status) qb.andWhere('s.status = :status', { status: filter.status });
     if (filter?.region) qb.andWhere('s.region = :region', { region: filter.region.toUpperCase() });
-    if (filter?.email) qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
+    const rule = ctx.purpose ? READ_PURPOSE_RULES[ctx.purpose] : null;
+    if (filter?.email) {
+      // Looking people up by an address the purpose may not see would reveal it anyway.
+      if (rule && !rule.fields.includes('email'))
+        throw new DomainError('FORBIDDEN', `${ctx.purpose} may not see email addresses, so it may not filter by one`, { reason: 'FIELD_NOT_ALLOWED_FOR_PURPOSE', field: 'filter.email' });
+      qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
+    }
     if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
       throw badInput('createdFrom must be before createdUntil', { field: 'filter.createdFrom' });
     if (filter?.createdFrom) qb.andWhere('s.created_at >= :from', { from: filter.createdFrom });
@@ -49,7 +58,12 @@ export class UserResolver {
         purpose: filter.purposeGranted,
         granted: ConsentStatus.GRANTED,
       });
-    return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    // Marketing purposes: people without the consent (or with a GPC opt-out) are not in the list.
+    const eligible = rule && eligibilitySql(rule, 's.id');
+    if (eligible) qb.andWhere(eligible.sql, eligible.params);
+    const page = await idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    if (eligible) markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
+    return page;
   }
 
   @FieldResolver(() => [ConsentType])

@@ -1,0 +1,119 @@
+import type { EntityManager } from 'typeorm';
+import { ConsentSource, ConsentStatus, PurposeKey, Role } from '../entities/enums';
+import type { Subject } from '../entities/subject.entity';
+import type { Anonymizer } from '../plugins/services';
+import type { Actor } from './actor';
+import { DomainError } from './errors';
+import { FIELD_CATEGORY, READ_PURPOSE_RULES, READ_PURPOSES, ReadPurpose, type PersonalField, type ReadPurposeRule } from './read-purpose.rules';
+
+/**
+ * Only APP tokens are purpose-bound: internal apps read for a declared reason. LEGAL,
+ * PRIVACY_OPS and ADMIN act on people's rights (erasure, holds, notices, audits) and must see
+ * the record as it is; they may still declare a purpose, and then the same rules apply to them.
+ */
+export function isPurposeBound(actor: Actor): boolean {
+  return actor.roles.includes(Role.APP) && !actor.roles.some((r) => r === Role.LEGAL || r === Role.PRIVACY_OPS || r === Role.ADMIN);
+}
+
+export const isReadPurpose = (value: string): value is ReadPurpose => (READ_PURPOSES as string[]).includes(value);
+
+/**
+ * The purpose of one request, from its `X-Purpose` header, checked against the token's
+ * `purposes` claim (no claim: any purpose). An error means the request runs nothing.
+ */
+export function declaredPurpose(actor: Actor | null, header: string | string[] | undefined): { purpose: ReadPurpose | null; error: DomainError | null } {
+  const raw = Array.isArray(header) ? header.join(',') : header?.trim();
+  if (!actor) return { purpose: null, error: null };
+  if (!raw) {
+    return isPurposeBound(actor)
+      ? { purpose: null, error: new DomainError('FORBIDDEN', `an APP request must declare its purpose in the X-Purpose header (${READ_PURPOSES.join(', ')})`, { reason: 'PURPOSE_REQUIRED' }) }
+      : { purpose: null, error: null };
+  }
+  if (!isReadPurpose(raw))
+    return { purpose: null, error: new DomainError('BAD_USER_INPUT', `X-Purpose must be one of ${READ_PURPOSES.join(', ')}`, { reason: 'PURPOSE_UNKNOWN', field: 'X-Purpose' }) };
+  if (actor.purposes && !actor.purposes.includes(raw))
+    return {
+      purpose: null,
+      error: new DomainError('FORBIDDEN', `this token may declare only ${actor.purposes.join(', ') || 'no purpose'}`, { reason: 'PURPOSE_NOT_ALLOWED', purpose: raw }),
+    };
+  return { purpose: raw, error: null };
+}
+
+/** Why a person is left out of a read for a purpose, or null when they are in. */
+export type ExclusionReason = 'PURPOSE_CONSENT_MISSING' | 'GPC_OPT_OUT';
+
+/**
+ * The SQL condition that keeps, in a list, only the people the purpose may read about (for
+ * marketing: the consent granted, and no GPC opt-out where the row says so). Null when the
+ * purpose reads about everyone. Being part of the list's own statement, pages stay full and
+ * the statement count does not change.
+ */
+export function eligibilitySql(rule: ReadPurposeRule, subjectIdColumn: string): { sql: string; params: Record<string, unknown> } | null {
+  if (!rule.requiresConsent && !rule.honoursGpcOptOut) return null;
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (rule.requiresConsent) {
+    parts.push(`EXISTS (SELECT 1 FROM consents rp_c WHERE rp_c.subject_id = ${subjectIdColumn} AND rp_c.purpose = :rpConsent AND rp_c.status = :rpGranted)`);
+    Object.assign(params, { rpConsent: rule.requiresConsent, rpGranted: ConsentStatus.GRANTED });
+  }
+  if (rule.honoursGpcOptOut) {
+    parts.push(
+      `NOT EXISTS (SELECT 1 FROM consents rp_g WHERE rp_g.subject_id = ${subjectIdColumn} AND rp_g.purpose = :rpSharing AND rp_g.status = :rpWithdrawn AND rp_g.source = :rpGpc)`,
+    );
+    Object.assign(params, { rpSharing: PurposeKey.THIRD_PARTY_MARKETING_SHARING, rpWithdrawn: ConsentStatus.WITHDRAWN, rpGpc: ConsentSource.GPC_SIGNAL });
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/** For people asked for one by one: why each is left out (null: shown), in one statement. */
+export async function exclusions(em: EntityManager, rule: ReadPurposeRule, subjectIds: readonly number[]): Promise<Map<number, ExclusionReason | null>> {
+  const out = new Map<number, ExclusionReason | null>(subjectIds.map((id) => [id, null]));
+  if ((!rule.requiresConsent && !rule.honoursGpcOptOut) || subjectIds.length === 0) return out;
+  const rows: { subject_id: number; purpose: string; status: string; source: string }[] = await em.query(
+    'SELECT subject_id, purpose, status, source FROM consents WHERE subject_id IN (?) AND purpose IN (?)',
+    [subjectIds, [rule.requiresConsent ?? PurposeKey.THIRD_PARTY_MARKETING_SHARING, PurposeKey.THIRD_PARTY_MARKETING_SHARING]],
+  );
+  const granted = new Set<number>();
+  const gpc = new Set<number>();
+  for (const r of rows) {
+    const id = Number(r.subject_id);
+    if (r.purpose === rule.requiresConsent && r.status === ConsentStatus.GRANTED) granted.add(id);
+    if (r.purpose === PurposeKey.THIRD_PARTY_MARKETING_SHARING && r.status === ConsentStatus.WITHDRAWN && r.source === ConsentSource.GPC_SIGNAL) gpc.add(id);
+  }
+  for (const id of subjectIds) {
+    if (rule.honoursGpcOptOut && gpc.has(id)) out.set(id, 'GPC_OPT_OUT');
+    else if (rule.requiresConsent && !granted.has(id)) out.set(id, 'PURPOSE_CONSENT_MISSING');
+  }
+  return out;
+}
+
+export function exclusionError(purpose: ReadPurpose, subjectId: number, reason: ExclusionReason): DomainError {
+  const rule = READ_PURPOSE_RULES[purpose];
+  return new DomainError(
+    'FORBIDDEN',
+    reason === 'GPC_OPT_OUT'
+      ? `user ${subjectId} opted out of sharing with a Global Privacy Control signal, which ${purpose} honours`
+      : `user ${subjectId} has not granted ${rule.requiresConsent}, which ${purpose} needs`,
+    { reason, purpose, id: String(subjectId) },
+  );
+}
+
+/**
+ * One personal field of a person as a purpose may see it: as stored, generalized by the
+ * anonymizer (null without one), or masked (null). `category` is set when a value is returned.
+ */
+export function presentField(
+  rule: ReadPurposeRule,
+  field: PersonalField,
+  subject: Pick<Subject, PersonalField>,
+  anonymizer: Anonymizer | undefined,
+  now: Date,
+): { value: string | null; category: string | null } {
+  let value: string | null = null;
+  if (rule.fields.includes(field)) value = subject[field] ?? null;
+  else if (rule.generalized[field] === 'AGE_BAND' && anonymizer) {
+    // A stored range is already generalized; a date of birth becomes its band.
+    value = subject.birthDate ? anonymizer.ageBand(subject.birthDate, now) : (subject.ageRange ?? null);
+  }
+  return { value, category: value === null ? null : FIELD_CATEGORY[field] };
+}

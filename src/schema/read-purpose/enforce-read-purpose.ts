@@ -1,0 +1,112 @@
+import {
+  defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType,
+  type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLSchema,
+} from 'graphql';
+import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type ReadPurpose, type RelationField } from '../../domain/read-purpose.rules';
+import { exclusionError, presentField } from '../../domain/read-purpose.service';
+import { SubjectStatus } from '../../entities/enums';
+import type { Subject } from '../../entities/subject.entity';
+import type { GatewayContext } from '../context';
+import { exclusionLoader } from '../loaders/read-purpose.loader';
+
+/** Fields of `User` that carry nothing personal: shown to every purpose. */
+const ALWAYS_SHOWN = new Set(['id', 'status', 'source', 'createdAt', 'updatedAt', 'erasedAt']);
+/** Set on users a list resolver already filtered for the purpose in SQL (the `users` list). */
+const FILTERED_FOR = Symbol('filteredForPurpose');
+
+/** Marks the users of a page whose statement already applied the purpose's eligibility condition. */
+export function markFilteredForPurpose(users: readonly object[], purpose: ReadPurpose): void {
+  for (const u of users) (u as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] = purpose;
+}
+
+type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+
+/**
+ * Applies src/domain/read-purpose.rules.ts to every place the schema returns a user, so that
+ * no path (a plugin's field, a disclosure's user, a request's user) can go around it:
+ * - every field of `User` except the non-personal ones is shown, generalized or masked as the
+ *   request's purpose says; fields the table does not name are masked (null, an empty list or
+ *   an empty connection), so a field a plugin adds later is hidden until the table lists it;
+ * - every field returning users checks, for marketing purposes, each person's consent (and GPC
+ *   opt-out) in one batched statement: one user left out is null with a FORBIDDEN error and
+ *   its reason, lists drop them. Mutations are exempt: they return what the app just wrote.
+ *   Users a list statement already filtered (markFilteredForPurpose) pass without a check.
+ * Requests without a purpose go straight to the original resolvers.
+ */
+export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
+  const user = schema.getType('User');
+  if (!isObjectType(user)) throw new Error('the schema has no User type');
+  for (const [name, field] of Object.entries(user.getFields())) {
+    if (!ALWAYS_SHOWN.has(name)) field.resolve = userField(name, field);
+  }
+  const mutation = schema.getMutationType();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type === mutation) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (getNamedType(field.type) === user) field.resolve = usersOnly(field);
+    }
+  }
+  return schema;
+}
+
+function userField(name: string, field: GraphQLField<unknown, GatewayContext>): Resolver {
+  const original: Resolver = field.resolve ?? defaultFieldResolver;
+  if (name in FIELD_CATEGORY) {
+    const personal = name as PersonalField;
+    return (source, args, ctx, info) => {
+      if (ctx.purpose === null) return original(source, args, ctx, info);
+      const subject = source as Subject;
+      const { value, category } = presentField(READ_PURPOSE_RULES[ctx.purpose], personal, subject, ctx.services.anonymizer, new Date());
+      if (category) ctx.access.note(subject.id, category);
+      return value;
+    };
+  }
+  const masked = maskedValue(name, field.type);
+  const category = RELATION_CATEGORY[name as RelationField];
+  return (source, args, ctx, info) => {
+    if (ctx.purpose === null) return original(source, args, ctx, info);
+    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField)) return masked();
+    // Noted when asked for (an empty consent list tells the person's choices too), so that the
+    // access-log rows can be written while the list itself is still loading. A tombstone has
+    // no consents left to tell.
+    const subject = source as Subject;
+    if (category && subject.status !== SubjectStatus.ERASED) ctx.access.note(subject.id, category);
+    return original(source, args, ctx, info);
+  };
+}
+
+/** What a hidden field returns: null if it may, else an empty list or an empty connection. */
+function maskedValue(name: string, type: GraphQLOutputType): () => unknown {
+  if (!isNonNullType(type)) return () => null;
+  const inner = type.ofType;
+  if (isListType(inner)) return () => [];
+  if (isObjectType(inner) && 'edges' in inner.getFields() && 'pageInfo' in inner.getFields()) return () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  // Fail at start rather than show a field the rules cannot hide.
+  throw new Error(`User.${name} is neither nullable, a list nor a connection, so a read purpose could not mask it`);
+}
+
+function usersOnly(field: GraphQLField<unknown, GatewayContext>): Resolver {
+  const original: Resolver = field.resolve ?? defaultFieldResolver;
+  return (source, args, ctx, info) => {
+    if (ctx.purpose === null) return original(source, args, ctx, info);
+    const purpose = ctx.purpose;
+    const rule = READ_PURPOSE_RULES[purpose];
+    if (!rule.requiresConsent && !rule.honoursGpcOptOut) return original(source, args, ctx, info);
+    const resolved = original(source, args, ctx, info);
+    // A page of `users` was filtered by its own statement: nothing more to check, nor to wait for.
+    if (resolved !== null && typeof resolved === 'object' && (resolved as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] === purpose) return resolved;
+    const loader = ctx.loaders.get('readExclusion', exclusionLoader(rule), purpose);
+    return Promise.resolve(resolved).then(async (value: unknown) => {
+      if (value == null) return value;
+      if (Array.isArray(value)) {
+        const users = value as Subject[];
+        const reasons = await loader.loadMany(users.map((u) => u.id));
+        return users.filter((_, i) => reasons[i] === null);
+      }
+      const u = value as Subject;
+      const reason = await loader.load(u.id);
+      if (reason) throw exclusionError(purpose, u.id, reason);
+      return u;
+    });
+  };
+}
