@@ -74,7 +74,7 @@ describe('operating it: /metrics, /admin/queues, request ids and logs', () => {
   it('logs one structured line per request with request id, operation, actor, duration and outcome', async () => {
     const res = await fetch(t.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token(Role.APP)}`, 'x-request-id': 'trace-abc-12345' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token(Role.APP)}`, 'x-request-id': 'trace-abc-12345', 'x-purpose': 'SERVICE' },
       body: JSON.stringify({ query: 'query OneUser { users(first: 1) { edges { node { id email } } } }' }),
     });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-12345');
