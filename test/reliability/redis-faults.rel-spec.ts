@@ -95,6 +95,49 @@ describe(`Redis restarted ${RESTARTS} times under ${REQUESTS} queued erasures`, 
 });
 
 /**
+ * Why production needs the append-only file: a Redis without persistence comes back empty and
+ * every queued job is gone. The requests stay open in MySQL, and requests.monitor (run here on
+ * demand) queues them again; each then runs once.
+ */
+describe('Redis without persistence restarted under queued erasures', () => {
+  let redis: OwnRedis;
+  let t: TestGateway;
+  const N = 40;
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start({ persistent: false });
+    t = await startTestGateway('rel_redis_volatile', { serve: false, env: { ...redis.env(), REQUEST_SWEEP_AFTER_MS: '0' } });
+    await seedDemoData(t.gateway.dataSource, systemActor, { subjects: N, recipients: 12, consentsPerSubject: 3, disclosuresPerSubject: 3, collectionEventsPerSubject: 2, seed: 6 });
+  });
+  afterAll(async () => {
+    await redis.up().catch(() => undefined);
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('loses the queued jobs, and the monitor re-queues every open request', async () => {
+    const ds = t.gateway.dataSource;
+    for (let subjectId = 1; subjectId <= N; subjectId += 1) {
+      const { request } = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
+      await enqueueErasure(t.gateway.queues, request.id, DataRequestType.ERASURE);
+    }
+    const queue = t.gateway.queues.queue('erasure');
+    expect(await queue.count()).toBe(N);
+    await redis.restart();
+    await waitFor(async () => t.gateway.redis.status === 'ready', 'the gateway to reconnect', 30000);
+    expect(await queue.count()).toBe(0);
+
+    await t.gateway.work(['erasure', 'requests']);
+    await t.gateway.queues.enqueue(REQUEST_MONITOR_JOB, {}, { jobId: 'monitor-after-restart' });
+    await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === N, 'every request completed', 120000, 100);
+    const audits: { n: number }[] = await ds.query(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'erasure.completed' GROUP BY entity_id`);
+    expect(audits).toHaveLength(N);
+    expect(audits.filter((a) => Number(a.n) !== 1)).toEqual([]);
+    expect(await halfErasedSubjects(ds, Array.from({ length: N }, (_, i) => i + 1))).toEqual([]);
+  }, 300_000);
+});
+
+/**
  * Redis down: GraphQL reads go on; the mutations that need a job answer within the enqueue
  * timeout (never hang) with the request recorded in full, and the sweeps queue the jobs once
  * Redis is back.

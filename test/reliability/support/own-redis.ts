@@ -16,11 +16,13 @@ export class OwnRedis {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    /** False only to show what a Redis without persistence loses on a restart. */
+    readonly persistent: boolean,
   ) {}
 
-  static async start(): Promise<OwnRedis> {
+  static async start(opts: { persistent?: boolean } = {}): Promise<OwnRedis> {
     const dir = await mkdtemp(path.join(tmpdir(), 'h10f_redis_'));
-    const redis = new OwnRedis(await freePort(), dir);
+    const redis = new OwnRedis(await freePort(), dir, opts.persistent ?? true);
     await redis.up();
     return redis;
   }
@@ -32,7 +34,8 @@ export class OwnRedis {
   /** Starts redis-server (again) on the same port and dir; resolves once it accepts connections. */
   async up(): Promise<void> {
     if (this.running) return;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--protected-mode', 'no'];
+    const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, ...persistence, '--save', '', '--daemonize', 'no', '--protected-mode', 'no'];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let out = '';
