@@ -241,6 +241,8 @@ async function main(): Promise<number> {
       },
       server_rss_mib: {
         samples: rss.length,
+        // Mean per tenth of the run: a leak climbs to the end, warm-up levels off.
+        by_tenth: Array.from({ length: 10 }, (_, i) => Math.round(mean(rss.slice(Math.floor((i * rss.length) / 10), Math.floor(((i + 1) * rss.length) / 10)).map((x) => x.mib)))),
         first_third_mean: Math.round(rssFirst * 10) / 10,
         last_third_mean: Math.round(rssLast * 10) / 10,
         max: Math.round(Math.max(...rss.map((s) => s.mib)) * 10) / 10,
