@@ -5,6 +5,7 @@ import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType } from '../../src/entities/enums';
 import { REQUEST_MONITOR_JOB } from '../../src/jobs/request-monitor.job';
 import { SWEEP_JOB } from '../../src/plugins/business-transfer/business-transfer.job';
+import { MAINTENANCE_JOB } from '../../src/plugins/legal-hold/legal-hold.jobs';
 import { runCli, type CliRun } from '../helpers/cli-process';
 import { halfErasedSubjects } from '../helpers/erasure-checks';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
@@ -148,7 +149,8 @@ describe('the gateway while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await OwnRedis.start();
-    t = await startTestGateway('rel_redis_down', { env: { ...redis.env(), REQUEST_SWEEP_AFTER_MS: '0' } });
+    // Holds on more than 3 subjects are snapshotted by a job.
+    t = await startTestGateway('rel_redis_down', { env: { ...redis.env(), REQUEST_SWEEP_AFTER_MS: '0', LEGAL_HOLD_SNAPSHOT_JOB_THRESHOLD: '3' } });
     await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 40, recipients: 12, consentsPerSubject: 3, disclosuresPerSubject: 3, collectionEventsPerSubject: 2, seed: 8 });
   });
   afterAll(async () => {
@@ -188,6 +190,7 @@ describe('the gateway while Redis is down', () => {
       gql(`mutation { flagChild(userId: "2") { created request { id status } } }`),
       gql(`mutation { requestCaliforniaNotice(userId: "${ca.id}", channel: DESIGNATED) { created request { id status } } }`),
       gql(`mutation($a: ID!) { startBusinessTransfer(input: { dealName: "Outage", acquirerId: $a, phase: DUE_DILIGENCE, scope: { statuses: [ACTIVE] }, format: NDJSON }) { id status } }`, { a: String(acq.id) }),
+      gql(`mutation { placeLegalHold(input: { matter: "Outage", caseReference: "O-1", subjectIds: ["30", "31", "32", "33", "34"] }) { hold { id } addedSubjectIds } }`),
     ]);
     for (const r of results) {
       expect(r.errors).toBeUndefined();
@@ -198,6 +201,9 @@ describe('the gateway while Redis is down', () => {
     expect(requests.map((r) => r.type).sort()).toEqual(['CALIFORNIA_NOTICE', 'CHILD_DELETION', 'ERASURE']);
     for (const r of requests) expect(await count(t, `SELECT COUNT(*) AS n FROM audit_events WHERE entity_type = 'DataRequest' AND entity_id = ?`, [String(r.id)])).toBeGreaterThanOrEqual(1);
     expect(await count(t, `SELECT COUNT(*) AS n FROM business_transfers WHERE status = 'PENDING' AND planned_at IS NULL`)).toBe(1);
+    // The hold stands at once (it vetoes erasure of its five subjects); only its copies wait.
+    expect(await count(t, `SELECT COUNT(*) AS n FROM legal_hold_subjects`)).toBe(5);
+    expect(await count(t, `SELECT COUNT(*) AS n FROM legal_hold_preservations WHERE status = 'PENDING'`)).toBe(1);
 
     // Reads still answer after the mutations' waits.
     expect((await gql(`{ dataRequests(first: 10) { edges { node { id status } } } }`)).errors).toBeUndefined();
@@ -208,10 +214,12 @@ describe('the gateway while Redis is down', () => {
     await t.gateway.work();
     await t.gateway.queues.enqueue(REQUEST_MONITOR_JOB, {}, { jobId: 'monitor-after-outage' });
     await t.gateway.queues.enqueue(SWEEP_JOB, {}, { jobId: 'transfer-sweep-after-outage' });
+    await t.gateway.queues.enqueue(MAINTENANCE_JOB, {}, { jobId: 'hold-maintenance-after-outage' });
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === 3, 'the three requests completed', 120000, 100).catch(async (err) => {
       throw new Error(`${(err as Error).message}: ${JSON.stringify(await t.gateway.dataSource.query('SELECT id, type, status, updated_at FROM data_requests'))} ${JSON.stringify(await Promise.all(t.gateway.queues.queueNames().map(async (q) => [q, await t.gateway.queues.queue(q).getJobCounts()])))}`);
     });
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM business_transfers WHERE status = 'COMPLETED'`)) === 1, 'the transfer completed', 120000, 100);
     expect(await count(t, `SELECT COUNT(*) AS n FROM subjects WHERE status = 'ERASED'`)).toBe(2);
+    await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM legal_hold_preservations WHERE status = 'COMPLETED' AND subjects_done = 5`)) === 1, 'the hold snapshot', 120000, 100);
   }, 600_000);
 });
