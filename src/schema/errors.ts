@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError } from '../domain/errors';
+import { isTransientDbError } from '../domain/transaction';
 
 // Apollo and graphql-js codes that mean the client sent something wrong.
 const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
@@ -39,6 +40,10 @@ export function formatError(report: ErrorReporter) {
       };
     }
     report(original);
+    // A deadlock or lost connection that outlasted inTransaction's retries: the transaction
+    // rolled back, so the client may simply try again.
+    if (isTransientDbError(original))
+      return { message: 'the database was briefly unavailable; nothing was saved, try again', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

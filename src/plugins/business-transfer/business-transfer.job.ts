@@ -99,7 +99,9 @@ export const sweepJob: JobDefinition<Record<string, never>> = {
   attempts: 1,
   repeat: { every: 60_000 },
   async process(_payload, ctx) {
-    const ids = await unplannedTransferIds(ctx.dataSource, 60_000);
+    // The same grace as the core's request sweep (REQUEST_SWEEP_AFTER_MS): a plan job queued
+    // a moment ago may simply not have run yet.
+    const ids = await unplannedTransferIds(ctx.dataSource, ctx.config.requests.sweepAfterMs);
     for (const transferId of ids) await ctx.jobs.enqueue(PLAN_JOB, { transferId }, { jobId: planJobId(transferId), replaceFinished: true });
     return { requeued: ids.length };
   },

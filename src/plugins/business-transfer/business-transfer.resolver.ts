@@ -81,8 +81,12 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
     async startBusinessTransfer(@Arg('input') input: StartBusinessTransferInput, @Ctx() ctx: GatewayContext) {
       const acquirerId = parseId(input.acquirerId, 'recipient');
       const t = await inTransaction(ctx.dataSource, (em) => startBusinessTransfer(em, ctx.actor!, { ...input, acquirerId }, options));
-      // After commit; the sweep re-queues the plan if this enqueue never happens.
-      await ctx.jobs.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
+      try {
+        await ctx.jobs.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
+      } catch {
+        // Redis unavailable: the transfer is recorded (PENDING) and the sweep queues its plan once
+        // Redis answers. Failing here would invite a retry that starts a second transfer.
+      }
       return t;
     }
 

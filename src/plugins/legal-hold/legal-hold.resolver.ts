@@ -56,9 +56,18 @@ export const subjectsByHoldLoader = ({ dataSource }: LoaderRegistry) =>
 export const preservationByHoldLoader = ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId));
 
-/** Queues the snapshot of a large scope after the hold committed. */
+/**
+ * Queues the snapshot of a large scope after the hold committed. If Redis is unavailable the
+ * hold stands (it already vetoes erasure) and the maintenance sweep queues the snapshot later;
+ * failing the mutation would invite a retry that places a second hold.
+ */
 async function queueSnapshot(ctx: GatewayContext, result: HoldScopeResult): Promise<void> {
-  if (result.snapshotQueued) await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId: result.hold.id }, { jobId: `hold-${result.hold.id}-snapshot-${Date.now()}` });
+  if (!result.snapshotQueued) return;
+  try {
+    await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId: result.hold.id }, { jobId: `hold-${result.hold.id}-snapshot-${Date.now()}` });
+  } catch {
+    // Recorded; legal-hold.maintenance re-queues pending snapshots.
+  }
 }
 
 export function legalHoldResolvers(options: LegalHoldOptions): Function[] {

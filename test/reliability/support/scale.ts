@@ -1,0 +1,29 @@
+/**
+ * Sizes of the reliability tests. Defaults are small so `.ci/run` finishes in minutes;
+ * RELIABILITY_SCALE multiplies every size, and a per-test variable overrides one size.
+ */
+export function size(name: string, base: number): number {
+  const own = process.env[name];
+  if (own !== undefined && own !== '') {
+    const n = Number(own);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${own}"`);
+    return n;
+  }
+  const scale = Number(process.env.RELIABILITY_SCALE ?? 1);
+  if (!(scale > 0)) throw new Error(`RELIABILITY_SCALE must be a positive number, got "${process.env.RELIABILITY_SCALE}"`);
+  return Math.max(1, Math.round(base * scale));
+}
+
+/** mulberry32: a small seeded PRNG, so a failing run's kill points can be replayed (RELIABILITY_SEED). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const RELIABILITY_SEED = Number(process.env.RELIABILITY_SEED ?? 20261129);
