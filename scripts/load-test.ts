@@ -92,6 +92,19 @@ async function prepare(config: Config, subjects: number): Promise<void> {
   }
 }
 
+function servingUrl(output: string): string | null {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"serving"')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'serving' && entry.url) return entry.url;
+    } catch {
+      // A partial line: the rest arrives with the next chunk.
+    }
+  }
+  return null;
+}
+
 function startServer(config: Config, port: number): Promise<{ child: ChildProcess; url: string }> {
   const cli = path.resolve(__dirname, '../src/cli.js');
   const child = spawn(process.execPath, [cli, 'serve'], {
@@ -105,10 +118,11 @@ function startServer(config: Config, port: number): Promise<{ child: ChildProces
     const timer = setTimeout(() => reject(new Error('the gateway did not start within 60 s')), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString('utf8');
-      const m = /"msg":"serving","url":"([^"]+)"/.exec(buffer);
-      if (m) {
+      // The CLI logs JSON lines; the one saying "serving" carries the URL, wherever its keys are.
+      const url = servingUrl(buffer);
+      if (url) {
         clearTimeout(timer);
-        resolve({ child, url: m[1]! });
+        resolve({ child, url });
       }
       // Keep only the tail: the server logs a line per request under some settings.
       if (buffer.length > 65536) buffer = buffer.slice(-4096);
