@@ -14,7 +14,7 @@ import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } 
 export type NoticeChannel = 'DESIGNATED' | 'OTHER';
 export const NOTICE_JOB = 'california-notice.compile';
 /** Requests compiled per job: one fixed set of statements per chunk. */
-export const NOTICE_CHUNK = 500;
+export const NOTICE_CHUNK = 400;
 
 /** Recipients whose own direct marketing the statute covers: third parties, and affiliates (separate entities). */
 const COVERED_KINDS = [RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE];

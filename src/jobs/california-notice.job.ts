@@ -11,8 +11,9 @@ export const californiaNoticeJob: JobDefinition<{ requestIds: number[] }> = {
   queue: NOTICE_QUEUE,
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  // Each job builds megabyte statements; two at a time kept peak RSS lower and finished sooner than four.
-  concurrency: 2,
+  // A job's statements are small now that letters are rendered at delivery; the database is the
+  // bottleneck and one job's audit append waits for another's commit, so three keep it busy.
+  concurrency: 3,
   async process({ requestIds }, ctx) {
     return inTransaction(ctx.dataSource, (em) => compileCaliforniaNotices(em, { id: 'system:notice-worker', roles: [Role.ADMIN] }, requestIds, ctx.config.company.name));
   },
