@@ -82,6 +82,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
       inputHygienePlugin(),
       ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
       accessLogPlugin(deps.log),
+      warningsPlugin(),
     ],
   });
   await apollo.start();
@@ -158,6 +159,21 @@ function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<Gateway
             if (response.body.kind === 'single') response.body.singleResult = { errors: [error] };
             response.http.status = 503;
           }
+        },
+      };
+    },
+  };
+}
+
+/** Sends the request's warnings (a change recorded whose job waits for Redis) as `extensions.warnings`. */
+function warningsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (contextValue.warnings.length === 0 || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, warnings: contextValue.warnings };
         },
       };
     },

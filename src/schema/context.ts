@@ -27,10 +27,27 @@ export interface GatewayContext {
   purposeError: DomainError | null;
   /** What a purpose-bound request returned about whom, for the access log. */
   access: AccessRecorder;
+  /**
+   * Things the client should know about a change that succeeded, sent as `extensions.warnings`:
+   * e.g. QUEUE_UNAVAILABLE when the change is recorded but its job waits for Redis.
+   */
+  warnings: ResponseWarning[];
+}
+
+export interface ResponseWarning {
+  code: string;
+  message: string;
+  /** The mutation field it concerns. */
+  field?: string;
+}
+
+/** The warning of a change recorded while its job could not be queued (Redis unavailable). */
+export function queueUnavailable(field: string, what: string): ResponseWarning {
+  return { code: 'QUEUE_UNAVAILABLE', field, message: `${what} is recorded, but its job could not be queued (Redis unavailable); a sweep queues it once Redis answers` };
 }
 
 export type NamedLoaders = ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
 
-export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
-  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders), access: new AccessRecorder() };
+export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access' | 'warnings'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
+  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders), access: new AccessRecorder(), warnings: [] };
 }

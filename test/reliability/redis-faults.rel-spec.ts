@@ -167,7 +167,10 @@ describe('the gateway while Redis is down', () => {
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30000),
     });
-    return { status: res.status, ...((await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] }) };
+    return {
+      status: res.status,
+      ...((await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[]; extensions?: { warnings?: { code: string; field?: string }[] } }),
+    };
   };
 
   it('answers reads, records job-backed mutations without hanging, and runs their jobs once Redis is back', async () => {
@@ -196,6 +199,14 @@ describe('the gateway while Redis is down', () => {
       expect(r.errors).toBeUndefined();
       expect(r.status).toBe(200);
     }
+    // Each says so: the change is recorded, its job waits for Redis.
+    expect(results.map((r) => r.extensions?.warnings?.map((w) => `${w.field}:${w.code}`))).toEqual([
+      ['requestErasure:QUEUE_UNAVAILABLE'],
+      ['flagChild:QUEUE_UNAVAILABLE'],
+      ['requestCaliforniaNotice:QUEUE_UNAVAILABLE'],
+      ['startBusinessTransfer:QUEUE_UNAVAILABLE'],
+      ['placeLegalHold:QUEUE_UNAVAILABLE'],
+    ]);
     // Each change is there in full: the request with its audit event, the transfer pending.
     const requests: { id: number; type: string; status: string }[] = await t.gateway.dataSource.query(`SELECT id, type, status FROM data_requests ORDER BY id`);
     expect(requests.map((r) => r.type).sort()).toEqual(['CALIFORNIA_NOTICE', 'CHILD_DELETION', 'ERASURE']);
@@ -212,14 +223,19 @@ describe('the gateway while Redis is down', () => {
     await redis.up();
     await waitFor(async () => t.gateway.redis.status === 'ready', 'the gateway to reconnect', 30000);
     await t.gateway.work();
+    // With Redis answering, a job-backed mutation carries no warning.
+    const [other] = await t.gateway.dataSource.query(`SELECT id FROM subjects WHERE id > 2 AND id NOT IN (30, 31, 32, 33, 34) AND id <> ? ORDER BY id LIMIT 1`, [ca.id]);
+    const normal = await gql(`mutation { requestErasure(userId: "${other.id}", channel: "WEB") { created } }`);
+    expect(normal.errors).toBeUndefined();
+    expect(normal.extensions?.warnings).toBeUndefined();
     await t.gateway.queues.enqueue(REQUEST_MONITOR_JOB, {}, { jobId: 'monitor-after-outage' });
     await t.gateway.queues.enqueue(SWEEP_JOB, {}, { jobId: 'transfer-sweep-after-outage' });
     await t.gateway.queues.enqueue(MAINTENANCE_JOB, {}, { jobId: 'hold-maintenance-after-outage' });
-    await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === 3, 'the three requests completed', 120000, 100).catch(async (err) => {
+    await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === 4, 'the four requests completed', 120000, 100).catch(async (err) => {
       throw new Error(`${(err as Error).message}: ${JSON.stringify(await t.gateway.dataSource.query('SELECT id, type, status, updated_at FROM data_requests'))} ${JSON.stringify(await Promise.all(t.gateway.queues.queueNames().map(async (q) => [q, await t.gateway.queues.queue(q).getJobCounts()])))}`);
     });
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM business_transfers WHERE status = 'COMPLETED'`)) === 1, 'the transfer completed', 120000, 100);
-    expect(await count(t, `SELECT COUNT(*) AS n FROM subjects WHERE status = 'ERASED'`)).toBe(2);
+    expect(await count(t, `SELECT COUNT(*) AS n FROM subjects WHERE status = 'ERASED'`)).toBe(3);
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM legal_hold_preservations WHERE status = 'COMPLETED' AND subjects_done = 5`)) === 1, 'the hold snapshot', 120000, 100);
   }, 600_000);
 });

@@ -6,7 +6,7 @@ import { Role } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
-import type { GatewayContext } from '../../schema/context';
+import { queueUnavailable, type GatewayContext } from '../../schema/context';
 import { indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
@@ -86,6 +86,7 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
       } catch {
         // Redis unavailable: the transfer is recorded (PENDING) and the sweep queues its plan once
         // Redis answers. Failing here would invite a retry that starts a second transfer.
+        ctx.warnings.push(queueUnavailable('startBusinessTransfer', `business transfer ${t.id}`));
       }
       return t;
     }

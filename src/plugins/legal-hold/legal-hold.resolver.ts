@@ -6,7 +6,7 @@ import { LegalHoldStatus, Role } from '../../entities/enums';
 import { badInput } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
-import type { GatewayContext } from '../../schema/context';
+import { queueUnavailable, type GatewayContext } from '../../schema/context';
 import { groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { UserType } from '../../schema/user/user.type';
@@ -61,12 +61,13 @@ export const preservationByHoldLoader = ({ dataSource }: LoaderRegistry) =>
  * hold stands (it already vetoes erasure) and the maintenance sweep queues the snapshot later;
  * failing the mutation would invite a retry that places a second hold.
  */
-async function queueSnapshot(ctx: GatewayContext, result: HoldScopeResult): Promise<void> {
+async function queueSnapshot(ctx: GatewayContext, result: HoldScopeResult, field: string): Promise<void> {
   if (!result.snapshotQueued) return;
   try {
     await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId: result.hold.id }, { jobId: `hold-${result.hold.id}-snapshot-${Date.now()}` });
   } catch {
     // Recorded; legal-hold.maintenance re-queues pending snapshots.
+    ctx.warnings.push(queueUnavailable(field, `the preservation copy of hold ${result.hold.id}`));
   }
 }
 
@@ -131,7 +132,7 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
       const result = await inTransaction(ctx.dataSource, (em) =>
         placeLegalHold(em, ctx.actor!, { ...input, subjectIds }, options),
       );
-      await queueSnapshot(ctx, result);
+      await queueSnapshot(ctx, result, 'placeLegalHold');
       return result;
     }
 
@@ -141,7 +142,7 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
       const hold = parseId(holdId, 'legal hold');
       const ids = subjectIds.map((id) => parseId(id, 'subject'));
       const result = await inTransaction(ctx.dataSource, (em) => addSubjectsToLegalHold(em, ctx.actor!, hold, ids, options));
-      await queueSnapshot(ctx, result);
+      await queueSnapshot(ctx, result, 'addSubjectsToLegalHold');
       return result;
     }
 

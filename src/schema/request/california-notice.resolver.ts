@@ -6,7 +6,7 @@ import { SubjectStatus } from '../../entities/enums';
 import { subjectLoader } from '../loaders/subject.loader';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
-import type { GatewayContext } from '../context';
+import { queueUnavailable, type GatewayContext } from '../context';
 import { parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { DataRequestObject, DataRequestReceiptType } from './data-request.type';
@@ -69,12 +69,13 @@ class ManyNoticeArgs extends NoticeArgs {
   userIds!: string[];
 }
 
-async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs): Promise<OpenedNotices> {
+async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs, field: string): Promise<OpenedNotices> {
   const opened = await inTransaction(ctx.dataSource, (em) => openCaliforniaNotices(em, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() }));
   try {
     for (const job of noticeJobs(opened.toCompile)) await ctx.jobs.enqueue(job.name, job.payload, job.options);
   } catch {
     // Recorded; the requests monitor queues open notices once Redis answers.
+    ctx.warnings.push(queueUnavailable(field, `${opened.toCompile.length} notice request(s)`));
   }
   return opened;
 }
@@ -85,7 +86,7 @@ export class CaliforniaNoticeResolver {
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   async requestCaliforniaNotice(@Arg('userId', () => ID) userId: string, @Args() args: NoticeArgs, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
-    const opened = await open(ctx, [subjectId], args);
+    const opened = await open(ctx, [subjectId], args, 'requestCaliforniaNotice');
     const request = opened.requests[0]!;
     return { request, created: opened.createdIds.includes(request.id) };
   }
@@ -94,7 +95,7 @@ export class CaliforniaNoticeResolver {
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   async requestCaliforniaNotices(@Args() args: ManyNoticeArgs, @Ctx() ctx: GatewayContext) {
     const ids = args.userIds.map((id) => parseId(id, 'user'));
-    return (await open(ctx, ids, args)).requests;
+    return (await open(ctx, ids, args, 'requestCaliforniaNotices')).requests;
   }
 
   @FieldResolver(() => CaliforniaNoticeType, { nullable: true, description: 'The compiled notice, for a completed California notice request.' })

@@ -7,7 +7,7 @@ import { enqueueErasure, extendRequestDeadline, openErasureRequest, type OpenedR
 import { badInput } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
-import type { GatewayContext } from '../context';
+import { queueUnavailable, type GatewayContext } from '../context';
 import { groupBy, type LoaderRegistry } from '../loaders/loader-registry';
 import { subjectLoader } from '../loaders/subject.loader';
 import { idPage, parseId } from '../pagination';
@@ -22,12 +22,13 @@ export const requestsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
   );
 
 /** Queues the job after the request committed; if Redis is down, the monitor's sweep queues it later. */
-async function queueAfterCommit(ctx: GatewayContext, opened: OpenedRequest): Promise<OpenedRequest> {
+async function queueAfterCommit(ctx: GatewayContext, opened: OpenedRequest, field: string): Promise<OpenedRequest> {
   if (opened.created) {
     try {
       await enqueueErasure(ctx.jobs, opened.request.id, opened.request.type);
     } catch {
       // The request is recorded; the sweep (requests.monitor) queues it once Redis answers.
+      ctx.warnings.push(queueUnavailable(field, `request ${opened.request.id}`));
     }
   }
   return opened;
@@ -69,7 +70,7 @@ export class DataRequestResolver {
     const subjectId = parseId(userId, 'user');
     if (channel.length > 40) throw badInput('channel is at most 40 characters', { field: 'channel' });
     const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel }));
-    return queueAfterCommit(ctx, opened);
+    return queueAfterCommit(ctx, opened, 'requestErasure');
   }
 
   @Mutation(() => DataRequestReceiptType, { description: 'The company learned it holds a child’s data: delete it at once, ahead of every other job.' })
@@ -77,7 +78,7 @@ export class DataRequestResolver {
   async flagChild(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
     const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' }));
-    return queueAfterCommit(ctx, opened);
+    return queueAfterCommit(ctx, opened, 'flagChild');
   }
 
   @Mutation(() => DataRequestObject, { description: 'The one extension of 45 days a deletion request may have, with its reason.' })
