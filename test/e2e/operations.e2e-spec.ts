@@ -97,25 +97,32 @@ async function checkErasedOnce(db: mysql.Connection, requestIds: number[]): Prom
   expect(total).toBeGreaterThan(0);
 }
 
-describe('multi-process: two serve and two work processes on one MySQL and one Redis', () => {
-  const config = testConfig('e2e_multi');
-  const outbox = mkdtempSync(path.join(os.tmpdir(), 'h11_outbox_'));
-  const env = cliEnv(config, outbox);
-  const runs: CliRun[] = [];
-  let db: mysql.Connection;
-
+/**
+ * A database and BullMQ prefix shared by CLI children, seeded through the CLI; dropped with the
+ * Redis keys and the outbox folder afterwards, and every process in `runs` stopped.
+ */
+function cliDatabase(name: string, subjects: number) {
+  const config = testConfig(name);
+  const outbox = mkdtempSync(path.join(os.tmpdir(), 'drg_outbox_'));
+  const shared = { config, env: cliEnv(config, outbox), runs: [] as CliRun[], db: null as unknown as mysql.Connection };
   beforeAll(async () => {
-    const seed = runCli(['seed', '--subjects', '40'], env);
+    const seed = runCli(['seed', '--subjects', String(subjects)], shared.env);
     expect(await seed.exited).toBe(0);
-    db = await mysql.createConnection({ host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password, database: config.mysql.database });
+    shared.db = await mysql.createConnection({ host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password, database: config.mysql.database });
   });
   afterAll(async () => {
-    await Promise.all(runs.map(stop));
-    await db?.end();
+    await Promise.all(shared.runs.map(stop));
+    await shared.db?.end();
     await dropDatabase(config);
     await dropRedisKeys(config);
     rmSync(outbox, { recursive: true, force: true });
   });
+  return shared;
+}
+
+describe('multi-process: two serve and two work processes on one MySQL and one Redis', () => {
+  const shared = cliDatabase('e2e_multi', 40);
+  const { config, env, runs } = shared;
 
   it('refuses an unknown queue name and lists the known ones', async () => {
     const run = runCli(['work', '--queues', 'erasure,nope'], env);
@@ -143,10 +150,10 @@ describe('multi-process: two serve and two work processes on one MySQL and one R
     for (const s of [a!, b!]) expect(logLines(s.run).filter((l) => l.msg === 'graphql request' && l.operation === 'E')).toHaveLength(15);
 
     await waitFor(async () => {
-      const [[row]] = (await db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
+      const [[row]] = (await shared.db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
       return Number(row.n) === requestIds.length;
     }, 'every erasure completed', 60000, 100);
-    await checkErasedOnce(db, requestIds);
+    await checkErasedOnce(shared.db, requestIds);
     // Each job ran once over both workers (no second run of a completed request).
     const ran = [...logLines(w1), ...logLines(w2)].filter((l) => l.msg === 'job done' && l.job === 'erasure.run');
     expect(ran.map((l) => Number(String(l.jobId).replace(/^request-/, ''))).sort((x, y) => x - y)).toEqual([...requestIds].sort((x, y) => x - y));
@@ -154,24 +161,8 @@ describe('multi-process: two serve and two work processes on one MySQL and one R
 });
 
 describe('graceful shutdown: SIGTERM to a busy process', () => {
-  const config = testConfig('e2e_sigterm');
-  const outbox = mkdtempSync(path.join(os.tmpdir(), 'h11_outbox_'));
-  const env = cliEnv(config, outbox);
-  let db: mysql.Connection;
-  const runs: CliRun[] = [];
-
-  beforeAll(async () => {
-    const seed = runCli(['seed', '--subjects', '120'], env);
-    expect(await seed.exited).toBe(0);
-    db = await mysql.createConnection({ host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password, database: config.mysql.database });
-  });
-  afterAll(async () => {
-    await Promise.all(runs.map(stop));
-    await db?.end();
-    await dropDatabase(config);
-    await dropRedisKeys(config);
-    rmSync(outbox, { recursive: true, force: true });
-  });
+  const shared = cliDatabase('e2e_sigterm', 120);
+  const { config, env, runs } = shared;
 
   it('completes the requests in flight, loses no job, closes MySQL and Redis and exits 0', async () => {
     // One process serving and working, one job at a time, so jobs are still queued at SIGTERM.
@@ -203,16 +194,16 @@ describe('graceful shutdown: SIGTERM to a busy process', () => {
     // New connections are refused once it is gone.
     await expect(fetch(url.replace(/graphql$/, 'healthz'))).rejects.toThrow();
 
-    const [[before]] = (await db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
+    const [[before]] = (await shared.db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
     expect(Number(before.n)).toBeLessThan(requestIds.length);
     // A new worker takes over what was left; nothing is lost and nothing runs twice.
     const worker = runCli(['work', '--queues', 'erasure'], env);
     runs.push(worker);
     await waitFor(async () => {
-      const [[row]] = (await db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
+      const [[row]] = (await shared.db.query(`SELECT COUNT(*) AS n FROM data_requests WHERE id IN (?) AND status = 'COMPLETED'`, [requestIds])) as Json;
       return Number(row.n) === requestIds.length;
     }, 'every erasure completed after the restart', 60000, 100);
-    await checkErasedOnce(db, requestIds);
+    await checkErasedOnce(shared.db, requestIds);
     const ranFirst = lines.filter((l) => l.msg === 'job done' && l.job === 'erasure.run').length;
     expect(ranFirst).toBeGreaterThan(0);
     expect(ranFirst).toBe(Number(before.n));

@@ -14,16 +14,7 @@ export function size(name: string, base: number): number {
   return Math.max(1, Math.round(base * scale));
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run's kill points can be replayed (RELIABILITY_SEED). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's mulberry32: a failing run's kill points can be replayed (RELIABILITY_SEED). */
+export { prng as seededRandom } from '../../../src/demo-data';
 
 export const RELIABILITY_SEED = Number(process.env.RELIABILITY_SEED ?? 20261129);
