@@ -81,7 +81,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
       requestLogPlugin(deps.logger, deps.metrics),
       inputHygienePlugin(),
       ...(limiter.enabled ? [rateLimitPlugin(limiter)] : []),
-      accessLogPlugin(deps.log),
+      accessLogPlugin(deps.logger),
       warningsPlugin(),
     ],
   });
@@ -143,7 +143,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
  * concurrent requests share one INSERT), so an answer that left the process is always in the
  * log. If the log cannot be written, the data is not sent: the answer becomes an error.
  */
-function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<GatewayContext> {
+function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
       // Requests without a purpose are not logged: no hook at all.
@@ -154,7 +154,8 @@ function accessLogPlugin(log: HttpServerDeps['log']): ApolloServerPlugin<Gateway
           try {
             await ctx.access.settle();
           } catch (err) {
-            log({ level: 'error', msg: 'access log write failed; response withheld', error: String((err as Error)?.stack ?? err) });
+            // Scrubbed like every error log: a database error carries its statement's parameters.
+            logger.error(errorFields(err), 'access log write failed; response withheld');
             const error = { message: 'the access log could not be written; no data was sent', extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'ACCESS_LOG_UNAVAILABLE' } };
             if (response.body.kind === 'single') response.body.singleResult = { errors: [error] };
             response.http.status = 503;
