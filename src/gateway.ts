@@ -137,7 +137,6 @@ export class Gateway {
     });
     const host = new WorkerHost(this.queues, redis, this.dataSource, this.config, {
       queues,
-      log: this.log,
       logger: this.logger,
       metrics: this.metrics,
       hooks: this.hooks,

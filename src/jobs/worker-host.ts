@@ -14,7 +14,6 @@ export interface WorkerHostOptions {
   /** Queues this process runs; all registered queues when omitted. */
   queues?: string[];
   concurrency?: number;
-  log?: (line: Record<string, unknown>) => void;
   hooks: DomainHooks;
   services: PluginServices;
   /** One log line per job run (with its own request id) and job metrics (issue 11). */
