@@ -62,6 +62,8 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are POST responses no cache revalidates; hashing every body for an ETag is pure cost.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
   let stopping = false;

@@ -51,8 +51,32 @@ export function pageSize(first: number | null | undefined, max: number): number 
 /** Builds a page from rows fetched with one extra row (which only tells that there is more). */
 export function toConnection<T>(rows: T[], take: number, cursorOf: (row: T) => string): Connection<T> {
   const page = rows.slice(0, take);
-  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > take, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null } };
+  const edges = page.map((node) => new LazyEdge(node, cursorOf));
+  return { edges, pageInfo: new LazyPageInfo(rows.length > take, page[page.length - 1], cursorOf) };
+}
+
+/** An edge whose cursor is encoded only if a client asks for it (most pages never do). */
+class LazyEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
+class LazyPageInfo<T> {
+  constructor(
+    readonly hasNextPage: boolean,
+    private readonly last: T | undefined,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get endCursor(): string | null {
+    return this.last === undefined ? null : this.cursorOf(this.last);
+  }
 }
 
 /**
@@ -63,12 +87,15 @@ export async function idPage<T extends ObjectLiteral & { id: number }>(
   qb: SelectQueryBuilder<T>,
   args: { first?: number | null; after?: string | null },
   maxPageSize: number,
+  /** Builds a node from the raw row (columns as `<alias>_<column>`), instead of TypeORM's hydration. */
+  fromRaw?: (row: Record<string, unknown>) => T,
 ): Promise<Connection<T>> {
   const take = pageSize(args.first, maxPageSize);
   const afterId = decodeIdCursor(args.after);
   if (take === 0) return toConnection([], 0, () => '');
   if (afterId !== null) qb.andWhere(`${qb.alias}.id > :afterId`, { afterId });
-  const rows = await qb.orderBy(`${qb.alias}.id`, 'ASC').limit(take + 1).getMany();
+  qb.orderBy(`${qb.alias}.id`, 'ASC').limit(take + 1);
+  const rows = fromRaw ? (await qb.getRawMany<Record<string, unknown>>()).map(fromRaw) : await qb.getMany();
   return toConnection(rows, take, (r) => encodeIdCursor(r.id));
 }
 

@@ -1,18 +1,21 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import { Recipient } from '../../entities/recipient.entity';
 import type { DisclosurePurpose, RecipientKind } from '../../entities/enums';
 import { groupBy, indexBy, type LoaderRegistry } from './loader-registry';
 
 export const recipientLoader = ({ dataSource: ds }: LoaderRegistry) =>
-  new DataLoader<number, Recipient | null>(async (ids) =>
-    indexBy(ids, await ds.getRepository(Recipient).findBy({ id: In([...ids]) }), (r) => r.id),
-  );
+  new DataLoader<number, Recipient | null>(async (ids) => {
+    const rows: Record<string, unknown>[] = await ds.query(`SELECT ${RECIPIENT_COLUMNS('r')} FROM recipients r WHERE r.id IN (?)`, [ids]);
+    return indexBy(ids, rows.map(recipientFromRow), (r) => r.id);
+  });
 
-/** Recipient columns, prefixed, for statements that join recipients to other rows. */
-export const RECIPIENT_COLUMNS = (alias: string) =>
+/**
+ * Recipient columns, prefixed, for statements that join recipients to other rows; with
+ * `when`, each column is NULL on rows where that condition is false.
+ */
+export const RECIPIENT_COLUMNS = (alias: string, when?: string) =>
   ['id', 'kind', 'name', 'postal_address', 'email', 'business_description', 'allowed_purposes', 'contract_reference', 'created_at', 'updated_at']
-    .map((c) => `${alias}.${c} AS r_${c}`)
+    .map((c) => (when ? `CASE WHEN ${when} THEN ${alias}.${c} END AS r_${c}` : `${alias}.${c} AS r_${c}`))
     .join(', ');
 
 export function recipientFromRow(row: Record<string, unknown>): Recipient {

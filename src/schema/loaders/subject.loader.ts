@@ -1,9 +1,45 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import { Subject } from '../../entities/subject.entity';
+import type { SubjectSource, SubjectStatus } from '../../entities/enums';
 import { indexBy, type LoaderRegistry } from './loader-registry';
 
+/** Every subject column, as TypeORM's raw selection of alias `s` names them (`s_<column>`). */
+const SUBJECT_COLUMNS = [
+  'id', 'name', 'email', 'phone', 'street_address', 'city', 'postal_code', 'region', 'country',
+  'birth_date', 'age_range', 'status', 'source', 'created_at', 'updated_at', 'erased_at',
+].map((c) => `s.${c} AS s_${c}`).join(', ');
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A subject from a raw row with `s_`-prefixed columns. Pages of users are read raw: hydrating
+ * entities through TypeORM cost more than the statement. DATE columns arrive as UTC midnight
+ * (the pool's time zone is Z) and are shown as TypeORM shows them, YYYY-MM-DD.
+ */
+export function subjectFromRow(r: Record<string, unknown>): Subject {
+  const birth = r.s_birth_date as Date | string | null;
+  return Object.assign(new Subject(), {
+    id: Number(r.s_id),
+    name: (r.s_name as string | null) ?? null,
+    email: (r.s_email as string | null) ?? null,
+    phone: (r.s_phone as string | null) ?? null,
+    streetAddress: (r.s_street_address as string | null) ?? null,
+    city: (r.s_city as string | null) ?? null,
+    postalCode: (r.s_postal_code as string | null) ?? null,
+    region: (r.s_region as string | null) ?? null,
+    country: (r.s_country as string | null) ?? null,
+    birthDate: birth instanceof Date ? `${birth.getUTCFullYear()}-${pad(birth.getUTCMonth() + 1)}-${pad(birth.getUTCDate())}` : (birth ?? null),
+    ageRange: (r.s_age_range as string | null) ?? null,
+    status: r.s_status as SubjectStatus,
+    source: r.s_source as SubjectSource,
+    createdAt: r.s_created_at as Date,
+    updatedAt: r.s_updated_at as Date,
+    erasedAt: (r.s_erased_at as Date | null) ?? null,
+  });
+}
+
 export const subjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
-  new DataLoader<number, Subject | null>(async (ids) =>
-    indexBy(ids, await ds.getRepository(Subject).findBy({ id: In([...ids]) }), (s) => s.id),
-  );
+  new DataLoader<number, Subject | null>(async (ids) => {
+    const rows: Record<string, unknown>[] = await ds.query(`SELECT ${SUBJECT_COLUMNS} FROM subjects s WHERE s.id IN (?)`, [ids]);
+    return indexBy(ids, rows.map(subjectFromRow), (s) => s.id);
+  });

@@ -37,7 +37,7 @@ export class RecipientResolver {
   }
 
   @FieldResolver(() => DisclosureConnection)
-  async disclosures(@Root() r: RecipientType, @Args() args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
+  async disclosures(@Root() r: RecipientType, @Args({ validate: false }) args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
     const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
     const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresByRecipient', disclosuresByRecipientLoader(loaderArgs), key).load(r.id);
     return disclosureConnection(rows, take);

@@ -14,7 +14,7 @@ import { DisclosureConnection, DisclosurePageArgsInput } from '../disclosure/dis
 import { consentHistoryBySubjectLoader, consentsBySubjectLoader } from '../loaders/consent.loader';
 import { disclosuresBySubjectLoader } from '../loaders/disclosure.loader';
 import { recipientsBySubjectLoader } from '../loaders/recipient.loader';
-import { subjectLoader } from '../loaders/subject.loader';
+import { subjectFromRow, subjectLoader } from '../loaders/subject.loader';
 import { idPage, parseId } from '../pagination';
 import { RecipientType } from '../recipient/recipient.type';
 import { RegisterUserInput, UpdateUserInput, UserFilter } from './user.input';
@@ -61,7 +61,7 @@ export class UserResolver {
     // Marketing purposes: people without the consent (or with a GPC opt-out) are not in the list.
     const eligible = rule && eligibilitySql(rule, 's.id');
     if (eligible) qb.andWhere(eligible.sql, eligible.params);
-    const page = await idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    const page = await idPage(qb, { first, after }, ctx.config.graphql.maxPageSize, subjectFromRow);
     if (eligible) markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
     return page;
   }
@@ -77,7 +77,7 @@ export class UserResolver {
   }
 
   @FieldResolver(() => DisclosureConnection, { description: 'Newest first.' })
-  async disclosures(@Root() user: UserType, @Args() args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
+  async disclosures(@Root() user: UserType, @Args({ validate: false }) args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
     const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
     const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresBySubject', disclosuresBySubjectLoader(loaderArgs), key).load(user.id);
     return disclosureConnection(rows, take);
