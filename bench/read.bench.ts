@@ -13,6 +13,7 @@ import {
   closedLoop, cpuOfOthers, createBenchDatabase, findDatabasePid, median, peakRssKb, percentile, processTicks, TICKS_PER_SECOND, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, spread,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Table, type Target,
 } from './harness';
+import { SERVE_NODE_FLAGS } from '../src/ops/node-flags';
 import { newestProfile, profileTables, summarizeProfile } from './profile';
 import { firstDifference, normalizePage, pageAt, pageBody, pageHash, type PageResponse, type PageVariables, encodeIdCursor } from './read/page';
 
@@ -83,7 +84,7 @@ export const readBench: BenchmarkDef = {
     'stmt-pages': { default: 3, tiny: 2, help: 'pages per size for the statements-per-request check' },
     variants: { default: VARIANTS.join(','), help: 'which variants to run' },
     profile: { default: '', help: 'run this variant under node --cpu-prof and summarize it' },
-    'gateway-flags': { default: '', help: 'extra node flags for the gateway process, space-separated (e.g. --max-semi-space-size=64)' },
+    'gateway-flags': { default: '', help: 'extra node flags for the gateway process, space-separated after the serve flags every variant gets (e.g. --max-semi-space-size=64 to try another size)' },
     purpose: { default: 'SERVICE', help: `X-Purpose of the purpose-bound variant (${READ_PURPOSES.join(', ')})` },
   },
   run: runRead,
@@ -137,7 +138,10 @@ async function runRead(ctx: BenchContext): Promise<BenchReport> {
 
     // ---- servers, one child process each
     for (const variant of variants) {
-      const execArgv = variant === profileVariant ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      // Every variant runs with the serving process's V8 flags (package.json's serve script), so
+      // the comparison is between code, not runtime settings.
+      const execArgv = [...SERVE_NODE_FLAGS];
+      if (variant === profileVariant) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
       if (variant === 'gateway' || variant === 'purpose-bound') execArgv.push(...o.str('gateway-flags').split(/\s+/).filter(Boolean));
       servers.push(
         await spawnServer({ name: variant, script: path.join(__dirname, 'read', 'serve.js'), args: [variant], env: db.env, execArgv, path: '/graphql' }),
@@ -479,6 +483,7 @@ function buildReport(a: {
     `stmt/op (MySQL) is the SHOW GLOBAL STATUS 'Questions' delta per request (${a.questionsOverhead} for each SHOW subtracted; other connections to the server add noise); stmt/op (app) is TypeORM's StatementCounter for gateway and naive, and the floor's own count`,
     'server CPU ms/req is the serving process\'s user+system CPU time (/proc/<pid>/stat) per request: steadier than req/s on a busy machine, and it excludes the database and the client',
     `other CPU % is CPU used during the rounds by processes other than the bench, its servers and the database server (median over rounds, % of one CPU of ${os.cpus().length}): load from elsewhere that skews the figures`,
+    `every server runs with the serve script's node flags (${SERVE_NODE_FLAGS.join(' ')}, src/ops/node-flags.ts)${o.str('gateway-flags') ? `; the gateways also with ${o.str('gateway-flags')}` : ''}`,
     'clients: node fetch with keep-alive in the parent process, closed loop; ±% is half the spread of the rounds relative to their median; p50/p99 are over every request of every round',
   ];
 

@@ -5,7 +5,8 @@ import { seedDemoData } from './demo-data';
 import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway } from './gateway';
-import { createLogger, errorFields, logFnOf, type LogFn } from './ops/logger';
+import { createLogger, errorFields, logFnOf, type LogFn, type Logger } from './ops/logger';
+import { missingServeFlags } from './ops/node-flags';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
 import { isReadPurpose } from './domain/read-purpose.service';
@@ -73,6 +74,13 @@ async function waitForRedis(gateway: Gateway, timeoutMs = 5000): Promise<void> {
  * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
  * shortly after the timeout rather than never.
  */
+/** A serving process without its V8 flags works, at about twice the CPU per page under load. */
+function warnMissingServeFlags(logger: Logger): void {
+  const missing = missingServeFlags();
+  if (missing.length > 0)
+    logger.warn({ missingNodeFlags: missing }, `serving without ${missing.join(' ')}: reads cost about twice the CPU under load (npm start and npm run serve pass it; see docs/deployment.md)`);
+}
+
 function onSignals(gateway: Gateway, log: LogFn): void {
   let stopping = false;
   const stop = (signal: string) => {
@@ -215,6 +223,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       onSignals(gateway, jsonLog);
+      warnMissingServeFlags(logger);
       const http = await gateway.serve();
       jsonLog({ msg: 'serving', url: http.url });
       return -1;
@@ -229,6 +238,7 @@ async function main(argv: string[]): Promise<number> {
         jsonLog({ msg: 'demo data loaded', ...summary });
       }
       onSignals(gateway, jsonLog);
+      warnMissingServeFlags(logger);
       const queues = await gateway.work();
       const http = await gateway.serve();
       jsonLog({ msg: 'serving', url: http.url, queues });

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
+
+describe('serve node flags', () => {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  it.each(['start', 'serve'])('npm run %s passes every serve flag to node', (name) => {
+    const words = scripts[name]!.split(/\s+/);
+    expect(words[0]).toBe('node');
+    for (const flag of SERVE_NODE_FLAGS) expect(words).toContain(flag);
+    // Flags after the script would be the CLI's arguments, not node's.
+    const script = words.findIndex((w) => w.endsWith('cli.js'));
+    for (const flag of SERVE_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
+  });
+
+  it('the worker script does not carry them (workers do not need the memory)', () => {
+    expect(scripts.work).not.toMatch(/semi-space/);
+  });
+
+  it('reports the flags a process lacks', () => {
+    expect(missingServeFlags([], '')).toEqual([...SERVE_NODE_FLAGS]);
+    expect(missingServeFlags(['--enable-source-maps'], '--max-old-space-size=512')).toEqual([...SERVE_NODE_FLAGS]);
+  });
+
+  it('counts the flags from the command line or NODE_OPTIONS, with any value chosen', () => {
+    expect(missingServeFlags([...SERVE_NODE_FLAGS], '')).toEqual([]);
+    expect(missingServeFlags([], `--inspect ${SERVE_NODE_FLAGS.join(' ')}`)).toEqual([]);
+    expect(missingServeFlags(['--max-semi-space-size=64'], '')).toEqual([]);
+    // A different flag sharing the prefix does not count.
+    expect(missingServeFlags(['--max-semi-space-size-x=64'], '')).toEqual([...SERVE_NODE_FLAGS]);
+  });
+});
