@@ -300,7 +300,9 @@ async function measureRound(
       durationMs: opts.durationMs,
       startIndex: opts.startIndex,
       op: async (i) => {
-        bytes += (await c.request(pageAt(i, opts.maxId, opts.pageSize))).length;
+        // Awaited first: `bytes += await …` reads `bytes` before the await and loses the other clients' additions.
+        const body = await c.request(pageAt(i, opts.maxId, opts.pageSize));
+        bytes += body.length;
       },
     }),
   );

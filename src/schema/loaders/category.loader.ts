@@ -10,21 +10,21 @@ import type { LoaderRegistry } from './loader-registry';
 export async function categoriesOf(ds: DataSource, disclosureIds: readonly number[]): Promise<Map<number, DataCategory[]>> {
   const byDisclosure = new Map<number, DataCategory[]>(disclosureIds.map((id) => [id, []]));
   if (disclosureIds.length === 0) return byDisclosure;
-  const rows: { disclosure_id: number; key: string; label: string; stl: string | null }[] = await ds.query(
-    `SELECT dc.disclosure_id, c.\`key\`, c.label, c.shine_the_light_category AS stl
-       FROM disclosure_categories dc JOIN data_categories c ON c.\`key\` = dc.category_key
-      WHERE dc.disclosure_id IN (?) ORDER BY dc.disclosure_id, c.\`key\``,
+  // A page names a dozen categories thousands of times: only each category's first row
+  // carries its label and mapping, the others NULLs.
+  const rows: { disclosure_id: number; key: string; first: number; label: string | null; stl: string | null }[] = await ds.query(
+    `SELECT t.disclosure_id, t.\`key\`, t.first, CASE WHEN t.first = 1 THEN c.label END AS label, CASE WHEN t.first = 1 THEN c.shine_the_light_category END AS stl
+       FROM (SELECT dc.disclosure_id, dc.category_key AS \`key\`, ROW_NUMBER() OVER (PARTITION BY dc.category_key ORDER BY dc.disclosure_id) AS first
+               FROM disclosure_categories dc WHERE dc.disclosure_id IN (?)) t
+       JOIN data_categories c ON c.\`key\` = t.\`key\`
+      ORDER BY t.disclosure_id, t.\`key\``,
     [disclosureIds],
   );
   const category = new Map<string, DataCategory>();
   for (const r of rows) {
-    let cat = category.get(r.key);
-    if (!cat) {
-      cat = Object.assign(new DataCategory(), { key: r.key, label: r.label, shineTheLightCategory: r.stl });
-      category.set(r.key, cat);
-    }
-    byDisclosure.get(Number(r.disclosure_id))?.push(cat);
+    if (Number(r.first) === 1) category.set(r.key, Object.assign(new DataCategory(), { key: r.key, label: r.label!, shineTheLightCategory: r.stl }));
   }
+  for (const r of rows) byDisclosure.get(Number(r.disclosure_id))?.push(category.get(r.key)!);
   return byDisclosure;
 }
 
