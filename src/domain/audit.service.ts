@@ -43,9 +43,28 @@ export function auditHash(e: Pick<AuditEvent, 'seq' | 'occurredAt' | 'actor' | '
 /**
  * Appends one event to the hash chain inside the caller's transaction. Callers append last,
  * just before commit: the chain head row lock serializes every writer, so it is held briefly.
+ *
+ * The link is computed by the database: the INSERT reads the head (and locks it) and hashes
+ * the event with the head's seq and hash, then one UPDATE moves the head. So the lock is held
+ * for two statements and the commit, with no round trip to the application in between; the
+ * hash is the one auditHash computes (verifyAuditChain recomputes it in the application).
  */
 export async function appendAudit(em: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-  await appendAuditBatch(em, actor, [entry]);
+  const occurredAt = new Date();
+  const entityId = entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId);
+  const details = entry.details ?? null;
+  // canonical([seq, …, prevHash]) with seq and prevHash left for SQL: '[' seq MIDDLE '"' prevHash '"]'.
+  const middle = `,${[occurredAt.toISOString(), actor.id, entry.action, entry.entityType, entityId, details].map(canonical).join(',')},`;
+  const link = `SHA2(CONCAT('[', h.last_seq + 1, ?, '"', h.last_hash, '"]'), 256)`;
+  const inserted: { affectedRows?: number } = await em.query(
+    `INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash)
+     SELECT h.last_seq + 1, ?, ?, ?, ?, ?, ?, h.last_hash, ${link} FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE`,
+    [occurredAt, actor.id, entry.action, entry.entityType, entityId, details === null ? null : JSON.stringify(details), middle],
+  );
+  if (Number(inserted.affectedRows ?? 0) !== 1) throw new Error('audit chain head missing: run the migrations');
+  // last_hash is assigned before last_seq, so it reads the old seq whether MariaDB assigns left
+  // to right (the default) or simultaneously (SIMULTANEOUS_ASSIGNMENT).
+  await em.query(`UPDATE audit_chain_head h SET h.last_hash = ${link}, h.last_seq = h.last_seq + 1 WHERE h.id = 1`, [middle]);
 }
 
 /**
@@ -54,6 +73,7 @@ export async function appendAudit(em: EntityManager, actor: Actor, entry: AuditE
  */
 export async function appendAuditBatch(em: EntityManager, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  if (entries.length === 1) return appendAudit(em, actor, entries[0]!);
   const [head]: { last_seq: number; last_hash: string }[] = await em.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
   if (!head) throw new Error('audit chain head missing: run the migrations');
   let prevHash = head.last_hash;
