@@ -14,6 +14,7 @@ import { startBusinessTransfer, transferReference } from '../src/plugins/busines
 import type { Manifest } from '../src/plugins/business-transfer/export-files';
 import { FLOOR_SQL, type FloorInput, type FloorOutput } from './export/floor';
 import { scanGzip, type Scanned } from './export/scan';
+import { EXPORT_WORKER_NODE_FLAGS } from '../src/ops/node-flags';
 import { newestProfile, profileTables, summarizeProfile } from './profile';
 import { dataCounts, growTo, seedBase, type DataCounts } from './export/seed';
 import {
@@ -25,8 +26,8 @@ import {
 /**
  * export: a CLOSING business-transfer export (issue 7) of every active subject, at two sizes,
  * through the real path, next to the floor.
- *   gateway  startBusinessTransfer + the plan job, as `transfer start` does, run by `node
- *            dist/src/cli.js work --queues business-transfer` in a child process (so its peak
+ *   gateway  startBusinessTransfer + the plan job, as `transfer start` does, run by `npm run
+ *            work:export` (its node flags, then `work --queues business-transfer`) in a child process (so its peak
  *            RSS, VmHWM reset before each size, is the export's alone); wall time from the start
  *            to status COMPLETED. Rows = subjects + consents + consent events + disclosures
  *            written, from the manifest (consent events counted in the consents file).
@@ -146,9 +147,10 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
     const acquirerId = Number(acq.id);
 
     const profileDir = path.join(RESULTS_DIR, `tmp-profile-export-${process.pid}`);
-    const workerFlags = [...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
+    // The worker as `npm run work:export` runs it (src/ops/node-flags.ts), plus any flags to try.
+    const workerFlags = [...EXPORT_WORKER_NODE_FLAGS, ...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
     worker = await startCliWorker(db.env, [BUSINESS_TRANSFER_QUEUE], workerFlags);
-    ctx.log(`worker: node dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), WORKER_CONCURRENCY ${db.config.workers.concurrency}, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
+    ctx.log(`worker: node ${workerFlags.join(' ')} dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), WORKER_CONCURRENCY ${db.config.workers.concurrency}, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
     const dbPid = findDatabasePid();
     const results: SizeResult[] = [];
     let previousTransfer: number | null = null;
@@ -512,7 +514,7 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   const o = ctx.options;
   const notes = [
     `data: ${results.map((r) => `${r.subjects} subjects: ${JSON.stringify(r.data)}`).join('; ')}; seeded in ${seedSeconds.toFixed(1)} s (seedDemoData for ${Math.min(o.num('base'), results[0]!.subjects)} subjects, then server-side copies with shifted ids; PARTNER disclosures have no subject and are not exported)`,
-    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by \`node dist/src/cli.js work --queues business-transfer\` (WORKER_CONCURRENCY ${concurrency}, chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
+    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by \`node ${EXPORT_WORKER_NODE_FLAGS.join(' ')} dist/src/cli.js work --queues business-transfer\` (npm run work:export) (WORKER_CONCURRENCY ${concurrency}, chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
     'floor: bench/export/floor.ts in a child process, plain mysql2: three streamed SELECTs (subjects; consents LEFT JOIN consent_events; disclosures JOIN recipients with GROUP_CONCAT of categories) on three connections at once, ordered by subject id (index order), NDJSON with the gateway\'s keys, gzip level 6; the same snapshot (max ids) as the gateway; "*" marks the faster run, the one compared',
     `peak RSS: VmHWM of the worker process, reset (clear_refs) before each size, so it is that export's peak; the floor's is its own process's VmHWM; idle worker RSS after reset ${results.map((r) => `${mb(r.gateway.startRssKb)} MB`).join(' / ')}`,
     'CPU s: user+system CPU of the process (worker or floor) and of mariadbd during the run; other %: CPU used by everything else, in % of one CPU (noise)',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
+import { EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
 
 describe('serve node flags', () => {
   const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -16,6 +16,17 @@ describe('serve node flags', () => {
 
   it('the worker script does not carry them (workers do not need the memory)', () => {
     expect(scripts.work).not.toMatch(/semi-space/);
+  });
+
+  it('npm run work:export runs the business-transfer queue with the export worker flags, and plain work has no heap cap', () => {
+    const words = scripts['work:export']!.split(/\s+/);
+    const script = words.findIndex((w) => w.endsWith('cli.js'));
+    for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeGreaterThan(0);
+    for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
+    expect(words.slice(script + 1)).toEqual(['work', '--queues', 'business-transfer']);
+    expect(scripts.work).not.toMatch(/max-old-space-size/);
+    expect(missingExportWorkerFlags([...EXPORT_WORKER_NODE_FLAGS], '')).toEqual([]);
+    expect(missingExportWorkerFlags([], '')).toEqual([...EXPORT_WORKER_NODE_FLAGS]);
   });
 
   it('reports the flags a process lacks', () => {

@@ -404,7 +404,8 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
     const disclosuresBy = groupBySubject(disclosures);
     for (const s of subjects) {
       const subjectRow = s as unknown as Record<string, unknown>;
-      await writers.subjects.line(subjectLine(subjectRow));
+      const wroteSubject = writers.subjects.line(subjectLine(subjectRow));
+      if (wroteSubject) await wroteSubject;
       const categories = [...new Set(SUBJECT_FIELD_CATEGORIES.filter(([field]) => subjectRow[field] != null).map(([, c]) => c))].sort();
       exported.push({ id: s.id, categories: categories.length ? categories : ['user.name'] });
       // The rows are this page's own objects: completed in place rather than copied.
@@ -413,7 +414,8 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
         row.subjectId = s.id;
         row.version = Number(c.version);
         row.history = historyOf.get(`${s.id}:${c.purpose}`) ?? [];
-        await writers.consents.line(consentLine(row));
+        const wrote = writers.consents.line(consentLine(row));
+        if (wrote) await wrote;
       }
       for (const d of disclosuresBy.get(s.id) ?? []) {
         const row = d as unknown as Record<string, unknown>;
@@ -422,7 +424,8 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
         row.recipientId = Number(d.recipientId);
         row.identifiable = Boolean(Number(d.identifiable));
         row.categories = format === 'CSV' ? (d.categories ?? '') : (d.categories ?? '').split(';').filter(Boolean);
-        await writers.disclosures.line(disclosureLine(row));
+        const wrote = writers.disclosures.line(disclosureLine(row));
+        if (wrote) await wrote;
       }
     }
     after = ids[ids.length - 1]!;
