@@ -143,10 +143,13 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
     // The clock stops at BullMQ's event for the last completion (pushed to a QueueEvents
     // listener), not by polling MySQL: a poll of the request rows every few milliseconds
     // competed with the erasures for the database. Then every request row must say COMPLETED.
-    const events = new QueueEvents('erasure', { connection: gateway.redis.duplicate(), prefix: config.redis.prefix });
+    // Read from the stream's current end: '$' would miss events written before the listener's
+    // first XREAD, which may come after the resume. QueueEvents duplicates the connection it is given.
+    const [last] = (await gateway.redis.xrevrange(`${config.redis.prefix}:erasure:events`, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const events = new QueueEvents('erasure', { connection: gateway.redis, prefix: config.redis.prefix, lastEventId: last?.[0] ?? '0-0' });
     try {
       await events.waitUntilReady();
-      const done = completions(events, ids.length);
+      const done = completions(events, ids.length, 600_000);
       const before = statementCount(gateway.dataSource);
       const t0 = performance.now();
       await queue.resume();
@@ -165,16 +168,18 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
   }
 }
 
-/** Resolves at the n-th completed event; rejects at the first failed one. */
-function completions(events: QueueEvents, n: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Resolves at the n-th completed event; rejects at the first failed one, or after timeoutMs. */
+function completions(events: QueueEvents, n: number, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<void>((resolve, reject) => {
     let completed = 0;
+    timer = setTimeout(() => reject(new Error(`only ${completed} of ${n} erasure jobs completed in ${timeoutMs / 1000} s`)), timeoutMs);
     events.on('completed', () => {
       completed += 1;
       if (completed === n) resolve();
     });
     events.on('failed', ({ jobId, failedReason }) => reject(new Error(`erasure job ${jobId} failed: ${failedReason}`)));
-  });
+  }).finally(() => clearTimeout(timer));
 }
 
 async function assertCompleted(conn: mysql.Connection, ids: number[]): Promise<void> {
@@ -265,12 +270,13 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   await q(`UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = 'ERASED', erased_at = NOW(3) WHERE id = ?`, [subjectId]);
   await q(`UPDATE data_requests SET status = 'COMPLETED', completed_at = NOW(3), result = ? WHERE id = ?`, [JSON.stringify({ erased: { subjects: 1 } }), requestId]);
   // The chain link as appendAudit writes it: the database hashes with the head it locks.
-  const middle = `,"${new Date().toISOString()}","bench","erasure.completed","DataRequest","${requestId}",null,`;
+  const at = new Date();
+  const middle = `,"${at.toISOString()}","bench","erasure.completed","DataRequest","${requestId}",null,`;
   const link = `SHA2(CONCAT('[', h.last_seq + 1, ?, '"', h.last_hash, '"]'), 256)`;
   await q(
     `INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash)
-     SELECT h.last_seq + 1, NOW(3), 'bench', 'erasure.completed', 'DataRequest', ?, NULL, h.last_hash, ${link} FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE`,
-    [String(requestId), middle],
+     SELECT h.last_seq + 1, ?, 'bench', 'erasure.completed', 'DataRequest', ?, NULL, h.last_hash, ${link} FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE`,
+    [at, String(requestId), middle],
   );
   await q(`UPDATE audit_chain_head h SET h.last_hash = ${link}, h.last_seq = h.last_seq + 1 WHERE h.id = 1`, [middle]);
 }
@@ -321,7 +327,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       `seeded in ${seedSeconds.toFixed(1)} s; each erasure covers 5 consents with history, the collection events (de-identified in place) and the disclosures (unlinked) of one subject`,
       'gateway: requests queued first on the paused queue, a worker with that concurrency started in this process and connected; time runs from resuming the queue to the event BullMQ sends for the last completion (a QueueEvents listener), after which every request row is checked to be COMPLETED',
       'loop: the same transaction written with mysql2, one connection per concurrent loop; app statements count its own statements, BEGIN and COMMIT included',
-      'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions include the poller and other connections',
+      'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions count every client of the server while measured, the gateway\'s start-up included (connecting, the migrations check, the pool warm-up)',
     ],
     figures: { results, stmtSmall, stmtLarge },
   };

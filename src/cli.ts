@@ -69,11 +69,6 @@ async function waitForRedis(gateway: Gateway, timeoutMs = 5000): Promise<void> {
   }
 }
 
-/**
- * SIGTERM/SIGINT: stop accepting requests, drain them, let active jobs finish (or hand them back
- * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
- * shortly after the timeout rather than never.
- */
 /** A serving process without its V8 flags works, at about twice the CPU per page under load. */
 function warnMissingServeFlags(logger: Logger): void {
   const missing = missingServeFlags();
@@ -81,6 +76,11 @@ function warnMissingServeFlags(logger: Logger): void {
     logger.warn({ missingNodeFlags: missing }, `serving without ${missing.join(' ')}: reads cost about twice the CPU under load (npm start and npm run serve pass it; see docs/deployment.md)`);
 }
 
+/**
+ * SIGTERM/SIGINT: stop accepting requests, drain them, let active jobs finish (or hand them back
+ * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
+ * shortly after the timeout rather than never.
+ */
 function onSignals(gateway: Gateway, log: LogFn): void {
   let stopping = false;
   const stop = (signal: string) => {

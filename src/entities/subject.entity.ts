@@ -37,7 +37,8 @@ export class Subject {
   @Column({ type: 'char', length: 2, nullable: true })
   country!: string | null;
 
-  @Column({ name: 'birth_date', type: 'date', nullable: true })
+  // utc: the pool's time zone is Z, so a DATE arrives as UTC midnight; local getters would show the day before west of UTC.
+  @Column({ name: 'birth_date', type: 'date', nullable: true, utc: true })
   birthDate!: string | null;
 
   /** e.g. "25-34", when only a range is known. */

@@ -5,14 +5,13 @@ import { ConsentEvent } from '../../entities/consent-event.entity';
 import type { ConsentSource, ConsentStatus, PurposeKey } from '../../entities/enums';
 import { groupBy, type LoaderRegistry } from './loader-registry';
 
+/** Every consent column (a unit test compares the list with the entity's). */
+export const CONSENT_COLUMN_NAMES = ['id', 'subject_id', 'purpose', 'status', 'source', 'policy_version', 'version', 'updated_at'] as const;
+
 /** Raw rows mapped by hand: a page holds five consents per user, and TypeORM's hydration of them cost more than the statement. */
 export const consentsBySubjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Consent[]>(async (ids) => {
-    const rows: Record<string, unknown>[] = await ds.query(
-      `SELECT id, subject_id, purpose, status, source, policy_version, version, updated_at
-         FROM consents WHERE subject_id IN (?) ORDER BY subject_id, purpose`,
-      [ids],
-    );
+    const rows: Record<string, unknown>[] = await ds.query(`SELECT ${CONSENT_COLUMN_NAMES.join(', ')} FROM consents WHERE subject_id IN (?) ORDER BY subject_id, purpose`, [ids]);
     return groupBy(ids, rows.map(consentFromRow), (c) => c.subjectId);
   });
 

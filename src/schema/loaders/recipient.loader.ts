@@ -9,13 +9,15 @@ export const recipientLoader = ({ dataSource: ds }: LoaderRegistry) =>
     return indexBy(ids, rows.map(recipientFromRow), (r) => r.id);
   });
 
+/** Every recipient column (a unit test compares the list with the entity's). */
+export const RECIPIENT_COLUMN_NAMES = ['id', 'kind', 'name', 'postal_address', 'email', 'business_description', 'allowed_purposes', 'contract_reference', 'created_at', 'updated_at'] as const;
+
 /**
  * Recipient columns, prefixed, for statements that join recipients to other rows; with
  * `when`, each column is NULL on rows where that condition is false.
  */
 export const RECIPIENT_COLUMNS = (alias: string, when?: string) =>
-  ['id', 'kind', 'name', 'postal_address', 'email', 'business_description', 'allowed_purposes', 'contract_reference', 'created_at', 'updated_at']
-    .map((c) => (when ? `CASE WHEN ${when} THEN ${alias}.${c} END AS r_${c}` : `${alias}.${c} AS r_${c}`))
+  RECIPIENT_COLUMN_NAMES.map((c) => (when ? `CASE WHEN ${when} THEN ${alias}.${c} END AS r_${c}` : `${alias}.${c} AS r_${c}`))
     .join(', ');
 
 export function recipientFromRow(row: Record<string, unknown>): Recipient {

@@ -3,18 +3,21 @@ import { Subject } from '../../entities/subject.entity';
 import type { SubjectSource, SubjectStatus } from '../../entities/enums';
 import { indexBy, type LoaderRegistry } from './loader-registry';
 
-/** Every subject column, as TypeORM's raw selection of alias `s` names them (`s_<column>`). */
-const SUBJECT_COLUMNS = [
+/** Every subject column (a unit test compares the list with the entity's). */
+export const SUBJECT_COLUMN_NAMES = [
   'id', 'name', 'email', 'phone', 'street_address', 'city', 'postal_code', 'region', 'country',
   'birth_date', 'age_range', 'status', 'source', 'created_at', 'updated_at', 'erased_at',
-].map((c) => `s.${c} AS s_${c}`).join(', ');
+] as const;
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** The columns as TypeORM's raw selection of alias `s` names them (`s_<column>`). */
+const SUBJECT_COLUMNS = SUBJECT_COLUMN_NAMES.map((c) => `s.${c} AS s_${c}`).join(', ');
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * A subject from a raw row with `s_`-prefixed columns. Pages of users are read raw: hydrating
  * entities through TypeORM cost more than the statement. DATE columns arrive as UTC midnight
- * (the pool's time zone is Z) and are shown as TypeORM shows them, YYYY-MM-DD.
+ * (the pool's time zone is Z) and are shown as the entity shows them (utc: true), YYYY-MM-DD.
  */
 export function subjectFromRow(r: Record<string, unknown>): Subject {
   const birth = r.s_birth_date as Date | string | null;
@@ -28,7 +31,7 @@ export function subjectFromRow(r: Record<string, unknown>): Subject {
     postalCode: (r.s_postal_code as string | null) ?? null,
     region: (r.s_region as string | null) ?? null,
     country: (r.s_country as string | null) ?? null,
-    birthDate: birth instanceof Date ? `${birth.getUTCFullYear()}-${pad(birth.getUTCMonth() + 1)}-${pad(birth.getUTCDate())}` : (birth ?? null),
+    birthDate: birth instanceof Date ? `${pad(birth.getUTCFullYear(), 4)}-${pad(birth.getUTCMonth() + 1)}-${pad(birth.getUTCDate())}` : (birth ?? null),
     ageRange: (r.s_age_range as string | null) ?? null,
     status: r.s_status as SubjectStatus,
     source: r.s_source as SubjectSource,
