@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type mysql from 'mysql2/promise';
 import { statementCount } from '../src/database';
 import { seedDemoData } from '../src/demo-data';
@@ -140,27 +140,19 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
     await queue.pause();
     await gateway.work(['erasure']);
     await new Promise((r) => setTimeout(r, 500));
-    // The clock stops at BullMQ's event for the last completion (pushed to a QueueEvents
-    // listener), not by polling MySQL: a poll of the request rows every few milliseconds
-    // competed with the erasures for the database. Then every request row must say COMPLETED.
-    // Read from the stream's current end: '$' would miss events written before the listener's
-    // first XREAD, which may come after the resume. QueueEvents duplicates the connection it is given.
-    const [last] = (await gateway.redis.xrevrange(`${config.redis.prefix}:erasure:events`, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    const events = new QueueEvents('erasure', { connection: gateway.redis, prefix: config.redis.prefix, lastEventId: last?.[0] ?? '0-0' });
-    try {
-      await events.waitUntilReady();
-      const done = completions(events, ids.length, 600_000);
-      const before = statementCount(gateway.dataSource);
-      const t0 = performance.now();
-      await queue.resume();
-      await done;
-      const seconds = (performance.now() - t0) / 1000;
-      const appStatements = statementCount(gateway.dataSource) - before;
-      await assertCompleted(watcher, ids);
-      return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements };
-    } finally {
-      await events.close();
-    }
+    // The clock runs from the resume to the finishedOn BullMQ records on the last job (the
+    // worker's own clock, in ms), read once all are done. Nothing watches at a fine grain while
+    // the erasures run: a poll of the request rows competed with them for the database, and an
+    // in-process QueueEvents listener woke Redis and this event loop on every job.
+    const before = statementCount(gateway.dataSource);
+    const resumedAt = Date.now();
+    await queue.resume();
+    await allCompleted(queue, ids.length, 600_000);
+    const finishedOn = Math.max(...(await queue.getCompleted(0, ids.length)).map((j) => j.finishedOn ?? 0));
+    const seconds = (finishedOn - resumedAt) / 1000;
+    const appStatements = statementCount(gateway.dataSource) - before;
+    await assertCompleted(watcher, ids);
+    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements };
   } finally {
     await watcher.end();
     await gateway.queues.queue('erasure').obliterate({ force: true }).catch(() => undefined);
@@ -168,18 +160,16 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
   }
 }
 
-/** Resolves at the n-th completed event; rejects at the first failed one, or after timeoutMs. */
-function completions(events: QueueEvents, n: number, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return new Promise<void>((resolve, reject) => {
-    let completed = 0;
-    timer = setTimeout(() => reject(new Error(`only ${completed} of ${n} erasure jobs completed in ${timeoutMs / 1000} s`)), timeoutMs);
-    events.on('completed', () => {
-      completed += 1;
-      if (completed === n) resolve();
-    });
-    events.on('failed', ({ jobId, failedReason }) => reject(new Error(`erasure job ${jobId} failed: ${failedReason}`)));
-  }).finally(() => clearTimeout(timer));
+/** Waits (checking every 100 ms) until n jobs completed; rejects at the first failed one, or after timeoutMs. */
+async function allCompleted(queue: Queue, n: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { completed, failed } = await queue.getJobCounts('completed', 'failed');
+    if (failed) throw new Error(`${failed} erasure job(s) failed: ${(await queue.getFailed(0, 0))[0]?.failedReason ?? ''}`);
+    if (completed >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${completed} of ${n} erasure jobs completed in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function assertCompleted(conn: mysql.Connection, ids: number[]): Promise<void> {
@@ -325,7 +315,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
     targets,
     notes: [
       `seeded in ${seedSeconds.toFixed(1)} s; each erasure covers 5 consents with history, the collection events (de-identified in place) and the disclosures (unlinked) of one subject`,
-      'gateway: requests queued first on the paused queue, a worker with that concurrency started in this process and connected; time runs from resuming the queue to the event BullMQ sends for the last completion (a QueueEvents listener), after which every request row is checked to be COMPLETED',
+      'gateway: requests queued first on the paused queue, a worker with that concurrency started in this process and connected; time runs from resuming the queue to the finishedOn BullMQ records on the last job (read once all completed, checking every 100 ms), after which every request row is checked to be COMPLETED',
       'loop: the same transaction written with mysql2, one connection per concurrent loop; app statements count its own statements, BEGIN and COMMIT included',
       'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions count every client of the server while measured, the gateway\'s start-up included (connecting, the migrations check, the pool warm-up)',
     ],
