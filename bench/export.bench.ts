@@ -9,7 +9,7 @@ import { inTransaction } from '../src/domain/transaction';
 import { Role, SubjectStatus } from '../src/entities/enums';
 import { Gateway } from '../src/gateway';
 import { TransferFormat, TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
-import { BUSINESS_TRANSFER_QUEUE, PLAN_JOB, planJobId } from '../src/plugins/business-transfer/business-transfer.job';
+import { BUSINESS_TRANSFER_QUEUE, PLAN_JOB, chunkJob, planJobId } from '../src/plugins/business-transfer/business-transfer.job';
 import { startBusinessTransfer, transferReference } from '../src/plugins/business-transfer/business-transfer.service';
 import type { Manifest } from '../src/plugins/business-transfer/export-files';
 import { FLOOR_SQL, type FloorInput, type FloorOutput } from './export/floor';
@@ -50,7 +50,6 @@ export const exportBench: BenchmarkDef = {
     disclosures: { default: 10, help: 'disclosures per subject' },
     recipients: { default: 40, help: 'recipients seeded (every sixth is an ACQUIRER)' },
     seed: { default: 7, help: 'seed of the demo data' },
-    concurrency: { default: 0, help: 'WORKER_CONCURRENCY of the worker process (0: the configured default)' },
     'chunk-size': { default: 0, help: 'BUSINESS_TRANSFER_CHUNK_SIZE (0: the configured default)' },
     outfile: { default: 1, help: '1: also time the floor\'s three SELECTs as SELECT ... INTO OUTFILE (server-side, plain TSV; a reference, not the floor)' },
     'floor-rounds': { default: 2, help: 'floor runs per size (before and after the gateway, alternating)' },
@@ -127,7 +126,6 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
   const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
   const unregisterRoot = onCleanup(removeRoot);
   const extra: NodeJS.ProcessEnv = { EXPORT_DIR: path.join(root, 'gateway'), OUTBOX_POLL_MS: '3600000', REQUEST_MONITOR_MS: '3600000' };
-  if (o.num('concurrency') > 0) extra.WORKER_CONCURRENCY = String(o.num('concurrency'));
   if (o.num('chunk-size') > 0) extra.BUSINESS_TRANSFER_CHUNK_SIZE = String(o.num('chunk-size'));
   const db = await createBenchDatabase('export', extra);
   let gateway: Gateway | null = null;
@@ -150,7 +148,7 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
     // The worker as `npm run work:export` runs it (src/ops/node-flags.ts), plus any flags to try.
     const workerFlags = [...EXPORT_WORKER_NODE_FLAGS, ...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
     worker = await startCliWorker(db.env, [BUSINESS_TRANSFER_QUEUE], workerFlags);
-    ctx.log(`worker: node ${workerFlags.join(' ')} dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), WORKER_CONCURRENCY ${db.config.workers.concurrency}, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
+    ctx.log(`worker: node ${workerFlags.join(' ')} dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), ${chunkJob.concurrency} chunk jobs at once, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
     const dbPid = findDatabasePid();
     const results: SizeResult[] = [];
     let previousTransfer: number | null = null;
@@ -220,7 +218,7 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
 
     await worker.stop();
     worker = null;
-    const report = buildReport(results, ctx, seedSeconds, db.config.workers.concurrency, db.config.plugins.businessTransfer.chunkSize);
+    const report = buildReport(results, ctx, seedSeconds, chunkJob.concurrency ?? db.config.workers.concurrency, db.config.plugins.businessTransfer.chunkSize);
     // Flags beyond npm run work:export's make the figures scratch: they are not how users run it.
     const extraFlags = o.str('worker-flags').split(/\s+/).filter(Boolean);
     if (extraFlags.length > 0) {
@@ -516,7 +514,7 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   const o = ctx.options;
   const notes = [
     `data: ${results.map((r) => `${r.subjects} subjects: ${JSON.stringify(r.data)}`).join('; ')}; seeded in ${seedSeconds.toFixed(1)} s (seedDemoData for ${Math.min(o.num('base'), results[0]!.subjects)} subjects, then server-side copies with shifted ids; PARTNER disclosures have no subject and are not exported)`,
-    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by \`node ${EXPORT_WORKER_NODE_FLAGS.join(' ')} dist/src/cli.js work --queues business-transfer\` (npm run work:export) (WORKER_CONCURRENCY ${concurrency}, chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
+    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by \`node ${EXPORT_WORKER_NODE_FLAGS.join(' ')} dist/src/cli.js work --queues business-transfer\` (npm run work:export) (${concurrency} chunk jobs at once, the chunk job's own concurrency, whatever WORKER_CONCURRENCY says; chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
     'floor: bench/export/floor.ts in a child process, plain mysql2: three streamed SELECTs (subjects; consents LEFT JOIN consent_events; disclosures JOIN recipients with GROUP_CONCAT of categories) on three connections at once, ordered by subject id (index order), NDJSON with the gateway\'s keys, gzip level 6; the same snapshot (max ids) as the gateway; "*" marks the faster run, the one compared',
     `peak RSS: VmHWM of the worker process, reset (clear_refs) before each size, so it is that export's peak; the floor's is its own process's VmHWM; idle worker RSS after reset ${results.map((r) => `${mb(r.gateway.startRssKb)} MB`).join(' / ')}`,
     'CPU s: user+system CPU of the process (worker or floor) and of mariadbd during the run; other %: CPU used by everything else, in % of one CPU (noise)',
@@ -566,7 +564,7 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
     notes,
     figures: {
       results: results.map((r) => ({ ...r, gateway: { ...r.gateway, manifest: { ...r.gateway.manifest, files: r.gateway.manifest.files } } })),
-      workerConcurrency: concurrency,
+      chunkJobsAtOnce: concurrency,
       chunkSize,
       seedSeconds: round(seedSeconds, 1),
       memory: { method: 'VmHWM of /proc/<pid>/status, reset by writing 5 to /proc/<pid>/clear_refs before each size' },

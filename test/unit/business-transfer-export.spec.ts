@@ -77,6 +77,24 @@ describe('business-transfer export files', () => {
     );
   });
 
+  it('writes a row built in column order (as the driver builds rows) with the same bytes as any other row', () => {
+    const columns = ['id', 'name', 'when', 'tags', 'flag', 'missing'];
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.array(fc.string(), { maxLength: 3 }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: columns.length, maxLength: columns.length }), fc.boolean(), (values, withExtra) => {
+        const row: Record<string, unknown> = {};
+        columns.forEach((c, i) => (row[c] = values[i]));
+        if (withExtra) row.extra = 1;
+        const expected = JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] instanceof Date ? (row[c] as Date).toISOString() : (row[c] ?? null)])));
+        expect(formatRow('NDJSON', columns, row)).toBe(expected);
+      }),
+      { seed: 43, numRuns: 500 },
+    );
+    // Inherited enumerable keys are not the row's own: the row still has exactly the columns.
+    const inherited = Object.assign(Object.create({ inheritedKey: 1 }) as Record<string, unknown>, { b: 2, a: 1 });
+    expect(formatRow('NDJSON', ['b', 'a'], inherited)).toBe('{"b":2,"a":1}');
+  });
+
   it('gives the same gzip bytes whether lines arrive one by one or in one write', async () => {
     const lines = Array.from({ length: 30_000 }, (_, i) => `{"id":${i},"text":"${'x'.repeat(i % 97)}"}`);
     const batched = await gz('batched.gz', lines);

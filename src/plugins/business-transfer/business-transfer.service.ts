@@ -45,8 +45,13 @@ export interface StartTransferInput {
 }
 
 export const TERMINAL = new Set([TransferStatus.COMPLETED, TransferStatus.CANCELLED, TransferStatus.FAILED]);
-/** Subjects read per keyset page inside a chunk: bounds memory whatever the chunk size. */
-const PAGE = 500;
+/**
+ * Subjects read per keyset page inside a chunk: bounds memory whatever the chunk size. Small on
+ * purpose: a page of 500 (some 13,000 row objects for each chunk in flight) outlived the young
+ * generation, and promoting it was a quarter of the worker's CPU; at 100 the export bench ran
+ * 0.46x -> 0.55x the floor with less CPU per row and a lower peak RSS.
+ */
+const PAGE = 100;
 /** Rows per multi-row INSERT. */
 const INSERT_BATCH = 1000;
 const REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
@@ -282,15 +287,22 @@ interface SubjectRow {
   birthDate: string | null;
   ageRange: string | null;
   source: string;
-  createdAt: Date;
-  updatedAt: Date;
+  createdAt: string;
+  updatedAt: string;
 }
+
+/**
+ * A DATETIME(3) column as the ISO string JSON.stringify writes for the driver's Date (columns
+ * hold UTC, the connection reads them as UTC). The export writes millions of timestamps: made by
+ * the database, they cost the worker no Date object, no parse and no toJSON call each.
+ */
+const isoUtc = (column: string) => `CONCAT(LEFT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')`;
 
 async function subjectPage(ds: DataSource, t: BusinessTransfer, after: number, upTo: number): Promise<SubjectRow[]> {
   const where = scopeWhere(t);
   const rows: SubjectRow[] = await ds.query(
     `SELECT s.id, s.name, s.email, s.phone, s.street_address AS streetAddress, s.city, s.postal_code AS postalCode, s.region, s.country,
-            DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, s.created_at AS createdAt, s.updated_at AS updatedAt
+            DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
        FROM subjects s WHERE ${where.sql} AND s.id > ? AND s.id <= ? ORDER BY s.id LIMIT ${PAGE}`,
     [...where.params, after, upTo],
   );
@@ -304,7 +316,7 @@ interface ConsentRow {
   source: string;
   policyVersion: string | null;
   version: number;
-  updatedAt: Date;
+  updatedAt: string;
 }
 interface ConsentEventRow {
   subjectId: number;
@@ -313,7 +325,7 @@ interface ConsentEventRow {
   status: string;
   source: string;
   policyVersion: string | null;
-  occurredAt: Date;
+  occurredAt: string;
 }
 interface DisclosureRow {
   id: number;
@@ -324,7 +336,7 @@ interface DisclosureRow {
   purpose: string;
   identifiable: number | boolean;
   transactionReference: string | null;
-  occurredAt: Date;
+  occurredAt: string;
   categories: string | null;
 }
 
@@ -333,7 +345,7 @@ interface DisclosureRow {
 // for every page.
 async function consentsOf(ds: DataSource, ids: number[]): Promise<ConsentRow[]> {
   return ds.query(
-    `SELECT subject_id AS subjectId, purpose, status, source, policy_version AS policyVersion, version, updated_at AS updatedAt
+    `SELECT subject_id AS subjectId, purpose, status, source, policy_version AS policyVersion, version, ${isoUtc('updated_at')} AS updatedAt
        FROM consents FORCE INDEX (uq_consents_subject_purpose) WHERE subject_id IN (?) ORDER BY subject_id, purpose`,
     [ids],
   );
@@ -341,7 +353,7 @@ async function consentsOf(ds: DataSource, ids: number[]): Promise<ConsentRow[]> 
 
 async function consentEventsOf(ds: DataSource, t: BusinessTransfer, ids: number[]): Promise<ConsentEventRow[]> {
   return ds.query(
-    `SELECT subject_id AS subjectId, purpose, seq, status, source, policy_version AS policyVersion, occurred_at AS occurredAt
+    `SELECT subject_id AS subjectId, purpose, seq, status, source, policy_version AS policyVersion, ${isoUtc('occurred_at')} AS occurredAt
        FROM consent_events FORCE INDEX (uq_consent_events_seq) WHERE subject_id IN (?) AND id <= ? ORDER BY subject_id, purpose, seq`,
     [ids, t.consentEventMaxId],
   );
@@ -350,7 +362,7 @@ async function consentEventsOf(ds: DataSource, t: BusinessTransfer, ids: number[
 async function disclosuresOf(ds: DataSource, t: BusinessTransfer, ids: number[]): Promise<DisclosureRow[]> {
   return ds.query(
     `SELECT d.id, d.subject_id AS subjectId, d.recipient_id AS recipientId, r.name AS recipientName, r.kind AS recipientKind, d.purpose,
-            d.identifiable, d.transaction_reference AS transactionReference, d.occurred_at AS occurredAt,
+            d.identifiable, d.transaction_reference AS transactionReference, ${isoUtc('d.occurred_at')} AS occurredAt,
             (SELECT GROUP_CONCAT(dc.category_key ORDER BY dc.category_key SEPARATOR ';') FROM disclosure_categories dc WHERE dc.disclosure_id = d.id) AS categories
        FROM disclosures d FORCE INDEX (idx_disclosures_subject_time) JOIN recipients r ON r.id = d.recipient_id
       WHERE d.subject_id IN (?) AND d.id <= ? ORDER BY d.subject_id, d.id`,
@@ -395,7 +407,7 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
     const historyOf = new Map<string, Record<string, unknown>[]>();
     for (const e of events) {
       const key = `${e.subjectId}:${e.purpose}`;
-      const entry = { seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: new Date(e.occurredAt).toISOString() };
+      const entry = { seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: e.occurredAt };
       const list = historyOf.get(key);
       if (list) list.push(entry);
       else historyOf.set(key, [entry]);

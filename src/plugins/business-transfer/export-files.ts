@@ -229,6 +229,10 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
     // object with these keys; a Date becomes its ISO string, undefined becomes null).
     const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
     made = (row) => {
+      // A driver row whose own keys are exactly the columns, in order, and no value undefined
+      // stringifies to the same bytes in one native JSON.stringify: the export's common case,
+      // and a third of its CPU when every value went through JSON.stringify on its own.
+      if (hasExactly(row, columns)) return JSON.stringify(row);
       let out = '';
       for (let i = 0; i < columns.length; i += 1) {
         const v = row[columns[i]!];
@@ -239,6 +243,16 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
   }
   cached[format] = made;
   return made;
+}
+
+function hasExactly(row: Record<string, unknown>, columns: readonly string[]): boolean {
+  let i = 0;
+  // for-in walks inherited keys too; any of them (or a missing, extra or reordered key) is a mismatch.
+  for (const key in row) {
+    if (key !== columns[i] || row[key] === undefined) return false;
+    i += 1;
+  }
+  return i === columns.length;
 }
 
 export function formatRow(format: ExportFormat, columns: readonly string[], row: Record<string, unknown>): string {
