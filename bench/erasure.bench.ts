@@ -10,8 +10,12 @@ import { inTransaction } from '../src/domain/transaction';
 import { Gateway } from '../src/gateway';
 import { loadConfig } from '../src/config';
 import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
+import { pathOnly } from '../src/plugins/anonymization/de-identification';
+import { erasureMessages, NOTIFIED_KINDS } from '../src/domain/erasure.service';
+import { addressHash } from '../src/domain/outbox.service';
+import { canonical } from '../src/domain/audit.service';
 import {
-  QuestionsCounter, createBenchDatabase, median, mysqlConnection, round,
+  QuestionsCounter, createBenchDatabase, findDatabasePid, findRedisPid, median, mysqlConnection, processTicks, round, TICKS_PER_SECOND,
   type BenchContext, type BenchReport, type BenchmarkDef, type Target,
 } from './harness';
 
@@ -44,6 +48,27 @@ interface Round {
   seconds: number;
   perSec: number;
   appStatements: number | null;
+  /** CPU milliseconds per erasure while timed: this process (the loop, or the worker), the database server, Redis. */
+  cpuMs: CpuPerErasure;
+}
+
+interface CpuPerErasure {
+  node: number;
+  db: number;
+  redis: number;
+}
+
+/** CPU used so far by this process and by the database and Redis servers (when they run here), in ms. */
+function cpuNow(): CpuPerErasure {
+  const u = process.cpuUsage();
+  const ticks = (pid: number | null) => (pid === null ? NaN : (processTicks(pid) * 1000) / TICKS_PER_SECOND);
+  return { node: (u.user + u.system) / 1000, db: ticks(servers.db), redis: ticks(servers.redis) };
+}
+const servers = { db: findDatabasePid(), redis: findRedisPid() };
+
+function cpuPerErasure(from: CpuPerErasure, n: number): CpuPerErasure {
+  const to = cpuNow();
+  return { node: round((to.node - from.node) / n, 3), db: round((to.db - from.db) / n, 3), redis: round((to.redis - from.redis) / n, 3) };
 }
 
 async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
@@ -145,14 +170,16 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
     // the erasures run: a poll of the request rows competed with them for the database, and an
     // in-process QueueEvents listener woke Redis and this event loop on every job.
     const before = statementCount(gateway.dataSource);
+    const cpu0 = cpuNow();
     const resumedAt = Date.now();
     await queue.resume();
     await allCompleted(queue, ids.length, 600_000);
+    const cpuMs = cpuPerErasure(cpu0, ids.length);
     const finishedOn = Math.max(...(await queue.getCompleted(0, ids.length)).map((j) => j.finishedOn ?? 0));
     const seconds = (finishedOn - resumedAt) / 1000;
     const appStatements = statementCount(gateway.dataSource) - before;
     await assertCompleted(watcher, ids);
-    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements };
+    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements, cpuMs };
   } finally {
     await watcher.end();
     await gateway.queues.queue('erasure').obliterate({ force: true }).catch(() => undefined);
@@ -187,6 +214,7 @@ async function runLoop(env: NodeJS.ProcessEnv, ids: number[], concurrency: numbe
   const conns = await Promise.all(Array.from({ length: concurrency }, () => mysqlConnection(config)));
   let next = 0;
   let statements = 0;
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   try {
     await Promise.all(
@@ -216,57 +244,76 @@ async function runLoop(env: NodeJS.ProcessEnv, ids: number[], concurrency: numbe
     await Promise.all(conns.map((c) => c.end()));
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { variant: 'loop', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements: statements };
+  const cpuMs = cpuPerErasure(cpu0, ids.length);
+  return { variant: 'loop', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements: statements, cpuMs };
 }
 
 type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[] & { affectedRows?: number }>;
 
-/** runErasure's work, statement for statement, without TypeORM, plugins or BullMQ. */
+/**
+ * runErasure's work, statement for statement and value for value (the same notices, summary,
+ * audit details and de-identified events), without TypeORM, plugins or BullMQ.
+ */
 async function eraseByHand(q: Query, requestId: number): Promise<void> {
-  const [req] = await q('SELECT id, subject_id, status FROM data_requests WHERE id = ? FOR UPDATE', [requestId]);
-  if (!req || req.status === 'COMPLETED') return;
+  const [req] = await q('SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE', [requestId]);
+  if (!req || req.type !== 'ERASURE' || req.status === 'COMPLETED') return;
   const subjectId = Number(req.subject_id);
   const [subject] = await q('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
-  const holds = await q(`SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE'`, [subjectId]);
+  if (!subject) return;
+  const holds = await q(`SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`, [subjectId]);
   if (holds.length > 0) return;
-  const recipients = await q(
+  const recipients = (await q(
     `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
-      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind <> 'AUTHORITY' ORDER BY r.id`,
-    [subjectId],
-  );
-  await q('DELETE FROM consent_events WHERE subject_id = ?', [subjectId]);
-  await q('DELETE FROM consents WHERE subject_id = ?', [subjectId]);
-  await q('DELETE FROM email_opens WHERE subject_id = ?', [subjectId]);
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?) ORDER BY r.id`,
+    [subjectId, NOTIFIED_KINDS],
+  )) as unknown as { id: number; name: string; email: string | null }[];
+  const erased: Record<string, number> = {};
+  erased.consent_events = Number((await q('DELETE FROM consent_events WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
+  erased.consents = Number((await q('DELETE FROM consents WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
+  erased.email_opens = Number((await q('DELETE FROM email_opens WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
   const events = await q('SELECT id, ip_address, latitude, longitude, user_agent, page, occurred_at FROM collection_events WHERE subject_id = ? FOR UPDATE', [subjectId]);
   if (events.length > 0) {
     const values = events.map((e) => {
-      const geo = e.latitude !== null ? coarsenGeo(Number(e.latitude), Number(e.longitude), 'GRID_10KM') : null;
+      const geo = e.latitude !== null && e.longitude !== null ? coarsenGeo(Number(e.latitude), Number(e.longitude), 'GRID_10KM') : null;
       const ua = e.user_agent ? userAgentFamily(String(e.user_agent)) : null;
       const at = new Date(e.occurred_at as Date);
-      return [e.id, e.ip_address ? generalizeIp(String(e.ip_address)) : null, geo?.lat ?? null, geo?.lon ?? null, ua ? `${ua.browser}; ${ua.deviceType}` : null, e.page, new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1))];
+      return [e.id, e.ip_address ? generalizeIp(String(e.ip_address)) : null, geo?.lat ?? null, geo?.lon ?? null, ua ? `${ua.browser}; ${ua.deviceType}` : null, pathOnly(e.page as string | null), new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1))];
     });
     await q(
       `INSERT INTO collection_events (id, ip_address, latitude, longitude, user_agent, page, occurred_at) VALUES ${values.map(() => '(?,?,?,?,?,?,?)').join(',')}
        ON DUPLICATE KEY UPDATE ip_address = VALUES(ip_address), latitude = VALUES(latitude), longitude = VALUES(longitude), user_agent = VALUES(user_agent),
-         page = VALUES(page), occurred_at = VALUES(occurred_at), device_id = NULL, cookie_id = NULL, subject_id = NULL, de_identified = 1`,
+         page = VALUES(page), occurred_at = VALUES(occurred_at), geo_accuracy_m = IF(VALUES(latitude) IS NULL, NULL, 10000), device_id = NULL, cookie_id = NULL, subject_id = NULL, de_identified = 1`,
       values.flat(),
     );
   }
-  await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId]);
-  const mail = recipients.filter((r) => r.email).map((r) => ['ERASURE_NOTICE', r.email, 'x'.repeat(64), `Deletion request ${requestId}`, 'Please delete.', requestId, r.id]);
-  if (subject?.email) mail.push(['ERASURE_CONFIRMATION', subject.email, 'x'.repeat(64), 'Deleted', 'We deleted it.', requestId, null]);
+  erased.collection_events_deidentified = events.length;
+  erased.disclosures_unlinked = Number((await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
+  const now = new Date();
+  const mail = erasureMessages(requestId, { id: subjectId, email: (subject.email as string | null) ?? null }, recipients);
   if (mail.length > 0)
-    await q(`INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, data_request_id, recipient_id, next_attempt_at) VALUES ${mail.map(() => '(?,?,?,?,?,?,?,NOW(3))').join(',')}`, mail.flat());
-  await q(`UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = 'ERASED', erased_at = NOW(3) WHERE id = ?`, [subjectId]);
-  await q(`UPDATE data_requests SET status = 'COMPLETED', completed_at = NOW(3), result = ? WHERE id = ?`, [JSON.stringify({ erased: { subjects: 1 } }), requestId]);
-  // The chain link as appendAudit writes it: the database hashes with the head it locks.
+    await q(
+      `INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+       VALUES ${mail.map(() => "(?,?,?,?,?,NULL,NULL,'PENDING',0,?,?,?)").join(',')}`,
+      mail.flatMap((m) => [m.kind, m.to, addressHash(m.to), m.subject, m.text, now, m.dataRequestId ?? null, m.recipientId ?? null]),
+    );
+  await q(
+    `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL,
+       status = 'ERASED', erased_at = ?, updated_at = ? WHERE id = ?`,
+    [now, now, subjectId],
+  );
+  erased.subjects = 1;
+  const notifiedRecipientIds = recipients.map((r) => Number(r.id));
+  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
+  await q(`UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, result = ?, reason_code = NULL WHERE id = ?`, [now, JSON.stringify(result), requestId]);
+  // The audit event as appendAudit writes it: the database links it to the head it locks.
   const at = new Date();
-  const middle = `,"${at.toISOString()}","bench","erasure.completed","DataRequest","${requestId}",null,`;
+  const details = { subjectId, ...result };
+  const middle = `,${[at.toISOString(), 'system:erasure-worker', 'erasure.completed', 'DataRequest', String(requestId), details].map(canonical).join(',')},`;
   const link = `SHA2(CONCAT('[', h.last_seq + 1, ?, '"', h.last_hash, '"]'), 256)`;
   await q(
     `INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash)
-     SELECT h.last_seq + 1, ?, 'bench', 'erasure.completed', 'DataRequest', ?, NULL, h.last_hash, ${link} FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE`,
-    [at, String(requestId), middle],
+     SELECT h.last_seq + 1, ?, 'system:erasure-worker', 'erasure.completed', 'DataRequest', ?, ?, h.last_hash, ${link} FROM audit_chain_head h WHERE h.id = 1 FOR UPDATE`,
+    [at, String(requestId), JSON.stringify(details), middle],
   );
   await q(`UPDATE audit_chain_head h SET h.last_hash = ${link}, h.last_seq = h.last_seq + 1 WHERE h.id = 1`, [middle]);
 }
@@ -277,7 +324,11 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       const rs = results.filter((r) => r.concurrency === c && r.variant === variant);
       const loop = median(results.filter((r) => r.concurrency === c && r.variant === 'loop').map((r) => r.perSec));
       const perSec = median(rs.map((r) => r.perSec));
-      return { variant, concurrency: c, perSec: round(perSec, 1), ratio: round(perSec / loop, 2), rounds: rs.length, erasures: rs.reduce((a, r) => a + r.erasures, 0) };
+      const cpu = (k: keyof CpuPerErasure) => round(median(rs.map((r) => r.cpuMs[k])), 2);
+      return {
+        variant, concurrency: c, perSec: round(perSec, 1), ratio: round(perSec / loop, 2), rounds: rs.length, erasures: rs.reduce((a, r) => a + r.erasures, 0),
+        nodeCpu: cpu('node'), dbCpu: cpu('db'), redisCpu: cpu('redis'),
+      };
     }),
   );
   const targets: Target[] = levels.map((c) => {
@@ -298,6 +349,9 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
           { key: 'ratio', title: '×loop' },
           { key: 'rounds', title: 'rounds' },
           { key: 'erasures', title: 'erasures' },
+          { key: 'nodeCpu', title: 'node CPU ms/erasure' },
+          { key: 'dbCpu', title: 'DB CPU ms/erasure' },
+          { key: 'redisCpu', title: 'Redis CPU ms/erasure' },
         ],
         rows,
       },
@@ -317,6 +371,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       `seeded in ${seedSeconds.toFixed(1)} s; each erasure covers 5 consents with history, the collection events (de-identified in place) and the disclosures (unlinked) of one subject`,
       'gateway: requests queued first on the paused queue, a worker with that concurrency started in this process and connected; time runs from resuming the queue to the finishedOn BullMQ records on the last job (read once all completed, checking every 100 ms), after which every request row is checked to be COMPLETED',
       'loop: the same transaction written with mysql2, one connection per concurrent loop; app statements count its own statements, BEGIN and COMMIT included',
+      'CPU ms/erasure (medians of the rounds, over the timed stretch): node is this process (the loop, or the BullMQ worker with the bench\'s 100 ms completion poll), DB the database server, Redis the Redis server; the machine has 2 CPUs, so at concurrency 4 and 8 their sum bounds the throughput',
       'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions count every client of the server while measured, the gateway\'s start-up included (connecting, the migrations check, the pool warm-up)',
     ],
     figures: { results, stmtSmall, stmtLarge },

@@ -466,12 +466,21 @@ function machineBusyTicks(): number {
 
 /** The MariaDB/MySQL server's pid when it runs on this machine (its CPU is part of the benchmark). */
 export function findDatabasePid(): number | null {
+  return findServerPid('mariadbd', 'mysqld');
+}
+
+/** The Redis server's pid when it runs on this machine. */
+export function findRedisPid(): number | null {
+  return findServerPid('redis-server');
+}
+
+function findServerPid(...names: string[]): number | null {
   try {
     for (const entry of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-        if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+        if (names.includes(comm)) return Number(entry);
       } catch {
         /* the process ended while we looked */
       }

@@ -15,7 +15,7 @@ export interface AuditEntry {
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** JSON with sorted keys, so MySQL's JSON normalization cannot change a hash. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const obj = value as Record<string, unknown>;

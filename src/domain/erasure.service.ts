@@ -14,7 +14,7 @@ export type ErasureOutcome =
   | { status: 'NOOP'; reason: string };
 
 /** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
-const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
+export const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
 
 /**
  * Carries out one erasure request in the caller's transaction, on the locked subject row:
@@ -86,6 +86,23 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   if (!(COLLECTION_EVENTS_STEP in steps)) count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
   if (!(DISCLOSURES_STEP in steps)) count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
 
+  await enqueueMessages(em, erasureMessages(requestId, subject, recipients), now);
+
+  await em.query(
+    `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL,
+       region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
+    [SubjectStatus.ERASED, now, now, subject.id],
+  );
+  erased.subjects = 1;
+  const notifiedRecipientIds = recipients.map((r) => Number(r.id));
+  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
+  await completeRequest(em, requestId, now, result, null);
+  await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
+  return { status: 'COMPLETED', erased, notifiedRecipientIds };
+}
+
+/** The notices an erasure sends: one to each recipient with an address, and a confirmation to the person. */
+export function erasureMessages(requestId: number, subject: { id: number; email: string | null }, recipients: { id: number; name: string; email: string | null }[]): OutboxDraft[] {
   const drafts: OutboxDraft[] = recipients
     .filter((r) => r.email)
     .map((r) => ({
@@ -104,19 +121,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
       text: `We have deleted the personal information we held about you (request ${requestId}). We keep a record of the request itself, and aggregate statistics that cannot identify you.\n`,
       dataRequestId: requestId,
     });
-  await enqueueMessages(em, drafts, now);
-
-  await em.query(
-    `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL,
-       region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
-    [SubjectStatus.ERASED, now, now, subject.id],
-  );
-  erased.subjects = 1;
-  const notifiedRecipientIds = recipients.map((r) => Number(r.id));
-  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
-  await completeRequest(em, requestId, now, result, null);
-  await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
-  return { status: 'COMPLETED', erased, notifiedRecipientIds };
+  return drafts;
 }
 
 /**
