@@ -94,6 +94,14 @@ describe('the business-transfer plugin', () => {
     expect(consents.every((c) => c.history.length === c.version)).toBe(true);
     const [{ n: consentRows }] = await ds.query(`SELECT COUNT(*) AS n FROM consents WHERE subject_id NOT IN (3, 4, 5)`);
     expect(consents).toHaveLength(Number(consentRows));
+    // Timestamps (formatted by the database) are the ISO strings of the driver's UTC Dates, to the millisecond.
+    const first = JSON.parse(lines(await readFile(path.join(done.exportPath, 'subjects.ndjson.gz')))[0]!) as { id: number; createdAt: string; updatedAt: string };
+    const [row] = await ds.query('SELECT created_at, updated_at FROM subjects WHERE id = ?', [first.id]);
+    expect([first.createdAt, first.updatedAt]).toEqual([(row.created_at as Date).toISOString(), (row.updated_at as Date).toISOString()]);
+    const withHistory = (consents as unknown as { subjectId: number; purpose: string; updatedAt: string; history: { occurredAt: string }[] }[]).find((c) => c.history.length > 1)!;
+    const events: { occurred_at: Date }[] = await ds.query('SELECT occurred_at FROM consent_events WHERE subject_id = ? AND purpose = ? ORDER BY seq', [withHistory.subjectId, withHistory.purpose]);
+    expect(withHistory.history.map((e) => e.occurredAt)).toEqual(events.map((e) => e.occurred_at.toISOString()));
+    expect(withHistory.history.map((e) => e.occurredAt).some((iso) => !iso.endsWith('.000Z'))).toBe(true);
 
     // Exactly one BUSINESS_TRANSFER disclosure per exported subject, with the categories exported.
     const per: { subject_id: number; n: number }[] = await ds.query(
