@@ -20,12 +20,15 @@ import { RELIABILITY_SEED, seededRandom, size } from './support/scale';
 // At least 20 kills at the default size, shared between erasure workers and export workers.
 const KILLS = Math.max(20, size('RELIABILITY_KILLS', 20));
 // A cap: requests are opened as the workers eat them.
-// A quiet 2-core machine erases ~250 a second at concurrency 4: 20 kills can use ~5,000.
-const ERASURE_SUBJECTS = size('RELIABILITY_ERASURE_SUBJECTS', 6000);
-const TRANSFER_SUBJECTS = size('RELIABILITY_TRANSFER_SUBJECTS', 2400);
+// A quiet 2-core machine erases up to ~600 a second at concurrency 4, and the exports may end
+// early and leave most of the 20 kills to the erasures: ~0.8 s each can use ~10,000.
+const ERASURE_SUBJECTS = size('RELIABILITY_ERASURE_SUBJECTS', 20000);
+// Exports cannot be refilled: enough of them that several kills strike an export worker even
+// now that a chunk costs little (2,400 subjects ran out after two).
+const TRANSFER_SUBJECTS = size('RELIABILITY_TRANSFER_SUBJECTS', 6000);
 // Enough open requests that a worker's random lifetime (0.1 to 1.5 s) ends before they run out,
-// even on a fast machine (1.5 s at ~250 a second).
-const OPEN_AHEAD = 600;
+// even on a fast machine (1.5 s at ~600 a second).
+const OPEN_AHEAD = 1000;
 // Small chunks: many checkpoints for the kills to fall between.
 const CHUNK = '10';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
