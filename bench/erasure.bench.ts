@@ -7,11 +7,12 @@ import { systemActor } from '../src/domain/actor';
 import { enqueueErasure } from '../src/domain/data-request.service';
 import { DataRequestType } from '../src/entities/enums';
 import { inTransaction } from '../src/domain/transaction';
+import { erasureWorker } from '../src/jobs/erasure.job';
 import { Gateway } from '../src/gateway';
 import { loadConfig } from '../src/config';
 import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
 import { pathOnly } from '../src/plugins/anonymization/de-identification';
-import { erasureMessages, NOTIFIED_KINDS } from '../src/domain/erasure.service';
+import { erasureMessages, NOTIFIED_KINDS, runErasure } from '../src/domain/erasure.service';
 import { addressHash } from '../src/domain/outbox.service';
 import { canonical } from '../src/domain/audit.service';
 import {
@@ -28,9 +29,9 @@ export const erasureBench: BenchmarkDef = {
   name: 'erasure',
   description: 'erasures per second through BullMQ vs a plain loop of hand-written SQL; statements per erasure at two data sizes',
   options: {
-    batch: { default: 300, tiny: 20, help: 'erasures per variant, concurrency and round' },
+    batch: { default: 500, tiny: 20, help: 'erasures per variant, concurrency and round' },
     concurrency: { default: '1,4,8', tiny: '1,4', help: 'worker concurrency levels, comma-separated' },
-    rounds: { default: 3, tiny: 1, help: 'rounds per variant and concurrency (the median of an even count is the lower one)' },
+    rounds: { default: 5, tiny: 1, help: 'rounds per variant and concurrency (the median of an even count is the lower one); a round lasts about a second, so five steady the median on a noisy machine' },
     consents: { default: 5, help: 'consents per subject' },
     events: { default: 20, help: 'collection events per subject' },
     disclosures: { default: 10, help: 'disclosures per subject' },
@@ -41,8 +42,16 @@ export const erasureBench: BenchmarkDef = {
   run: runErasureBench,
 };
 
+/**
+ * loop: the floor; gateway: the erasure job through BullMQ; no-queue: the gateway's own
+ * transaction (runErasure in inTransaction, TypeORM, plugins) called in a loop without BullMQ,
+ * to show how much of the gap is the queue and how much the rest of the gateway.
+ */
+const VARIANTS = ['loop', 'gateway', 'no-queue'] as const;
+type Variant = (typeof VARIANTS)[number];
+
 interface Round {
-  variant: 'loop' | 'gateway';
+  variant: Variant;
   concurrency: number;
   erasures: number;
   seconds: number;
@@ -77,8 +86,8 @@ async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
   const levels = o.nums('concurrency');
   const rounds = o.num('rounds');
   const largeBatch = o.num('large-batch');
-  // Two batches per level and round, and 40 more for the one-at-a-time statement counts.
-  const needed = batch * levels.length * rounds * 2 + 40;
+  // One batch per variant, level and round, and 40 more for the one-at-a-time statement counts.
+  const needed = batch * levels.length * rounds * VARIANTS.length + 40;
   const db = await createBenchDatabase('erasure', { OUTBOX_POLL_MS: '3600000', REQUEST_MONITOR_MS: '3600000', MYSQL_POOL_SIZE: '12' });
   let questions: QuestionsCounter | null = null;
   try {
@@ -120,11 +129,11 @@ async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
     const results: Round[] = [];
     for (const c of levels) {
       for (let r = 0; r < rounds; r += 1) {
-        // Alternate which variant goes first, so that drift hits both alike.
-        const order: Round['variant'][] = r % 2 === 0 ? ['loop', 'gateway'] : ['gateway', 'loop'];
+        // Rotate which variant goes first, so that drift hits them alike.
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
         for (const variant of order) {
           const ids = take(batch);
-          const res = variant === 'loop' ? await runLoop(db.env, ids, c) : await runGateway(db.env, ids, c);
+          const res = await runVariant(variant, db.env, ids, c);
           results.push(res);
           ctx.log(`${variant.padEnd(8)} concurrency ${c}  round ${r + 1}: ${res.perSec.toFixed(1)} erasures/s`);
         }
@@ -132,9 +141,9 @@ async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
     }
 
     // Statements per erasure, one at a time, at both data sizes.
-    const stmt = async (variant: Round['variant'], ids: number[]) => {
+    const stmt = async (variant: Variant, ids: number[]) => {
       const stop = await questions!.start();
-      const res = variant === 'loop' ? await runLoop(db.env, ids, 1) : await runGateway(db.env, ids, 1);
+      const res = await runVariant(variant, db.env, ids, 1);
       const q = await stop();
       return { variant, erasures: ids.length, mysql: round(q / ids.length, 2), app: res.appStatements === null ? null : round(res.appStatements / ids.length, 2) };
     };
@@ -146,6 +155,44 @@ async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
   } finally {
     await questions?.close().catch(() => undefined);
     await db.drop();
+  }
+}
+
+function runVariant(variant: Variant, env: NodeJS.ProcessEnv, ids: number[], concurrency: number): Promise<Round> {
+  if (variant === 'loop') return runLoop(env, ids, concurrency);
+  return variant === 'gateway' ? runGateway(env, ids, concurrency) : runWithoutQueue(env, ids, concurrency);
+}
+
+/**
+ * The gateway's erasure transaction (what the job runs: inTransaction + runErasure, with the
+ * plugins' hooks) called by `concurrency` loops in this process, without BullMQ.
+ */
+async function runWithoutQueue(env: NodeJS.ProcessEnv, ids: number[], concurrency: number): Promise<Round> {
+  const config = loadConfig({ ...env, WORKER_CONCURRENCY: String(concurrency) });
+  const gateway = await Gateway.open(config, {}, () => undefined);
+  const watcher = await mysqlConnection(config);
+  try {
+    await Promise.all(Array.from({ length: config.mysql.poolSize }, () => inTransaction(gateway.dataSource, (em) => em.query('SELECT SLEEP(0.05)'))));
+    const before = statementCount(gateway.dataSource);
+    let next = 0;
+    const cpu0 = cpuNow();
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < ids.length) {
+          const requestId = ids[next++]!;
+          await inTransaction(gateway.dataSource, (em) => runErasure(em, erasureWorker, requestId, gateway.hooks, gateway.queues));
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = cpuPerErasure(cpu0, ids.length);
+    const appStatements = statementCount(gateway.dataSource) - before;
+    await assertCompleted(watcher, ids);
+    return { variant: 'no-queue', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements, cpuMs };
+  } finally {
+    await watcher.end();
+    await gateway.stop();
   }
 }
 
@@ -320,7 +367,7 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
 
 function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLarge: StmtRow[], seedSeconds: number, factor: number): BenchReport {
   const rows = levels.flatMap((c) =>
-    (['loop', 'gateway'] as const).map((variant) => {
+    VARIANTS.map((variant) => {
       const rs = results.filter((r) => r.concurrency === c && r.variant === variant);
       const loop = median(results.filter((r) => r.concurrency === c && r.variant === 'loop').map((r) => r.perSec));
       const perSec = median(rs.map((r) => r.perSec));
@@ -371,6 +418,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       `seeded in ${seedSeconds.toFixed(1)} s; each erasure covers 5 consents with history, the collection events (de-identified in place) and the disclosures (unlinked) of one subject`,
       'gateway: requests queued first on the paused queue, a worker with that concurrency started in this process and connected; time runs from resuming the queue to the finishedOn BullMQ records on the last job (read once all completed, checking every 100 ms), after which every request row is checked to be COMPLETED',
       'loop: the same transaction written with mysql2, one connection per concurrent loop; app statements count its own statements, BEGIN and COMMIT included',
+      'no-queue: the erasure job\'s own transaction (inTransaction + runErasure with the plugins\' hooks, TypeORM) called by that many loops in this process without BullMQ: the gateway minus the queue, to show where a gap to the loop comes from (no target)',
       'CPU ms/erasure (medians of the rounds, over the timed stretch): node is this process (the loop, or the BullMQ worker with the bench\'s 100 ms completion poll), DB the database server, Redis the Redis server; the machine has 2 CPUs, so at concurrency 4 and 8 their sum bounds the throughput',
       'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions count every client of the server while measured, the gateway\'s start-up included (connecting, the migrations check, the pool warm-up)',
     ],
@@ -379,7 +427,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
 }
 
 interface StmtRow {
-  variant: Round['variant'];
+  variant: Variant;
   erasures: number;
   mysql: number;
   app: number | null;
