@@ -233,13 +233,14 @@ async function deleteRedisPrefix(config: Config): Promise<void> {
   }
 }
 
-export function mysqlConnection(config: Config, withDatabase = true): Promise<mysql.Connection> {
+export function mysqlConnection(config: Config, withDatabase = true, options: mysql.ConnectionOptions = {}): Promise<mysql.Connection> {
   return mysql.createConnection({
     host: config.mysql.host,
     port: config.mysql.port,
     user: config.mysql.user,
     password: config.mysql.password,
     database: withDatabase ? config.mysql.database : undefined,
+    ...options,
   });
 }
 

@@ -102,6 +102,11 @@ describe('the business-transfer plugin', () => {
     const events: { occurred_at: Date }[] = await ds.query('SELECT occurred_at FROM consent_events WHERE subject_id = ? AND purpose = ? ORDER BY seq', [withHistory.subjectId, withHistory.purpose]);
     expect(withHistory.history.map((e) => e.occurredAt)).toEqual(events.map((e) => e.occurred_at.toISOString()));
     expect(withHistory.history.map((e) => e.occurredAt).some((iso) => !iso.endsWith('.000Z'))).toBe(true);
+    const [consentRow] = await ds.query('SELECT updated_at FROM consents WHERE subject_id = ? AND purpose = ?', [withHistory.subjectId, withHistory.purpose]);
+    expect(withHistory.updatedAt).toBe((consentRow.updated_at as Date).toISOString());
+    const disclosure = JSON.parse(lines(await readFile(path.join(done.exportPath, 'disclosures.ndjson.gz')))[0]!) as { id: number; occurredAt: string };
+    const [disclosureRow] = await ds.query('SELECT occurred_at FROM disclosures WHERE id = ?', [disclosure.id]);
+    expect(disclosure.occurredAt).toBe((disclosureRow.occurred_at as Date).toISOString());
 
     // Exactly one BUSINESS_TRANSFER disclosure per exported subject, with the categories exported.
     const per: { subject_id: number; n: number }[] = await ds.query(

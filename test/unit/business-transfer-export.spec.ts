@@ -90,9 +90,20 @@ describe('business-transfer export files', () => {
       }),
       { seed: 43, numRuns: 500 },
     );
-    // Inherited enumerable keys are not the row's own: the row still has exactly the columns.
-    const inherited = Object.assign(Object.create({ inheritedKey: 1 }) as Record<string, unknown>, { b: 2, a: 1 });
+    // Rows that are not plain objects take the column-by-column path: an inherited column counts,
+    // a toJSON on the prototype does not replace the row, a function value is null.
+    const inherited = Object.assign(Object.create({ c: 3, inheritedKey: 1 }) as Record<string, unknown>, { b: 2, a: 1 });
     expect(formatRow('NDJSON', ['b', 'a'], inherited)).toBe('{"b":2,"a":1}');
+    expect(formatRow('NDJSON', ['b', 'a', 'c'], inherited)).toBe('{"b":2,"a":1,"c":3}');
+    class WithToJson {
+      b = 2;
+      a = 1;
+      toJSON() {
+        return { other: true };
+      }
+    }
+    expect(formatRow('NDJSON', ['b', 'a'], new WithToJson() as unknown as Record<string, unknown>)).toBe('{"b":2,"a":1}');
+    expect(formatRow('NDJSON', ['b', 'a'], { b: () => 1, a: 1 })).toBe('{"b":null,"a":1}');
   });
 
   it('gives the same gzip bytes whether lines arrive one by one or in one write', async () => {

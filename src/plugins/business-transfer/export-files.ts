@@ -226,7 +226,7 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
   if (format === 'CSV') made = (row) => columns.map((c) => csvField(row[c])).join(',');
   else {
     // Keys in the column order, so the same row is always the same bytes (JSON.stringify of the
-    // object with these keys; a Date becomes its ISO string, undefined becomes null).
+    // object with these keys; a Date becomes its ISO string, undefined or a function null).
     const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
     made = (row) => {
       // A driver row whose own keys are exactly the columns, in order, and no value undefined
@@ -236,7 +236,8 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
       let out = '';
       for (let i = 0; i < columns.length; i += 1) {
         const v = row[columns[i]!];
-        out += keys[i]! + (v === null || v === undefined ? 'null' : JSON.stringify(v));
+        // JSON.stringify answers undefined for undefined, functions and symbols: null, as in an array.
+        out += keys[i]! + (v === null ? 'null' : (JSON.stringify(v) ?? 'null'));
       }
       return `${out}}`;
     };
@@ -246,10 +247,14 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
 }
 
 function hasExactly(row: Record<string, unknown>, columns: readonly string[]): boolean {
+  // A plain object only: a class may have a toJSON or inherited keys that JSON.stringify treats
+  // differently from the column-by-column path. Then its own keys, in order, with values
+  // JSON.stringify would not drop (undefined, functions, symbols).
+  if (Object.getPrototypeOf(row) !== Object.prototype) return false;
   let i = 0;
-  // for-in walks inherited keys too; any of them (or a missing, extra or reordered key) is a mismatch.
   for (const key in row) {
-    if (key !== columns[i] || row[key] === undefined) return false;
+    const v = row[key];
+    if (key !== columns[i] || v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
     i += 1;
   }
   return i === columns.length;
