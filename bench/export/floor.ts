@@ -5,6 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import mysql from 'mysql2';
+import { isoUtc } from '../../src/plugins/business-transfer/business-transfer.service';
 
 /**
  * The floor of the export benchmark, run as a child process (`fork`) so that its memory is its
@@ -43,22 +44,21 @@ export interface FloorOutput {
 
 export const FLOOR_SQL = {
   subjects: `SELECT s.id, s.name, s.email, s.phone, s.street_address AS streetAddress, s.city, s.postal_code AS postalCode, s.region, s.country,
-       DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, s.created_at AS createdAt, s.updated_at AS updatedAt
+       DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
   FROM subjects s WHERE s.status = 'ACTIVE' AND s.id <= ? ORDER BY s.id`,
-  consents: `SELECT STRAIGHT_JOIN c.subject_id AS subjectId, c.purpose, c.status, c.source, c.policy_version AS policyVersion, c.version, c.updated_at AS updatedAt,
-       e.seq, e.status AS eStatus, e.source AS eSource, e.policy_version AS ePolicyVersion, e.occurred_at AS eOccurredAt
+  consents: `SELECT STRAIGHT_JOIN c.subject_id AS subjectId, c.purpose, c.status, c.source, c.policy_version AS policyVersion, c.version, ${isoUtc('c.updated_at')} AS updatedAt,
+       e.seq, e.status AS eStatus, e.source AS eSource, e.policy_version AS ePolicyVersion, ${isoUtc('e.occurred_at')} AS eOccurredAt
   FROM subjects s JOIN consents c ON c.subject_id = s.id
   LEFT JOIN consent_events e ON e.subject_id = c.subject_id AND e.purpose = c.purpose AND e.id <= ?
  WHERE s.status = 'ACTIVE' AND s.id <= ? ORDER BY s.id`,
   disclosures: `SELECT STRAIGHT_JOIN d.id, d.subject_id AS subjectId, d.recipient_id AS recipientId, r.name AS recipientName, r.kind AS recipientKind, d.purpose,
-       d.identifiable, d.transaction_reference AS transactionReference, d.occurred_at AS occurredAt,
+       d.identifiable, d.transaction_reference AS transactionReference, ${isoUtc('d.occurred_at')} AS occurredAt,
        (SELECT GROUP_CONCAT(dc.category_key ORDER BY dc.category_key SEPARATOR ';') FROM disclosure_categories dc WHERE dc.disclosure_id = d.id) AS categories
   FROM subjects s JOIN disclosures d ON d.subject_id = s.id JOIN recipients r ON r.id = d.recipient_id
  WHERE s.status = 'ACTIVE' AND s.id <= ? AND d.id <= ? ORDER BY s.id`,
 };
 
 type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
 
 /**
  * Rows in, NDJSON bytes out, in 64 KB strings. `group` (optional) collects the rows of one
@@ -124,11 +124,10 @@ export async function runFloor(input: FloorInput): Promise<FloorOutput> {
     const rank = new Map(purposes.map((p, i) => [p, i]));
     let consentEvents = 0;
 
+    // The SELECT names the columns in the gateway's order and formats timestamps as ISO strings
+    // (as the gateway does), so a subject's row is its line as it comes.
     const subjects = ndjson(([s], out) => {
-      out.push(JSON.stringify({
-        id: s!.id, name: s!.name, email: s!.email, phone: s!.phone, streetAddress: s!.streetAddress, city: s!.city, postalCode: s!.postalCode,
-        region: s!.region, country: s!.country, birthDate: s!.birthDate, ageRange: s!.ageRange, source: s!.source, createdAt: iso(s!.createdAt), updatedAt: iso(s!.updatedAt),
-      }));
+      out.push(JSON.stringify(s));
       return 1;
     }, false);
 
@@ -146,11 +145,11 @@ export async function runFloor(input: FloorInput): Promise<FloorOutput> {
         const history = list
           .filter((e) => e.seq !== null)
           .sort((a, b) => Number(a.seq) - Number(b.seq))
-          .map((e) => ({ seq: Number(e.seq), status: e.eStatus, source: e.eSource, policyVersion: e.ePolicyVersion, occurredAt: iso(e.eOccurredAt) }));
+          .map((e) => ({ seq: Number(e.seq), status: e.eStatus, source: e.eSource, policyVersion: e.ePolicyVersion, occurredAt: e.eOccurredAt }));
         consentEvents += history.length;
         out.push(JSON.stringify({
           subjectId: Number(c.subjectId), purpose: c.purpose, status: c.status, source: c.source, policyVersion: c.policyVersion ?? null,
-          version: Number(c.version), updatedAt: iso(c.updatedAt), history,
+          version: Number(c.version), updatedAt: c.updatedAt, history,
         }));
       }
       return keys.length;
@@ -161,7 +160,7 @@ export async function runFloor(input: FloorInput): Promise<FloorOutput> {
       for (const d of rows)
         out.push(JSON.stringify({
           id: Number(d.id), subjectId: Number(d.subjectId), recipientId: Number(d.recipientId), recipientName: d.recipientName, recipientKind: d.recipientKind,
-          purpose: d.purpose, identifiable: Boolean(Number(d.identifiable)), transactionReference: d.transactionReference ?? null, occurredAt: iso(d.occurredAt),
+          purpose: d.purpose, identifiable: Boolean(Number(d.identifiable)), transactionReference: d.transactionReference ?? null, occurredAt: d.occurredAt,
           categories: String(d.categories ?? '').split(';').filter(Boolean),
         }));
       return rows.length;

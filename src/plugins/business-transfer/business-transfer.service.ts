@@ -296,7 +296,7 @@ interface SubjectRow {
  * hold UTC, the connection reads them as UTC). The export writes millions of timestamps: made by
  * the database, they cost the worker no Date object, no parse and no toJSON call each.
  */
-const isoUtc = (column: string) => `CONCAT(LEFT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')`;
+export const isoUtc = (column: string) => `CONCAT(LEFT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')`;
 
 async function subjectPage(ds: DataSource, t: BusinessTransfer, after: number, upTo: number): Promise<SubjectRow[]> {
   const where = scopeWhere(t);
@@ -306,7 +306,8 @@ async function subjectPage(ds: DataSource, t: BusinessTransfer, after: number, u
        FROM subjects s WHERE ${where.sql} AND s.id > ? AND s.id <= ? ORDER BY s.id LIMIT ${PAGE}`,
     [...where.params, after, upTo],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  // subjects.id is an INT: the driver's rows already hold it as a number, and are used as they come.
+  return rows;
 }
 
 interface ConsentRow {
@@ -403,15 +404,8 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
     if (subjects.length === 0) break;
     const ids = subjects.map((s) => s.id);
     const [consents, events, disclosures] = await Promise.all([consentsOf(ds, ids), consentEventsOf(ds, t, ids), disclosuresOf(ds, t, ids)]);
-    // One consent's history, by subject and purpose, in seq order (the query's order).
-    const historyOf = new Map<string, Record<string, unknown>[]>();
-    for (const e of events) {
-      const key = `${e.subjectId}:${e.purpose}`;
-      const entry = { seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: e.occurredAt };
-      const list = historyOf.get(key);
-      if (list) list.push(entry);
-      else historyOf.set(key, [entry]);
-    }
+    // A subject's events in (purpose, seq) order, the query's; a consent's history is those of its purpose.
+    const eventsBy = groupBySubject(events);
     const consentsBy = groupBySubject(consents);
     const disclosuresBy = groupBySubject(disclosures);
     for (const s of subjects) {
@@ -425,7 +419,10 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
         const row = c as unknown as Record<string, unknown>;
         row.subjectId = s.id;
         row.version = Number(c.version);
-        row.history = historyOf.get(`${s.id}:${c.purpose}`) ?? [];
+        const history: Record<string, unknown>[] = [];
+        for (const e of eventsBy.get(s.id) ?? [])
+          if (e.purpose === c.purpose) history.push({ seq: Number(e.seq), status: e.status, source: e.source, policyVersion: e.policyVersion, occurredAt: e.occurredAt });
+        row.history = history;
         const wrote = writers.consents.line(consentLine(row));
         if (wrote) await wrote;
       }
