@@ -229,9 +229,9 @@ export function rowFormatter(format: ExportFormat, columns: readonly string[]): 
     // object with these keys; a Date becomes its ISO string, undefined or a function null).
     const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
     made = (row) => {
-      // A driver row whose own keys are exactly the columns, in order, and no value undefined
+      // A plain row whose own keys are exactly the columns, in order, with no value JSON.stringify drops,
       // stringifies to the same bytes in one native JSON.stringify: the export's common case,
-      // and a third of its CPU when every value went through JSON.stringify on its own.
+      // where stringifying value by value cost a quarter to a third more worker CPU.
       if (hasExactly(row, columns)) return JSON.stringify(row);
       let out = '';
       for (let i = 0; i < columns.length; i += 1) {
