@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config';
 import type { GatewayContext } from './context';
 
 /**
@@ -41,6 +40,14 @@ export interface RateDecision {
 
 type LogFn = (line: Record<string, unknown>) => void;
 
+export type RateKeyKind = 'subject' | 'address';
+
+/** One token bucket's shape: `burst` at once, refilled at `perMinute`; 0 per minute switches it off. */
+export interface BucketLimits {
+  perMinute: number;
+  burst: number;
+}
+
 /**
  * Limits mutations per token subject across every process that shares the Redis prefix.
  * When Redis cannot answer within `timeoutMs` it lets the mutation through and logs a warning
@@ -52,28 +59,35 @@ export class MutationRateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly limits: Config['rateLimit'],
+    private readonly limits: BucketLimits,
     private readonly log: LogFn,
     private readonly timeoutMs = 250,
+    /** Separates buckets of different budgets that share a key (mutations and /collect visits). */
+    private readonly bucket = 'mutations',
   ) {}
 
   get enabled(): boolean {
-    return this.limits.mutationsPerMinute > 0;
+    return this.limits.perMinute > 0;
   }
 
-  key(subject: string): string {
-    return `${this.prefix}:ratelimit:mutations:${subject}`;
+  /**
+   * A token's subject and a client address have keys of their own, so a token whose subject
+   * looks like an address never spends that address's budget.
+   */
+  key(subject: string, kind: RateKeyKind = 'subject'): string {
+    return `${this.prefix}:ratelimit:${this.bucket}:${kind === 'subject' ? '' : 'address:'}${subject}`;
   }
 
-  async consume(subject: string, cost: number): Promise<RateDecision> {
+  /** Takes `cost` tokens from the bucket of a token subject, or of a client address (token-less requests). */
+  async consume(subject: string, cost: number, kind: RateKeyKind = 'subject'): Promise<RateDecision> {
     const open: RateDecision = { allowed: true, retryAfterSeconds: 0, remaining: -1 };
     if (!this.enabled) return open;
     // A disconnected ioredis queues commands until it reconnects; never wait for that.
     if (this.redis.status !== 'ready') return this.failOpen(open, `redis is ${this.redis.status}`);
     try {
-      const perMs = this.limits.mutationsPerMinute / 60_000;
+      const perMs = this.limits.perMinute / 60_000;
       const reply = (await withTimeout(
-        this.redis.eval(TOKEN_BUCKET, 1, this.key(subject), this.limits.burst, perMs, cost),
+        this.redis.eval(TOKEN_BUCKET, 1, this.key(subject, kind), this.limits.burst, perMs, cost),
         this.timeoutMs,
       )) as [number, number, number];
       const [allowed, waitMs, remaining] = reply;
@@ -87,50 +101,73 @@ export class MutationRateLimiter {
     // One warning a minute at most: an outage must not flood the log.
     if (Date.now() - this.lastWarning > 60_000) {
       this.lastWarning = Date.now();
-      this.log({ level: 'warn', msg: 'rate limiter unavailable, mutations are not limited', error: why });
+      this.log({ level: 'warn', msg: `rate limiter unavailable, ${this.bucket} are not limited`, error: why });
     }
     return decision;
   }
 }
 
-/** Mutation fields an operation runs: each aliased copy costs a token. */
-export function countRootFields(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+/**
+ * Mutation fields an operation runs: each aliased copy costs a token. Each named fragment is
+ * counted once and its count reused at every spread (a fragment spreading the next one twice,
+ * 40 deep, must not be walked 2^40 times); a fragment inside its own spread counts nothing more.
+ */
+export function countRootFields(
+  set: SelectionSetNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  memo: Map<string, number | 'walking'> = new Map(),
+): number {
   let n = 0;
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) n += sel.name.value.startsWith('__') ? 0 : 1;
-    else if (sel.kind === Kind.INLINE_FRAGMENT) n += countRootFields(sel.selectionSet, fragments, seen);
+    else if (sel.kind === Kind.INLINE_FRAGMENT) n += countRootFields(sel.selectionSet, fragments, memo);
     else {
-      const frag = fragments[sel.name.value];
-      if (frag && !seen.has(frag.name.value)) n += countRootFields(frag.selectionSet, fragments, new Set([...seen, frag.name.value]));
+      const name = sel.name.value;
+      const known = memo.get(name);
+      if (typeof known === 'number') n += known;
+      else if (known === undefined && Object.prototype.hasOwnProperty.call(fragments, name)) {
+        memo.set(name, 'walking');
+        const count = countRootFields(fragments[name]!.selectionSet, fragments, memo);
+        memo.set(name, count);
+        n += count;
+      }
     }
   }
   return n;
 }
 
+/** The answer to a request over its budget: RATE_LIMITED, HTTP 429 with Retry-After. */
+export function rateLimited(decision: RateDecision, who: string): GraphQLError {
+  return new GraphQLError(`too many requests for this ${who}; retry in ${decision.retryAfterSeconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfter: decision.retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
+    },
+  });
+}
+
 /**
  * Apollo plugin: after validation (so depth and cost guards ran) and before execution, a
- * mutation by a token holder takes one token per mutation field; without enough tokens it
- * is refused with RATE_LIMITED (HTTP 429, Retry-After) and nothing runs.
+ * mutation takes one token per mutation field: from its token subject's bucket, or, for a
+ * token-less mutation (the PUBLIC `unsubscribe`, whose signed link is its own credential), from
+ * the client address's bucket. Without enough tokens it is refused with RATE_LIMITED (HTTP 429,
+ * Retry-After) and nothing runs.
  */
 export function rateLimitPlugin(limiter: MutationRateLimiter): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue, document }) {
-          // Without an actor the auth checker refuses (or a PUBLIC operation carries its own credential).
-          if (operation?.operation !== 'mutation' || !contextValue.actor) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
+          if (operation?.operation !== 'mutation') return;
+          // A token that was sent but refused: the auth checker answers UNAUTHENTICATED, nothing runs.
+          if (!contextValue.actor && contextValue.authError) return;
+          const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
           for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
           const cost = Math.max(1, countRootFields(operation.selectionSet, fragments));
-          const decision = await limiter.consume(contextValue.actor.id, cost);
-          if (decision.allowed) return;
-          throw new GraphQLError(`too many mutations for this token; retry in ${decision.retryAfterSeconds} s`, {
-            extensions: {
-              code: 'RATE_LIMITED',
-              retryAfter: decision.retryAfterSeconds,
-              http: { status: 429, headers: new Map([['retry-after', String(decision.retryAfterSeconds)]]) },
-            },
-          });
+          const actor = contextValue.actor;
+          const decision = actor ? await limiter.consume(actor.id, cost) : await limiter.consume(contextValue.clientAddress ?? 'unknown', cost, 'address');
+          if (!decision.allowed) throw rateLimited(decision, actor ? 'token' : 'address');
         },
       };
     },

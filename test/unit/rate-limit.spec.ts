@@ -5,9 +5,9 @@ import { countRootFields, MutationRateLimiter } from '../../src/schema/rate-limi
 
 describe('mutation rate limit: configuration', () => {
   it('limits mutations by default, and 0 per minute switches the limit off', () => {
-    expect(loadConfig({}).rateLimit).toEqual({ mutationsPerMinute: 120, burst: 30 });
+    expect(loadConfig({}).rateLimit).toEqual({ mutationsPerMinute: 120, burst: 30, collectPerMinute: 6000, collectBurst: 600 });
     expect(loadConfig({ RATE_LIMIT_MUTATIONS_PER_MINUTE: '0' }).rateLimit.mutationsPerMinute).toBe(0);
-    expect(loadConfig({ RATE_LIMIT_MUTATIONS_PER_MINUTE: '600', RATE_LIMIT_BURST: '5' }).rateLimit).toEqual({ mutationsPerMinute: 600, burst: 5 });
+    expect(loadConfig({ RATE_LIMIT_MUTATIONS_PER_MINUTE: '600', RATE_LIMIT_BURST: '5' }).rateLimit).toMatchObject({ mutationsPerMinute: 600, burst: 5 });
   });
 
   it.each([
@@ -37,6 +37,14 @@ describe('mutation rate limit: cost of an operation', () => {
     expect(cost('mutation { ...F ... on Mutation { c: flagChild(userId: "3") { id } } } fragment F on Mutation { a: flagChild(userId: "1") { id } b: flagChild(userId: "2") { id } }')).toBe(3);
   });
 
+  it('counts each fragment once and reuses the count at every spread: 2^40 copies are counted exactly, at once', () => {
+    const n = 40;
+    const frags = Array.from({ length: n }, (_, i) => `fragment F${i} on Mutation { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    expect(cost(`mutation { ...F0 } ${frags} fragment F${n} on Mutation { a: flagChild(userId: "1") { id } }`)).toBe(2 ** 40);
+    // A fragment named like an Object.prototype property is still a fragment.
+    expect(cost('mutation { ...constructor } fragment constructor on Mutation { a: flagChild(userId: "1") { id } b: flagChild(userId: "2") { id } }')).toBe(2);
+  });
+
   it('survives a fragment that spreads itself (graphql-js refuses it later)', () => {
     expect(cost('mutation { ...F } fragment F on Mutation { a: flagChild(userId: "1") { id } ...F }')).toBe(1);
   });
@@ -47,7 +55,7 @@ describe('mutation rate limit: Redis unavailable', () => {
     const lines: Record<string, unknown>[] = [];
     // Only `status` is read before the limiter gives up; no command is sent.
     const down = { status: 'reconnecting' } as unknown as Redis;
-    const limiter = new MutationRateLimiter(down, 'p', { mutationsPerMinute: 1, burst: 1 }, (l) => lines.push(l));
+    const limiter = new MutationRateLimiter(down, 'p', { perMinute: 1, burst: 1 }, (l) => lines.push(l));
     for (let i = 0; i < 3; i++) expect((await limiter.consume('someone', 1)).allowed).toBe(true);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn' });
@@ -55,7 +63,7 @@ describe('mutation rate limit: Redis unavailable', () => {
 
   it('lets a mutation through when Redis does not answer in time', async () => {
     const hanging = { status: 'ready', eval: () => new Promise(() => undefined) } as unknown as Redis;
-    const limiter = new MutationRateLimiter(hanging, 'p', { mutationsPerMinute: 1, burst: 1 }, () => undefined, 20);
+    const limiter = new MutationRateLimiter(hanging, 'p', { perMinute: 1, burst: 1 }, () => undefined, 20);
     expect(await limiter.consume('someone', 1)).toMatchObject({ allowed: true });
   });
 });

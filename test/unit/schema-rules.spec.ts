@@ -19,7 +19,7 @@ describe('the built schema', () => {
   });
 
   describe('query limits', () => {
-    const limits = { maxDepth: 6, maxCost: 5000, maxAliases: 3, maxPageSize: 100 };
+    const limits = { maxDepth: 8, maxCost: 5000, maxAliases: 3, maxPageSize: 100 };
     const check = (q: string) => validate(schema, parse(q), [queryLimitsRule(limits)]).map((e) => e.message);
 
     it('accepts an ordinary page read', () => {
