@@ -242,10 +242,16 @@ async function main(argv: string[]): Promise<number> {
       const queues = await gateway.work();
       const http = await gateway.serve();
       jsonLog({ msg: 'serving', url: http.url, queues });
+      process.stdout.write(`\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n`);
+      // A token in a log is a credential in a log: production prints none (mint one with `npm run token`).
+      if (config.env === 'production') {
+        process.stdout.write(`mint a token for a person or an app with: npm run token -- --role ADMIN --sub <who> (lifetime TOKEN_TTL_SECONDS)\n\n`);
+        return -1;
+      }
       const token = signToken(config.auth.jwtSecret, 'local-admin', [Role.ADMIN], config.auth.tokenTtlSeconds);
       const appToken = signToken(config.auth.jwtSecret, 'local-app', [Role.APP], config.auth.tokenTtlSeconds, { purposes: [ReadPurpose.SERVICE, ReadPurpose.SUPPORT, ReadPurpose.ANALYTICS] });
       process.stdout.write(
-        `\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n` +
+        `development tokens (NODE_ENV=${config.env}; never printed in production):\n` +
           `ADMIN token: ${token}\nAPP token:   ${appToken}\n` +
           `try: curl -s ${http.url} -H 'content-type: application/json' -H "authorization: Bearer ${appToken}" -H 'x-purpose: SUPPORT' \\\n` +
           `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n` +

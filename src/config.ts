@@ -20,7 +20,13 @@ export interface Config {
     poolSize: number;
   };
   redis: { host: string; port: number; password?: string; prefix: string };
-  auth: { jwtSecret: string; tokenTtlSeconds: number };
+  auth: {
+    jwtSecret: string;
+    /** Lifetime of the tokens this gateway mints (`npm run token`, the development tokens of `npm start`). */
+    tokenTtlSeconds: number;
+    /** Longest lifetime a presented token may have (exp − iat, and exp − now); longer ones are refused. */
+    maxTokenLifetimeSeconds: number;
+  };
   graphql: {
     introspection: boolean;
     maxPageSize: number;
@@ -29,12 +35,20 @@ export interface Config {
     maxAliases: number;
     /** Largest document graphql-js will parse, in tokens: a huge query is refused before parsing ends. */
     maxTokens: number;
+    /** "Did you mean ...?" in validation errors; never in production (it reveals the schema). */
+    suggestions: boolean;
   };
   /**
    * Per-token limit on mutations, a token bucket in Redis shared by every serve process:
    * `burst` mutations at once, refilled at `mutationsPerMinute`. 0 per minute switches it off.
    */
-  rateLimit: { mutationsPerMinute: number; burst: number };
+  rateLimit: {
+    mutationsPerMinute: number;
+    burst: number;
+    /** POST /collect, per token subject: web servers report every visit, so its budget is its own. */
+    collectPerMinute: number;
+    collectBurst: number;
+  };
   workers: {
     concurrency: number;
     /** How long a worker holds a job's lock; a dead worker's job is handed on after it. */
@@ -166,9 +180,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (nodeEnv === 'production' && metricsAllow.includes('*') && !metricsToken) problems.push("METRICS_ALLOW='*' needs METRICS_TOKEN in production");
   const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int('METRICS_PORT', 0, 0, 65535);
 
+  // Outside production the gateway listens on loopback unless told otherwise, and a gateway that
+  // listens beyond loopback must not use a development secret that anyone can read in the source.
+  const host = str('HOST', nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1');
+  if (!isLoopbackHost(host)) {
+    const devSecrets = [
+      ['JWT_SECRET', jwtSecret === DEV_JWT_SECRET],
+      ['PSEUDONYM_SECRET', pseudonymSecret === DEV_PSEUDONYM_SECRET],
+      ['UNSUBSCRIBE_SECRET', unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET],
+    ].flatMap(([k, dev]) => (dev ? [k] : []));
+    if (nodeEnv !== 'production' && devSecrets.length > 0)
+      problems.push(`HOST=${host} listens beyond loopback, so ${devSecrets.join(', ')} must be set (the development defaults are public in the source)`);
+  }
+  const suggestions = bool('GRAPHQL_SUGGESTIONS', nodeEnv !== 'production');
+  if (nodeEnv === 'production' && suggestions) problems.push('GRAPHQL_SUGGESTIONS cannot be on in production (field suggestions reveal the schema)');
+  const tokenTtlSeconds = int('TOKEN_TTL_SECONDS', 8 * 3600, 60, 366 * 24 * 3600);
+  const maxTokenLifetimeSeconds = int('TOKEN_MAX_LIFETIME_SECONDS', 24 * 3600, 60, 366 * 24 * 3600);
+  if (tokenTtlSeconds > maxTokenLifetimeSeconds)
+    problems.push(`TOKEN_TTL_SECONDS (${tokenTtlSeconds}) must not exceed TOKEN_MAX_LIFETIME_SECONDS (${maxTokenLifetimeSeconds}): the gateway would refuse its own tokens`);
+
   const config: Config = {
     env: nodeEnv,
-    http: { host: str('HOST', '0.0.0.0'), port: int('PORT', 4000, 0, 65535) },
+    http: { host, port: int('PORT', 4000, 0, 65535) },
     mysql: {
       host: str('MYSQL_HOST', '127.0.0.1'),
       port: int('MYSQL_PORT', 3306, 1, 65535),
@@ -184,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: env.REDIS_PASSWORD || undefined,
       prefix: str('QUEUE_PREFIX', 'drg'),
     },
-    auth: { jwtSecret, tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 8 * 3600, 60, 366 * 24 * 3600) },
+    auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds },
     graphql: {
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       maxPageSize: int('GRAPHQL_MAX_PAGE_SIZE', 100, 1, 10000),
@@ -192,10 +225,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: int('GRAPHQL_MAX_COST', 50000, 10, 10_000_000),
       maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
       maxTokens: int('GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
+      suggestions,
     },
     rateLimit: {
       mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120, 0, 1_000_000),
       burst: int('RATE_LIMIT_BURST', 30, 1, 1_000_000),
+      collectPerMinute: int('RATE_LIMIT_COLLECT_PER_MINUTE', 6000, 0, 10_000_000),
+      collectBurst: int('RATE_LIMIT_COLLECT_BURST', 600, 1, 10_000_000),
     },
     workers: {
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
@@ -248,6 +284,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A listen address only this machine can reach: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
 }
 
 function isAllowEntry(a: string): boolean {

@@ -17,6 +17,7 @@ import { openTrackingRoutes } from './http/open-tracking.routes';
 import { metricsRoutes } from './http/metrics.routes';
 import { queueDashboardRoutes } from './http/queue-dashboard.routes';
 import { unsubscribeRoutes } from './http/unsubscribe.routes';
+import { clientIp, jsonErrors, noSniff, notFound } from './http/http-support';
 import type { QueueRegistry } from './jobs/queue-registry';
 import { errorFields, type Logger } from './ops/logger';
 import type { GatewayMetrics } from './ops/metrics';
@@ -27,8 +28,8 @@ import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
 import { formatError } from './schema/errors';
-import { queryLimitsRule } from './schema/guards';
-import { graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
+import { knownOperationTypesRule, queryLimitsRule } from './schema/guards';
+import { graphqlBodyDepth, graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
 import { MutationRateLimiter, rateLimitPlugin } from './schema/rate-limit';
 
 export interface HttpServerDeps {
@@ -50,6 +51,8 @@ export interface HttpServerDeps {
 export interface RunningHttpServer {
   url: string;
   port: number;
+  /** The address the server is bound to (loopback unless HOST says otherwise, outside production). */
+  host: string;
   close(): Promise<void>;
 }
 
@@ -62,16 +65,27 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(noSniff);
   // GraphQL answers are POST responses no cache revalidates; hashing every body for an ETag is pure cost.
   app.set('etag', false);
   const httpServer = http.createServer(app);
-  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, config.rateLimit, deps.log);
+  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, { perMinute: config.rateLimit.mutationsPerMinute, burst: config.rateLimit.burst }, deps.log);
+  const collectLimiter = new MutationRateLimiter(
+    deps.redis,
+    config.redis.prefix,
+    { perMinute: config.rateLimit.collectPerMinute, burst: config.rateLimit.collectBurst },
+    deps.log,
+    250,
+    'collect',
+  );
   let stopping = false;
   const accessLog = new AccessLogWriter(deps.dataSource, config.accessLog);
   const apollo = new ApolloServer<GatewayContext>({
     schema: deps.schema,
     introspection: config.graphql.introspection,
-    validationRules: [queryLimitsRule({ ...config.graphql })],
+    validationRules: [knownOperationTypesRule, queryLimitsRule({ ...config.graphql })],
+    // "Did you mean ...?" answers every guess at a field name, token or not: a schema without introspection.
+    hideSchemaDetailsFromClientErrors: !config.graphql.suggestions,
     parseOptions: { maxTokens: config.graphql.maxTokens },
     // The request-log plugin logs unexpected errors with their request id; this is the fallback.
     formatError: formatError((err) => deps.logger.debug(errorFields(err), 'unexpected error formatted')),
@@ -104,18 +118,35 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   // Plain-HTTP endpoints: links in emails (public, the signed token is the credential), the
   // collection endpoint for the web servers, and the consent export (bearer token, roles).
   const httpDeps = { dataSource: deps.dataSource, config, log: deps.log };
-  app.use(unsubscribeRoutes(httpDeps), openTrackingRoutes(httpDeps), collectRoutes(httpDeps), consentExportRoutes(httpDeps));
+  app.use(
+    unsubscribeRoutes({ ...httpDeps, limiter }),
+    openTrackingRoutes(httpDeps),
+    collectRoutes({ ...httpDeps, limiter: collectLimiter }),
+    consentExportRoutes(httpDeps),
+  );
   app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.log }), queueDashboardRoutes({ config, queues: deps.queues }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     graphqlBodyErrors,
+    graphqlBodyDepth,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization);
+        const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization, config.auth.maxTokenLifetimeSeconds);
         const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
         const ctx = createContext(
-          { actor, authError: error, purpose, purposeError, dataSource: deps.dataSource, config, jobs: deps.jobs, hooks: deps.hooks, services: deps.services },
+          {
+            actor,
+            authError: error,
+            purpose,
+            purposeError,
+            dataSource: deps.dataSource,
+            config,
+            jobs: deps.jobs,
+            hooks: deps.hooks,
+            services: deps.services,
+            clientAddress: clientIp(req),
+          },
           deps.loaders,
         );
         if (purpose && actor) ctx.access.start(accessLog, actor.id, purpose);
@@ -123,15 +154,18 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
       },
     }),
   );
+  app.use(notFound, jsonErrors(deps.log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, config.http.host, resolve);
   });
-  const actualPort = (httpServer.address() as AddressInfo).port;
+  const bound = httpServer.address() as AddressInfo;
+  const actualPort = bound.port;
   return {
     url: `http://localhost:${actualPort}/graphql`,
     port: actualPort,
+    host: bound.address,
     close: async () => {
       stopping = true;
       await apollo.stop();

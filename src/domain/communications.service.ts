@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { CollectionEvent } from '../entities/collection-event.entity';
 import { Consent } from '../entities/consent.entity';
-import { EmailOpen } from '../entities/email-open.entity';
 import { ConsentSource, ConsentStatus, PurposeKey, SubjectStatus } from '../entities/enums';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
@@ -65,9 +64,14 @@ export async function recordEmailOpen(em: EntityManager, settings: LinkSettings,
   if (!subject || subject.status !== SubjectStatus.ACTIVE) return false;
   const consent = await em.getRepository(Consent).findOneBy({ subjectId: claims.subjectId, purpose: PurposeKey.EMAIL_OPEN_TRACKING });
   if (consent?.status !== ConsentStatus.GRANTED) return false;
-  const open = em.getRepository(EmailOpen).create({ subjectId: claims.subjectId, campaign: claims.campaign, openedAt: now });
-  await em.getRepository(EmailOpen).insert(open);
-  await appendAudit(em, openPixelActor, { action: 'email.opened', entityType: 'EmailOpen', entityId: open.id, details: { subjectId: claims.subjectId } });
+  // One open per message: a refetch (mail scanner, image proxy, a second look) finds the key taken.
+  const inserted: { affectedRows?: number; insertId?: number } = await em.query(
+    'INSERT IGNORE INTO email_opens (subject_id, campaign, pixel_key, opened_at) VALUES (?, ?, ?, ?)',
+    [claims.subjectId, claims.campaign, claims.pixelKey, now],
+  );
+  if (Number(inserted.affectedRows ?? 0) !== 1) return false;
+  const id = Number(inserted.insertId);
+  await appendAudit(em, openPixelActor, { action: 'email.opened', entityType: 'EmailOpen', entityId: id, details: { subjectId: claims.subjectId } });
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PurposeKey } from '../entities/enums';
 import { DomainError } from './errors';
 
@@ -27,11 +27,14 @@ export interface OpenClaims {
   subjectId: number;
   campaign: string | null;
   expiresAt: Date;
+  /** Names the one message the pixel was sent in: a hash of the token's signature (not the signature, which would rebuild the link). */
+  pixelKey: string;
 }
 
 // Kept short: the token sits in a URL. k: kind (a token of one kind never passes as the other).
 interface UnsubscribePayload { k: 'u'; s: number; p: PurposeKey; e: number }
-interface OpenPayload { k: 'o'; s: number; c: string | null; e: number }
+// n: a nonce, so two messages of one campaign to one person have distinct pixels (older tokens lack it).
+interface OpenPayload { k: 'o'; s: number; c: string | null; e: number; n?: string }
 type Payload = UnsubscribePayload | OpenPayload;
 
 const MAX_TOKEN_LENGTH = 600;
@@ -87,13 +90,14 @@ export function verifyUnsubscribeToken(settings: LinkSettings, token: string, no
 }
 
 export function createOpenToken(settings: LinkSettings, subjectId: number, campaign: string | null, now = new Date()): string {
-  return encode(settings.unsubscribeSecret, { k: 'o', s: subjectId, c: campaign ? campaign.slice(0, 100) : null, e: expiry(settings, now) });
+  return encode(settings.unsubscribeSecret, { k: 'o', s: subjectId, c: campaign ? campaign.slice(0, 100) : null, e: expiry(settings, now), n: randomBytes(9).toString('base64url') });
 }
 
 export function verifyOpenToken(settings: LinkSettings, token: string, now = new Date()): OpenClaims {
   const p = decode(settings.unsubscribeSecret, token, now);
   if (p.k !== 'o' || (p.c !== null && (typeof p.c !== 'string' || p.c.length > 100))) throw tokenError('TOKEN_INVALID');
-  return { subjectId: p.s, campaign: p.c, expiresAt: new Date(p.e * 1000) };
+  const signature = token.slice(token.lastIndexOf('.') + 1);
+  return { subjectId: p.s, campaign: p.c, expiresAt: new Date(p.e * 1000), pixelKey: createHash('sha256').update(signature).digest('base64url') };
 }
 
 export const unsubscribeUrl = (settings: LinkSettings, token: string): string => `${settings.publicBaseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;

@@ -23,6 +23,14 @@ export class EmailOpen {
   @Column({ type: 'varchar', length: 100, nullable: true })
   campaign!: string | null;
 
+  /**
+   * A hash of the pixel token's signature: one row per message however often its pixel is
+   * fetched. NULL for opens recorded before it existed.
+   */
+  @Index('uq_email_opens_pixel_key', { unique: true })
+  @Column({ name: 'pixel_key', type: 'char', length: 43, charset: 'ascii', collation: 'ascii_bin', nullable: true })
+  pixelKey!: string | null;
+
   @Column({ name: 'opened_at', type: 'datetime', precision: 3 })
   openedAt!: Date;
 }

@@ -5,7 +5,9 @@ import { collectVisit, type CollectedVisit } from '../domain/communications.serv
 import { badInput } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { Role } from '../entities/enums';
-import { bodyErrors, clientIp, requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
+import type { MutationRateLimiter } from '../schema/rate-limit';
+import { hasForbiddenCharacters } from '../schema/input-hygiene';
+import { bodyErrors, clientIp, rateLimit, requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
 
 const FIELDS = new Set(['userId', 'page', 'cookieId', 'deviceId', 'latitude', 'longitude', 'geoAccuracyM']);
 
@@ -13,6 +15,8 @@ function optionalString(body: Record<string, unknown>, key: string, max: number)
   const v = body[key];
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string' || v.length === 0 || v.length > max) throw badInput(`${key} must be a string of 1 to ${max} characters`, { field: key });
+  // The same text rule as every GraphQL string: MySQL would store a NUL and turn a lone surrogate into U+FFFD.
+  if (hasForbiddenCharacters(v)) throw badInput(`${key} holds a control character or an unpaired surrogate`, { field: key, reason: 'INVALID_CHARACTERS' });
   return v;
 }
 
@@ -53,16 +57,20 @@ export function parseCollectBody(body: unknown): Omit<CollectedVisit, 'gpc' | 'd
  * agent its header; `Sec-GPC: 1` opts the linked subject out of sharing for third-party
  * marketing (and is never read as an opt-in when absent); `DNT: 1` is recorded on the event.
  */
-export function collectRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
+export function collectRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog; limiter: MutationRateLimiter }): Router {
   const router = Router();
   router.post(
     '/collect',
-    requireRoles(deps.config.auth.jwtSecret, [Role.APP, Role.ADMIN], deps.log),
+    requireRoles(deps.config.auth, [Role.APP, Role.ADMIN], deps.log),
+    // Per token subject, before the body is parsed: a flood costs one Redis call per request.
+    rateLimit(deps.limiter, (_req, res) => ({ key: (res.locals as AuthedLocals).actor.id, kind: 'subject' })),
     express.json({ limit: '16kb', strict: true, type: () => true }),
     async (req, res) => {
       try {
         const fields = parseCollectBody(req.body);
-        const userAgent = req.get('user-agent')?.slice(0, 512) || null;
+        const ua = req.get('user-agent')?.slice(0, 512) || null;
+        // A user agent is not the caller's to vouch for: one that breaks the text rule is dropped, not stored.
+        const userAgent = ua && !hasForbiddenCharacters(ua) ? ua : null;
         const visit: CollectedVisit = { ...fields, ipAddress: clientIp(req), userAgent, gpc: req.get('sec-gpc')?.trim() === '1', dnt: req.get('dnt')?.trim() === '1' };
         const { event, gpcOptOutRecorded } = await inTransaction(deps.dataSource, (em) => collectVisit(em, (res.locals as AuthedLocals).actor, visit));
         res.status(201).json({ id: String(event.id), userId: event.subjectId === null ? null : String(event.subjectId), gpc: event.gpc, dnt: event.dnt, gpcOptOutRecorded });

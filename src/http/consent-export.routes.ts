@@ -123,7 +123,7 @@ async function streamPages(qr: QueryRunner, filter: ConsentExportFilter, res: Re
  */
 export function consentExportRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
   const router = Router();
-  router.get('/exports/consents.ndjson', requireRoles(deps.config.auth.jwtSecret, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log), async (req, res) => {
+  router.get('/exports/consents.ndjson', requireRoles(deps.config.auth, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log), async (req, res) => {
     let filter: ConsentExportFilter;
     const actor: Actor = (res.locals as AuthedLocals).actor;
     try {

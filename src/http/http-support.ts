@@ -1,9 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { Role } from '../entities/enums';
 import { errorFields } from '../ops/logger';
 import { verifyToken } from '../schema/auth';
+import type { MutationRateLimiter, RateKeyKind } from '../schema/rate-limit';
 
 /** HTTP statuses of the project's error codes, for the plain-HTTP endpoints. */
 const STATUS: Record<ErrorCode, number> = {
@@ -35,9 +37,9 @@ export interface AuthedLocals {
 }
 
 /** Bearer-token auth for the plain-HTTP endpoints, with the same rules as the GraphQL auth checker. */
-export function requireRoles(jwtSecret: string, roles: Role[], log: HttpLog): RequestHandler {
+export function requireRoles(auth: Config['auth'], roles: Role[], log: HttpLog): RequestHandler {
   return (req, res, next) => {
-    const { actor, error } = verifyToken(jwtSecret, req.headers.authorization);
+    const { actor, error } = verifyToken(auth.jwtSecret, req.headers.authorization, auth.maxTokenLifetimeSeconds);
     if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required'), log);
     if (!roles.some((r) => actor.roles.includes(r))) return sendError(res, new DomainError('FORBIDDEN', `this endpoint needs one of the roles ${roles.join(', ')}`), log);
     (res.locals as AuthedLocals).actor = actor;
@@ -66,4 +68,55 @@ export function clientIp(req: Request): string | null {
   const ip = req.ip ?? req.socket.remoteAddress ?? null;
   if (!ip) return null;
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** Every response: browsers must not guess a content type (a JSON error read as HTML, say). */
+export const noSniff: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
+/** Unknown paths answer a JSON 404 instead of Express's HTML page (which echoes the path). */
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ code: 'NOT_FOUND', message: 'no such endpoint' });
+};
+
+/**
+ * The last error handler of every app: Express's default one prints the stack trace, and the
+ * request's own text (a URL with an email address in it, say), straight to stderr. Here a client
+ * mistake (a malformed percent-escape, a body parser's 4xx) is a typed 400, and anything else is
+ * logged through the scrubbing logger, without the URL, and answered 500.
+ */
+export function jsonErrors(log: HttpLog) {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: unknown; statusCode?: unknown } | null;
+    const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : err instanceof URIError ? 400 : 500;
+    if (status >= 400 && status < 500) {
+      res.status(status === 413 ? 413 : 400).json({ code: 'BAD_USER_INPUT', message: err instanceof URIError ? 'the URL holds a malformed percent-escape' : 'the request is malformed' });
+      return;
+    }
+    sendError(res, err, log);
+  };
+}
+
+/**
+ * A token bucket in front of a plain-HTTP route: over budget, a typed 429 with Retry-After, and
+ * the route does not run. The key is the token subject, or the client address for public routes.
+ */
+export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, res: Response) => { key: string; kind: RateKeyKind }): RequestHandler {
+  return (req, res, next) => {
+    if (!limiter.enabled) return next();
+    const { key, kind } = keyOf(req, res);
+    limiter.consume(key, 1, kind).then(
+      (decision) => {
+        if (decision.allowed) return next();
+        res
+          .status(429)
+          .set('Retry-After', String(decision.retryAfterSeconds))
+          .json({ code: 'RATE_LIMITED', message: `too many requests; retry in ${decision.retryAfterSeconds} s`, retryAfter: decision.retryAfterSeconds });
+      },
+      next,
+    );
+  };
 }

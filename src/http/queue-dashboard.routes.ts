@@ -34,7 +34,7 @@ function adminOnly(config: Config): RequestHandler {
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
     const fromCookie = cookie(req.headers.cookie, COOKIE);
     const header = req.headers.authorization ?? (fromQuery ? `Bearer ${fromQuery}` : fromCookie ? `Bearer ${fromCookie}` : undefined);
-    const { actor } = verifyToken(config.auth.jwtSecret, header);
+    const { actor } = verifyToken(config.auth.jwtSecret, header, config.auth.maxTokenLifetimeSeconds);
     if (!actor) {
       res.status(401).set('www-authenticate', 'Bearer realm="queues"').json({ code: 'UNAUTHENTICATED', message: 'an ADMIN bearer token is required' });
       return;
@@ -46,13 +46,30 @@ function adminOnly(config: Config): RequestHandler {
     if (fromQuery && !req.headers.authorization) {
       const secure = config.env === 'production' ? '; Secure' : '';
       res.set('set-cookie', `${COOKIE}=${encodeURIComponent(fromQuery)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict${secure}`);
-      const url = new URL(req.originalUrl, 'http://x');
-      url.searchParams.delete('token');
-      res.redirect(303, `${url.pathname}${url.search}`);
+      res.redirect(303, dashboardRedirect(req.originalUrl));
       return;
     }
     next();
   };
+}
+
+/**
+ * Where to send the browser once the token is in the cookie: the same dashboard page without
+ * `?token=`, and never anywhere else. `/admin/queues/..//evil.example/x` resolves to the path
+ * `//evil.example/x`, which a browser reads as another host: anything that does not resolve
+ * inside the dashboard goes to the dashboard's root.
+ */
+export function dashboardRedirect(originalUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(originalUrl, 'http://gateway.invalid');
+  } catch {
+    return QUEUE_DASHBOARD_PATH;
+  }
+  url.searchParams.delete('token');
+  const inside = url.origin === 'http://gateway.invalid' && (url.pathname === QUEUE_DASHBOARD_PATH || url.pathname.startsWith(`${QUEUE_DASHBOARD_PATH}/`));
+  if (!inside || url.pathname.includes('//') || url.pathname.includes('\\')) return QUEUE_DASHBOARD_PATH;
+  return `${url.pathname}${url.search}`;
 }
 
 function cookie(header: string | undefined, name: string): string | undefined {

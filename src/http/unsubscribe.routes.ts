@@ -5,7 +5,8 @@ import { inspectUnsubscribeToken, unsubscribe } from '../domain/communications.s
 import { DomainError } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { PurposeKey } from '../entities/enums';
-import { bodyErrors, escapeHtml, sendError, type HttpLog } from './http-support';
+import type { MutationRateLimiter } from '../schema/rate-limit';
+import { bodyErrors, clientIp, escapeHtml, rateLimit, sendError, type HttpLog } from './http-support';
 
 const LABELS: Partial<Record<PurposeKey, string>> = {
   [PurposeKey.PRODUCT_EMAIL]: 'emails about our own products and offers',
@@ -50,7 +51,7 @@ const tokenOf = (req: Request): string => {
  * links, so a GET must never change anything); POST, from that form or from the mail client's
  * List-Unsubscribe-Post, withdraws the consent. The signed token is the only credential.
  */
-export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
+export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog; limiter: MutationRateLimiter }): Router {
   const settings = deps.config.communications;
   const router = Router();
   router.get('/unsubscribe', (req, res) => {
@@ -71,7 +72,9 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config
     );
   });
   // RFC 8058 bodies are form-encoded ("List-Unsubscribe=One-Click"); the token rides in the URL.
-  router.post('/unsubscribe', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  // Token-less: the mutation budget of the client address, shared with GraphQL's `unsubscribe`.
+  const perAddress = rateLimit(deps.limiter, (req) => ({ key: clientIp(req) ?? 'unknown', kind: 'address' }));
+  router.post('/unsubscribe', perAddress, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     try {
       const result = await inTransaction(deps.dataSource, (em) => unsubscribe(em, settings, tokenOf(req)));
       if (req.accepts(['html', 'json']) === 'json') return void res.set('Cache-Control', 'no-store').json(result);

@@ -98,10 +98,16 @@ export class GatewayMetrics {
     }
   }
 
-  /** The operation label: a client-chosen name, kept only while the set of names stays small. */
-  operationLabel(name: string | null | undefined): string {
+  /**
+   * The operation label: a client-chosen name, kept only while the set of names stays small.
+   * `trusted` is false for a request that failed validation or carried no valid token: its name
+   * is counted as 'other' unless an authenticated, valid operation already made it a label, so an
+   * anonymous client cannot fill the label set with names of its own.
+   */
+  operationLabel(name: string | null | undefined, trusted = true): string {
     if (!name || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'anonymous';
     if (this.operations.has(name)) return name;
+    if (!trusted) return 'other';
     if (this.operations.size >= MAX_OPERATIONS) return 'other';
     this.operations.add(name);
     return name;

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind } from 'graphql';
 import { DomainError } from '../domain/errors';
+import { apolloClientError } from '../schema/errors';
 import type { GatewayContext } from '../schema/context';
 import { errorFields, saneRequestId, type Logger } from './logger';
 import type { GatewayMetrics, RequestOutcome } from './metrics';
@@ -19,12 +20,17 @@ export function requestLogPlugin(logger: Logger, metrics: GatewayMetrics): Apoll
     async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
       const requestId = saneRequestId(request.http?.headers.get('x-request-id')) ?? randomUUID();
-      logger.debug({ requestId, operation: metrics.operationLabel(request.operationName) }, 'graphql request started');
+      // A log field, not a metrics label: any well-formed name may appear here.
+      const named = request.operationName && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(request.operationName) ? request.operationName : 'anonymous';
+      logger.debug({ requestId, operation: named }, 'graphql request started');
       let fields: string[] = [];
       let operationType: string | undefined;
+      // Set once the document parsed and validated: only then may its name become a metrics label.
+      let resolved = false;
       return {
         async didResolveOperation({ operation }) {
           if (!operation) return;
+          resolved = true;
           operationType = operation.operation;
           fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
         },
@@ -33,6 +39,7 @@ export function requestLogPlugin(logger: Logger, metrics: GatewayMetrics): Apoll
             const original = unwrapResolverError(err);
             if (original instanceof DomainError) continue;
             if (original instanceof GraphQLError && original.extensions?.code) continue;
+            if (apolloClientError(original)) continue;
             logger.error({ requestId, path: err.path?.join('.'), ...errorFields(original) }, 'unexpected error');
           }
         },
@@ -42,7 +49,7 @@ export function requestLogPlugin(logger: Logger, metrics: GatewayMetrics): Apoll
           const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
           const outcome: RequestOutcome = codes.length === 0 ? 'ok' : codes.some((c) => c === 'INTERNAL_SERVER_ERROR' || c === 'SERVICE_UNAVAILABLE' || c === 'UNKNOWN') ? 'error' : 'client_error';
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const operation = metrics.operationLabel(operationName);
+          const operation = metrics.operationLabel(operationName, resolved && contextValue.actor !== null);
           metrics.requestFinished(operation, outcome, seconds);
           const actor = contextValue.actor;
           logger.info(

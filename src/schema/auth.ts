@@ -33,19 +33,39 @@ const keyFor = (secret: string): KeyObject => {
   return key;
 };
 
-/** Verifies a bearer token: HS256 only, with an expiry that has not passed, a subject and known roles. */
-export function verifyToken(secret: string, header: string | undefined): { actor: Actor | null; error: DomainError | null } {
+/** The longest token lifetime accepted when a caller names none (TOKEN_MAX_LIFETIME_SECONDS's default). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/** Clocks of the machines that mint tokens may run this far ahead of ours. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Verifies a bearer token: HS256 only, no `crit` header (RFC 7515 4.1.11: we understand no
+ * extension, so a token that names one must be refused), an expiry that has not passed and that
+ * is at most `maxLifetimeSeconds` after the token's issue time and after now (plus clock skew), a
+ * subject and known roles.
+ */
+export function verifyToken(
+  secret: string,
+  header: string | undefined,
+  maxLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { actor: Actor | null; error: DomainError | null } {
   if (!header) return { actor: null, error: null };
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) return { actor: null, error: new DomainError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
   try {
-    const claims = jwt.verify(m[1]!, keyFor(secret), { algorithms: ['HS256'] });
+    const decoded = jwt.verify(m[1]!, keyFor(secret), { algorithms: ['HS256'], complete: true, clockTimestamp: nowSeconds });
+    if (decoded.header.crit !== undefined) throw new Error('token names a critical header extension this gateway does not understand');
+    const claims = decoded.payload;
     if (typeof claims === 'string') throw new Error('token has no claims');
     // The subject is the audit log's actor (at most 200 characters there) and the rate-limit key.
     if (typeof claims.sub !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(claims.sub) || hasForbiddenCharacters(claims.sub)) throw new Error('token has no subject, or a malformed one');
     // jsonwebtoken accepts a token without exp; one that never expires is refused here.
     if (typeof claims.exp !== 'number') throw new Error('token has no expiry');
-    if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + 60) throw new Error('token was issued in the future');
+    if (typeof claims.iat === 'number' && claims.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new Error('token was issued in the future');
+    // A stolen token is worth as long as it lives: no lifetime beyond the configured maximum.
+    if (claims.exp - nowSeconds > maxLifetimeSeconds + CLOCK_SKEW_SECONDS || (typeof claims.iat === 'number' && claims.exp - claims.iat > maxLifetimeSeconds))
+      throw new Error(`token lives longer than the maximum of ${maxLifetimeSeconds} s`);
     const roles = claims.roles;
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && ROLES.has(r)))
       throw new Error('token has no roles, or an unknown role');

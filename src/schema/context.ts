@@ -32,6 +32,8 @@ export interface GatewayContext {
    * e.g. QUEUE_UNAVAILABLE when the change is recorded but its job waits for Redis.
    */
   warnings: ResponseWarning[];
+  /** The client's address as the socket saw it: the rate-limit key of token-less mutations. */
+  clientAddress: string | null;
 }
 
 export interface ResponseWarning {

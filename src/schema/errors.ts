@@ -4,7 +4,18 @@ import { DomainError } from '../domain/errors';
 import { isTransientDbError } from '../domain/transaction';
 
 // Apollo and graphql-js codes that mean the client sent something wrong.
-const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Apollo's own refusals of a malformed request that carry an HTTP 4xx but no code (an APQ hash
+ * that does not match its query, say): the client's mistake, never an internal error.
+ */
+export function apolloClientError(err: unknown): string | null {
+  if (!(err instanceof GraphQLError) || err.extensions?.code) return null;
+  const status = (err.extensions?.http as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  return err.message === 'provided sha does not match query' ? 'PERSISTED_QUERY_HASH_MISMATCH' : 'BAD_REQUEST';
+}
 
 export interface ErrorReporter {
   (err: unknown): void;
@@ -20,6 +31,8 @@ export function formatError(report: ErrorReporter) {
     if (original instanceof DomainError) {
       return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details } };
     }
+    const clientReason = apolloClientError(original);
+    if (clientReason) return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT', reason: clientReason } };
     const code = formatted.extensions?.code as string | undefined;
     if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'RATE_LIMITED') return formatted;
     if (code && CLIENT_CODES.has(code)) {

@@ -15,24 +15,55 @@ export function hasForbiddenCharacters(s: string): boolean {
   return FORBIDDEN.test(s);
 }
 
-/** The path of the first string in a variables object with a forbidden character. */
+/**
+ * The path of the first string in a variables object with a forbidden character. Walked with an
+ * explicit stack, not recursion: the body's depth is bounded before Apollo sees it, but a walk
+ * that could overflow on input is one we never want to rely on that for.
+ */
 export function findForbidden(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return hasForbiddenCharacters(value) ? path || '(value)' : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findForbidden(value[i], `${path}[${i}]`);
-      if (hit) return hit;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (hasForbiddenCharacters(k)) return `${path}.(key)`;
-      const hit = findForbidden(v, path ? `${path}.${k}` : k);
-      if (hit) return hit;
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, p] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (hasForbiddenCharacters(v)) return p || '(value)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${p}[${i}]`]);
+    } else if (v && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (const [k] of entries) if (hasForbiddenCharacters(k)) return `${p}.(key)`;
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], p ? `${p}.${entries[i]![0]}` : entries[i]![0]]);
     }
   }
   return null;
+}
+
+/**
+ * Before Apollo: a /graphql body nested deeper than MAX_JSON_DEPTH (in its variables or
+ * extensions) is a 400, not a stack overflow somewhere in variable coercion.
+ */
+export function graphqlBodyDepth(req: Request, res: Response, next: NextFunction): void {
+  if (!jsonDepthExceeds(req.body)) return next();
+  res.status(400).json({
+    errors: [{ message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT', reason: 'VARIABLES_TOO_DEEP' } }],
+  });
+}
+
+/**
+ * How deep a JSON body may nest. A GraphQL input is at most a few levels deep; a body nested
+ * thousands deep only exists to overflow a recursive walk (graphql-js's and ours).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of a parsed JSON value, walked without recursion, stopping past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 function literalWithForbidden(document: DocumentNode): boolean {

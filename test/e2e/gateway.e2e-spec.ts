@@ -129,6 +129,36 @@ describe('with the built-in plugins switched off', () => {
   });
 });
 
+describe('npm start in production (issue 18)', () => {
+  it('prints no token, only how to mint one, and a token it would have printed is nowhere in its output', async () => {
+    const config = testConfig('e2e_prod_start');
+    const port = await freePort();
+    const run = runCli(['start'], {
+      MYSQL_DATABASE: config.mysql.database,
+      QUEUE_PREFIX: config.redis.prefix,
+      DEMO_SUBJECTS: '3',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      PSEUDONYM_SECRET: 'p'.repeat(40),
+      UNSUBSCRIBE_SECRET: 'u'.repeat(40),
+      PUBLIC_BASE_URL: 'https://privacy.example.com',
+    });
+    try {
+      await run.waitFor(/mint a token for a person or an app with: npm run token -- --role ADMIN/);
+      const all = run.output() + run.errors();
+      expect(all).not.toMatch(/ADMIN token:|APP token:/);
+      // No JWT of any kind (header.payload.signature, base64url) leaves the process.
+      expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await dropDatabase(config);
+    }
+  });
+});
+
 describe('start-up failures', () => {
   it('names an unreachable MySQL in one line, without a stack trace', async () => {
     const run = runCli(['serve'], { MYSQL_PORT: '1', MYSQL_DATABASE: 'drg_never' });

@@ -28,6 +28,8 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     // Tests send many mutations with one token; the rate-limit test sets its own limits.
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
     RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_COLLECT_PER_MINUTE: '1000000',
+    RATE_LIMIT_COLLECT_BURST: '1000000',
     OUTBOX_DIR: `/tmp/drg-outbox/${safe}_${suffix}`,
     // Quiet unless a test asks for logs (it passes its own logger or LOG_LEVEL).
     LOG_LEVEL: 'warn',
