@@ -39,13 +39,25 @@ export function findForbidden(value: unknown, path = ''): string | null {
 
 /**
  * Before Apollo: a /graphql body nested deeper than MAX_JSON_DEPTH (in its variables or
- * extensions) is a 400, not a stack overflow somewhere in variable coercion.
+ * extensions) is a 400, not a stack overflow somewhere in variable coercion. A GET carries the
+ * same JSON in its query string, which Apollo would parse itself.
  */
 export function graphqlBodyDepth(req: Request, res: Response, next: NextFunction): void {
-  if (!jsonDepthExceeds(req.body)) return next();
+  const fromQuery = req.method === 'GET' ? [req.query.variables, req.query.extensions].filter((v): v is string => typeof v === 'string') : [];
+  const tooDeep = jsonDepthExceeds(req.body) || fromQuery.some((text) => jsonDepthExceeds(parseOrNull(text)));
+  if (!tooDeep) return next();
   res.status(400).json({
     errors: [{ message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_USER_INPUT', reason: 'VARIABLES_TOO_DEEP' } }],
   });
+}
+
+/** Malformed JSON is Apollo's to refuse, with its own message. */
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**

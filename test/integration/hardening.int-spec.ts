@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { createHash } from 'node:crypto';
 import { createOpenToken, createUnsubscribeToken } from '../../src/domain/unsubscribe-token.service';
 import { PurposeKey, Role } from '../../src/entities/enums';
+import { deepVariablesBody, fanOutDocument as fanOut } from '../../scripts/hostile-documents';
 import { registerUser } from '../helpers/fixtures';
 import { startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 
@@ -25,10 +26,6 @@ async function postBody(url: string, body: string, headers: Record<string, strin
     throw new Error(`HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
   }
 }
-
-/** n fragments, each spreading the next twice: 2^n copies of the last fragment's selection. */
-const fanOut = (n: number, on = 'Query', leaf = '__typename') =>
-  `${on === 'Mutation' ? 'mutation ' : ''}{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${n} on ${on} { ${leaf} }`;
 
 /** A raw HTTP GET whose path is sent as written (fetch would resolve `..` and re-escape it). */
 function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -72,12 +69,21 @@ describe('hardening (issue 18)', () => {
 
   describe('6. client mistakes are 4xx with a typed error, never 500', () => {
     it('refuses variables nested 5,000 deep with 400 VARIABLES_TOO_DEEP (it overflowed the stack: 500)', async () => {
-      const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
-      const res = await postBody(t.url, `{"query":"mutation($i: RegisterUserInput!) { registerUser(input: $i) { id } }","variables":{"i":${deep}}}`, {
+      const res = await postBody(t.url, deepVariablesBody(5000), {
         authorization: `Bearer ${t.token(Role.ADMIN)}`,
       });
       expect(res.status).toBe(400);
       expect(res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'VARIABLES_TOO_DEEP']]);
+    });
+
+    it('refuses the same nesting in a GET query string, where Apollo would parse it', async () => {
+      // 300 levels: Node refuses a request line past 16 KB on its own (431).
+      const deep = '{"a":'.repeat(300) + '1' + '}'.repeat(300);
+      const res = await fetch(`${t.url}?query=${encodeURIComponent('query($i: UserFilter) { users(first: 1, filter: $i) { edges { cursor } } }')}&variables=${encodeURIComponent(deep)}`, {
+        headers: { authorization: `Bearer ${t.token(Role.ADMIN)}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Answer['body']).errors?.map((e) => e.extensions?.reason)).toEqual(['VARIABLES_TOO_DEEP']);
     });
 
     it('accepts variables as deep as a real input needs', async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { freePort, runCli, type CliRun } from '../helpers/cli-process';
 import { dropDatabase, testConfig } from '../helpers/test-gateway';
+import { deepVariablesBody, fanOutDocument as fanOut } from '../../scripts/hostile-documents';
 import { size } from './support/scale';
 
 /**
@@ -11,9 +12,6 @@ import { size } from './support/scale';
  */
 const SECONDS = size('RELIABILITY_ABUSE_SECONDS', 10);
 const LOAD_CLIENTS = 4;
-
-const fanOut = (n: number, on: 'Query' | 'Mutation') =>
-  `${on === 'Mutation' ? 'mutation ' : ''}{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${n} on ${on} { __typename }`;
 
 interface Sent {
   label: string;
@@ -69,7 +67,6 @@ describe('abuse while a load runs: /healthz keeps answering within a second', ()
       }
       return { label, status: res.status, code };
     };
-    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
     const longToken = (() => {
       const [h, , s] = admin.split('.');
       // A payload with exp years ahead; its signature no longer matches either, so two reasons to refuse.
@@ -80,7 +77,7 @@ describe('abuse while a load runs: /healthz keeps answering within a second', ()
       () => post('fan-out query 2^40', JSON.stringify({ query: fanOut(40, 'Query') })),
       () => post('fan-out mutation 2^40', JSON.stringify({ query: fanOut(40, 'Mutation') })),
       () => post('fan-out 2^40 with a token', JSON.stringify({ query: fanOut(40, 'Query') }), { authorization: `Bearer ${admin}` }),
-      () => post('variables 5,000 deep', `{"query":"mutation($i: RegisterUserInput!) { registerUser(input: $i) { id } }","variables":{"i":${deep}}}`, { authorization: `Bearer ${admin}` }),
+      () => post('variables 5,000 deep', deepVariablesBody(5000), { authorization: `Bearer ${admin}` }),
       () => post('subscription', JSON.stringify({ query: 'subscription { __typename }' })),
       () => post('APQ hash mismatch', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } })),
       () => post('1,000 aliases', JSON.stringify({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }` })),

@@ -1,0 +1,30 @@
+// Mutation testing of the rule modules (issue 18: the query-shape guard, the mutation counter,
+// token checks, the dashboard redirect, the JSON depth walk). `npm run mutate`; unit tests only,
+// so it needs no services. The score is quoted in the issue's closing note, never gated in CI.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const jestConfig = require('./jest.config.js');
+const unit = jestConfig.projects.find((p) => p.displayName === 'unit');
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  // Only the unit files that exercise these modules: each mutant reruns them, and the rest of the
+  // unit project (schema builds, property tests) would multiply the run time for no extra kill.
+  jest: {
+    projectType: 'custom',
+    config: {
+      ...unit,
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testTimeout: 60000,
+    },
+    enableFindRelatedTests: false,
+  },
+  coverageAnalysis: 'perTest',
+  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:115-137', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:58-67'],
+  reporters: ['clear-text', 'progress'],
+  concurrency: 2,
+  ignoreStatic: true,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
