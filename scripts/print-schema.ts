@@ -4,7 +4,8 @@ import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { loadConfig } from '../src/config';
 import { buildGatewaySchema } from '../src/schema/build-schema';
-import { PluginRegistry, builtInPlugins } from '../src/plugins/registry';
+import { builtInPlugins } from '../src/plugins/built-in';
+import { PluginRegistry } from '../src/plugins/registry';
 
 /**
  * Prints the schema the code builds to schema.graphql (sorted, so a diff shows only real

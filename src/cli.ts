@@ -12,7 +12,8 @@ import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
 import { isReadPurpose } from './domain/read-purpose.service';
 import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
 import { inTransaction } from './domain/transaction';
-import { PluginRegistry, builtInPlugins } from './plugins/registry';
+import { builtInPlugins } from './plugins/built-in';
+import { PluginRegistry } from './plugins/registry';
 
 /** Opens notice requests for every active subject of a region, 5,000 per transaction, and queues their compile jobs. */
 async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 'DESIGNATED' | 'OTHER'): Promise<{ requests: number; jobs: number }> {
@@ -142,7 +143,11 @@ async function main(argv: string[]): Promise<number> {
   // Plugins' own commands, reached through the registry like every other plugin part.
   const pluginCommands = new PluginRegistry(builtInPlugins(config)).commands();
   const pluginCommand = pluginCommands.find((c) => c.name === command);
-  if (pluginCommand) return pluginCommand.run(args, config);
+  if (pluginCommand)
+    return pluginCommand.run(args, config, async () => {
+      const g = await Gateway.open(config, {}, () => undefined);
+      return { dataSource: g.dataSource, jobs: g.queues, work: (queues) => g.work(queues), stop: () => g.stop() };
+    });
   if (!['start', 'serve', 'work', 'migrate', 'seed', 'notices'].includes(command ?? '')) {
     process.stderr.write(`${[USAGE, ...pluginCommands.map((c) => c.usage)].join('\n')}\n`);
     return command ? 2 : 0;

@@ -14,12 +14,13 @@ import { QueueRegistry } from './jobs/queue-registry';
 import { createRedisConnection } from './jobs/redis-connection';
 import { WorkerHost } from './jobs/worker-host';
 import type { GatewayPlugin } from './plugins/plugin';
-import { PluginRegistry, builtInPlugins } from './plugins/registry';
+import { builtInPlugins } from './plugins/built-in';
+import { PluginRegistry } from './plugins/registry';
 import { buildGatewaySchema } from './schema/build-schema';
 import { startHttpServer, type RunningHttpServer } from './server';
 import { createLogger, errorFields, logFnOf, loggerFromFn, type LogFn, type Logger } from './ops/logger';
 import { GatewayMetrics } from './ops/metrics';
-import { startOpsServer } from './ops/ops-server';
+import { startOpsServer } from './http/ops-server';
 
 export type { LogFn } from './ops/logger';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ConsentSource, ConsentStatus, PurposeKey, Role } from '../entities/enums';
 import type { Subject } from '../entities/subject.entity';
-import type { Anonymizer } from '../plugins/services';
+import type { Anonymizer } from './plugin-services.port';
 import type { Actor } from './actor';
 import { DomainError } from './errors';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, READ_PURPOSES, ReadPurpose, type PersonalField, type ReadPurposeRule } from './read-purpose.rules';

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
-import type { PluginServices } from '../plugins/services';
+import type { PluginServices } from '../domain/plugin-services.port';
 
 export interface JobContext {
   dataSource: DataSource;

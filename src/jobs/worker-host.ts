@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
-import type { PluginServices } from '../plugins/services';
+import type { PluginServices } from '../domain/plugin-services.port';
 import { DomainError } from '../domain/errors';
 import { errorFields, type Logger } from '../ops/logger';
 import type { GatewayMetrics } from '../ops/metrics';

@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { QueueRegistry } from '../jobs/queue-registry';
-import type { PluginMetric } from '../plugins/plugin';
 
 export type RequestOutcome = 'ok' | 'client_error' | 'error';
 export type JobOutcome = 'completed' | 'failed';
@@ -12,8 +10,24 @@ const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] a
 /** Distinct operation labels kept; beyond this, client-chosen names are counted as 'other'. */
 const MAX_OPERATIONS = 200;
 
+/** What the metrics read of the job queues: ops stays a leaf, so it names only what it uses. */
+export interface QueueDepths {
+  queueNames(): string[];
+  queue(name: string): { getJobCounts(...states: string[]): Promise<Record<string, number>> };
+}
+
+/** A gauge a plugin contributes (declared here so that ops imports nothing above it). */
+export interface PluginMetric {
+  /** Prometheus metric name, unique over the core and every plugin (e.g. drg_legal_holds_active). */
+  name: string;
+  help: string;
+  labelNames?: string[];
+  /** A cheap query: one number, or one value per label set. */
+  collect(dataSource: DataSource): Promise<number | { labels: Record<string, string>; value: number }[]>;
+}
+
 export interface MetricsSources {
-  queues: QueueRegistry;
+  queues: QueueDepths;
   dataSource: DataSource;
   plugins: PluginMetric[];
 }

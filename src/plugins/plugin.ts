@@ -1,11 +1,12 @@
 import type DataLoader from 'dataloader';
+import type { PluginMetric } from '../ops/metrics';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { ErasureVeto, HookContext, DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderRegistry } from '../schema/loaders/loader-registry';
-import type { PluginServices } from './services';
+import type { PluginServices } from '../domain/plugin-services.port';
 
 /**
  * The plugin contract. A plugin is a plain object made by a factory (`legalHoldPlugin(options)`),
@@ -55,13 +56,17 @@ export interface GatewayPlugin {
   onBootstrap?(ctx: PluginBootstrapContext): Promise<(() => Promise<void>) | void>;
 }
 
-export interface PluginMetric {
-  /** Prometheus metric name, unique over the core and every plugin (e.g. drg_legal_holds_active). */
-  name: string;
-  help: string;
-  labelNames?: string[];
-  /** A cheap query: one number, or one value per label set. */
-  collect(dataSource: DataSource): Promise<number | { labels: Record<string, string>; value: number }[]>;
+/**
+ * What a plugin command may use of an opened gateway. The CLI opens it when the command asks (a
+ * command that only reads files never connects), and the command stops it; a plugin never
+ * imports the gateway itself, which would close a circle through the composition module.
+ */
+export interface PluginCommandGateway {
+  dataSource: DataSource;
+  jobs: JobEnqueuer;
+  /** Starts this process's workers for the named queues. */
+  work(queues: string[]): Promise<string[]>;
+  stop(): Promise<void>;
 }
 
 export interface PluginCommand {
@@ -69,7 +74,7 @@ export interface PluginCommand {
   /** Lines for the CLI's usage text. */
   usage: string;
   /** Returns the process exit code. */
-  run(args: string[], config: Config): Promise<number>;
+  run(args: string[], config: Config, openGateway: () => Promise<PluginCommandGateway>): Promise<number>;
 }
 
 export interface PluginBootstrapContext {
@@ -80,3 +85,5 @@ export interface PluginBootstrapContext {
   services: PluginServices;
   log: (line: Record<string, unknown>) => void;
 }
+
+export type { PluginMetric };

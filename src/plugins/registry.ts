@@ -4,11 +4,8 @@ import type { Config } from '../config';
 import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderRegistry } from '../schema/loaders/loader-registry';
-import { anonymizationPlugin } from './anonymization/anonymization.plugin';
-import { businessTransferPlugin } from './business-transfer/business-transfer.plugin';
-import { legalHoldPlugin } from './legal-hold/legal-hold.plugin';
 import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric } from './plugin';
-import type { PluginServices } from './services';
+import type { PluginServices } from '../domain/plugin-services.port';
 
 export class PluginRegistryError extends Error {
   constructor(message: string) {
@@ -172,14 +169,4 @@ export function orderPlugins(plugins: GatewayPlugin[]): GatewayPlugin[] {
   };
   for (const p of plugins) visit(p, []);
   return ordered;
-}
-
-/** The built-in plugins that configuration leaves switched on. */
-export function builtInPlugins(config: Config): GatewayPlugin[] {
-  const all: Record<string, () => GatewayPlugin> = {
-    'legal-hold': () => legalHoldPlugin(config.plugins.legalHold),
-    anonymization: () => anonymizationPlugin(config.plugins.anonymization),
-    'business-transfer': () => businessTransferPlugin(config.plugins.businessTransfer),
-  };
-  return config.plugins.enabled.filter((name) => all[name]).map((name) => all[name]!());
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor';
 import type { DomainError } from '../domain/errors';
 import type { DomainHooks } from '../domain/hooks';
 import type { JobEnqueuer } from '../domain/ports';
-import type { PluginServices } from '../plugins/services';
+import type { PluginServices } from '../domain/plugin-services.port';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
 import type DataLoader from 'dataloader';
 import { LoaderRegistry } from './loaders/loader-registry';

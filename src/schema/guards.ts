@@ -63,7 +63,7 @@ export class QueryMeasurer {
   private readonly memo = new Map<string, Measure | 'walking'>();
 
   constructor(
-    private readonly schema: GraphQLSchema | null,
+    private readonly schema: GraphQLSchema,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     private readonly limits: GuardLimits,
   ) {}
@@ -95,7 +95,7 @@ export class QueryMeasurer {
       } else {
         const frag = this.fragment(sel.name.value);
         // The fragment's own depth is counted from 1; here its fields sit at `level`.
-        if (frag.depth > 0 && frag.depth + level - 1 > this.limits.maxDepth) throw new LimitExceeded('QUERY_TOO_DEEP');
+        if (frag.depth + level - 1 > this.limits.maxDepth) throw new LimitExceeded('QUERY_TOO_DEEP');
         inner = frag;
       }
       depth = Math.max(depth, inner.depth);
@@ -143,7 +143,7 @@ export class QueryMeasurer {
   }
 
   private compositeType(name: string): GraphQLCompositeType | null {
-    const type = this.schema?.getType(name);
+    const type = this.schema.getType(name);
     return type && isCompositeType(type) ? type : null;
   }
 }

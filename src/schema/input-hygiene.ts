@@ -73,7 +73,7 @@ export function jsonDepthExceeds(value: unknown, limit = MAX_JSON_DEPTH): boolea
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d + 1 > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
   }
   return false;
 }

@@ -14,7 +14,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { loadConfig } from '../../src/config';
-import { PluginRegistry, builtInPlugins } from '../../src/plugins/registry';
+import { builtInPlugins } from '../../src/plugins/built-in';
+import { PluginRegistry } from '../../src/plugins/registry';
 import { buildGatewaySchema } from '../../src/schema/build-schema';
 
 /**

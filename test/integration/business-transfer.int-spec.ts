@@ -208,6 +208,14 @@ describe('the business-transfer plugin', () => {
     expect((await verifyExport(tampered)).valid).toBe(false);
     const refused = runCli(['transfer', 'verify', tampered], {});
     expect(await refused.exited).toBe(1);
+
+    // `transfer status` opens the gateway the CLI hands the plugin command (the plugin never imports it).
+    const status = runCli(['transfer', 'status', String(done.id)], { MYSQL_DATABASE: t.config.mysql.database, QUEUE_PREFIX: t.config.redis.prefix, NODE_ENV: 'test' });
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.output())).toMatchObject({ id: Number(done.id), status: 'COMPLETED' });
+    const missing = runCli(['transfer', 'status', '999999'], { MYSQL_DATABASE: t.config.mysql.database, QUEUE_PREFIX: t.config.redis.prefix, NODE_ENV: 'test' });
+    expect(await missing.exited).toBe(1);
+    expect(missing.errors()).toContain('business transfer 999999 does not exist');
   });
 
   it('refuses bad input with a typed error and changes no row', async () => {

@@ -1,6 +1,7 @@
 import { createDataSource, ensureDatabase } from '../../src/database';
 import { coreMigrations } from '../../src/migrations';
-import { PluginRegistry, builtInPlugins } from '../../src/plugins/registry';
+import { builtInPlugins } from '../../src/plugins/built-in';
+import { PluginRegistry } from '../../src/plugins/registry';
 import { dropDatabase, testConfig } from '../helpers/test-gateway';
 
 describe('migrations', () => {

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn, type MigrationInterface, type Q
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../../src/entities/enums';
 import type { GatewayPlugin } from '../../src/plugins/plugin';
-import { builtInPlugins } from '../../src/plugins/registry';
+import { builtInPlugins } from '../../src/plugins/built-in';
 import { Roles } from '../../src/schema/auth';
 import type { GatewayContext } from '../../src/schema/context';
 import { startTestGateway, testConfig, type TestGateway } from '../helpers/test-gateway';

@@ -88,6 +88,29 @@ describe('token lifetime', () => {
   });
 });
 
+describe('token checks, each with its own reason', () => {
+  const secret = 's'.repeat(40);
+  const NOW = 1_800_000_000;
+  const token = (payload: Record<string, unknown>) => jwt.sign({ exp: NOW + 60, ...payload }, secret, { algorithm: 'HS256', noTimestamp: true });
+  const reason = (header: string | undefined) => verifyToken(secret, header, 86400, NOW).error?.message ?? 'ok';
+
+  it.each([
+    ['a good token', `Bearer ${token({ sub: 'a', roles: ['APP'], purposes: ['SERVICE'] })}`, 'ok'],
+    ['no header', undefined, 'ok'],
+    ['another scheme before Bearer', `NotBearer ${token({ sub: 'a', roles: ['APP'] })}`, 'the Authorization header must be "Bearer <token>"'],
+    ['no claims object', `Bearer ${jwt.sign('just a string', secret, { algorithm: 'HS256' })}`, 'invalid token: token has no claims'],
+    ['no subject', `Bearer ${token({ roles: ['APP'] })}`, 'invalid token: token has no subject, or a malformed one'],
+    ['no expiry', `Bearer ${jwt.sign({ sub: 'a', roles: ['APP'] }, secret, { algorithm: 'HS256', noTimestamp: true })}`, 'invalid token: token has no expiry'],
+    ['roles as a string', `Bearer ${token({ sub: 'a', roles: 'ADMIN' })}`, 'invalid token: token has no roles, or an unknown role'],
+    ['no roles', `Bearer ${token({ sub: 'a', roles: [] })}`, 'invalid token: token has no roles, or an unknown role'],
+    ['one known and one unknown role', `Bearer ${token({ sub: 'a', roles: ['APP', 'ROOT'] })}`, 'invalid token: token has no roles, or an unknown role'],
+    ['purposes as a string', `Bearer ${token({ sub: 'a', roles: ['APP'], purposes: 'SERVICE' })}`, 'invalid token: token has an unknown purpose'],
+    ['one known and one unknown purpose', `Bearer ${token({ sub: 'a', roles: ['APP'], purposes: ['SERVICE', 'SPYING'] })}`, 'invalid token: token has an unknown purpose'],
+  ])('%s: %s', (_what, header, expected) => {
+    expect(reason(header)).toBe(expected);
+  });
+});
+
 describe('the queue dashboard redirect after ?token=', () => {
   it.each([
     ['/admin/queues?token=abc', '/admin/queues'],
@@ -134,6 +157,7 @@ describe('JSON depth and the text walk', () => {
   it('reports the path of the first forbidden string, keys included', () => {
     expect(findForbidden({ a: 'ok', b: ['fine', 'no\u0007pe'] })).toBe('b[1]');
     expect(findForbidden({ a: { 'k\u0000': 1 } })).toBe('a.(key)');
+    expect(findForbidden({ outer: { inner: ['ok', { leaf: 'x\u0000' }] } })).toBe('outer.inner[1].leaf');
     expect(findForbidden('\ud800')).toBe('(value)');
     expect(findForbidden({ a: 'tab\tnewline\ncr\r', b: '😀' })).toBeNull();
   });

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
-import { orderPlugins, PluginRegistry, PluginRegistryError, builtInPlugins } from '../../src/plugins/registry';
+import { builtInPlugins } from '../../src/plugins/built-in';
+import { orderPlugins, PluginRegistry, PluginRegistryError } from '../../src/plugins/registry';
 import type { GatewayPlugin } from '../../src/plugins/plugin';
 import type { GraphQLObjectType } from 'graphql';
 import { buildGatewaySchema } from '../../src/schema/build-schema';

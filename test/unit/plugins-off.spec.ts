@@ -1,6 +1,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import { loadConfig } from '../../src/config';
-import { PluginRegistry, builtInPlugins } from '../../src/plugins/registry';
+import { builtInPlugins } from '../../src/plugins/built-in';
+import { PluginRegistry } from '../../src/plugins/registry';
 import { buildGatewaySchema } from '../../src/schema/build-schema';
 
 // A file of its own: type-graphql keeps decorator metadata per process (per jest file), and a

@@ -109,6 +109,36 @@ describe('query-shape limits (src/schema/guards.ts)', () => {
       expect(reasons('{ users { edges { cursor node { id } } } }', { maxCost: 40, maxPageSize: 10 })).toEqual(['QUERY_TOO_COSTLY']);
     });
 
+    it('takes only a first argument for a page size, not any other argument', () => {
+      // user(id) is one object: 1 + 1 x (id 1 + name 1) = 3
+      expect(reasons('{ user(id: "1") { id name } }', { maxCost: 3 })).toEqual([]);
+      // recipients(kind) is paginated without first: 1 + 20 x (edges 1 + cursor 1) = 41, not the largest page
+      expect(reasons('{ recipients(kind: AGENT) { edges { cursor } } }', { maxCost: 41 })).toEqual([]);
+      expect(reasons('{ recipients(kind: AGENT) { edges { cursor } } }', { maxCost: 40 })).toEqual(['QUERY_TOO_COSTLY']);
+    });
+
+    it('measures unknown fields and fragments on unknown types as plain fields (graphql-js refuses them)', () => {
+      expect(reasons('{ nope { id } }', { maxCost: 2 })).toEqual([]);
+      expect(reasons('{ nope { id } }', { maxCost: 1 })).toEqual(['QUERY_TOO_COSTLY']);
+      expect(reasons('{ ... on Nope { x { y } } }', { maxCost: 2 })).toEqual([]);
+      expect(reasons('{ ...N } fragment N on Nope { x { y } }', { maxCost: 1 })).toEqual(['QUERY_TOO_COSTLY']);
+    });
+
+    it('measures a mutation against the Mutation type (its fields with first are pages too)', () => {
+      // registerUser 1 + (disclosures 1 + 20 x (edges 1 + cursor 1)) = 1 + 41 = 42
+      const m = 'mutation($i: RegisterUserInput!) { registerUser(input: $i) { disclosures { edges { cursor } } } }';
+      expect(specErrors(m)).toEqual([]);
+      expect(reasons(m, { maxCost: 42 })).toEqual([]);
+      expect(reasons(m, { maxCost: 41 })).toEqual(['QUERY_TOO_COSTLY']);
+    });
+
+    it('counts a fragment inside its own cycle as nothing more, and the rest of it as usual', () => {
+      // A = edges (1 + cursor 1) + A (0): users = 1 + 1 x 2 = 3
+      const cycle = '{ users(first: 1) { ...A } } fragment A on UserConnection { edges { cursor } ...A }';
+      expect(reasons(cycle, { maxCost: 3 })).toEqual([]);
+      expect(reasons(cycle, { maxCost: 2 })).toEqual(['QUERY_TOO_COSTLY']);
+    });
+
     it('counts first: 0 as a page of one', () => {
       expect(reasons('{ users(first: 0) { edges { cursor } } }', { maxCost: 3 })).toEqual([]);
       expect(reasons('{ users(first: 0) { edges { cursor } } }', { maxCost: 2 })).toEqual(['QUERY_TOO_COSTLY']);
@@ -129,6 +159,8 @@ describe('query-shape limits (src/schema/guards.ts)', () => {
       ['below the top level (they add up)', `{ ${cat('a')} users(first: 1) { edges { b: cursor c: cursor } } }`, `{ ${cat('a')} users(first: 1) { edges { b: cursor c: cursor d: cursor } } }`],
       ['in a named fragment, at each spread', `{ ...F ...F ${cat('x')} } fragment F on Query { ${cat('a')} }`, `{ ...F ...F } fragment F on Query { ${cat('a')} ${cat('b')} }`],
       ['in an inline fragment', `{ ... on Query { ${cat('a')} ${cat('b')} } ${cat('c')} }`, `{ ... on Query { ${cat('a')} ${cat('b')} } ... { ${cat('c')} ${cat('d')} } }`],
+      // one level down and three at the top: no one selection set holds more than three
+      ['one level down plus the top (no set over the limit on its own)', `{ users(first: 1) { a: edges { cursor } } x: __typename y: __typename }`, `{ users(first: 1) { a: edges { cursor } } x: __typename y: __typename z: __typename }`],
     ])('%s: 3 pass, 4 are refused', (_how, atLimit, overLimit) => {
       expect(reasons(atLimit)).toEqual([]);
       expect(reasons(overLimit)).toEqual(['TOO_MANY_ALIASES']);

@@ -3,7 +3,7 @@ import { PERSONAL_FIELDS, READ_PURPOSE_RULES, READ_PURPOSES, ReadPurpose, type P
 import { declaredPurpose, eligibilitySql, isPurposeBound, presentField } from '../../src/domain/read-purpose.service';
 import { PurposeKey, Role } from '../../src/entities/enums';
 import { createAnonymizer } from '../../src/plugins/anonymization/anonymizer';
-import type { Anonymizer } from '../../src/plugins/services';
+import type { Anonymizer } from '../../src/domain/plugin-services.port';
 import { signToken, verifyToken } from '../../src/schema/auth';
 
 const anonymizer = createAnonymizer({ k: 11, pseudonymSecret: 'unit-test-pseudonym-secret', pseudonymKeyId: 'k1' });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Anonymizer, QuasiIdentifierKind } from '../services';
+import type { Anonymizer, QuasiIdentifierKind } from '../../domain/plugin-services.port';
 import { ageBandHierarchy, kAnonymize, regionHierarchy, signupMonthHierarchy, type GeneralizationHierarchy } from './k-anonymity';
 import { ageBand, generalizeDate, generalizeIp, pseudonym, userAgentFamily } from './strategies';
 

@@ -12,7 +12,7 @@ import { DomainError, badInput, conflict, notFound } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose, PurposeKey, RecipientKind, SubjectStatus } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
-import type { Anonymizer, PluginServices } from '../services';
+import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import {
   EXPORT_FILES, FRAMING, GzipLineWriter, SCHEMA_VERSION, concatenate, encryptFrame, exportFileName, formatRow, rowFormatter, writeFileAtomic,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Config } from '../../config';
 import type { Actor } from '../../domain/actor';
 import { DomainError } from '../../domain/errors';
+import type { PluginCommandGateway } from '../plugin';
 import { inTransaction } from '../../domain/transaction';
 import { Role, SubjectStatus } from '../../entities/enums';
-import { Gateway } from '../../gateway';
 import { BusinessTransfer, TransferFormat, TransferPhase } from './business-transfer.entity';
 import { PLAN_JOB, planJobId } from './business-transfer.job';
 import { TERMINAL, progressOf, startBusinessTransfer } from './business-transfer.service';
@@ -33,7 +33,7 @@ function bar(t: BusinessTransfer): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.percent.toFixed(1)}% ${p.processed}/${p.total} ${p.rate}/s ${t.status}${eta}`;
 }
 
-async function watch(gateway: Gateway, id: number): Promise<BusinessTransfer> {
+async function watch(gateway: PluginCommandGateway, id: number): Promise<BusinessTransfer> {
   for (;;) {
     const t = await gateway.dataSource.getRepository(BusinessTransfer).findOneByOrFail({ id });
     process.stderr.write(`\r${bar(t)}   `);
@@ -50,7 +50,7 @@ function summary(t: BusinessTransfer): Record<string, unknown> {
 }
 
 /** `transfer start|status|verify|decrypt`; returns the exit code. */
-export async function runTransferCommand(args: string[], config: Config): Promise<number> {
+export async function runTransferCommand(args: string[], config: Config, openGateway: () => Promise<PluginCommandGateway>): Promise<number> {
   const [sub, ...rest] = args;
   const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
   if (sub === 'verify' || sub === 'decrypt') {
@@ -70,7 +70,7 @@ export async function runTransferCommand(args: string[], config: Config): Promis
   }
   if (sub !== 'start' && sub !== 'status') return usage();
 
-  const gateway = await Gateway.open(config, {}, () => undefined);
+  const gateway = await openGateway();
   try {
     if (sub === 'status') {
       const id = Number(rest[0]);
@@ -103,7 +103,7 @@ export async function runTransferCommand(args: string[], config: Config): Promis
         config.plugins.businessTransfer,
       ),
     );
-    await gateway.queues.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
+    await gateway.jobs.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
     if (rest.includes('--work')) await gateway.work(['business-transfer']);
     const final = rest.includes('--wait') || rest.includes('--work') ? await watch(gateway, t.id) : t;
     out(summary(final));

@@ -1,6 +1,7 @@
 /**
- * Services plugins offer each other, typed here by the core so that a plugin that needs one
- * never imports the plugin that provides it. The registry hands them over.
+ * Services plugins offer each other, typed here by the domain (a port: the domain's own
+ * read-purpose rules use the anonymizer too) so that a plugin that needs one never imports the
+ * plugin that provides it, and nothing below the plugins imports upward. The registry hands them over.
  */
 export interface PluginServices {
   /** Provided by the anonymization plugin. */

@@ -3,10 +3,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind } from 'graphql';
 import { DomainError } from '../domain/errors';
-import { apolloClientError } from '../schema/errors';
-import type { GatewayContext } from '../schema/context';
-import { errorFields, saneRequestId, type Logger } from './logger';
-import type { GatewayMetrics, RequestOutcome } from './metrics';
+import { errorFields, saneRequestId, type Logger } from '../ops/logger';
+import type { GatewayMetrics, RequestOutcome } from '../ops/metrics';
+import type { GatewayContext } from './context';
+import { apolloClientError } from './errors';
 
 /**
  * One log line and one metrics sample per GraphQL request: a request id (the caller's
