@@ -97,6 +97,8 @@ describe('token checks, each with its own reason', () => {
   it.each([
     ['a good token', `Bearer ${token({ sub: 'a', roles: ['APP'], purposes: ['SERVICE'] })}`, 'ok'],
     ['no header', undefined, 'ok'],
+    ['two spaces after Bearer', `Bearer  ${token({ sub: 'a', roles: ['APP'] })}`, 'ok'],
+    ['two tokens', `Bearer ${token({ sub: 'a', roles: ['APP'] })} ${token({ sub: 'b', roles: ['ADMIN'] })}`, 'the Authorization header must be "Bearer <token>"'],
     ['another scheme before Bearer', `NotBearer ${token({ sub: 'a', roles: ['APP'] })}`, 'the Authorization header must be "Bearer <token>"'],
     ['no claims object', `Bearer ${jwt.sign('just a string', secret, { algorithm: 'HS256' })}`, 'invalid token: token has no claims'],
     ['no subject', `Bearer ${token({ roles: ['APP'] })}`, 'invalid token: token has no subject, or a malformed one'],

@@ -207,9 +207,9 @@ describe('query-shape limits (src/schema/guards.ts)', () => {
   });
 
   describe('operation types the schema has no root for', () => {
-    const check = (q: string) => validate(schema, parse(q), [knownOperationTypesRule]).map((e) => [e.message, e.extensions.reason]);
+    const check = (q: string) => validate(schema, parse(q), [knownOperationTypesRule]).map((e) => [e.message, e.extensions.reason, e.extensions.code, e.locations]);
     it('refuses a subscription with a typed error, and lets queries and mutations through', () => {
-      expect(check('subscription { __typename }')).toEqual([['this API has no subscription operations', 'UNSUPPORTED_OPERATION_TYPE']]);
+      expect(check('subscription { __typename }')).toEqual([['this API has no subscription operations', 'UNSUPPORTED_OPERATION_TYPE', 'BAD_USER_INPUT', [{ line: 1, column: 1 }]]]);
       expect(check('query { __typename }')).toEqual([]);
       expect(check('mutation { __typename }')).toEqual([]);
     });
