@@ -5,9 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource, ensureDatabase } from './database';
 import type { DomainHooks } from './domain/hooks';
-import { enqueueErasure } from './domain/data-request.service';
-import { resumeBlockedErasures } from './domain/erasure.service';
-import type { DataRequestType } from './entities/enums';
+import { coreHookHandlers } from './domain/core-hooks';
 import { coreJobs } from './jobs/core-jobs';
 import type { AnyJobDefinition } from './jobs/job-definition';
 import { QueueRegistry } from './jobs/queue-registry';
@@ -69,12 +67,8 @@ export class Gateway {
   static async open(config: Config, parts: GatewayParts = {}, log?: LogFn | Logger): Promise<Gateway> {
     const logger = typeof log === 'function' ? loggerFromFn(log, config.log.level) : (log ?? createLogger(config.log.level));
     const plugins = new PluginRegistry([...(parts.plugins ?? builtInPlugins(config)), ...(parts.extraPlugins ?? [])]);
-    // The core's side of onHoldReleased: erasures a hold blocked run again.
-    plugins.addCoreHandlers({
-      onHoldReleased: async (em, subjectIds, ctx) => {
-        await resumeBlockedErasures(em, subjectIds, (requestId, type) => enqueueErasure(ctx.jobs, requestId, type as DataRequestType));
-      },
-    });
+    // The core's side of the hooks (erasures a released hold blocked run again) is a domain rule.
+    plugins.addCoreHandlers(coreHookHandlers);
     await ensureDatabase(config);
     const dataSource = createDataSource(config, { entities: plugins.entities(), migrations: plugins.migrations() });
     await dataSource.initialize();
