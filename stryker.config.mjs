@@ -21,7 +21,7 @@ export default {
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
-  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:115-137', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79'],
+  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79'],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

@@ -7,7 +7,7 @@ import { inTransaction } from '../domain/transaction';
 import { Role } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
 import { hasForbiddenCharacters } from '../schema/input-hygiene';
-import { bodyErrors, clientIp, rateLimit, requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
+import { jsonErrors, clientIp, rateLimit, requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
 
 const FIELDS = new Set(['userId', 'page', 'cookieId', 'deviceId', 'latitude', 'longitude', 'geoAccuracyM']);
 
@@ -63,7 +63,7 @@ export function collectRoutes(deps: { dataSource: DataSource; config: Config; lo
     '/collect',
     requireRoles(deps.config.auth, [Role.APP, Role.ADMIN], deps.log),
     // Per token subject, before the body is parsed: a flood costs one Redis call per request.
-    rateLimit(deps.limiter, (_req, res) => ({ key: (res.locals as AuthedLocals).actor.id, kind: 'subject' })),
+    rateLimit(deps.limiter, (_req, res) => ({ key: (res.locals as AuthedLocals).actor.id, kind: 'subject' }), deps.log),
     express.json({ limit: '16kb', strict: true, type: () => true }),
     async (req, res) => {
       try {
@@ -79,6 +79,6 @@ export function collectRoutes(deps: { dataSource: DataSource; config: Config; lo
       }
     },
   );
-  router.use('/collect', bodyErrors(deps.log));
+  router.use('/collect', jsonErrors(deps.log));
   return router;
 }

@@ -47,20 +47,6 @@ export function requireRoles(auth: Config['auth'], roles: Role[], log: HttpLog):
   };
 }
 
-/** body-parser's errors (bad JSON, too large, wrong charset) as BAD_USER_INPUT; anything else goes on. */
-export function bodyErrors(log: HttpLog) {
-  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const e = err as { type?: string; status?: number } | null;
-    if (e && typeof e.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      const code = e.status === 413 ? 'the body is too large' : 'the body is not valid JSON';
-      res.status(e.status === 413 ? 413 : 400).json({ code: 'BAD_USER_INPUT', message: code });
-      return;
-    }
-    if (res.headersSent) return next(err);
-    sendError(res, err, log);
-  };
-}
-
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The client's address as the socket saw it, without the IPv4-mapped IPv6 prefix. */
@@ -82,21 +68,21 @@ export const notFound: RequestHandler = (_req, res) => {
 };
 
 /**
- * The last error handler of every app: Express's default one prints the stack trace, and the
- * request's own text (a URL with an email address in it, say), straight to stderr. Here a client
- * mistake (a malformed percent-escape, a body parser's 4xx) is a typed 400, and anything else is
- * logged through the scrubbing logger, without the URL, and answered 500.
+ * The last error handler of every app and router: Express's default one prints the stack trace,
+ * and the request's own text (a URL with an email address in it, say), straight to stderr. Here a
+ * client mistake (a body parser's 4xx, a malformed percent-escape) is a typed 400 (413 for a body
+ * over the limit), and anything else is logged through the scrubbing logger, without the URL, and
+ * answered 500.
  */
 export function jsonErrors(log: HttpLog) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
-    const e = err as { status?: unknown; statusCode?: unknown } | null;
+    const e = err as { status?: unknown; statusCode?: unknown; type?: unknown } | null;
     const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : err instanceof URIError ? 400 : 500;
-    if (status >= 400 && status < 500) {
-      res.status(status === 413 ? 413 : 400).json({ code: 'BAD_USER_INPUT', message: err instanceof URIError ? 'the URL holds a malformed percent-escape' : 'the request is malformed' });
-      return;
-    }
-    sendError(res, err, log);
+    if (status < 400 || status >= 500) return sendError(res, err, log);
+    const message =
+      status === 413 ? 'the body is too large' : err instanceof URIError ? 'the URL holds a malformed percent-escape' : typeof e?.type === 'string' ? 'the body is not valid JSON' : 'the request is malformed';
+    res.status(status === 413 ? 413 : 400).json({ code: 'BAD_USER_INPUT', message });
   };
 }
 
@@ -104,17 +90,15 @@ export function jsonErrors(log: HttpLog) {
  * A token bucket in front of a plain-HTTP route: over budget, a typed 429 with Retry-After, and
  * the route does not run. The key is the token subject, or the client address for public routes.
  */
-export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, res: Response) => { key: string; kind: RateKeyKind }): RequestHandler {
+export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, res: Response) => { key: string; kind: RateKeyKind }, log: HttpLog): RequestHandler {
   return (req, res, next) => {
     if (!limiter.enabled) return next();
     const { key, kind } = keyOf(req, res);
     limiter.consume(key, 1, kind).then(
       (decision) => {
         if (decision.allowed) return next();
-        res
-          .status(429)
-          .set('Retry-After', String(decision.retryAfterSeconds))
-          .json({ code: 'RATE_LIMITED', message: `too many requests; retry in ${decision.retryAfterSeconds} s`, retryAfter: decision.retryAfterSeconds });
+        res.set('Retry-After', String(decision.retryAfterSeconds));
+        sendError(res, new DomainError('RATE_LIMITED', `too many requests; retry in ${decision.retryAfterSeconds} s`, { retryAfter: decision.retryAfterSeconds }), log);
       },
       next,
     );

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { PurposeKey } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
-import { bodyErrors, clientIp, escapeHtml, rateLimit, sendError, type HttpLog } from './http-support';
+import { jsonErrors, clientIp, escapeHtml, rateLimit, sendError, type HttpLog } from './http-support';
 
 const LABELS: Partial<Record<PurposeKey, string>> = {
   [PurposeKey.PRODUCT_EMAIL]: 'emails about our own products and offers',
@@ -73,7 +73,7 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config
   });
   // RFC 8058 bodies are form-encoded ("List-Unsubscribe=One-Click"); the token rides in the URL.
   // Token-less: the mutation budget of the client address, shared with GraphQL's `unsubscribe`.
-  const perAddress = rateLimit(deps.limiter, (req) => ({ key: clientIp(req) ?? 'unknown', kind: 'address' }));
+  const perAddress = rateLimit(deps.limiter, (req) => ({ key: clientIp(req) ?? 'unknown', kind: 'address' }), deps.log);
   router.post('/unsubscribe', perAddress, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     try {
       const result = await inTransaction(deps.dataSource, (em) => unsubscribe(em, settings, tokenOf(req)));
@@ -83,6 +83,6 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config
       refused(req, res, err, deps.log);
     }
   });
-  router.use('/unsubscribe', bodyErrors(deps.log));
+  router.use('/unsubscribe', jsonErrors(deps.log));
   return router;
 }

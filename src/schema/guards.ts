@@ -6,6 +6,7 @@ import {
   isObjectType,
   isInterfaceType,
   type ASTVisitor,
+  type DefinitionNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -155,9 +156,10 @@ const MESSAGES: Record<LimitReason, (l: GuardLimits) => string> = {
   QUERY_TOO_COSTLY: (l) => `query cost exceeds the limit of ${l.maxCost}`,
 };
 
-export function fragmentsOf(definitions: readonly { kind: Kind }[]): Map<string, FragmentDefinitionNode> {
+/** A document's named fragments by name (a Map: a fragment may be called `constructor`). */
+export function fragmentsOf(definitions: readonly DefinitionNode[]): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set((def as FragmentDefinitionNode).name.value, def as FragmentDefinitionNode);
+  for (const def of definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   return fragments;
 }
 

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from './context';
+import { fragmentsOf } from './guards';
 
 /**
  * A token bucket per key, in one Lua script so that concurrent serve processes never race:
@@ -114,7 +115,7 @@ export class MutationRateLimiter {
  */
 export function countRootFields(
   set: SelectionSetNode,
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   memo: Map<string, number | 'walking'> = new Map(),
 ): number {
   let n = 0;
@@ -125,9 +126,9 @@ export function countRootFields(
       const name = sel.name.value;
       const known = memo.get(name);
       if (typeof known === 'number') n += known;
-      else if (known === undefined && Object.prototype.hasOwnProperty.call(fragments, name)) {
+      else if (known === undefined && fragments.has(name)) {
         memo.set(name, 'walking');
-        const count = countRootFields(fragments[name]!.selectionSet, fragments, memo);
+        const count = countRootFields(fragments.get(name)!.selectionSet, fragments, memo);
         memo.set(name, count);
         n += count;
       }
@@ -162,9 +163,7 @@ export function rateLimitPlugin(limiter: MutationRateLimiter): ApolloServerPlugi
           if (operation?.operation !== 'mutation') return;
           // A token that was sent but refused: the auth checker answers UNAUTHENTICATED, nothing runs.
           if (!contextValue.actor && contextValue.authError) return;
-          const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-          for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-          const cost = Math.max(1, countRootFields(operation.selectionSet, fragments));
+          const cost = Math.max(1, countRootFields(operation.selectionSet, fragmentsOf(document.definitions)));
           const actor = contextValue.actor;
           const decision = actor ? await limiter.consume(actor.id, cost) : await limiter.consume(contextValue.clientAddress ?? 'unknown', cost, 'address');
           if (!decision.allowed) throw rateLimited(decision, actor ? 'token' : 'address');

@@ -1,4 +1,5 @@
-import { parse, Kind, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { parse, Kind, type OperationDefinitionNode } from 'graphql';
+import { fragmentsOf } from '../../src/schema/guards';
 import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../../src/config';
 import { countRootFields, MutationRateLimiter } from '../../src/schema/rate-limit';
@@ -25,10 +26,8 @@ describe('mutation rate limit: configuration', () => {
 describe('mutation rate limit: cost of an operation', () => {
   const cost = (q: string) => {
     const doc = parse(q);
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-    return countRootFields(op.selectionSet, fragments);
+    return countRootFields(op.selectionSet, fragmentsOf(doc.definitions));
   };
 
   it('counts every mutation field, aliased copies and fragments included, but not __typename', () => {
