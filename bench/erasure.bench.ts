@@ -4,7 +4,7 @@ import type mysql from 'mysql2/promise';
 import { statementCount } from '../src/database';
 import { seedDemoData } from '../src/demo-data';
 import { systemActor } from '../src/domain/actor';
-import { enqueueErasure } from '../src/domain/data-request.service';
+import { erasureJob } from '../src/domain/data-request.service';
 import { DataRequestType } from '../src/entities/enums';
 import { inTransaction } from '../src/domain/transaction';
 import { erasureWorker } from '../src/jobs/erasure.job';
@@ -189,7 +189,7 @@ async function runWithoutQueue(env: NodeJS.ProcessEnv, ids: number[], concurrenc
       Array.from({ length: concurrency }, async () => {
         while (next < ids.length) {
           const requestId = ids[next++]!;
-          await inTransaction(gateway.dataSource, (em) => runErasure(em, erasureWorker, requestId, gateway.hooks, gateway.queues));
+          await gateway.run((uow) => runErasure(uow.em, erasureWorker, requestId, gateway.hooks, uow)).then((o) => o.result);
         }
       }),
     );
@@ -210,7 +210,7 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
   const gateway = await Gateway.open(config, {}, () => undefined);
   const watcher = await mysqlConnection(config);
   try {
-    for (const id of ids) await enqueueErasure(gateway.queues, id, DataRequestType.ERASURE);
+    for (const id of ids) await gateway.declareJobs(erasureJob(id, DataRequestType.ERASURE));
     // The worker connects and loads its scripts while the queue is paused, as the loop opens its
     // connections before its clock starts: both are timed from their first erasure on.
     await warmPool(gateway);

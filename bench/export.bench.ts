@@ -9,7 +9,8 @@ import { inTransaction } from '../src/domain/transaction';
 import { Role, SubjectStatus } from '../src/entities/enums';
 import { Gateway } from '../src/gateway';
 import { TransferFormat, TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
-import { BUSINESS_TRANSFER_QUEUE, PLAN_JOB, chunkJob, planJobId } from '../src/plugins/business-transfer/business-transfer.job';
+import { chunkJob } from '../src/plugins/business-transfer/business-transfer.job';
+import { BUSINESS_TRANSFER_QUEUE, planIntent } from '../src/plugins/business-transfer/transfer-start.use-case';
 import { startBusinessTransfer, transferReference } from '../src/plugins/business-transfer/business-transfer.service';
 import type { Manifest } from '../src/plugins/business-transfer/export-files';
 import { FLOOR_SQL, type FloorInput, type FloorOutput } from './export/floor';
@@ -288,7 +289,7 @@ async function runGateway(
         gateway.config.plugins.businessTransfer,
       ),
     );
-    await gateway.queues.enqueue(PLAN_JOB, { transferId: transfer.id }, { jobId: planJobId(transfer.id) });
+    await gateway.declareJobs(planIntent(transfer.id));
     let lastLog = performance.now();
     for (;;) {
       const [rows] = await conn.query('SELECT status, subjects_done AS done, subjects_total AS total, chunks_done AS cd, chunks_total AS ct, error FROM business_transfers WHERE id = ?', [transfer.id]);

@@ -6,9 +6,9 @@ import type mysql from 'mysql2/promise';
 import type { Config } from '../src/config';
 import { statementCount } from '../src/database';
 import { systemActor } from '../src/domain/actor';
-import { NOTICE_CHUNK, noticeJobs, openCaliforniaNotices } from '../src/domain/california-notice.service';
+import { NOTICE_CHUNK, requestCaliforniaNotices } from '../src/domain/california-notice.service';
+import { useCaseRunner, type DeclaredIntent } from '../src/domain/job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from '../src/domain/shine-the-light';
-import { inTransaction } from '../src/domain/transaction';
 import { Gateway } from '../src/gateway';
 import { NOTICE_QUEUE } from '../src/jobs/california-notice.job';
 import { spawnServer, type ServerHandle } from './child';
@@ -178,6 +178,10 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
 
     // ---- open the requests, as the CLI does (5,000 subjects per transaction); the jobs are
     // queued after the last chunk so that the compile phase is timed on its own.
+    // The compile jobs' intents are written in the open transactions, as requestCaliforniaNotices
+    // does; handing them to BullMQ waits for the compile phase, so that it is timed on its own.
+    const declared: DeclaredIntent[] = [];
+    const openAndDeclare = useCaseRunner(gateway.dataSource, { dispatch: async (intents) => void declared.push(...intents) });
     const open = await measure([dbPid ?? 0], questions, () => statementCount(gateway!.dataSource), dbTicks, () => 0, async () => {
       const toCompile: number[] = [];
       let created = 0;
@@ -186,9 +190,7 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
         const rows: { id: number }[] = await gateway!.dataSource.query(`SELECT id FROM subjects WHERE region = ? AND status = 'ACTIVE' AND id > ? ORDER BY id LIMIT ${OPEN_CHUNK}`, [CALIFORNIA_REGION, after]);
         if (rows.length === 0) break;
         after = Number(rows[rows.length - 1]!.id);
-        const opened = await inTransaction(gateway!.dataSource, (em) =>
-          openCaliforniaNotices(em, systemActor, { subjectIds: rows.map((r) => Number(r.id)), channel: 'OTHER', receivedAt: RECEIVED_AT }, NOW),
-        );
+        const { result: opened } = await requestCaliforniaNotices(openAndDeclare, systemActor, { subjectIds: rows.map((r) => Number(r.id)), channel: 'OTHER', receivedAt: RECEIVED_AT }, NOW);
         toCompile.push(...opened.toCompile);
         created += opened.createdIds.length;
       }
@@ -211,7 +213,7 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
     const floorRounds = Math.max(1, o.num('floor-rounds'));
     for (let i = 0; i < Math.ceil(floorRounds / 2); i += 1) await runFloorRound('before');
 
-    const compile = await compileAll(gateway, worker, toCompile, questions, [dbPid ?? 0], dbTicks, o.num('budget') * 1000, db.config, ctx);
+    const compile = await compileAll(gateway, worker, declared, toCompile.length, questions, [dbPid ?? 0], dbTicks, o.num('budget') * 1000, db.config, ctx);
     if (!compile.finished) {
       // Out of budget: stop the worker without waiting for its jobs, and the statements it left running.
       worker.kill();
@@ -296,7 +298,7 @@ async function measure<T>(
 }
 
 /**
- * Queues every compile job (noticeJobs, as the CLI) and waits for all of them to complete,
+ * Hands every compile job's intent (declared in the open transactions, as requestCaliforniaNotices does) to BullMQ and waits for all of them to complete,
  * polling BullMQ (Redis, no SQL). Wall time runs from the first enqueue to the newest
  * finishedOn of the jobs, so the polling interval does not add to it. When the budget runs out
  * first, the figures cover the jobs completed by then and the total is extrapolated.
@@ -305,7 +307,8 @@ async function measure<T>(
 async function compileAll(
   gateway: Gateway,
   worker: WorkerHandle,
-  requestIds: number[],
+  jobs: DeclaredIntent[],
+  queuedNotices: number,
   questions: QuestionsCounter,
   otherPids: number[],
   dbTicks: () => number,
@@ -314,7 +317,6 @@ async function compileAll(
   ctx: BenchContext,
 ): Promise<CompileFigures> {
   const queue = gateway.queues.queue(NOTICE_QUEUE);
-  const jobs = noticeJobs(requestIds);
   const watcher = await mysqlConnection(config, false);
   let watcherStatements = 0;
   let slowStatement: CompileFigures['slowStatement'] = null;
@@ -343,7 +345,7 @@ async function compileAll(
   try {
     const { result, otherCpuPct } = await cpuOfOthers([worker.pid, ...otherPids], async () => {
       const t0 = Date.now();
-      for (const job of jobs) await gateway.queues.enqueue(job.name, job.payload, job.options);
+      await gateway.intents.dispatch(jobs);
       let lastLog = Date.now();
       let lastWatch = Date.now();
       let finished = false;
@@ -397,9 +399,9 @@ async function compileAll(
       jobs: result.jobsDone,
       notices: result.noticesDone,
       queuedJobs: jobs.length,
-      queuedNotices: requestIds.length,
+      queuedNotices,
       finished: result.finished,
-      projectedMs: result.finished ? result.wallMs : result.jobsDone === 0 ? Infinity : (result.wallMs * requestIds.length) / result.noticesDone,
+      projectedMs: result.finished ? result.wallMs : result.jobsDone === 0 ? Infinity : (result.wallMs * queuedNotices) / result.noticesDone,
       peakRssKb: peakRssKb(worker.pid),
       idleRssKb,
       peakResettable,

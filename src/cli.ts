@@ -10,8 +10,7 @@ import { missingServeFlags } from './ops/node-flags';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
 import { isReadPurpose } from './domain/read-purpose.service';
-import { noticeJobs, openCaliforniaNotices } from './domain/california-notice.service';
-import { inTransaction } from './domain/transaction';
+import { requestCaliforniaNotices } from './domain/california-notice.service';
 import { builtInPlugins } from './plugins/built-in';
 import { PluginRegistry } from './plugins/registry';
 
@@ -25,11 +24,10 @@ async function queueNoticesForRegion(gateway: Gateway, region: string, channel: 
     const rows: { id: number }[] = await gateway.dataSource.query(`SELECT id FROM subjects WHERE region = ? AND status = 'ACTIVE' AND id > ? ORDER BY id LIMIT 5000`, [region, after]);
     if (rows.length === 0) return { requests, jobs };
     after = Number(rows[rows.length - 1]!.id);
-    const opened = await inTransaction(gateway.dataSource, (em) => openCaliforniaNotices(em, systemActor, { subjectIds: rows.map((r) => Number(r.id)), channel, receivedAt }));
-    const chunks = noticeJobs(opened.toCompile);
-    for (const job of chunks) await gateway.queues.enqueue(job.name, job.payload, job.options);
+    const { result: opened, declared, queued } = await requestCaliforniaNotices(gateway.run, systemActor, { subjectIds: rows.map((r) => Number(r.id)), channel, receivedAt });
+    if (!queued) throw new Error(`the job queue (Redis) is unavailable: ${opened.createdIds.length} requests are recorded and the job replay queues them once it answers`);
     requests += opened.createdIds.length;
-    jobs += chunks.length;
+    jobs += declared.length;
   }
 }
 
@@ -146,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
   if (pluginCommand)
     return pluginCommand.run(args, config, async () => {
       const g = await Gateway.open(config, {}, () => undefined);
-      return { dataSource: g.dataSource, jobs: g.queues, work: (queues) => g.work(queues), stop: () => g.stop() };
+      return { dataSource: g.dataSource, run: g.run, work: (queues) => g.work(queues), stop: () => g.stop() };
     });
   if (!['start', 'serve', 'work', 'migrate', 'seed', 'notices'].includes(command ?? '')) {
     process.stderr.write(`${[USAGE, ...pluginCommands.map((c) => c.usage)].join('\n')}\n`);

@@ -6,7 +6,9 @@ import type { Config } from './config';
 import { createDataSource, ensureDatabase } from './database';
 import type { DomainHooks } from './domain/hooks';
 import { coreHookHandlers } from './domain/core-hooks';
+import { useCaseRunner, type JobIntent, type UseCaseOutcome, type UseCaseRunner } from './domain/job-intents';
 import { coreJobs } from './jobs/core-jobs';
+import { JobIntentDispatcher } from './jobs/job-intent-dispatcher';
 import type { AnyJobDefinition } from './jobs/job-definition';
 import { QueueRegistry } from './jobs/queue-registry';
 import { createRedisConnection } from './jobs/redis-connection';
@@ -46,6 +48,10 @@ export class Gateway {
   /** The older one-object log calls, written through `logger`. */
   readonly log: LogFn;
   readonly metrics: GatewayMetrics;
+  /** Hands job intents to the queue (after a change commits, and in the replay). */
+  readonly intents: JobIntentDispatcher;
+  /** Runs a change: its transaction, then the jobs it declared. */
+  readonly run: UseCaseRunner;
 
   private constructor(
     readonly config: Config,
@@ -58,6 +64,8 @@ export class Gateway {
     this.hooks = plugins.hooks();
     this.log = logFnOf(logger);
     this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
+    this.intents = new JobIntentDispatcher(queues);
+    this.run = useCaseRunner(dataSource, this.intents);
   }
 
   /**
@@ -80,6 +88,13 @@ export class Gateway {
     return new Gateway(config, plugins, dataSource, redis, queues, logger);
   }
 
+  /** Declares jobs for rows that already exist (benchmarks, tests, operators) and hands them over. */
+  declareJobs(...intents: JobIntent[]): Promise<UseCaseOutcome<void>> {
+    return this.run(async (uow) => {
+      await uow.declare(...intents);
+    });
+  }
+
   async migrate(): Promise<string[]> {
     const done = await this.dataSource.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
@@ -98,7 +113,7 @@ export class Gateway {
     if (this.bootstrapped) return;
     this.bootstrapped = true;
     await this.checkRedisSettings();
-    await this.plugins.bootstrap({ config: this.config, dataSource: this.dataSource, jobs: this.queues, log: this.log });
+    await this.plugins.bootstrap({ config: this.config, dataSource: this.dataSource, run: this.run, log: this.log });
   }
 
   async serve(port?: number): Promise<RunningHttpServer> {
@@ -110,7 +125,7 @@ export class Gateway {
         schema,
         dataSource: this.dataSource,
         redis: this.redis,
-        jobs: this.queues,
+        run: this.run,
         hooks: this.hooks,
         services: this.plugins.services,
         loaders: this.plugins.loaders(),

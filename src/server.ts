@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { DomainHooks } from './domain/hooks';
-import type { JobEnqueuer } from './domain/ports';
+import type { UseCaseRunner } from './domain/job-intents';
 import { collectRoutes } from './http/collect.routes';
 import { consentExportRoutes } from './http/consent-export.routes';
 import { openTrackingRoutes } from './http/open-tracking.routes';
@@ -37,7 +37,7 @@ export interface HttpServerDeps {
   schema: GraphQLSchema;
   dataSource: DataSource;
   redis: Redis;
-  jobs: JobEnqueuer;
+  run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;
   loaders: NamedLoaders;
@@ -142,7 +142,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
             purposeError,
             dataSource: deps.dataSource,
             config,
-            jobs: deps.jobs,
+            run: deps.run,
             hooks: deps.hooks,
             services: deps.services,
             clientAddress: clientIp(req),

@@ -8,7 +8,7 @@ import { OPEN_STATUSES } from './data-request.service';
 import { CALIFORNIA_NOTICE_DAYS, addDays } from './deadlines';
 import { badInput, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
-import type { EnqueueOptions } from './ports';
+import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
 
 export type NoticeChannel = 'DESIGNATED' | 'OTHER';
@@ -158,13 +158,28 @@ export async function openCaliforniaNotices(
   return { requests, toCompile: opened.filter((r) => r.status === DataRequestStatus.ACKNOWLEDGED).map((r) => r.id), createdIds: opened.map((r) => r.id) };
 }
 
-export function noticeJobs(requestIds: number[]): { name: string; payload: { requestIds: number[] }; options: EnqueueOptions }[] {
-  const jobs = [];
+/** The compile jobs of opened requests, NOTICE_CHUNK requests each, keyed by the chunk. */
+export function noticeJobs(requestIds: number[]): JobIntent[] {
+  const jobs: JobIntent[] = [];
   for (let i = 0; i < requestIds.length; i += NOTICE_CHUNK) {
     const chunk = requestIds.slice(i, i + NOTICE_CHUNK);
-    jobs.push({ name: NOTICE_JOB, payload: { requestIds: chunk }, options: { jobId: `notices-${chunk[0]}-${chunk[chunk.length - 1]}-${chunk.length}` } });
+    jobs.push({ name: NOTICE_JOB, key: `notices-${chunk[0]}-${chunk[chunk.length - 1]}-${chunk.length}`, payload: { requestIds: chunk } });
   }
   return jobs;
+}
+
+/** The use case of Shine-the-Light requests: opens them and declares their compile jobs, in one change. */
+export function requestCaliforniaNotices(
+  run: UseCaseRunner,
+  actor: Actor,
+  input: { subjectIds: number[]; channel: NoticeChannel; receivedAt: Date },
+  now = new Date(),
+): Promise<UseCaseOutcome<OpenedNotices>> {
+  return run(async (uow) => {
+    const opened = await openCaliforniaNotices(uow.em, actor, input, now);
+    await uow.declare(...noticeJobs(opened.toCompile));
+    return opened;
+  });
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

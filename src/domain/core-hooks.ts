@@ -1,5 +1,3 @@
-import type { DataRequestType } from '../entities/enums';
-import { enqueueErasure } from './data-request.service';
 import { resumeBlockedErasures } from './erasure.service';
 import type { DomainHooks } from './hooks';
 
@@ -10,6 +8,6 @@ import type { DomainHooks } from './hooks';
  */
 export const coreHookHandlers: Partial<Pick<DomainHooks, 'onHoldReleased'>> = {
   onHoldReleased: async (em, subjectIds, ctx) => {
-    await resumeBlockedErasures(em, subjectIds, (requestId, type) => enqueueErasure(ctx.jobs, requestId, type as DataRequestType));
+    await resumeBlockedErasures(em, subjectIds, ctx.jobs);
   },
 };

@@ -1,4 +1,4 @@
-import { In, LessThan, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DataRequest } from '../entities/data-request.entity';
 import { DataRequestStatus, DataRequestType, SubjectStatus } from '../entities/enums';
@@ -8,7 +8,7 @@ import { appendAudit } from './audit.service';
 import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, EXTENSION_DAYS, addBusinessDays, addDays } from './deadlines';
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages } from './outbox.service';
-import type { EnqueueOptions, JobEnqueuer } from './ports';
+import type { JobDeclarer, JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 
 export const OPEN_STATUSES = [DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS, DataRequestStatus.BLOCKED_BY_HOLD];
 export const ERASURE_TYPES = [DataRequestType.ERASURE, DataRequestType.CHILD_DELETION];
@@ -17,18 +17,14 @@ export const ERASURE_JOB = 'erasure.run';
 /** BullMQ priority: lower runs first. A child's data jumps every queue. */
 export const PRIORITY = { CHILD_DELETION: 1, ERASURE: 10 } as const;
 
-/** How an erasure request is queued: job id = request id, so it is never queued twice. */
-export function erasureJob(requestId: number, type: DataRequestType): { name: string; payload: { requestId: number }; options: EnqueueOptions } {
-  return {
-    name: ERASURE_JOB,
-    payload: { requestId },
-    options: { jobId: `request-${requestId}`, priority: type === DataRequestType.CHILD_DELETION ? PRIORITY.CHILD_DELETION : PRIORITY.ERASURE, replaceFinished: true },
-  };
+/** The erasure job of a request, keyed by the request id, so it is never queued twice. */
+export function erasureJob(requestId: number, type: DataRequestType): JobIntent {
+  return { name: ERASURE_JOB, key: `request-${requestId}`, payload: { requestId }, priority: type === DataRequestType.CHILD_DELETION ? PRIORITY.CHILD_DELETION : PRIORITY.ERASURE };
 }
 
-export async function enqueueErasure(jobs: JobEnqueuer, requestId: number, type: DataRequestType): Promise<void> {
-  const job = erasureJob(requestId, type);
-  await jobs.enqueue(job.name, job.payload, job.options);
+/** Declares the erasure job of a request in the caller's change. */
+export async function declareErasure(jobs: JobDeclarer, requestId: number, type: DataRequestType): Promise<void> {
+  await jobs.declare(erasureJob(requestId, type));
 }
 
 export interface OpenedRequest {
@@ -129,12 +125,18 @@ export async function markOverdue(em: EntityManager, now = new Date()): Promise<
   return Number(result.affectedRows ?? 0);
 }
 
-/** Open requests whose job may never have arrived (a crash between commit and enqueue). */
-export async function requestsToSweep(em: EntityManager, olderThan: Date): Promise<Pick<DataRequest, 'id' | 'type'>[]> {
-  return em.getRepository(DataRequest).find({
-    select: { id: true, type: true },
-    where: { status: In([DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS]), updatedAt: LessThan(olderThan) },
-    order: { id: 'ASC' },
-    take: 5000,
+/**
+ * The use case of an erasure (or child deletion) request: opens it and, when it is new, declares
+ * its job; both commit together.
+ */
+export function requestErasure(
+  run: UseCaseRunner,
+  actor: Actor,
+  input: { subjectId: number; type: DataRequestType.ERASURE | DataRequestType.CHILD_DELETION; channel: string },
+): Promise<UseCaseOutcome<OpenedRequest>> {
+  return run(async (uow) => {
+    const opened = await openErasureRequest(uow.em, actor, input);
+    if (opened.created) await declareErasure(uow, opened.request.id, opened.request.type);
+    return opened;
   });
 }

@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { DataRequest } from '../entities/data-request.entity';
-import { DataRequestStatus, RecipientKind, SubjectStatus } from '../entities/enums';
+import { DataRequestStatus, type DataRequestType, RecipientKind, SubjectStatus } from '../entities/enums';
 import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
-import { ERASURE_TYPES, OPEN_STATUSES } from './data-request.service';
+import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
 import type { DomainHooks, HookContext } from './hooks';
+import type { JobDeclarer } from './job-intents';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 
 export type ErasureOutcome =
@@ -125,23 +126,17 @@ export function erasureMessages(requestId: number, subject: { id: number; email:
 }
 
 /**
- * Core handler of onHoldReleased: erasures a hold blocked are open again; their jobs are
- * queued (and the sweep queues them should Redis be unavailable now).
+ * Core handler of onHoldReleased: erasures a hold blocked are open again, and their jobs are
+ * declared in the release's own change (so a Redis outage only delays them).
  */
-export async function resumeBlockedErasures(em: EntityManager, subjectIds: number[], enqueue: (requestId: number, type: string) => Promise<void>): Promise<number[]> {
+export async function resumeBlockedErasures(em: EntityManager, subjectIds: number[], jobs: JobDeclarer): Promise<number[]> {
   if (subjectIds.length === 0) return [];
-  const blocked: { id: number; type: string }[] = await em.query(
+  const blocked: { id: number; type: DataRequestType }[] = await em.query(
     `SELECT id, type FROM data_requests WHERE subject_id IN (?) AND status = ? ORDER BY id FOR UPDATE`,
     [subjectIds, DataRequestStatus.BLOCKED_BY_HOLD],
   );
   if (blocked.length === 0) return [];
   await em.query(`UPDATE data_requests SET status = ?, reason_code = NULL WHERE id IN (?)`, [DataRequestStatus.ACKNOWLEDGED, blocked.map((b) => b.id)]);
-  for (const b of blocked) {
-    try {
-      await enqueue(Number(b.id), b.type);
-    } catch {
-      // Redis unavailable: the request is open again, and the sweep will queue it.
-    }
-  }
+  await jobs.declare(...blocked.map((b) => erasureJob(Number(b.id), b.type)));
   return blocked.map((b) => Number(b.id));
 }

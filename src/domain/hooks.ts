@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from './actor';
-import type { JobEnqueuer } from './ports';
+import type { JobDeclarer } from './job-intents';
 
 /** A plugin's refusal to let a subject be erased (a legal hold names its holds). */
 export interface ErasureVeto {
@@ -11,7 +11,8 @@ export interface ErasureVeto {
 
 export interface HookContext {
   actor: Actor;
-  jobs: JobEnqueuer;
+  /** Jobs a handler asks for, declared in the caller's change. */
+  jobs: JobDeclarer;
 }
 
 /**

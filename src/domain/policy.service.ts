@@ -6,7 +6,7 @@ import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
-import type { EnqueueOptions } from './ports';
+import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { lockSubjectForChange } from './subject.service';
 import { isDuplicateKeyError } from './transaction';
 import { createUnsubscribeToken, unsubscribeUrl, type LinkSettings } from './unsubscribe-token.service';
@@ -29,9 +29,21 @@ export interface PublishedPolicy {
   created: boolean;
 }
 
-/** The fan-out job of a version: its id is stable so the same version is never fanned out twice at once. */
-export function policyNoticeFanOut(policyVersionId: number): { name: string; payload: { policyVersionId: number }; options: EnqueueOptions } {
-  return { name: POLICY_NOTICE_JOB, payload: { policyVersionId }, options: { jobId: `policy-notice-${policyVersionId}`, replaceFinished: true } };
+/** The fan-out job of a version, keyed by it, so the same version is never fanned out twice at once. */
+export function policyNoticeFanOut(policyVersionId: number): JobIntent {
+  return { name: POLICY_NOTICE_JOB, key: `policy-${policyVersionId}`, payload: { policyVersionId } };
+}
+
+/**
+ * The use case of publishing: writes the version and declares its fan-out in one change.
+ * Publishing the same version again declares the fan-out again, which resumes it.
+ */
+export function publishPolicy(run: UseCaseRunner, actor: Actor, input: PublishPolicyInput): Promise<UseCaseOutcome<PublishedPolicy>> {
+  return run(async (uow) => {
+    const published = await publishPolicyVersion(uow.em, actor, input);
+    await uow.declare(policyNoticeFanOut(published.policy.id));
+    return published;
+  });
 }
 
 function checkInput(input: PublishPolicyInput): PublishPolicyInput {
@@ -52,9 +64,8 @@ function checkInput(input: PublishPolicyInput): PublishPolicyInput {
 }
 
 /**
- * Writes the policy version row (the caller enqueues the fan-out after commit). Publishing the
- * same version again with the same content is a retry and returns it, so a fan-out whose
- * enqueue was lost can be started again; different content under a published version is a CONFLICT.
+ * Writes the policy version row (publishPolicy declares its fan-out). Publishing the same version
+ * again with the same content is a retry and returns it, so a fan-out can be started again; different content under a published version is a CONFLICT.
  */
 export async function publishPolicyVersion(em: EntityManager, actor: Actor, raw: PublishPolicyInput, now = new Date()): Promise<PublishedPolicy> {
   const input = checkInput(raw);

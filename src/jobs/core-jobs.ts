@@ -4,9 +4,13 @@ import { erasureJob } from './erasure.job';
 import type { AnyJobDefinition } from './job-definition';
 import { outboxDeliveryJob } from './outbox-delivery.job';
 import { policyNoticeJob } from './policy-notice.job';
-import { requestMonitorJob } from './request-monitor.job';
+import { intentReplayJob, requestMonitorJob } from './request-monitor.job';
 
 /** The core's own jobs, each on its own queue. */
 export function coreJobs(config: Config): AnyJobDefinition[] {
-  return [erasureJob, californiaNoticeJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs), policyNoticeJob];
+  return [
+    erasureJob, californiaNoticeJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs),
+    intentReplayJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs),
+    policyNoticeJob,
+  ];
 }

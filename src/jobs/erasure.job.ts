@@ -1,6 +1,5 @@
 import { ERASURE_JOB } from '../domain/data-request.service';
 import { runErasure } from '../domain/erasure.service';
-import { inTransaction } from '../domain/transaction';
 import type { Actor } from '../domain/actor';
 import { Role } from '../entities/enums';
 import type { JobDefinition } from './job-definition';
@@ -11,7 +10,7 @@ export const ERASURE_QUEUE = 'erasure';
 export const erasureWorker: Actor = { id: 'system:erasure-worker', roles: [Role.ADMIN] };
 
 /**
- * One erasure request per job (job id = request id). The whole erasure is one transaction on
+ * One erasure request per job (keyed by the request id). The whole erasure is one transaction on
  * the locked subject, so a worker killed at any instant leaves either nothing or everything
  * done; the job then runs again, and a completed request is a no-op. Deadlocks and lost
  * connections retry with backoff; rule violations do not retry.
@@ -22,6 +21,6 @@ export const erasureJob: JobDefinition<{ requestId: number }> = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
   async process({ requestId }, ctx) {
-    return inTransaction(ctx.dataSource, (em) => runErasure(em, erasureWorker, requestId, ctx.hooks, ctx.jobs));
+    return (await ctx.run((uow) => runErasure(uow.em, erasureWorker, requestId, ctx.hooks, uow))).result;
   },
 };

@@ -1,14 +1,19 @@
-import type { Job } from 'bullmq';
+import type { FlowJob, Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
-import type { JobEnqueuer } from '../domain/ports';
+import type { UseCaseRunner } from '../domain/job-intents';
 import type { PluginServices } from '../domain/plugin-services.port';
 
 export interface JobContext {
   dataSource: DataSource;
   config: Config;
-  jobs: JobEnqueuer;
+  /** Runs a change: its transaction, then the jobs it declared (as resolvers do). */
+  run: UseCaseRunner;
+  /** Adds a BullMQ flow (children, then their parent) on the process's shared connection. */
+  flows: { addFlow(flow: FlowJob): Promise<void> };
+  /** Hands intents older than a grace to the queue again (the replay job). */
+  intents: { replay(dataSource: DataSource, graceMs: number): Promise<{ queued: number; satisfied: number; waiting: number }> };
   hooks: DomainHooks;
   services: PluginServices;
   job: Job;

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
@@ -12,6 +12,7 @@ import type { AnyJobDefinition } from './job-definition';
 export class QueueRegistry implements JobEnqueuer {
   private readonly definitions = new Map<string, AnyJobDefinition>();
   private readonly queues = new Map<string, Queue>();
+  private flowProducer: FlowProducer | null = null;
 
   constructor(
     private readonly connection: Redis,
@@ -94,6 +95,12 @@ export class QueueRegistry implements JobEnqueuer {
     });
   }
 
+  /** Adds a flow on the shared connection (one producer per process, not one per call). */
+  async addFlow(flow: FlowJob): Promise<void> {
+    this.flowProducer ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    await this.flowProducer.add(flow);
+  }
+
   /** Installs the repeatable jobs (idempotent: BullMQ keys them by name and schedule). */
   async scheduleRepeatable(): Promise<void> {
     for (const def of this.definitions.values()) {
@@ -104,6 +111,8 @@ export class QueueRegistry implements JobEnqueuer {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+    await this.flowProducer?.close();
+    this.flowProducer = null;
   }
 }
 

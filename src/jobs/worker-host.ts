@@ -8,6 +8,8 @@ import type { PluginServices } from '../domain/plugin-services.port';
 import { DomainError } from '../domain/errors';
 import { errorFields, type Logger } from '../ops/logger';
 import type { GatewayMetrics } from '../ops/metrics';
+import { useCaseRunner } from '../domain/job-intents';
+import { IntentSatisfier, JobIntentDispatcher } from './job-intent-dispatcher';
 import type { QueueRegistry } from './queue-registry';
 
 export interface WorkerHostOptions {
@@ -27,6 +29,8 @@ export interface WorkerHostOptions {
  */
 export class WorkerHost {
   private readonly workers: Worker[] = [];
+  private readonly intents: JobIntentDispatcher;
+  private readonly satisfier: IntentSatisfier;
 
   constructor(
     private readonly registry: QueueRegistry,
@@ -34,7 +38,10 @@ export class WorkerHost {
     private readonly dataSource: DataSource,
     private readonly config: Config,
     private readonly options: WorkerHostOptions,
-  ) {}
+  ) {
+    this.intents = new JobIntentDispatcher(registry);
+    this.satisfier = new IntentSatisfier(dataSource, (err) => this.options.logger?.warn({ ...errorFields(err) }, 'could not remove satisfied job intents; the replay will'));
+  }
 
   start(): string[] {
     const known = this.registry.queueNames();
@@ -77,12 +84,26 @@ export class WorkerHost {
     try {
       const def = this.registry.definition(job.name);
       if (!def) throw new UnrecoverableError(`no job named "${job.name}" is registered in this process`);
-      const result = await def.process(job.data, { dataSource: this.dataSource, config: this.config, jobs: this.registry, hooks: this.options.hooks, services: this.options.services, job });
+      const result = await def.process(job.data, {
+        dataSource: this.dataSource,
+        config: this.config,
+        run: useCaseRunner(this.dataSource, this.intents),
+        flows: this.registry,
+        intents: this.intents,
+        hooks: this.options.hooks,
+        services: this.options.services,
+        job,
+      });
       log?.info({ durationMs: finished('completed'), outcome: 'completed' }, 'job done');
+      this.satisfier.finished(job.id, job.processedOn);
       return result;
     } catch (err) {
-      const final = err instanceof DomainError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const rule = err instanceof DomainError || err instanceof UnrecoverableError;
+      const final = rule || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       log?.[final ? 'error' : 'warn']({ durationMs: finished('failed'), outcome: 'failed', willRetry: !final, ...errorFields(err) }, 'job failed');
+      // A rule's refusal satisfies the intent (running it again cannot help); attempts that ran
+      // out on anything else leave it, and the replay runs the job again later.
+      if (rule) this.satisfier.finished(job.id, job.processedOn);
       if (err instanceof DomainError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
@@ -102,6 +123,7 @@ export class WorkerHost {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]).finally(() => clearTimeout(timer));
     if (!drained) this.options.logger?.warn({ timeoutMs }, 'active jobs did not finish in time; they return to the queue when their locks expire');
+    await this.satisfier.flush();
     return drained;
   }
 }

@@ -3,7 +3,7 @@ import type { PluginMetric } from '../ops/metrics';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { ErasureVeto, HookContext, DomainHooks } from '../domain/hooks';
-import type { JobEnqueuer } from '../domain/ports';
+import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderRegistry } from '../schema/loaders/loader-registry';
 import type { PluginServices } from '../domain/plugin-services.port';
@@ -63,7 +63,8 @@ export interface GatewayPlugin {
  */
 export interface PluginCommandGateway {
   dataSource: DataSource;
-  jobs: JobEnqueuer;
+  /** Runs a change: its transaction, then the jobs it declared. */
+  run: UseCaseRunner;
   /** Starts this process's workers for the named queues. */
   work(queues: string[]): Promise<string[]>;
   stop(): Promise<void>;
@@ -80,7 +81,8 @@ export interface PluginCommand {
 export interface PluginBootstrapContext {
   config: Config;
   dataSource: DataSource;
-  jobs: JobEnqueuer;
+  /** Runs a change: its transaction, then the jobs it declared. */
+  run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;
   log: (line: Record<string, unknown>) => void;

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import type { DomainError } from '../domain/errors';
 import type { DomainHooks } from '../domain/hooks';
-import type { JobEnqueuer } from '../domain/ports';
+import type { UseCaseOutcome, UseCaseRunner } from '../domain/job-intents';
 import type { PluginServices } from '../domain/plugin-services.port';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
 import type DataLoader from 'dataloader';
@@ -18,7 +18,8 @@ export interface GatewayContext {
   dataSource: DataSource;
   config: Config;
   loaders: LoaderRegistry;
-  jobs: JobEnqueuer;
+  /** Runs a change: its transaction, then the jobs it declared. */
+  run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;
   /** The purpose this request declared (X-Purpose); null when none (roles that are not purpose-bound). */
@@ -45,7 +46,13 @@ export interface ResponseWarning {
 
 /** The warning of a change recorded while its job could not be queued (Redis unavailable). */
 export function queueUnavailable(field: string, what: string): ResponseWarning {
-  return { code: 'QUEUE_UNAVAILABLE', field, message: `${what} is recorded, but its job could not be queued (Redis unavailable); a sweep queues it once Redis answers` };
+  return { code: 'QUEUE_UNAVAILABLE', field, message: `${what} is recorded, but its job could not be queued (Redis unavailable); the job replay queues it once Redis answers` };
+}
+
+/** Presents a change's outcome: its result, with the warning when its jobs wait for Redis. */
+export function presented<T>(ctx: GatewayContext, outcome: UseCaseOutcome<T>, field: string, what: (result: T) => string): T {
+  if (!outcome.queued) ctx.warnings.push(queueUnavailable(field, what(outcome.result)));
+  return outcome.result;
 }
 
 export type NamedLoaders = ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;

@@ -87,7 +87,7 @@ describe('the anonymization plugin against real data', () => {
     const eventIds: { id: number }[] = await ds.query('SELECT id FROM collection_events WHERE subject_id = ?', [subjectId]);
     expect(eventIds.length).toBe(6);
     const opened = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
-    const outcome = await inTransaction(ds, (em) => runErasure(em, systemActor, opened.request.id, t.gateway.hooks, t.gateway.queues));
+    const outcome = await t.gateway.run((uow) => runErasure(uow.em, systemActor, opened.request.id, t.gateway.hooks, uow)).then((o) => o.result);
     expect(outcome).toMatchObject({ status: 'COMPLETED', erased: { collection_events_deidentified: 6 } });
     // The plugin took the step over: the core deleted nothing and no event is still linked.
     expect(outcome).not.toHaveProperty('erased.collection_events');

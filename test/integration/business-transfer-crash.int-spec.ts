@@ -7,7 +7,7 @@ import { systemActor } from '../../src/domain/actor';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role, SubjectStatus } from '../../src/entities/enums';
 import { BusinessTransfer, TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
-import { PLAN_JOB, planJobId } from '../../src/plugins/business-transfer/business-transfer.job';
+import { planIntent } from '../../src/plugins/business-transfer/transfer-start.use-case';
 import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
 import type { Manifest } from '../../src/plugins/business-transfer/export-files';
 import { runCli, type CliRun } from '../helpers/cli-process';
@@ -53,7 +53,7 @@ describe('a business transfer whose worker is killed mid-export', () => {
     const transfer = await inTransaction(t.gateway.dataSource, (em) =>
       startBusinessTransfer(em, { id: 'test-mna', roles: [Role.MNA] }, { ...SPEC, acquirerId: Number(acq.id) }, t.config.plugins.businessTransfer, NOW),
     );
-    await t.gateway.queues.enqueue(PLAN_JOB, { transferId: transfer.id }, { jobId: planJobId(transfer.id) });
+    await t.gateway.declareJobs(planIntent(transfer.id));
     return transfer.id;
   };
   const row = (t: TestGateway, id: number) => t.gateway.dataSource.getRepository(BusinessTransfer).findOneByOrFail({ id });

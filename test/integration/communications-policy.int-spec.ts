@@ -1,5 +1,6 @@
 import { systemActor } from '../../src/domain/actor';
-import { POLICY_NOTICE_KIND } from '../../src/domain/policy.service';
+import { POLICY_NOTICE_JOB, POLICY_NOTICE_KIND } from '../../src/domain/policy.service';
+import { jobIdOf } from '../../src/domain/job-intents';
 import { seedDemoData } from '../../src/demo-data';
 import { Role } from '../../src/entities/enums';
 import { EXPORT_PAGE } from '../../src/http/consent-export.routes';
@@ -40,10 +41,12 @@ describe('policy notices and the consent export, over 10,000 subjects', () => {
 
   async function fanOutDone(policyId: string): Promise<void> {
     await waitFor(async () => {
-      const job = await t.gateway.queues.queue(POLICY_NOTICE_QUEUE).getJob(`policy-notice-${policyId}`);
+      const jobId = jobIdOf(POLICY_NOTICE_JOB, `policy-${policyId}`);
+      const job = await t.gateway.queues.queue(POLICY_NOTICE_QUEUE).getJob(jobId);
       const state = job ? await job.getState() : null;
       if (state === 'failed') throw new Error(`fan-out failed: ${job!.failedReason}`);
-      return state === 'completed';
+      // Done once the job completed and its intent was removed as satisfied.
+      return state === 'completed' && (await n(`SELECT COUNT(*) AS n FROM job_intents WHERE job_id = ?`, [jobId])) === 0;
     }, 'the policy-notice fan-out', 90_000, 100);
   }
 

@@ -1,6 +1,6 @@
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { enqueueErasure, openErasureRequest } from '../../src/domain/data-request.service';
+import { erasureJob, openErasureRequest } from '../../src/domain/data-request.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType } from '../../src/entities/enums';
 import { runCli, type CliRun } from '../helpers/cli-process';
@@ -48,7 +48,7 @@ describe('a worker killed mid-erasure', () => {
       const { request } = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
       ids.push(request.id);
     }
-    for (const id of ids) await enqueueErasure(t.gateway.queues, id, DataRequestType.ERASURE);
+    for (const id of ids) await t.gateway.declareJobs(erasureJob(id, DataRequestType.ERASURE));
     const queue = t.gateway.queues.queue('erasure');
     const subjectIds = Array.from({ length: SUBJECTS }, (_, i) => i + 1);
 

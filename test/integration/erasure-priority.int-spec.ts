@@ -1,6 +1,6 @@
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { enqueueErasure } from '../../src/domain/data-request.service';
+import { erasureJob } from '../../src/domain/data-request.service';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
@@ -24,7 +24,7 @@ describe('a child deletion queued behind 1,000 ordinary erasures', () => {
       [now, now, now, new Date(now.getTime() + 45 * 86400_000), ORDINARY],
     );
     const ids: { id: number }[] = await ds.query(`SELECT id FROM data_requests ORDER BY id`);
-    for (const { id } of ids) await enqueueErasure(t.gateway.queues, id, DataRequestType.ERASURE);
+    for (const { id } of ids) await t.gateway.declareJobs(erasureJob(id, DataRequestType.ERASURE));
     const child = await t.gql<{ flagChild: { request: { id: string } } }>(`mutation { flagChild(userId: "${ORDINARY + 1}") { request { id } } }`, undefined, t.token(Role.PRIVACY_OPS));
     const childId = Number(child.data!.flagChild.request.id);
     expect(await t.gateway.queues.queue('erasure').getWaitingCount() + (await t.gateway.queues.queue('erasure').getPrioritizedCount())).toBe(ORDINARY + 1);

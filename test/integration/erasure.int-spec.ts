@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { markOverdue, openErasureRequest } from '../../src/domain/data-request.service';
+import { markOverdue, requestErasure } from '../../src/domain/data-request.service';
+import { useCaseRunner } from '../../src/domain/job-intents';
 import { runErasure } from '../../src/domain/erasure.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
@@ -124,7 +125,7 @@ describe('erasure requests run by BullMQ workers', () => {
     it('does nothing when a completed request runs again', async () => {
       const [req] = await t.gateway.dataSource.query(`SELECT id FROM data_requests WHERE subject_id = 10`);
       const before = await tableChecksums(t.gateway);
-      const outcome = await inTransaction(t.gateway.dataSource, (em) => runErasure(em, systemActor, Number(req.id), t.gateway.hooks, t.gateway.queues));
+      const outcome = await t.gateway.run((uow) => runErasure(uow.em, systemActor, Number(req.id), t.gateway.hooks, uow)).then((o) => o.result);
       expect(outcome.status).toBe('NOOP');
       expect(await tableChecksums(t.gateway)).toEqual(before);
     });
@@ -159,12 +160,15 @@ describe('erasure requests run by BullMQ workers', () => {
       await until(r.id, 'COMPLETED');
     });
 
-    it('queues again, through the sweep, a request whose job never arrived', async () => {
-      // As after a crash between the commit and the enqueue: the row exists, no job does.
-      const opened = await inTransaction(t.gateway.dataSource, (em) => openErasureRequest(em, systemActor, { subjectId: 40, type: DataRequestType.ERASURE, channel: 'WEB' }));
-      await t.gateway.dataSource.query('UPDATE data_requests SET updated_at = ? WHERE id = ?', [new Date(Date.now() - 3600_000), opened.request.id]);
+    it('queues again, through the job replay, a request whose job never arrived', async () => {
+      // As after a crash between the commit and the enqueue: the request and its intent exist, no job does.
+      const crashed = useCaseRunner(t.gateway.dataSource, { dispatch: async () => Promise.reject(new Error('process died')) });
+      const { result: opened, queued } = await requestErasure(crashed, systemActor, { subjectId: 40, type: DataRequestType.ERASURE, channel: 'WEB' });
+      expect(queued).toBe(false);
+      expect(await t.gateway.queues.queue('erasure').getJob(`erasure.run@request-${opened.request.id}`)).toBeUndefined();
+      await t.gateway.dataSource.query('UPDATE job_intents SET declared_at = ? WHERE job_id = ?', [new Date(Date.now() - 3600_000), `erasure.run@request-${opened.request.id}`]);
       await t.gateway.work(['requests']);
-      await t.gateway.queues.enqueue('requests.monitor', {}, { jobId: 'sweep-now' });
+      await t.gateway.queues.enqueue('job-intents.replay', {}, { jobId: 'replay-now' });
       await until(String(opened.request.id), 'COMPLETED');
     });
   });

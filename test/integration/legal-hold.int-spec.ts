@@ -170,7 +170,7 @@ describe('the legal-hold plugin', () => {
 
   it('vetoes the erasure of a held subject, naming the holds, and only while a hold is active', async () => {
     const id = (await place({ matter: 'Veto', caseReference: 'V-1', subjectIds: ['30'] })).data!.placeLegalHold.hold.id;
-    const ctx = { actor: systemActor, jobs: t.gateway.queues };
+    const ctx = { actor: systemActor, jobs: { declare: async () => undefined } };
     const vetoes = await inTransaction(t.gateway.dataSource, (em) => t.gateway.hooks.vetoErasure(em, 30, ctx));
     expect(vetoes).toEqual([{ plugin: 'legal-hold', reason: `held by legal hold ${id}`, holdIds: [Number(id)] }]);
     await t.gql(RELEASE, { id, reason: 'over' }, legal());

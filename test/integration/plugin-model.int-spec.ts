@@ -129,7 +129,7 @@ describe('the plugin model with a plugin registered in a test', () => {
 
   it('has its hooks called: veto, erasure steps, and the hold-released event another plugin raises', async () => {
     const id = await registerUser(t, { name: 'H', email: 'h@example.com' });
-    const ctx = { actor: { id: 'test', roles: [Role.ADMIN] }, jobs: t.gateway.queues };
+    const ctx = { actor: { id: 'test', roles: [Role.ADMIN] }, jobs: { declare: async () => undefined } };
     const vetoes = await t.gateway.dataSource.transaction((em) => t.gateway.hooks.vetoErasure(em, 13, ctx));
     expect(vetoes).toEqual([{ plugin: 'test-widgets', reason: 'unlucky', holdIds: [] }]);
     expect(await t.gateway.dataSource.transaction((em) => t.gateway.hooks.erasureSteps(em, 13, ctx))).toMatchObject({ test_widgets: 0 });

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { enqueueErasure, openErasureRequest } from '../../src/domain/data-request.service';
+import { erasureJob, openErasureRequest } from '../../src/domain/data-request.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { halfErasedSubjects } from '../helpers/erasure-checks';
@@ -118,7 +118,7 @@ describe('MySQL connections killed mid-transaction', () => {
     await t.gateway.work(['erasure']);
     const { request } = await inTransaction(t.gateway.dataSource, (em) => openErasureRequest(em, systemActor, { subjectId: 4, type: DataRequestType.ERASURE, channel: 'WEB' }));
     const res = await killDuring(async () => {
-      await enqueueErasure(t.gateway.queues, request.id, DataRequestType.ERASURE);
+      await t.gateway.declareJobs(erasureJob(request.id, DataRequestType.ERASURE));
       return waitFor(async () => {
         const [r] = await t.gateway.dataSource.query('SELECT status FROM data_requests WHERE id = ?', [request.id]);
         return r.status === 'COMPLETED' ? r.status : undefined;

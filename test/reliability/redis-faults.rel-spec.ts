@@ -1,11 +1,9 @@
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { enqueueErasure, openErasureRequest } from '../../src/domain/data-request.service';
+import { erasureJob, openErasureRequest } from '../../src/domain/data-request.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType } from '../../src/entities/enums';
-import { REQUEST_MONITOR_JOB } from '../../src/jobs/request-monitor.job';
-import { SWEEP_JOB } from '../../src/plugins/business-transfer/business-transfer.job';
-import { MAINTENANCE_JOB } from '../../src/plugins/legal-hold/legal-hold.jobs';
+import { INTENT_REPLAY_JOB } from '../../src/jobs/request-monitor.job';
 import { runCli, type CliRun } from '../helpers/cli-process';
 import { halfErasedSubjects } from '../helpers/erasure-checks';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
@@ -49,7 +47,7 @@ describe(`Redis restarted ${RESTARTS} times under ${REQUESTS} queued erasures`, 
     for (let subjectId = 1; subjectId <= REQUESTS; subjectId += 1) {
       const { request } = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
       ids.push(request.id);
-      await enqueueErasure(t.gateway.queues, request.id, DataRequestType.ERASURE);
+      await t.gateway.declareJobs(erasureJob(request.id, DataRequestType.ERASURE));
     }
     worker = runCli(['work', '--queues', 'erasure'], {
       ...redis.env(),
@@ -97,7 +95,7 @@ describe(`Redis restarted ${RESTARTS} times under ${REQUESTS} queued erasures`, 
 
 /**
  * Why production needs the append-only file: a Redis without persistence comes back empty and
- * every queued job is gone. The requests stay open in MySQL, and requests.monitor (run here on
+ * every queued job is gone. The requests' job intents stay in MySQL, and the replay (run here on
  * demand) queues them again; each then runs once.
  */
 describe('Redis without persistence restarted under queued erasures', () => {
@@ -116,11 +114,11 @@ describe('Redis without persistence restarted under queued erasures', () => {
     await redis?.stop();
   });
 
-  it('loses the queued jobs, and the monitor re-queues every open request', async () => {
+  it('loses the queued jobs, and the replay re-queues every open request', async () => {
     const ds = t.gateway.dataSource;
     for (let subjectId = 1; subjectId <= N; subjectId += 1) {
       const { request } = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
-      await enqueueErasure(t.gateway.queues, request.id, DataRequestType.ERASURE);
+      await t.gateway.declareJobs(erasureJob(request.id, DataRequestType.ERASURE));
     }
     const queue = t.gateway.queues.queue('erasure');
     expect(await queue.count()).toBe(N);
@@ -129,7 +127,7 @@ describe('Redis without persistence restarted under queued erasures', () => {
     expect(await queue.count()).toBe(0);
 
     await t.gateway.work(['erasure', 'requests']);
-    await t.gateway.queues.enqueue(REQUEST_MONITOR_JOB, {}, { jobId: 'monitor-after-restart' });
+    await t.gateway.queues.enqueue(INTENT_REPLAY_JOB, {}, { jobId: 'replay-after-restart' });
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === N, 'every request completed', 120000, 100);
     const audits: { n: number }[] = await ds.query(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'erasure.completed' GROUP BY entity_id`);
     expect(audits).toHaveLength(N);
@@ -140,8 +138,8 @@ describe('Redis without persistence restarted under queued erasures', () => {
 
 /**
  * Redis down: GraphQL reads go on; the mutations that need a job answer within the enqueue
- * timeout (never hang) with the request recorded in full, and the sweeps queue the jobs once
- * Redis is back.
+ * timeout (never hang) with the request and its job intent recorded in full, and the replay
+ * queues the jobs once Redis is back.
  */
 describe('the gateway while Redis is down', () => {
   let redis: OwnRedis;
@@ -219,7 +217,7 @@ describe('the gateway while Redis is down', () => {
     // Reads still answer after the mutations' waits.
     expect((await gql(`{ dataRequests(first: 10) { edges { node { id status } } } }`)).errors).toBeUndefined();
 
-    // Redis back: the sweeps (run here on demand rather than on their schedule) queue the jobs.
+    // Redis back: the replay (run here on demand rather than on its schedule) queues the jobs.
     await redis.up();
     await waitFor(async () => t.gateway.redis.status === 'ready', 'the gateway to reconnect', 30000);
     await t.gateway.work();
@@ -228,9 +226,8 @@ describe('the gateway while Redis is down', () => {
     const normal = await gql(`mutation { requestErasure(userId: "${other.id}", channel: "WEB") { created } }`);
     expect(normal.errors).toBeUndefined();
     expect(normal.extensions?.warnings).toBeUndefined();
-    await t.gateway.queues.enqueue(REQUEST_MONITOR_JOB, {}, { jobId: 'monitor-after-outage' });
-    await t.gateway.queues.enqueue(SWEEP_JOB, {}, { jobId: 'transfer-sweep-after-outage' });
-    await t.gateway.queues.enqueue(MAINTENANCE_JOB, {}, { jobId: 'hold-maintenance-after-outage' });
+    // One replay for every kind of job: the core's and both plugins'.
+    await t.gateway.queues.enqueue(INTENT_REPLAY_JOB, {}, { jobId: 'replay-after-outage' });
     await waitFor(async () => (await count(t, `SELECT COUNT(*) AS n FROM data_requests WHERE status = 'COMPLETED'`)) === 4, 'the four requests completed', 120000, 100).catch(async (err) => {
       throw new Error(`${(err as Error).message}: ${JSON.stringify(await t.gateway.dataSource.query('SELECT id, type, status, updated_at FROM data_requests'))} ${JSON.stringify(await Promise.all(t.gateway.queues.queueNames().map(async (q) => [q, await t.gateway.queues.queue(q).getJobCounts()])))}`);
     });

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { enqueueErasure, openErasureRequest } from '../../src/domain/data-request.service';
+import { erasureJob, openErasureRequest } from '../../src/domain/data-request.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { BusinessTransfer, TransferFormat, TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
-import { PLAN_JOB, planJobId } from '../../src/plugins/business-transfer/business-transfer.job';
+import { planIntent } from '../../src/plugins/business-transfer/transfer-start.use-case';
 import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
 import type { Manifest } from '../../src/plugins/business-transfer/export-files';
 import { runCli, type CliRun } from '../helpers/cli-process';
@@ -163,7 +163,7 @@ describe(`${KILLS} worker kills during erasures and exports (seed ${RELIABILITY_
         const subjectId = nextSubject;
         const { request } = await inTransaction(eds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
         requestIds.push(request.id);
-        await enqueueErasure(erasures.gateway.queues, request.id, DataRequestType.ERASURE);
+        await erasures.gateway.declareJobs(erasureJob(request.id, DataRequestType.ERASURE));
       }
     };
 
@@ -178,7 +178,7 @@ describe(`${KILLS} worker kills during erasures and exports (seed ${RELIABILITY_
         acquirerId: Number(acq.id),
       };
       const transfer = await inTransaction(t.gateway.dataSource, (em) => startBusinessTransfer(em, mna, spec, t.config.plugins.businessTransfer, NOW));
-      await t.gateway.queues.enqueue(PLAN_JOB, { transferId: transfer.id }, { jobId: planJobId(transfer.id) });
+      await t.gateway.declareJobs(planIntent(transfer.id));
       return transfer.id;
     };
     const killedIds: number[] = [];

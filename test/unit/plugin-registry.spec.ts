@@ -54,7 +54,7 @@ describe('plugin registry', () => {
     ]);
     registry.addCoreHandlers({ onHoldReleased: async (_em, ids) => void calls.push(`core:${ids}`) });
     const hooks = registry.hooks();
-    const ctx = { actor: { id: 't', roles: [] }, jobs: { enqueue: async () => undefined } };
+    const ctx = { actor: { id: 't', roles: [] }, jobs: { declare: async () => undefined } };
     // The hooks only pass the EntityManager through; none of these touch it.
     const em = {} as never;
     expect(await hooks.vetoErasure(em, 1, ctx)).toEqual([{ plugin: 'a', reason: 'no', holdIds: [1] }]);

@@ -1,20 +1,13 @@
-import { FlowProducer } from 'bullmq';
 import { systemActor } from '../../domain/actor';
 import { DomainError } from '../../domain/errors';
 import type { JobContext, JobDefinition } from '../../jobs/job-definition';
-import { createRedisConnection } from '../../jobs/redis-connection';
-import { assembleTransfer, exportChunk, failBusinessTransfer, markPlanned, planChunks, unplannedTransferIds } from './business-transfer.service';
-
-export const BUSINESS_TRANSFER_QUEUE = 'business-transfer';
-export const PLAN_JOB = 'business-transfer.plan';
-export const CHUNK_JOB = 'business-transfer.chunk';
-export const ASSEMBLE_JOB = 'business-transfer.assemble';
-export const SWEEP_JOB = 'business-transfer.sweep';
+import { jobIdOf } from '../../domain/job-intents';
+import { assembleTransfer, exportChunk, failBusinessTransfer, markPlanned, planChunks } from './business-transfer.service';
+import { ASSEMBLE_JOB, BUSINESS_TRANSFER_QUEUE, CHUNK_JOB, PLAN_JOB } from './transfer-start.use-case';
 
 const ATTEMPTS = 10;
 const BACKOFF = { type: 'exponential' as const, delay: 1000 };
 
-export const planJobId = (transferId: number) => `bt-${transferId}-plan`;
 
 /** Marks the transfer FAILED when this was the job's last attempt (or a rule says no), then rethrows. */
 async function failOnLastAttempt<T>(ctx: JobContext, transferId: number, work: () => Promise<T>): Promise<T> {
@@ -40,26 +33,20 @@ export const planJob: JobDefinition<{ transferId: number }> = {
     return failOnLastAttempt(ctx, transferId, async () => {
       const chunks = await planChunks(ctx.dataSource, transferId);
       if (!chunks) return { skipped: true };
-      const connection = createRedisConnection(ctx.config, 'business-transfer-flow');
-      const flows = new FlowProducer({ connection, prefix: ctx.config.redis.prefix });
-      try {
-        const keep = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
-        await flows.add({
-          name: ASSEMBLE_JOB,
+      const keep = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
+      // The flow's jobs follow the one id rule too, keyed below the transfer.
+      await ctx.flows.addFlow({
+        name: ASSEMBLE_JOB,
+        queueName: BUSINESS_TRANSFER_QUEUE,
+        data: { transferId },
+        opts: { jobId: jobIdOf(ASSEMBLE_JOB, `transfer-${transferId}`), attempts: ATTEMPTS, backoff: BACKOFF, ...keep },
+        children: chunks.map((c) => ({
+          name: CHUNK_JOB,
           queueName: BUSINESS_TRANSFER_QUEUE,
-          data: { transferId },
-          opts: { jobId: `bt-${transferId}-assemble`, attempts: ATTEMPTS, backoff: BACKOFF, ...keep },
-          children: chunks.map((c) => ({
-            name: CHUNK_JOB,
-            queueName: BUSINESS_TRANSFER_QUEUE,
-            data: { transferId, seq: c.seq },
-            opts: { jobId: `bt-${transferId}-chunk-${c.seq}`, attempts: ATTEMPTS, backoff: BACKOFF, failParentOnFailure: true, ...keep },
-          })),
-        });
-      } finally {
-        await flows.close();
-        await connection.quit().catch(() => connection.disconnect());
-      }
+          data: { transferId, seq: c.seq },
+          opts: { jobId: jobIdOf(CHUNK_JOB, `transfer-${transferId}-chunk-${c.seq}`), attempts: ATTEMPTS, backoff: BACKOFF, failParentOnFailure: true, ...keep },
+        })),
+      });
       await markPlanned(ctx.dataSource, transferId);
       return { chunks: chunks.length };
     });
@@ -89,20 +76,5 @@ export const assembleJob: JobDefinition<{ transferId: number }> = {
       const result = await assembleTransfer(ctx.dataSource, ctx.services, transferId, systemActor);
       return result.skipped ? { skipped: result.skipped } : { files: result.manifest?.files };
     });
-  },
-};
-
-/** Re-queues plans whose job never arrived (a crash between the start's commit and its enqueue). */
-export const sweepJob: JobDefinition<Record<string, never>> = {
-  name: SWEEP_JOB,
-  queue: BUSINESS_TRANSFER_QUEUE,
-  attempts: 1,
-  repeat: { every: 60_000 },
-  async process(_payload, ctx) {
-    // The same grace as the core's request sweep (REQUEST_SWEEP_AFTER_MS): a plan job queued
-    // a moment ago may simply not have run yet.
-    const ids = await unplannedTransferIds(ctx.dataSource, ctx.config.requests.sweepAfterMs);
-    for (const transferId of ids) await ctx.jobs.enqueue(PLAN_JOB, { transferId }, { jobId: planJobId(transferId), replaceFinished: true });
-    return { requeued: ids.length };
   },
 };

@@ -1,9 +1,10 @@
 import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
-import { assembleJob, chunkJob, planJob, sweepJob } from './business-transfer.job';
+import { assembleJob, chunkJob, planJob } from './business-transfer.job';
 import { acquirerLoader, businessTransferResolvers } from './business-transfer.resolver';
 import type { BusinessTransferOptions } from './business-transfer.service';
 import { BusinessTransfers1764370300000 } from './migrations/1764370300000-business-transfers';
+import { TransferPlanIntents1766000200000 } from './migrations/1766000200000-transfer-plan-intents';
 import { TransferChunk } from './transfer-chunk.entity';
 import { TRANSFER_USAGE, runTransferCommand } from './transfer-cli';
 
@@ -20,9 +21,9 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     requires: ['anonymization'],
     commands: [{ name: 'transfer', usage: TRANSFER_USAGE, run: runTransferCommand }],
     entities: [BusinessTransfer, TransferChunk],
-    migrations: [BusinessTransfers1764370300000],
+    migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000],
     resolvers: businessTransferResolvers(options),
     loaders: { 'businessTransfer.acquirer': acquirerLoader } as GatewayPlugin['loaders'],
-    jobs: [planJob, chunkJob, assembleJob, sweepJob],
+    jobs: [planJob, chunkJob, assembleJob],
   };
 }

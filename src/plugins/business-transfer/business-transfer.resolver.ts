@@ -6,13 +6,13 @@ import { Role } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
-import { queueUnavailable, type GatewayContext } from '../../schema/context';
+import { presented, type GatewayContext } from '../../schema/context';
 import { indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
-import { PLAN_JOB, planJobId } from './business-transfer.job';
-import { cancelBusinessTransfer, parseScope, progressOf, startBusinessTransfer, type BusinessTransferOptions } from './business-transfer.service';
+import { startTransfer } from './transfer-start.use-case';
+import { cancelBusinessTransfer, parseScope, progressOf, type BusinessTransferOptions } from './business-transfer.service';
 import {
   BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
 } from './business-transfer.type';
@@ -80,15 +80,8 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
     @Roles(...MNA)
     async startBusinessTransfer(@Arg('input') input: StartBusinessTransferInput, @Ctx() ctx: GatewayContext) {
       const acquirerId = parseId(input.acquirerId, 'recipient');
-      const t = await inTransaction(ctx.dataSource, (em) => startBusinessTransfer(em, ctx.actor!, { ...input, acquirerId }, options));
-      try {
-        await ctx.jobs.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
-      } catch {
-        // Redis unavailable: the transfer is recorded (PENDING) and the sweep queues its plan once
-        // Redis answers. Failing here would invite a retry that starts a second transfer.
-        ctx.warnings.push(queueUnavailable('startBusinessTransfer', `business transfer ${t.id}`));
-      }
-      return t;
+      const outcome = await startTransfer(ctx.run, ctx.actor!, { ...input, acquirerId }, options);
+      return presented(ctx, outcome, 'startBusinessTransfer', (t) => `business transfer ${t.id}`);
     }
 
     @Mutation(() => BusinessTransferType, { description: 'Stops a running transfer; its files are removed.' })

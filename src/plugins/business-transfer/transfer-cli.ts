@@ -4,11 +4,10 @@ import type { Config } from '../../config';
 import type { Actor } from '../../domain/actor';
 import { DomainError } from '../../domain/errors';
 import type { PluginCommandGateway } from '../plugin';
-import { inTransaction } from '../../domain/transaction';
 import { Role, SubjectStatus } from '../../entities/enums';
 import { BusinessTransfer, TransferFormat, TransferPhase } from './business-transfer.entity';
-import { PLAN_JOB, planJobId } from './business-transfer.job';
-import { TERMINAL, progressOf, startBusinessTransfer } from './business-transfer.service';
+import { startTransfer } from './transfer-start.use-case';
+import { TERMINAL, progressOf } from './business-transfer.service';
 import { decryptExport, verifyExport } from './export-files';
 
 export const TRANSFER_USAGE = `  transfer start --deal NAME --acquirer ID --phase CLOSING|DUE_DILIGENCE [--regions US-CA,US-NY]
@@ -88,9 +87,8 @@ export async function runTransferCommand(args: string[], config: Config, openGat
     const encryptFor = keyFile ? await readFile(keyFile, 'utf8') : null;
     const createdBefore = flag(rest, 'created-before');
     const actor: Actor = { id: flag(rest, 'actor') ?? 'cli', roles: [Role.MNA] };
-    const t = await inTransaction(gateway.dataSource, (em) =>
-      startBusinessTransfer(
-        em,
+    const { result: t, queued } = await startTransfer(
+        gateway.run,
         actor,
         {
           dealName: flag(rest, 'deal') ?? '',
@@ -101,9 +99,8 @@ export async function runTransferCommand(args: string[], config: Config, openGat
           encryptFor,
         },
         config.plugins.businessTransfer,
-      ),
     );
-    await gateway.jobs.enqueue(PLAN_JOB, { transferId: t.id }, { jobId: planJobId(t.id) });
+    if (!queued) process.stderr.write(`transfer: ${t.id} is recorded, but its plan job waits for Redis; the job replay queues it once Redis answers\n`);
     if (rest.includes('--work')) await gateway.work(['business-transfer']);
     const final = rest.includes('--wait') || rest.includes('--work') ? await watch(gateway, t.id) : t;
     out(summary(final));

@@ -1,9 +1,8 @@
 import type { JobDefinition } from '../../jobs/job-definition';
 import { inTransaction } from '../../domain/transaction';
-import { pendingSnapshotHoldIds, purgeExpiredRecords, snapshotNextBatch } from './legal-hold.service';
+import { SNAPSHOT_JOB, purgeExpiredRecords, snapshotNextBatch } from './legal-hold.service';
 
 export const LEGAL_HOLD_QUEUE = 'legal-hold';
-export const SNAPSHOT_JOB = 'legal-hold.snapshot';
 export const MAINTENANCE_JOB = 'legal-hold.maintenance';
 
 /**
@@ -26,21 +25,19 @@ export const snapshotJob: JobDefinition<{ holdId: number }> = {
   },
 };
 
-/** Re-queues snapshots whose job never arrived (crash between commit and enqueue) and purges expired copies. */
+/** Purges the preserved copies whose grace after release has passed. */
 export const maintenanceJob: JobDefinition<Record<string, never>> = {
   name: MAINTENANCE_JOB,
   queue: LEGAL_HOLD_QUEUE,
   attempts: 1,
   repeat: { every: 60_000 },
   async process(_payload, ctx) {
-    const pending = await pendingSnapshotHoldIds(ctx.dataSource.manager);
-    for (const holdId of pending) await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId }, { jobId: `hold-${holdId}-snapshot-sweep-${Math.floor(Date.now() / 60_000)}` });
     let purged = 0;
     for (;;) {
       const n = await inTransaction(ctx.dataSource, (em) => purgeExpiredRecords(em));
       purged += n;
       if (n < 5000) break;
     }
-    return { requeued: pending.length, purged };
+    return { purged };
   },
 };

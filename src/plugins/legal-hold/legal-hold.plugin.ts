@@ -4,6 +4,7 @@ import { maintenanceJob, snapshotJob } from './legal-hold.jobs';
 import { holdsBySubjectLoader, legalHoldResolvers, preservationByHoldLoader, subjectsByHoldLoader } from './legal-hold.resolver';
 import { activeHoldIdsFor, type LegalHoldOptions } from './legal-hold.service';
 import { LegalHoldPreservation1764370100000 } from './migrations/1764370100000-legal-hold-preservation';
+import { SnapshotIntents1766000100000 } from './migrations/1766000100000-snapshot-intents';
 import { PreservedRecord } from './preserved-record.entity';
 
 /**
@@ -15,7 +16,7 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
   return {
     name: 'legal-hold',
     entities: [PreservedRecord, HoldPreservation],
-    migrations: [LegalHoldPreservation1764370100000],
+    migrations: [LegalHoldPreservation1764370100000, SnapshotIntents1766000100000],
     resolvers: legalHoldResolvers(options),
     loaders: {
       'legalHold.holdsBySubject': holdsBySubjectLoader,

@@ -4,9 +4,8 @@ import { In } from 'typeorm';
 import { LegalHold } from '../../entities/legal-hold.entity';
 import { LegalHoldStatus, Role } from '../../entities/enums';
 import { badInput } from '../../domain/errors';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
-import { queueUnavailable, type GatewayContext } from '../../schema/context';
+import { presented, type GatewayContext } from '../../schema/context';
 import { groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { UserType } from '../../schema/user/user.type';
@@ -15,9 +14,8 @@ import {
   HoldPreservationType, LegalHoldConnection, LegalHoldReleaseType, LegalHoldScopeChangeType, LegalHoldType, PlaceLegalHoldInput,
   PreservationReportType, PreservedRecordConnection,
 } from './legal-hold.type';
-import { addSubjectsToLegalHold, placeLegalHold, releaseLegalHold, verifyPreservation, type HoldScopeResult, type LegalHoldOptions } from './legal-hold.service';
+import { extendHold, placeHold, releaseHold, verifyPreservation, type LegalHoldOptions } from './legal-hold.service';
 import { PreservedRecord } from './preserved-record.entity';
-import { SNAPSHOT_JOB } from './legal-hold.jobs';
 import { Subject } from '../../entities/subject.entity';
 
 const PLACERS = [Role.LEGAL, Role.ADMIN];
@@ -55,21 +53,6 @@ export const subjectsByHoldLoader = ({ dataSource }: LoaderRegistry) =>
 
 export const preservationByHoldLoader = ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId));
-
-/**
- * Queues the snapshot of a large scope after the hold committed. If Redis is unavailable the
- * hold stands (it already vetoes erasure) and the maintenance sweep queues the snapshot later;
- * failing the mutation would invite a retry that places a second hold.
- */
-async function queueSnapshot(ctx: GatewayContext, result: HoldScopeResult, field: string): Promise<void> {
-  if (!result.snapshotQueued) return;
-  try {
-    await ctx.jobs.enqueue(SNAPSHOT_JOB, { holdId: result.hold.id }, { jobId: `hold-${result.hold.id}-snapshot-${Date.now()}` });
-  } catch {
-    // Recorded; legal-hold.maintenance re-queues pending snapshots.
-    ctx.warnings.push(queueUnavailable(field, `the preservation copy of hold ${result.hold.id}`));
-  }
-}
 
 export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
   @Resolver(() => LegalHoldType)
@@ -129,11 +112,9 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
     @Roles(...PLACERS)
     async placeLegalHold(@Arg('input') input: PlaceLegalHoldInput, @Ctx() ctx: GatewayContext) {
       const subjectIds = input.subjectIds.map((id) => parseId(id, 'subject'));
-      const result = await inTransaction(ctx.dataSource, (em) =>
-        placeLegalHold(em, ctx.actor!, { ...input, subjectIds }, options),
-      );
-      await queueSnapshot(ctx, result, 'placeLegalHold');
-      return result;
+      // The hold stands at once (it vetoes erasure) even when its snapshot job waits for Redis.
+      const outcome = await placeHold(ctx.run, ctx.actor!, { ...input, subjectIds }, options);
+      return presented(ctx, outcome, 'placeLegalHold', (r) => `the preservation copy of hold ${r.hold.id}`);
     }
 
     @Mutation(() => LegalHoldScopeChangeType)
@@ -141,17 +122,17 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
     async addSubjectsToLegalHold(@Arg('holdId', () => ID) holdId: string, @Arg('subjectIds', () => [ID]) subjectIds: string[], @Ctx() ctx: GatewayContext) {
       const hold = parseId(holdId, 'legal hold');
       const ids = subjectIds.map((id) => parseId(id, 'subject'));
-      const result = await inTransaction(ctx.dataSource, (em) => addSubjectsToLegalHold(em, ctx.actor!, hold, ids, options));
-      await queueSnapshot(ctx, result, 'addSubjectsToLegalHold');
-      return result;
+      const outcome = await extendHold(ctx.run, ctx.actor!, hold, ids, options);
+      return presented(ctx, outcome, 'addSubjectsToLegalHold', (r) => `the preservation copy of hold ${r.hold.id}`);
     }
 
     @Mutation(() => LegalHoldReleaseType, { description: 'Releases a hold for good; it can never be reactivated.' })
     @Roles(...PLACERS)
-    releaseLegalHold(@Arg('holdId', () => ID) holdId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
+    async releaseLegalHold(@Arg('holdId', () => ID) holdId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
       const id = parseId(holdId, 'legal hold');
       if (reason.length > 2000) throw badInput('reason is at most 2000 characters', { field: 'reason' });
-      return inTransaction(ctx.dataSource, (em) => releaseLegalHold(em, ctx.actor!, id, reason, options, ctx.hooks, { actor: ctx.actor!, jobs: ctx.jobs }));
+      const outcome = await releaseHold(ctx.run, ctx.actor!, id, reason, options, ctx.hooks);
+      return presented(ctx, outcome, 'releaseLegalHold', (r) => `the erasures hold ${r.hold.id} blocked`);
     }
   }
 

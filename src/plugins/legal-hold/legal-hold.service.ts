@@ -7,6 +7,7 @@ import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
 import type { DomainHooks, HookContext } from '../../domain/hooks';
+import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
 import { PreservedRecord } from './preserved-record.entity';
 import { sha256, snapshotSubjects } from './preservation';
@@ -38,6 +39,37 @@ export interface HoldScopeResult {
 }
 
 export const MAX_SUBJECTS_PER_CALL = 10_000;
+
+export const SNAPSHOT_JOB = 'legal-hold.snapshot';
+
+/**
+ * The snapshot job of a hold, keyed by the hold: declared again when the scope grows, it runs
+ * again (the snapshot skips subjects that already have their copy).
+ */
+export const snapshotIntent = (holdId: number): JobIntent => ({ name: SNAPSHOT_JOB, key: `hold-${holdId}`, payload: { holdId } });
+
+/** The use case of placing a hold: the hold, its inline copies or its snapshot job, one change. */
+export function placeHold(run: UseCaseRunner, actor: Actor, input: PlaceHoldInput, options: LegalHoldOptions): Promise<UseCaseOutcome<HoldScopeResult>> {
+  return run(async (uow) => {
+    const result = await placeLegalHold(uow.em, actor, input, options);
+    if (result.snapshotQueued) await uow.declare(snapshotIntent(result.hold.id));
+    return result;
+  });
+}
+
+/** The use case of widening a hold's scope. */
+export function extendHold(run: UseCaseRunner, actor: Actor, holdId: number, subjectIds: number[], options: LegalHoldOptions): Promise<UseCaseOutcome<HoldScopeResult>> {
+  return run(async (uow) => {
+    const result = await addSubjectsToLegalHold(uow.em, actor, holdId, subjectIds, options);
+    if (result.snapshotQueued) await uow.declare(snapshotIntent(result.hold.id));
+    return result;
+  });
+}
+
+/** The use case of releasing a hold; the core's handlers declare the erasures it frees. */
+export function releaseHold(run: UseCaseRunner, actor: Actor, holdId: number, reason: string, options: LegalHoldOptions, hooks: DomainHooks): Promise<UseCaseOutcome<ReleaseResult>> {
+  return run((uow) => releaseLegalHold(uow.em, actor, holdId, reason, options, hooks, { actor, jobs: uow }));
+}
 
 /**
  * Locks the subject rows in id order (so two placements cannot deadlock) and splits them into
@@ -250,9 +282,4 @@ export async function verifyPreservation(em: EntityManager, holdId: number): Pro
 export async function purgeExpiredRecords(em: EntityManager, now = new Date()): Promise<number> {
   const result = await em.query('DELETE FROM legal_hold_preserved_records WHERE purge_after IS NOT NULL AND purge_after <= ? LIMIT 5000', [now]);
   return Number(result.affectedRows ?? 0);
-}
-
-export async function pendingSnapshotHoldIds(em: EntityManager): Promise<number[]> {
-  const rows = await em.getRepository(HoldPreservation).find({ select: { holdId: true }, where: { status: PreservationStatus.PENDING } });
-  return rows.map((r) => r.holdId);
 }

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { acknowledgePolicy, policyNoticeFanOut, publishPolicyVersion } from '../../domain/policy.service';
+import { acknowledgePolicy, publishPolicy } from '../../domain/policy.service';
 import { inTransaction } from '../../domain/transaction';
 import { Role } from '../../entities/enums';
 import { PolicyVersion } from '../../entities/policy-version.entity';
 import { ALL_ROLES, Roles } from '../auth';
-import type { GatewayContext } from '../context';
+import { presented, type GatewayContext } from '../context';
 import { parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { PublishPolicyVersionInput } from './policy.input';
@@ -24,11 +24,8 @@ export class PolicyResolver {
   })
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   async publishPolicyVersion(@Arg('input') input: PublishPolicyVersionInput, @Ctx() ctx: GatewayContext) {
-    const { policy } = await inTransaction(ctx.dataSource, (em) => publishPolicyVersion(em, ctx.actor!, input));
-    const job = policyNoticeFanOut(policy.id);
-    // After commit: the version exists even if Redis is down; publishing it again queues the fan-out.
-    await ctx.jobs.enqueue(job.name, job.payload, job.options);
-    return policy;
+    const outcome = await publishPolicy(ctx.run, ctx.actor!, input);
+    return presented(ctx, outcome, 'publishPolicyVersion', ({ policy }) => `policy version ${policy.version}`).policy;
   }
 
   @Mutation(() => PolicyNoticeType, { description: 'Records that a user acknowledged a policy version; the first acknowledgement stands.' })

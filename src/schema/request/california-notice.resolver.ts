@@ -1,12 +1,11 @@
 import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
 import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataRequestType, Role } from '../../entities/enums';
-import { noticeJobs, noticeOfResult, openCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { noticeOfResult, requestCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
 import { SubjectStatus } from '../../entities/enums';
 import { subjectLoader } from '../loaders/subject.loader';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
-import { queueUnavailable, type GatewayContext } from '../context';
+import { presented, type GatewayContext } from '../context';
 import { parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { DataRequestObject, DataRequestReceiptType } from './data-request.type';
@@ -70,14 +69,8 @@ class ManyNoticeArgs extends NoticeArgs {
 }
 
 async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs, field: string): Promise<OpenedNotices> {
-  const opened = await inTransaction(ctx.dataSource, (em) => openCaliforniaNotices(em, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() }));
-  try {
-    for (const job of noticeJobs(opened.toCompile)) await ctx.jobs.enqueue(job.name, job.payload, job.options);
-  } catch {
-    // Recorded; the requests monitor queues open notices once Redis answers.
-    ctx.warnings.push(queueUnavailable(field, `${opened.toCompile.length} notice request(s)`));
-  }
-  return opened;
+  const outcome = await requestCaliforniaNotices(ctx.run, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() });
+  return presented(ctx, outcome, field, (opened) => `${opened.toCompile.length} notice request(s)`);
 }
 
 @Resolver(() => DataRequestObject)

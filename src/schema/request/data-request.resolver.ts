@@ -3,11 +3,11 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { In } from 'typeorm';
 import { DataRequest } from '../../entities/data-request.entity';
 import { DataRequestStatus, DataRequestType, Role } from '../../entities/enums';
-import { enqueueErasure, extendRequestDeadline, openErasureRequest, type OpenedRequest } from '../../domain/data-request.service';
+import { extendRequestDeadline, requestErasure } from '../../domain/data-request.service';
 import { badInput } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
-import { queueUnavailable, type GatewayContext } from '../context';
+import { presented, type GatewayContext } from '../context';
 import { groupBy, type LoaderRegistry } from '../loaders/loader-registry';
 import { subjectLoader } from '../loaders/subject.loader';
 import { idPage, parseId } from '../pagination';
@@ -20,19 +20,6 @@ export const requestsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, DataRequest[]>(async (ids) =>
     groupBy(ids, await dataSource.getRepository(DataRequest).find({ where: { subjectId: In([...ids]) }, order: { id: 'ASC' } }), (r) => r.subjectId),
   );
-
-/** Queues the job after the request committed; if Redis is down, the monitor's sweep queues it later. */
-async function queueAfterCommit(ctx: GatewayContext, opened: OpenedRequest, field: string): Promise<OpenedRequest> {
-  if (opened.created) {
-    try {
-      await enqueueErasure(ctx.jobs, opened.request.id, opened.request.type);
-    } catch {
-      // The request is recorded; the sweep (requests.monitor) queues it once Redis answers.
-      ctx.warnings.push(queueUnavailable(field, `request ${opened.request.id}`));
-    }
-  }
-  return opened;
-}
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {
@@ -69,16 +56,16 @@ export class DataRequestResolver {
   async requestErasure(@Arg('userId', () => ID) userId: string, @Arg('channel') channel: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
     if (channel.length > 40) throw badInput('channel is at most 40 characters', { field: 'channel' });
-    const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel }));
-    return queueAfterCommit(ctx, opened, 'requestErasure');
+    const outcome = await requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel });
+    return presented(ctx, outcome, 'requestErasure', (opened) => `request ${opened.request.id}`);
   }
 
   @Mutation(() => DataRequestReceiptType, { description: 'The company learned it holds a child’s data: delete it at once, ahead of every other job.' })
   @Roles(...OPS)
   async flagChild(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
-    const opened = await inTransaction(ctx.dataSource, (em) => openErasureRequest(em, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' }));
-    return queueAfterCommit(ctx, opened, 'flagChild');
+    const outcome = await requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' });
+    return presented(ctx, outcome, 'flagChild', (opened) => `request ${opened.request.id}`);
   }
 
   @Mutation(() => DataRequestObject, { description: 'The one extension of 45 days a deletion request may have, with its reason.' })
