@@ -3,7 +3,9 @@ import { systemActor } from '../../domain/actor';
 import { DomainError } from '../../domain/errors';
 import type { JobContext, JobDefinition } from '../../jobs/job-definition';
 import { createRedisConnection } from '../../jobs/redis-connection';
-import { assembleTransfer, exportChunk, failBusinessTransfer, markPlanned, planChunks, unplannedTransferIds } from './business-transfer.service';
+import { assembleTransfer } from './transfer-assembly.service';
+import { exportChunk, planChunks } from './transfer-chunk.service';
+import { failBusinessTransfer, markPlanned, unplannedTransferIds } from './transfer-lifecycle.service';
 
 export const BUSINESS_TRANSFER_QUEUE = 'business-transfer';
 export const PLAN_JOB = 'business-transfer.plan';

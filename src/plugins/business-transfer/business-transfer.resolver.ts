@@ -12,7 +12,8 @@ import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { PLAN_JOB, planJobId } from './business-transfer.job';
-import { cancelBusinessTransfer, parseScope, progressOf, startBusinessTransfer, type BusinessTransferOptions } from './business-transfer.service';
+import { cancelBusinessTransfer, parseScope, startBusinessTransfer, type BusinessTransferOptions } from './transfer-lifecycle.service';
+import { progressOf } from './transfer-progress';
 import {
   BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
 } from './business-transfer.type';

@@ -8,7 +8,9 @@ import { inTransaction } from '../../domain/transaction';
 import { Role, SubjectStatus } from '../../entities/enums';
 import { BusinessTransfer, TransferFormat, TransferPhase } from './business-transfer.entity';
 import { PLAN_JOB, planJobId } from './business-transfer.job';
-import { TERMINAL, progressOf, startBusinessTransfer } from './business-transfer.service';
+import { startBusinessTransfer } from './transfer-lifecycle.service';
+import { progressOf } from './transfer-progress';
+import { TERMINAL } from './transfer-shared';
 import { decryptExport, verifyExport } from './export-files';
 
 export const TRANSFER_USAGE = `  transfer start --deal NAME --acquirer ID --phase CLOSING|DUE_DILIGENCE [--regions US-CA,US-NY]
