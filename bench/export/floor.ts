@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import mysql from 'mysql2';
-import { isoUtc } from '../../src/plugins/business-transfer/business-transfer.service';
+import { isoUtc } from '../../src/plugins/business-transfer/transfer-chunk.service';
 
 /**
  * The floor of the export benchmark, run as a child process (`fork`) so that its memory is its

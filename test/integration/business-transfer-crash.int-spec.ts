@@ -8,7 +8,7 @@ import { inTransaction } from '../../src/domain/transaction';
 import { Role, SubjectStatus } from '../../src/entities/enums';
 import { BusinessTransfer, TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
 import { planIntent } from '../../src/plugins/business-transfer/transfer-start.use-case';
-import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
+import { startBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import type { Manifest } from '../../src/plugins/business-transfer/export-files';
 import { runCli, type CliRun } from '../helpers/cli-process';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';

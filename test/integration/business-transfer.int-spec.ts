@@ -8,7 +8,7 @@ import { systemActor } from '../../src/domain/actor';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
 import { TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
-import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
+import { startBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import { decryptExport, verifyExport, type Manifest } from '../../src/plugins/business-transfer/export-files';
 import { runCli } from '../helpers/cli-process';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';

@@ -9,7 +9,7 @@ import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { BusinessTransfer, TransferFormat, TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
 import { planIntent } from '../../src/plugins/business-transfer/transfer-start.use-case';
-import { startBusinessTransfer } from '../../src/plugins/business-transfer/business-transfer.service';
+import { startBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import type { Manifest } from '../../src/plugins/business-transfer/export-files';
 import { runCli, type CliRun } from '../helpers/cli-process';
 import { halfErasedSubjects } from '../helpers/erasure-checks';

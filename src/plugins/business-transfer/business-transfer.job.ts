@@ -2,7 +2,9 @@ import { systemActor } from '../../domain/actor';
 import { DomainError } from '../../domain/errors';
 import type { JobContext, JobDefinition } from '../../jobs/job-definition';
 import { jobIdOf } from '../../domain/job-intents';
-import { assembleTransfer, exportChunk, failBusinessTransfer, markPlanned, planChunks } from './business-transfer.service';
+import { assembleTransfer } from './transfer-assembly.service';
+import { exportChunk, planChunks } from './transfer-chunk.service';
+import { failBusinessTransfer, markPlanned } from './transfer-lifecycle.service';
 import { ASSEMBLE_JOB, BUSINESS_TRANSFER_QUEUE, CHUNK_JOB, PLAN_JOB } from './transfer-start.use-case';
 
 const ATTEMPTS = 10;

@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
 import { assembleJob, chunkJob, planJob } from './business-transfer.job';
 import { acquirerLoader, businessTransferResolvers } from './business-transfer.resolver';
-import type { BusinessTransferOptions } from './business-transfer.service';
+import type { BusinessTransferOptions } from './transfer-lifecycle.service';
 import { BusinessTransfers1764370300000 } from './migrations/1764370300000-business-transfers';
 import { TransferPlanIntents1766000200000 } from './migrations/1766000200000-transfer-plan-intents';
 import { TransferChunk } from './transfer-chunk.entity';

@@ -12,7 +12,8 @@ import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { startTransfer } from './transfer-start.use-case';
-import { cancelBusinessTransfer, parseScope, progressOf, type BusinessTransferOptions } from './business-transfer.service';
+import { cancelBusinessTransfer, parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
+import { progressOf } from './transfer-progress';
 import {
   BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
 } from './business-transfer.type';

@@ -7,7 +7,8 @@ import type { PluginCommandGateway } from '../plugin';
 import { Role, SubjectStatus } from '../../entities/enums';
 import { BusinessTransfer, TransferFormat, TransferPhase } from './business-transfer.entity';
 import { startTransfer } from './transfer-start.use-case';
-import { TERMINAL, progressOf } from './business-transfer.service';
+import { progressOf } from './transfer-progress';
+import { TERMINAL } from './transfer-shared';
 import { decryptExport, verifyExport } from './export-files';
 
 export const TRANSFER_USAGE = `  transfer start --deal NAME --acquirer ID --phase CLOSING|DUE_DILIGENCE [--regions US-CA,US-NY]

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import type { BusinessTransfer } from './business-transfer.entity';
-import { startBusinessTransfer, type BusinessTransferOptions, type StartTransferInput } from './business-transfer.service';
+import { startBusinessTransfer, type BusinessTransferOptions, type StartTransferInput } from './transfer-lifecycle.service';
 
 export const BUSINESS_TRANSFER_QUEUE = 'business-transfer';
 export const PLAN_JOB = 'business-transfer.plan';

@@ -1,0 +1,186 @@
+/** Assembly: concatenate the parts (closing) or k-anonymize them (due diligence), write the manifest, complete the transfer. */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../../domain/actor';
+import { appendAudit } from '../../domain/audit.service';
+import { recordDisclosure } from '../../domain/disclosure.service';
+import { DomainError, notFound } from '../../domain/errors';
+import { inTransaction } from '../../domain/transaction';
+import { DisclosurePurpose } from '../../entities/enums';
+import { Recipient } from '../../entities/recipient.entity';
+import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
+import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
+import {
+  EXPORT_FILES, FRAMING, GzipLineWriter, SCHEMA_VERSION, concatenate, encryptFrame, exportFileName, formatRow, writeFileAtomic,
+  type ExportFile, type Manifest, type ManifestFile,
+} from './export-files';
+import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
+import { parseScope } from './transfer-lifecycle.service';
+import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference } from './transfer-shared';
+
+async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
+  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+}
+
+async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
+  const gz = path.join(partsDir(t), `${file}.final.gz`);
+  const writer = new GzipLineWriter(gz);
+  if (t.format === TransferFormat.CSV) await writer.line(COLUMNS.DUE_DILIGENCE[file].join(','), false);
+  for (const line of lines) await writer.line(line);
+  await writer.close();
+  if (!dataKey) return { rows: writer.rows, gz };
+  const enc = `${gz}.enc`;
+  await encryptFrame(gz, enc, dataKey, file, 0, true);
+  return { rows: writer.rows, gz: enc };
+}
+
+interface DueDiligenceOutput {
+  files: Record<ExportFile, { rows: number; path: string }>;
+  anonymization: NonNullable<Manifest['anonymization']>;
+  subjects: number;
+}
+
+/**
+ * k-anonymity needs every row at once (the anonymizer generalizes whole columns), so the
+ * due-diligence rows, small and non-identifying, are held in memory here.
+ */
+async function assembleDueDiligence(t: BusinessTransfer, chunks: TransferChunk[], anonymizer: Anonymizer, dataKey: Buffer | null): Promise<DueDiligenceOutput> {
+  const raw: Record<string, unknown>[] = [];
+  for (const c of chunks) for await (const row of readJsonLines(partFile(t, 'subjects', c.seq))) raw.push(row);
+  const quasiIdentifiers = [
+    { column: 'region', kind: 'REGION' as const },
+    { column: 'ageBand', kind: 'AGE_BAND' as const },
+    { column: 'signupMonth', kind: 'SIGNUP_MONTH' as const },
+  ];
+  const result = anonymizer.kAnonymize(raw, { quasiIdentifiers, k: t.k });
+  // Sorted by pseudonym: subject-id order would leak signup order.
+  const rows = [...result.rows].sort((a, b) => String(a.pseudonym).localeCompare(String(b.pseudonym)));
+  const consentCounts = new Map<string, number>();
+  const disclosureCounts = new Map<string, { disclosures: number; subjects: number }>();
+  for (const r of rows) {
+    for (const p of CONSENT_PURPOSES) {
+      const key = `${p}\u0000${r[`consent_${p}`] ?? 'NONE'}`;
+      consentCounts.set(key, (consentCounts.get(key) ?? 0) + 1);
+    }
+    for (const p of DISCLOSURE_PURPOSES) {
+      const n = Number(r[`disclosures_${p}`] ?? 0);
+      const agg = disclosureCounts.get(p) ?? { disclosures: 0, subjects: 0 };
+      agg.disclosures += n;
+      agg.subjects += n > 0 ? 1 : 0;
+      disclosureCounts.set(p, agg);
+    }
+  }
+  // The totals follow from the released rows, so they reveal nothing the subjects file does not.
+  const consentRows = [...consentCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, subjects]) => {
+    const [purpose, status] = key.split('\u0000');
+    return { purpose, status, subjects };
+  });
+  const disclosureRows = DISCLOSURE_PURPOSES.map((purpose) => ({ purpose, ...disclosureCounts.get(purpose)! })).filter((r) => r.disclosures > 0);
+  const cols = COLUMNS.DUE_DILIGENCE;
+  const subjects = await writeWholeFile(t, 'subjects', rows.map((r) => formatRow(t.format, cols.subjects, r)), dataKey);
+  const consents = await writeWholeFile(t, 'consents', consentRows.map((r) => formatRow(t.format, cols.consents, r)), dataKey);
+  const disclosures = await writeWholeFile(t, 'disclosures', disclosureRows.map((r) => formatRow(t.format, cols.disclosures, r)), dataKey);
+  return {
+    files: { subjects: { rows: subjects.rows, path: subjects.gz }, consents: { rows: consents.rows, path: consents.gz }, disclosures: { rows: disclosures.rows, path: disclosures.gz } },
+    anonymization: { k: t.k, kAchieved: result.kAchieved, suppressedRows: result.suppressedRows, levels: result.levels, quasiIdentifiers: quasiIdentifiers.map((q) => q.column) },
+    subjects: rows.length,
+  };
+}
+
+export function buildManifest(t: BusinessTransfer, acquirer: Recipient, files: ManifestFile[], subjects: number, anonymization: Manifest['anonymization']): Manifest {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    transferId: t.id,
+    deal: t.dealName,
+    phase: t.phase,
+    format: t.format,
+    acquirer: { id: acquirer.id, name: acquirer.name },
+    scope: parseScope(t),
+    generatedAt: t.generatedAt.toISOString(),
+    subjects,
+    files,
+    encryption: t.wrappedKey ? { algorithm: 'AES-256-GCM', keyWrap: 'RSA-OAEP-SHA256', wrappedKey: t.wrappedKey, framing: FRAMING } : null,
+    anonymization,
+  };
+}
+
+/**
+ * Runs after every chunk: writes the final files and the manifest (temp then rename, so a crash
+ * redoes it from the parts), then completes the transfer in one transaction, with the one
+ * non-identifiable disclosure of a due-diligence export, and its audit event.
+ */
+export async function assembleTransfer(ds: DataSource, services: PluginServices, transferId: number, actor: Actor): Promise<{ skipped?: string; manifest?: Manifest }> {
+  const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
+  if (!t) throw notFound('business transfer', transferId);
+  if (t.status === TransferStatus.CANCELLED) {
+    await rm(t.exportPath, { recursive: true, force: true });
+    return { skipped: t.status };
+  }
+  if (TERMINAL.has(t.status)) return { skipped: t.status };
+  const chunks = await ds.getRepository(TransferChunk).find({ where: { transferId }, order: { seq: 'ASC' } });
+  const pending = chunks.filter((c) => c.status !== ChunkStatus.DONE).map((c) => c.seq);
+  if (chunks.length === 0 || pending.length > 0) throw new Error(`business transfer ${transferId} has chunks still to write: ${pending.slice(0, 10).join(', ')}`);
+  const acquirer = await ds.getRepository(Recipient).findOneByOrFail({ id: t.acquirerId });
+  const dataKey = dataKeyOf(t);
+  const encrypted = dataKey !== null;
+
+  const manifestFiles: ManifestFile[] = [];
+  let subjects: number;
+  let anonymization: Manifest['anonymization'] = null;
+  if (t.phase === TransferPhase.CLOSING) {
+    subjects = chunks.reduce((n, c) => n + c.subjects, 0);
+    for (const f of EXPORT_FILES) {
+      const name = exportFileName(f, t.format, encrypted);
+      const { sha256, bytes } = await concatenate(chunks.map((c) => partFile(t, f, c.seq)), path.join(t.exportPath, name));
+      const rows = chunks.reduce((n, c) => n + ((JSON.parse(c.parts ?? '{}') as Record<string, { rows: number }>)[f]?.rows ?? 0), 0);
+      manifestFiles.push({ name, rows, bytes, sha256 });
+    }
+  } else {
+    const anonymizer = services.anonymizer;
+    if (!anonymizer) throw new DomainError('CONFLICT', 'due diligence needs the anonymization plugin');
+    const out = await assembleDueDiligence(t, chunks, anonymizer, dataKey);
+    for (const f of EXPORT_FILES) {
+      const name = exportFileName(f, t.format, encrypted);
+      const { sha256, bytes } = await concatenate([out.files[f].path], path.join(t.exportPath, name));
+      manifestFiles.push({ name, rows: out.files[f].rows, bytes, sha256 });
+    }
+    subjects = out.subjects;
+    anonymization = out.anonymization;
+  }
+  const manifest = buildManifest(t, acquirer, manifestFiles, subjects, anonymization);
+  await writeFileAtomic(path.join(t.exportPath, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const done = await inTransaction(ds, async (em) => {
+    const locked = await em.getRepository(BusinessTransfer).findOne({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
+    if (!locked || TERMINAL.has(locked.status)) return false;
+    if (t.phase === TransferPhase.DUE_DILIGENCE)
+      await recordDisclosure(em, actor, {
+        subjectId: null,
+        recipientId: t.acquirerId,
+        purpose: DisclosurePurpose.BUSINESS_TRANSFER,
+        categories: DUE_DILIGENCE_CATEGORIES,
+        identifiable: false,
+        transactionReference: transferReference(t.id),
+      });
+    await em.getRepository(BusinessTransfer).update({ id: transferId }, { status: TransferStatus.COMPLETED, manifest: JSON.stringify(manifest), finishedAt: new Date(), dataKey: null });
+    await appendAudit(em, actor, {
+      action: 'business-transfer.finished',
+      entityType: 'BusinessTransfer',
+      entityId: transferId,
+      details: { phase: t.phase, subjects, files: manifestFiles.map((f) => ({ name: f.name, rows: f.rows, sha256: f.sha256 })) },
+    });
+    return true;
+  });
+  if (!done) {
+    const now = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
+    if (now?.status === TransferStatus.CANCELLED) await rm(t.exportPath, { recursive: true, force: true });
+    return { skipped: now?.status ?? 'GONE' };
+  }
+  await rm(partsDir(t), { recursive: true, force: true });
+  return { manifest };
+}
