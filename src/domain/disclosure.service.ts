@@ -7,6 +7,8 @@ import { ConsentSource, ConsentStatus, DisclosurePurpose, PurposeKey, RecipientK
 import { Recipient } from '../entities/recipient.entity';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
+import type { DomainHooks } from './hooks';
+import type { UnitOfWork, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { appendAudit } from './audit.service';
 import { DomainError, badInput, conflict, notFound } from './errors';
 
@@ -91,4 +93,18 @@ export async function recordDisclosure(em: EntityManager, actor: Actor, input: R
     details: { recipientId: recipient.id, subjectId, purpose: input.purpose, identifiable, categories: categoryKeys },
   });
   return em.getRepository(Disclosure).findOneByOrFail({ id: disclosure.id });
+}
+
+/** Tells the plugins of the disclosures recorded in this change (the onDisclosure hook), in it. */
+export async function announceDisclosures(uow: UnitOfWork, hooks: DomainHooks, actor: Actor, disclosureIds: number[]): Promise<void> {
+  if (disclosureIds.length > 0) await hooks.onDisclosure(uow.em, disclosureIds, { actor, jobs: uow });
+}
+
+/** The use case of recording one disclosure: the policy checks, the row, and the plugins told. */
+export function disclose(run: UseCaseRunner, hooks: DomainHooks, actor: Actor, input: RecordDisclosureInput): Promise<UseCaseOutcome<Disclosure>> {
+  return run(async (uow) => {
+    const disclosure = await recordDisclosure(uow.em, actor, input);
+    await announceDisclosures(uow, hooks, actor, [disclosure.id]);
+    return disclosure;
+  });
 }

@@ -5,13 +5,13 @@ import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
-import type { DomainHooks, HookContext } from './hooks';
+import type { DomainHooks, ErasureVeto, HookContext } from './hooks';
 import type { JobDeclarer } from './job-intents';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 
 export type ErasureOutcome =
   | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; alreadyErased?: boolean }
-  | { status: 'BLOCKED_BY_HOLD'; holdIds: number[]; reasons: string[] }
+  | { status: 'BLOCKED_BY_HOLD'; code: string; refs: Record<string, number[]>; reasons: string[] }
   | { status: 'NOOP'; reason: string };
 
 /** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
@@ -30,19 +30,36 @@ async function completeRequest(em: EntityManager, requestId: number, now: Date, 
   await em.query(`UPDATE data_requests SET status = ?, completed_at = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.COMPLETED, now, JSON.stringify(result), reasonCode, requestId]);
 }
 
+/**
+ * What the vetoes of all plugins add up to: the first veto's code (plugins in registry order),
+ * each kind of reference merged and sorted, every reason.
+ */
+export function blockedBy(vetoes: ErasureVeto[]): { code: string; refs: Record<string, number[]>; reasons: string[] } {
+  const refs: Record<string, number[]> = {};
+  for (const v of vetoes) for (const [kind, ids] of Object.entries(v.refs)) refs[kind] = [...new Set([...(refs[kind] ?? []), ...ids])].sort((a, b) => a - b);
+  const sorted = Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
+  return { code: vetoes[0]!.code, refs: sorted, reasons: vetoes.map((v) => `${v.plugin}: ${v.reason}`) };
+}
+
+/** The references a blocked request's result holds (everything but its reasons). */
+function refsOf(result: Record<string, unknown> | null): Record<string, unknown> {
+  const { reasons: _reasons, ...refs } = result ?? {};
+  return Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** The erasure steps a plugin may take over from the core (see GatewayPlugin.erasureSteps). */
 export const COLLECTION_EVENTS_STEP = 'collection_events_deidentified';
 export const DISCLOSURES_STEP = 'disclosures_unlinked';
 
 export async function runErasure(em: EntityManager, actor: Actor, requestId: number, hooks: DomainHooks, jobs: HookContext['jobs'], now = new Date()): Promise<ErasureOutcome> {
-  const [row]: { type: DataRequest['type']; status: DataRequestStatus; subject_id: number; result: string | Record<string, unknown> | null }[] = await em.query(
-    'SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE',
+  const [row]: { type: DataRequest['type']; status: DataRequestStatus; subject_id: number; result: string | Record<string, unknown> | null; reason_code: string | null }[] = await em.query(
+    'SELECT type, status, subject_id, result, reason_code FROM data_requests WHERE id = ? FOR UPDATE',
     [requestId],
   );
   if (!row) throw notFound('data request', requestId);
   if (!ERASURE_TYPES.includes(row.type)) return { status: 'NOOP', reason: `request ${requestId} is a ${row.type}` };
   if (!OPEN_STATUSES.includes(row.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${row.status}` };
-  const previous = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as { holdIds?: number[] } | null;
+  const previous = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as Record<string, unknown> | null;
 
   const [subject]: { id: number; status: SubjectStatus; email: string | null }[] = await em.query('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [row.subject_id]);
   if (!subject) throw notFound('subject', row.subject_id);
@@ -57,13 +74,14 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   const vetoes = await hooks.vetoErasure(em, subject.id, ctx);
   if (vetoes.length > 0) {
-    const holdIds = [...new Set(vetoes.flatMap((v) => v.holdIds))].sort((a, b) => a - b);
-    const reasons = vetoes.map((v) => `${v.plugin}: ${v.reason}`);
-    if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(previous?.holdIds) !== JSON.stringify(holdIds)) {
-      await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = 'LEGAL_HOLD_ACTIVE' WHERE id = ?`, [DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ holdIds, reasons }), requestId]);
-      await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, holdIds } });
+    const blocked = blockedBy(vetoes);
+    if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(refsOf(previous)) !== JSON.stringify(blocked.refs) || row.reason_code !== blocked.code) {
+      await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [
+        DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ ...blocked.refs, reasons: blocked.reasons }), blocked.code, requestId,
+      ]);
+      await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...blocked.refs } });
     }
-    return { status: 'BLOCKED_BY_HOLD', holdIds, reasons };
+    return { status: 'BLOCKED_BY_HOLD', ...blocked };
   }
 
   // Who received identifiable data: read before the disclosures are unlinked.

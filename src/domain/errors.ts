@@ -8,7 +8,6 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'LEGAL_HOLD_ACTIVE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE';
 

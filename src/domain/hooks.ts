@@ -2,11 +2,20 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from './actor';
 import type { JobDeclarer } from './job-intents';
 
-/** A plugin's refusal to let a subject be erased (a legal hold names its holds). */
+/**
+ * A plugin's refusal to let a subject be erased, in the plugin's own terms: the core records its
+ * code as the request's reason and its references in the request's result, and knows nothing of
+ * what they mean (a legal hold says LEGAL_HOLD_ACTIVE and names its holds: { holdIds: [3] }).
+ * The request waits (BLOCKED_BY_HOLD) until a plugin raises onHoldReleased for the subject.
+ */
 export interface ErasureVeto {
   plugin: string;
+  /** Upper-case code, stored as the request's reasonCode. */
+  code: string;
+  /** For people: why. */
   reason: string;
-  holdIds: number[];
+  /** What stands in the way, by kind: merged over all vetoes into the request's result. */
+  refs: Record<string, number[]>;
 }
 
 export interface HookContext {

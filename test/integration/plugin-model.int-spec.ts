@@ -1,4 +1,5 @@
 import { QueueEvents } from 'bullmq';
+import { waitFor } from '../helpers/wait';
 import { Column, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../../src/entities/enums';
@@ -67,7 +68,7 @@ function widgetPlugin(calls: string[]): GatewayPlugin {
     ],
     async vetoErasure(_em, subjectId) {
       calls.push(`veto:${subjectId}`);
-      return subjectId === 13 ? { plugin: 'test-widgets', reason: 'unlucky', holdIds: [] } : null;
+      return subjectId === 13 ? { plugin: 'test-widgets', code: 'UNLUCKY', reason: 'unlucky', refs: {} } : null;
     },
     async erasureSteps(_em, subjectId) {
       calls.push(`erase:${subjectId}`);
@@ -75,6 +76,12 @@ function widgetPlugin(calls: string[]): GatewayPlugin {
     },
     async onHoldReleased(_em, subjectIds) {
       calls.push(`released:${subjectIds.join(',')}`);
+    },
+    // Told of every disclosure in the recording change; what it declares commits with it.
+    async onDisclosure(em, disclosureIds, ctx) {
+      const [{ n }] = await em.query('SELECT COUNT(*) AS n FROM disclosures WHERE id IN (?)', [disclosureIds]);
+      calls.push(`disclosed:${disclosureIds.join(',')}:${n}`);
+      if (disclosureIds.length === 1) await ctx.jobs.declare({ name: 'test-widgets.make', key: `disclosure-${disclosureIds[0]}`, payload: { label: `disclosed-${disclosureIds[0]}` } });
     },
     async onBootstrap() {
       calls.push('bootstrap');
@@ -127,11 +134,28 @@ describe('the plugin model with a plugin registered in a test', () => {
     expect(labels).toContain('from-job');
   });
 
+  it('is told of a recorded disclosure in the same change, and the jobs it declares run; a refused one tells it nothing', async () => {
+    const subject = await registerUser(t, { name: "D", email: "d@example.com" });
+    const reg = await t.gql<{ registerRecipient: { id: string } }>(
+      `mutation { registerRecipient(input: { kind: AGENT, name: "Hooked", allowedPurposes: [SERVICE_PROVISION] }) { id } }`, undefined, t.token(Role.PRIVACY_OPS),
+    );
+    const recipientId = reg.data!.registerRecipient.id;
+    const DISCLOSE = `mutation($input: RecordDisclosureInput!) { recordDisclosure(input: $input) { id } }`;
+    const refused = await t.gql(DISCLOSE, { input: { userId: subject, recipientId, purpose: 'DIRECT_MARKETING', categories: ['user.name'] } }, t.token(Role.PRIVACY_OPS));
+    expect(refused.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(calls.filter((c) => c.startsWith('disclosed:'))).toEqual([]);
+    const ok = await t.gql<{ recordDisclosure: { id: string } }>(DISCLOSE, { input: { userId: subject, recipientId, purpose: 'SERVICE_PROVISION', categories: ['user.name'] } }, t.token(Role.PRIVACY_OPS));
+    expect(ok.errors).toBeUndefined();
+    const id = ok.data!.recordDisclosure.id;
+    expect(calls.filter((c) => c.startsWith('disclosed:'))).toEqual([`disclosed:${id}:1`]);
+    await waitFor(async () => (await t.gateway.dataSource.getRepository(Widget).findOneBy({ label: `disclosed-${id}` })) !== null, 'the job the hook declared', 20000);
+  });
+
   it('has its hooks called: veto, erasure steps, and the hold-released event another plugin raises', async () => {
     const id = await registerUser(t, { name: 'H', email: 'h@example.com' });
     const ctx = { actor: { id: 'test', roles: [Role.ADMIN] }, jobs: { declare: async () => undefined } };
     const vetoes = await t.gateway.dataSource.transaction((em) => t.gateway.hooks.vetoErasure(em, 13, ctx));
-    expect(vetoes).toEqual([{ plugin: 'test-widgets', reason: 'unlucky', holdIds: [] }]);
+    expect(vetoes).toEqual([{ plugin: 'test-widgets', code: 'UNLUCKY', reason: 'unlucky', refs: {} }]);
     expect(await t.gateway.dataSource.transaction((em) => t.gateway.hooks.erasureSteps(em, 13, ctx))).toMatchObject({ test_widgets: 0 });
     const placed = await t.gql<{ placeLegalHold: { hold: { id: string } } }>(`mutation { placeLegalHold(input: { matter: "M", caseReference: "C", subjectIds: ["${id}"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL));
     await t.gql(`mutation($id: ID!) { releaseLegalHold(holdId: $id, reason: "done") { freedSubjectIds } }`, { id: placed.data!.placeLegalHold.hold.id }, t.token(Role.LEGAL));

@@ -17,7 +17,7 @@ import { startTestGateway, tableChecksums, type TestGateway } from '../helpers/t
 const RANDOM_RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 10);
 const CONCURRENCY = 4;
-const TYPED = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'LEGAL_HOLD_ACTIVE']);
+const TYPED = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
 
 /**
  * Free text: any printable Unicode is a legitimate value here (a person's name may hold an

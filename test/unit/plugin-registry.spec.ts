@@ -49,7 +49,7 @@ describe('plugin registry', () => {
   it('composes the hooks of every plugin, in order, then the core handlers', async () => {
     const calls: string[] = [];
     const registry = new PluginRegistry([
-      plugin('a', [], { vetoErasure: async () => ({ plugin: 'a', reason: 'no', holdIds: [1] }), erasureSteps: async () => ({ t1: 2 }) }),
+      plugin('a', [], { vetoErasure: async () => ({ plugin: 'a', code: 'NO', reason: 'no', refs: { holdIds: [1] } }), erasureSteps: async () => ({ t1: 2 }) }),
       plugin('b', ['a'], { vetoErasure: async () => null, erasureSteps: async () => ({ t1: 1, t2: 5 }), onHoldReleased: async (_em, ids) => void calls.push(`b:${ids}`) }),
     ]);
     registry.addCoreHandlers({ onHoldReleased: async (_em, ids) => void calls.push(`core:${ids}`) });
@@ -57,7 +57,7 @@ describe('plugin registry', () => {
     const ctx = { actor: { id: 't', roles: [] }, jobs: { declare: async () => undefined } };
     // The hooks only pass the EntityManager through; none of these touch it.
     const em = {} as never;
-    expect(await hooks.vetoErasure(em, 1, ctx)).toEqual([{ plugin: 'a', reason: 'no', holdIds: [1] }]);
+    expect(await hooks.vetoErasure(em, 1, ctx)).toEqual([{ plugin: 'a', code: 'NO', reason: 'no', refs: { holdIds: [1] } }]);
     expect(await hooks.erasureSteps(em, 1, ctx)).toEqual({ t1: 3, t2: 5 });
     await hooks.onHoldReleased(em, [7, 8], ctx);
     await hooks.onHoldReleased(em, [], ctx);

@@ -2,11 +2,10 @@ import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Max, Min } from 'class-v
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { Recipient } from '../../entities/recipient.entity';
 import { DisclosurePurpose, RecipientKind, Role } from '../../entities/enums';
-import { recordDisclosure } from '../../domain/disclosure.service';
+import { announceDisclosures, recordDisclosure } from '../../domain/disclosure.service';
 import { badInput, notFound } from '../../domain/errors';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
-import type { GatewayContext } from '../../schema/context';
+import { presented, type GatewayContext } from '../../schema/context';
 import { DisclosureType } from '../../schema/disclosure/disclosure.type';
 import { parseId } from '../../schema/pagination';
 import { buildUsageReport, reportCategories, type UsageDimension, type UsageReport } from './usage-report.service';
@@ -111,7 +110,8 @@ export function usageReportResolvers(defaultK: () => number): Function[] {
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     async shareUsageReport(@Arg('partnerId', () => ID) partnerId: string, @Arg('input') input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       const recipientId = parseId(partnerId, 'recipient');
-      return inTransaction(ctx.dataSource, async (em) => {
+      const outcome = await ctx.run(async (uow) => {
+        const em = uow.em;
         const partner = await em.getRepository(Recipient).findOneBy({ id: recipientId });
         if (!partner) throw notFound('recipient', recipientId);
         if (partner.kind !== RecipientKind.PARTNER) throw badInput(`recipient ${recipientId} is a ${partner.kind}, not a PARTNER`, { field: 'partnerId', reason: 'NOT_A_PARTNER' });
@@ -124,8 +124,10 @@ export function usageReportResolvers(defaultK: () => number): Function[] {
           identifiable: false,
           transactionReference: `usage-report:sha256:${report.sha256}`,
         });
+        await announceDisclosures(uow, ctx.hooks, ctx.actor!, [disclosure.id]);
         return { report, disclosure };
       });
+      return presented(ctx, outcome, 'shareUsageReport', ({ disclosure }) => `disclosure ${disclosure.id}`);
     }
   }
   return [UsageReportResolver];

@@ -64,7 +64,7 @@ export const chunkJob: JobDefinition<{ transferId: number; seq: number }> = {
   attempts: ATTEMPTS,
   backoff: BACKOFF,
   async process({ transferId, seq }, ctx) {
-    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.services, transferId, seq, systemActor));
+    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, seq, systemActor));
   },
 };
 
@@ -75,7 +75,7 @@ export const assembleJob: JobDefinition<{ transferId: number }> = {
   backoff: BACKOFF,
   async process({ transferId }, ctx) {
     return failOnLastAttempt(ctx, transferId, async () => {
-      const result = await assembleTransfer(ctx.dataSource, ctx.services, transferId, systemActor);
+      const result = await assembleTransfer(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, systemActor);
       return result.skipped ? { skipped: result.skipped } : { files: result.manifest?.files };
     });
   },

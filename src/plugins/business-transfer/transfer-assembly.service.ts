@@ -7,7 +7,9 @@ import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
-import { recordDisclosure } from '../../domain/disclosure.service';
+import { announceDisclosures, recordDisclosure } from '../../domain/disclosure.service';
+import type { DomainHooks } from '../../domain/hooks';
+import type { UseCaseRunner } from '../../domain/job-intents';
 import { DomainError, notFound } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
@@ -114,7 +116,7 @@ export function buildManifest(t: BusinessTransfer, acquirer: Recipient, files: M
  * redoes it from the parts), then completes the transfer in one transaction, with the one
  * non-identifiable disclosure of a due-diligence export, and its audit event.
  */
-export async function assembleTransfer(ds: DataSource, services: PluginServices, transferId: number, actor: Actor): Promise<{ skipped?: string; manifest?: Manifest }> {
+export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, actor: Actor): Promise<{ skipped?: string; manifest?: Manifest }> {
   const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (t.status === TransferStatus.CANCELLED) {
@@ -155,11 +157,12 @@ export async function assembleTransfer(ds: DataSource, services: PluginServices,
   const manifest = buildManifest(t, acquirer, manifestFiles, subjects, anonymization);
   await writeFileAtomic(path.join(t.exportPath, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  const done = await inTransaction(ds, async (em) => {
+  const { result: done } = await run(async (uow) => {
+    const em = uow.em;
     const locked = await em.getRepository(BusinessTransfer).findOne({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
     if (!locked || TERMINAL.has(locked.status)) return false;
-    if (t.phase === TransferPhase.DUE_DILIGENCE)
-      await recordDisclosure(em, actor, {
+    if (t.phase === TransferPhase.DUE_DILIGENCE) {
+      const disclosure = await recordDisclosure(em, actor, {
         subjectId: null,
         recipientId: t.acquirerId,
         purpose: DisclosurePurpose.BUSINESS_TRANSFER,
@@ -167,6 +170,8 @@ export async function assembleTransfer(ds: DataSource, services: PluginServices,
         identifiable: false,
         transactionReference: transferReference(t.id),
       });
+      await announceDisclosures(uow, hooks, actor, [disclosure.id]);
+    }
     await em.getRepository(BusinessTransfer).update({ id: transferId }, { status: TransferStatus.COMPLETED, manifest: JSON.stringify(manifest), finishedAt: new Date(), dataKey: null });
     await appendAudit(em, actor, {
       action: 'business-transfer.finished',

@@ -2,6 +2,9 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../domain/actor';
+import { announceDisclosures } from '../../domain/disclosure.service';
+import type { DomainHooks } from '../../domain/hooks';
+import type { UseCaseRunner } from '../../domain/job-intents';
 import { DomainError, notFound } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
@@ -279,7 +282,7 @@ async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk
  * closing every exported subject gets its BUSINESS_TRANSFER disclosure. A worker killed anywhere
  * before the commit redoes the whole chunk and writes the same bytes.
  */
-export async function exportChunk(ds: DataSource, services: PluginServices, transferId: number, seq: number, actor: Actor): Promise<ChunkResult> {
+export async function exportChunk(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, seq: number, actor: Actor): Promise<ChunkResult> {
   const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (TERMINAL.has(t.status)) return { skipped: t.status };
@@ -318,7 +321,8 @@ export async function exportChunk(ds: DataSource, services: PluginServices, tran
     parts[f] = { rows: writers[f].rows };
   }
 
-  return inTransaction(ds, async (em) => {
+  const { result } = await run(async (uow): Promise<ChunkResult> => {
+    const em = uow.em;
     const locked = await em.getRepository(BusinessTransfer).findOne({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
     if (!locked || TERMINAL.has(locked.status)) return { skipped: locked?.status ?? 'GONE' };
     const row = await em.getRepository(TransferChunk).findOne({ where: { transferId, seq }, lock: { mode: 'pessimistic_write' } });
@@ -328,17 +332,19 @@ export async function exportChunk(ds: DataSource, services: PluginServices, tran
       // An erasure that slipped in while the part was written: redo the chunk without that subject.
       const still: { id: number }[] = await em.query(`SELECT id FROM subjects WHERE id IN (?) AND status = 'ACTIVE' ORDER BY id LOCK IN SHARE MODE`, [ids]);
       if (still.length !== ids.length) throw new Error(`a subject of chunk ${seq} was erased during the export; the chunk is written again`);
-      if (t.phase === TransferPhase.CLOSING) await recordTransferDisclosures(em, actor, locked, exported);
+      if (t.phase === TransferPhase.CLOSING) await announceDisclosures(uow, hooks, actor, await recordTransferDisclosures(em, actor, locked, exported));
     }
     await em.getRepository(TransferChunk).update({ transferId, seq }, { status: ChunkStatus.DONE, subjects: ids.length, parts: JSON.stringify(parts), completedAt: new Date() });
     await em.query('UPDATE business_transfers SET subjects_done = subjects_done + ?, chunks_done = chunks_done + 1 WHERE id = ?', [ids.length, transferId]);
     return { subjects: ids.length };
   });
+  return result;
 }
 
 /** One BUSINESS_TRANSFER disclosure per exported subject, with the categories exported, in multi-row INSERTs. */
-async function recordTransferDisclosures(em: EntityManager, actor: Actor, t: BusinessTransfer, exported: ExportedSubject[]): Promise<void> {
+async function recordTransferDisclosures(em: EntityManager, actor: Actor, t: BusinessTransfer, exported: ExportedSubject[]): Promise<number[]> {
   const now = new Date();
+  const recorded: number[] = [];
   const reference = transferReference(t.id);
   for (let i = 0; i < exported.length; i += INSERT_BATCH) {
     const batch = exported.slice(i, i + INSERT_BATCH);
@@ -351,6 +357,7 @@ async function recordTransferDisclosures(em: EntityManager, actor: Actor, t: Bus
       `SELECT id, subject_id AS subjectId FROM disclosures WHERE subject_id IN (?) AND transaction_reference = ? AND recipient_id = ? AND purpose = 'BUSINESS_TRANSFER'`,
       [batch.map((e) => e.id), reference, t.acquirerId],
     );
+    recorded.push(...rows.map((r) => Number(r.id)));
     const bySubject = new Map(batch.map((e) => [e.id, e.categories]));
     const pairs = rows.flatMap((r) => (bySubject.get(Number(r.subjectId)) ?? []).map((c) => [Number(r.id), c]));
     for (let j = 0; j < pairs.length; j += INSERT_BATCH) {
@@ -358,4 +365,5 @@ async function recordTransferDisclosures(em: EntityManager, actor: Actor, t: Bus
       await em.query(`INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES ${part.map(() => '(?,?)').join(',')}`, part.flat());
     }
   }
+  return recorded;
 }

@@ -36,7 +36,7 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
     ],
     async vetoErasure(em, subjectId) {
       const holdIds = await activeHoldIdsFor(em, subjectId);
-      return holdIds.length ? { plugin: 'legal-hold', reason: `held by legal hold ${holdIds.join(', ')}`, holdIds } : null;
+      return holdIds.length ? { plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${holdIds.join(', ')}`, refs: { holdIds } } : null;
     },
   };
 }

@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../../entities/enums';
-import { recordDisclosure } from '../../domain/disclosure.service';
-import { inTransaction } from '../../domain/transaction';
+import { disclose } from '../../domain/disclosure.service';
 import { Roles } from '../auth';
-import type { GatewayContext } from '../context';
+import { presented, type GatewayContext } from '../context';
 import { DataCategoryType } from '../category/data-category.type';
 import { categoriesByDisclosureLoader } from '../loaders/category.loader';
 import { recipientLoader } from '../loaders/recipient.loader';
@@ -38,16 +37,15 @@ export class DisclosureResolver {
   async recordDisclosure(@Arg('input') input: RecordDisclosureInput, @Ctx() ctx: GatewayContext) {
     const subjectId = input.userId ? parseId(input.userId, 'user') : null;
     const recipientId = parseId(input.recipientId, 'recipient');
-    return inTransaction(ctx.dataSource, (em) =>
-      recordDisclosure(em, ctx.actor!, {
-        subjectId,
-        recipientId,
-        purpose: input.purpose,
-        categories: input.categories,
-        identifiable: input.identifiable ?? undefined,
-        transactionReference: input.transactionReference ?? null,
-        occurredAt: input.occurredAt ?? undefined,
-      }),
-    );
+    const outcome = await disclose(ctx.run, ctx.hooks, ctx.actor!, {
+      subjectId,
+      recipientId,
+      purpose: input.purpose,
+      categories: input.categories,
+      identifiable: input.identifiable ?? undefined,
+      transactionReference: input.transactionReference ?? null,
+      occurredAt: input.occurredAt ?? undefined,
+    });
+    return presented(ctx, outcome, 'recordDisclosure', (d) => `disclosure ${d.id}`);
   }
 }
