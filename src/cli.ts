@@ -5,7 +5,7 @@ import { seedDemoData } from './demo-data';
 import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway } from './gateway';
-import { createLogger, errorFields, logFnOf, type LogFn, type Logger } from './ops/logger';
+import { createLogger, errorFields, type Logger } from './ops/logger';
 import { missingServeFlags } from './ops/node-flags';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
@@ -80,24 +80,24 @@ function warnMissingServeFlags(logger: Logger): void {
  * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
  * shortly after the timeout rather than never.
  */
-function onSignals(gateway: Gateway, log: LogFn): void {
+function onSignals(gateway: Gateway, log: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     const started = Date.now();
-    log({ msg: 'shutting down', signal, timeoutMs: gateway.config.shutdown.timeoutMs });
+    log.info({ signal, timeoutMs: gateway.config.shutdown.timeoutMs }, 'shutting down');
     setTimeout(() => {
-      log({ level: 'error', msg: 'shutdown did not finish; exiting anyway' });
+      log.error({}, 'shutdown did not finish; exiting anyway');
       process.exit(1);
     }, gateway.config.shutdown.timeoutMs + 10_000).unref();
     gateway.stop().then(
       () => {
-        log({ msg: 'stopped', durationMs: Date.now() - started });
+        log.info({ durationMs: Date.now() - started }, 'stopped');
         process.exit(0);
       },
       (err) => {
-        log({ level: 'error', msg: 'shutdown failed', ...errorFields(err) });
+        log.error(errorFields(err), 'shutdown failed');
         process.exit(1);
       },
     );
@@ -119,7 +119,6 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.log.level);
-  const jsonLog = logFnOf(logger);
 
   if (command === 'token') {
     const role = flag(args, 'role');
@@ -171,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'migrate': {
       const ran = await gateway.migrate();
-      jsonLog({ msg: 'migrations done', ran });
+      logger.info({ ran }, 'migrations done');
       await gateway.stop();
       return 0;
     }
@@ -184,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
       }
       await gateway.migrate();
       const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects, seed: Number(flag(args, 'seed') ?? 42) });
-      jsonLog({ msg: 'seeded', ...summary });
+      logger.info({ ...summary }, 'seeded');
       await gateway.stop();
       return 0;
     }
@@ -197,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const totals = await queueNoticesForRegion(gateway, region, channel);
-      jsonLog({ msg: 'notice requests queued', region, ...totals });
+      logger.info({ region, ...totals }, 'notice requests queued');
       await gateway.stop();
       return 0;
     }
@@ -210,13 +209,13 @@ async function main(argv: string[]): Promise<number> {
         await gateway.stop();
         return 2;
       }
-      onSignals(gateway, jsonLog);
+      onSignals(gateway, logger);
       const started = await gateway.work(queues);
       if (config.metrics.workerPort !== null) {
         const ops = await gateway.serveOps(config.metrics.workerPort);
-        jsonLog({ msg: 'metrics served', url: ops.url });
+        logger.info({ url: ops.url }, 'metrics served');
       }
-      jsonLog({ msg: 'workers started', queues: started });
+      logger.info({ queues: started }, 'workers started');
       return -1;
     }
     case 'serve': {
@@ -225,26 +224,26 @@ async function main(argv: string[]): Promise<number> {
         await gateway.stop();
         return 1;
       }
-      onSignals(gateway, jsonLog);
+      onSignals(gateway, logger);
       warnMissingServeFlags(logger);
       const http = await gateway.serve();
-      jsonLog({ msg: 'serving', url: http.url });
+      logger.info({ url: http.url }, 'serving');
       return -1;
     }
     default: {
       // start: everything in one process, for a single machine.
       const ran = await gateway.migrate();
-      if (ran.length) jsonLog({ msg: 'migrations done', ran });
+      if (ran.length) logger.info({ ran }, 'migrations done');
       const [{ n }] = await gateway.dataSource.query('SELECT COUNT(*) AS n FROM subjects');
       if (Number(n) === 0 && config.demo.subjects > 0) {
         const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects: config.demo.subjects });
-        jsonLog({ msg: 'demo data loaded', ...summary });
+        logger.info({ ...summary }, 'demo data loaded');
       }
-      onSignals(gateway, jsonLog);
+      onSignals(gateway, logger);
       warnMissingServeFlags(logger);
       const queues = await gateway.work();
       const http = await gateway.serve();
-      jsonLog({ msg: 'serving', url: http.url, queues });
+      logger.info({ url: http.url, queues }, 'serving');
       process.stdout.write(`\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n`);
       // A token in a log is a credential in a log: production prints none (mint one with `npm run token`).
       if (config.env === 'production') {

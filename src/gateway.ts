@@ -18,7 +18,7 @@ import { builtInPlugins } from './plugins/built-in';
 import { PluginRegistry } from './plugins/registry';
 import { buildGatewaySchema } from './schema/build-schema';
 import { startHttpServer, type RunningHttpServer } from './server';
-import { createLogger, errorFields, logFnOf, loggerFromFn, type LogFn, type Logger } from './ops/logger';
+import { createLogger, errorFields, loggerFromFn, type LogFn, type Logger } from './ops/logger';
 import { GatewayMetrics } from './ops/metrics';
 import { startOpsServer } from './http/ops-server';
 
@@ -45,8 +45,6 @@ export class Gateway {
   private schema: GraphQLSchema | null = null;
   private bootstrapped = false;
   readonly hooks: DomainHooks;
-  /** The older one-object log calls, written through `logger`. */
-  readonly log: LogFn;
   readonly metrics: GatewayMetrics;
   /** Hands job intents to the queue (after a change commits, and in the replay). */
   readonly intents: JobIntentDispatcher;
@@ -62,7 +60,6 @@ export class Gateway {
     readonly logger: Logger,
   ) {
     this.hooks = plugins.hooks();
-    this.log = logFnOf(logger);
     this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
     this.intents = new JobIntentDispatcher(queues);
     this.run = useCaseRunner(dataSource, this.intents);
@@ -75,6 +72,7 @@ export class Gateway {
   static async open(config: Config, parts: GatewayParts = {}, log?: LogFn | Logger): Promise<Gateway> {
     const logger = typeof log === 'function' ? loggerFromFn(log, config.log.level) : (log ?? createLogger(config.log.level));
     const plugins = new PluginRegistry([...(parts.plugins ?? builtInPlugins(config)), ...(parts.extraPlugins ?? [])]);
+    plugins.loaders();
     // The core's side of the hooks (erasures a released hold blocked run again) is a domain rule.
     plugins.addCoreHandlers(coreHookHandlers);
     await ensureDatabase(config);
@@ -113,7 +111,7 @@ export class Gateway {
     if (this.bootstrapped) return;
     this.bootstrapped = true;
     await this.checkRedisSettings();
-    await this.plugins.bootstrap({ config: this.config, dataSource: this.dataSource, run: this.run, log: this.log });
+    await this.plugins.bootstrap({ config: this.config, dataSource: this.dataSource, run: this.run, logger: this.logger });
   }
 
   async serve(port?: number): Promise<RunningHttpServer> {
@@ -128,8 +126,6 @@ export class Gateway {
         run: this.run,
         hooks: this.hooks,
         services: this.plugins.services,
-        loaders: this.plugins.loaders(),
-        log: this.log,
         logger: this.logger,
         metrics: this.metrics,
         queues: this.queues,
@@ -183,7 +179,7 @@ export class Gateway {
 
   /** For `work` processes: /metrics (job counters, queue depths) and /healthz on their own port. */
   async serveOps(port: number): Promise<RunningHttpServer> {
-    this.opsServer = await startOpsServer({ config: this.config, metrics: this.metrics, log: this.log }, port);
+    this.opsServer = await startOpsServer({ config: this.config, metrics: this.metrics, log: this.logger }, port);
     return this.opsServer;
   }
 

@@ -26,7 +26,7 @@ import type { PluginServices } from './domain/plugin-services.port';
 import { AccessLogWriter } from './domain/access-log.service';
 import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
-import { createContext, type GatewayContext, type NamedLoaders } from './schema/context';
+import { createContext, type GatewayContext } from './schema/context';
 import { formatError } from './schema/errors';
 import { knownOperationTypesRule, queryLimitsRule } from './schema/guards';
 import { graphqlBodyDepth, graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
@@ -40,8 +40,6 @@ export interface HttpServerDeps {
   run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;
-  loaders: NamedLoaders;
-  log: (line: Record<string, unknown>) => void;
   /** Structured logs, Prometheus metrics and the queues Bull Board shows (issue 11). */
   logger: Logger;
   metrics: GatewayMetrics;
@@ -69,12 +67,12 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   // GraphQL answers are POST responses no cache revalidates; hashing every body for an ETag is pure cost.
   app.set('etag', false);
   const httpServer = http.createServer(app);
-  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, { perMinute: config.rateLimit.mutationsPerMinute, burst: config.rateLimit.burst }, deps.log);
+  const limiter = new MutationRateLimiter(deps.redis, config.redis.prefix, { perMinute: config.rateLimit.mutationsPerMinute, burst: config.rateLimit.burst }, deps.logger);
   const collectLimiter = new MutationRateLimiter(
     deps.redis,
     config.redis.prefix,
     { perMinute: config.rateLimit.collectPerMinute, burst: config.rateLimit.collectBurst },
-    deps.log,
+    deps.logger,
     250,
     'collect',
   );
@@ -117,14 +115,14 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   });
   // Plain-HTTP endpoints: links in emails (public, the signed token is the credential), the
   // collection endpoint for the web servers, and the consent export (bearer token, roles).
-  const httpDeps = { dataSource: deps.dataSource, config, log: deps.log };
+  const httpDeps = { dataSource: deps.dataSource, config, log: deps.logger };
   app.use(
     unsubscribeRoutes({ ...httpDeps, limiter }),
     openTrackingRoutes(httpDeps),
     collectRoutes({ ...httpDeps, limiter: collectLimiter }),
     consentExportRoutes(httpDeps),
   );
-  app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.log }), queueDashboardRoutes({ config, queues: deps.queues }));
+  app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.logger }), queueDashboardRoutes({ config, queues: deps.queues }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -147,14 +145,13 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
             services: deps.services,
             clientAddress: clientIp(req),
           },
-          deps.loaders,
         );
         if (purpose && actor) ctx.access.start(accessLog, actor.id, purpose);
         return ctx;
       },
     }),
   );
-  app.use(notFound, jsonErrors(deps.log));
+  app.use(notFound, jsonErrors(deps.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

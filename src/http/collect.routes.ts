@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import type { Logger } from '../ops/logger';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { collectVisit, type CollectedVisit } from '../domain/communications.service';
@@ -7,7 +8,7 @@ import { inTransaction } from '../domain/transaction';
 import { Role } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
 import { hasForbiddenCharacters } from '../schema/input-hygiene';
-import { jsonErrors, clientIp, rateLimit, requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
+import { jsonErrors, clientIp, rateLimit, requireRoles, sendError, type AuthedLocals } from './http-support';
 
 const FIELDS = new Set(['userId', 'page', 'cookieId', 'deviceId', 'latitude', 'longitude', 'geoAccuracyM']);
 
@@ -57,7 +58,7 @@ export function parseCollectBody(body: unknown): Omit<CollectedVisit, 'gpc' | 'd
  * agent its header; `Sec-GPC: 1` opts the linked subject out of sharing for third-party
  * marketing (and is never read as an opt-in when absent); `DNT: 1` is recorded on the event.
  */
-export function collectRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog; limiter: MutationRateLimiter }): Router {
+export function collectRoutes(deps: { dataSource: DataSource; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
   const router = Router();
   router.post(
     '/collect',

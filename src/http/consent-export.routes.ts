@@ -6,8 +6,8 @@ import { appendAudit } from '../domain/audit.service';
 import { badInput } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { PurposeKey, Role, SubjectStatus } from '../entities/enums';
-import { requireRoles, sendError, type AuthedLocals, type HttpLog } from './http-support';
-import { errorFields } from '../ops/logger';
+import { requireRoles, sendError, type AuthedLocals } from './http-support';
+import { errorFields, type Logger } from '../ops/logger';
 
 /** Subjects per keyset page: three statements per page, whatever the total. */
 export const EXPORT_PAGE = 500;
@@ -121,7 +121,7 @@ async function streamPages(qr: QueryRunner, filter: ConsentExportFilter, res: Re
  * snapshot, written with backpressure, so memory stays flat and the file is one point in time.
  * The export itself is audited before the first byte. No contact details are included.
  */
-export function consentExportRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
+export function consentExportRoutes(deps: { dataSource: DataSource; config: Config; log: Logger }): Router {
   const router = Router();
   router.get('/exports/consents.ndjson', requireRoles(deps.config.auth, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log), async (req, res) => {
     let filter: ConsentExportFilter;
@@ -152,7 +152,7 @@ export function consentExportRoutes(deps: { dataSource: DataSource; config: Conf
       await qr.query('ROLLBACK').catch(() => undefined);
       if (!res.headersSent) sendError(res, err, deps.log);
       else {
-        deps.log({ level: 'error', msg: 'consent export failed mid-stream', ...errorFields(err) });
+        deps.log.error(errorFields(err), 'consent export failed mid-stream');
         // A cut connection, not a short file that looks complete.
         res.destroy(err as Error);
       }

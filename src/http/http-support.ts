@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { Role } from '../entities/enums';
-import { errorFields } from '../ops/logger';
+import { errorFields, type Logger } from '../ops/logger';
 import { verifyToken } from '../schema/auth';
 import type { MutationRateLimiter, RateKeyKind } from '../schema/rate-limit';
 
@@ -18,16 +18,14 @@ const STATUS: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-export type HttpLog = (line: Record<string, unknown>) => void;
-
 /** The same JSON error shape as GraphQL's extensions: {code, message, reason?, field?}. */
-export function sendError(res: Response, err: unknown, log: HttpLog): void {
+export function sendError(res: Response, err: unknown, log: Logger): void {
   if (err instanceof DomainError) {
     res.status(STATUS[err.code]).json({ code: err.code, message: err.message, ...err.details });
     return;
   }
   // Scrubbed type, code and message only: a database error carries the values it choked on.
-  log({ level: 'error', msg: 'unexpected error', ...errorFields(err) });
+  log.error(errorFields(err), 'unexpected error');
   res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
 }
 
@@ -36,7 +34,7 @@ export interface AuthedLocals {
 }
 
 /** Bearer-token auth for the plain-HTTP endpoints, with the same rules as the GraphQL auth checker. */
-export function requireRoles(auth: Config['auth'], roles: Role[], log: HttpLog): RequestHandler {
+export function requireRoles(auth: Config['auth'], roles: Role[], log: Logger): RequestHandler {
   return (req, res, next) => {
     const { actor, error } = verifyToken(auth.jwtSecret, req.headers.authorization, auth.maxTokenLifetimeSeconds);
     if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required'), log);
@@ -73,7 +71,7 @@ export const notFound: RequestHandler = (_req, res) => {
  * over the limit), and anything else is logged through the scrubbing logger, without the URL, and
  * answered 500.
  */
-export function jsonErrors(log: HttpLog) {
+export function jsonErrors(log: Logger) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
     const e = err as { status?: unknown; statusCode?: unknown; type?: unknown } | null;
@@ -89,7 +87,7 @@ export function jsonErrors(log: HttpLog) {
  * A token bucket in front of a plain-HTTP route: over budget, a typed 429 with Retry-After, and
  * the route does not run. The key is the token subject, or the client address for public routes.
  */
-export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, res: Response) => { key: string; kind: RateKeyKind }, log: HttpLog): RequestHandler {
+export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, res: Response) => { key: string; kind: RateKeyKind }, log: Logger): RequestHandler {
   return (req, res, next) => {
     if (!limiter.enabled) return next();
     const { key, kind } = keyOf(req, res);

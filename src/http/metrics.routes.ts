@@ -2,21 +2,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { GatewayMetrics } from '../ops/metrics';
-import { errorFields, type LogFn } from '../ops/logger';
+import { errorFields, type Logger } from '../ops/logger';
 
 /**
  * GET /metrics in Prometheus text format. Answered only to allowed remote addresses
  * (METRICS_ALLOW, loopback by default; the socket's address, never X-Forwarded-For) and, when
  * METRICS_TOKEN is set, only with `Authorization: Bearer <METRICS_TOKEN>`.
  */
-export function metricsRoutes(deps: { config: Config; metrics: GatewayMetrics; log: LogFn }): Router {
+export function metricsRoutes(deps: { config: Config; metrics: GatewayMetrics; log: Logger }): Router {
   const router = Router();
   router.get('/metrics', metricsAccess(deps.config.metrics), async (_req, res) => {
     try {
       const { contentType, body } = await deps.metrics.scrape();
       res.set('content-type', contentType).set('cache-control', 'no-store').send(body);
     } catch (err) {
-      deps.log({ level: 'error', msg: 'metrics scrape failed', ...errorFields(err) });
+      deps.log.error(errorFields(err), 'metrics scrape failed');
       res.status(500).type('text/plain').send('metrics unavailable\n');
     }
   });

@@ -3,8 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { recordEmailOpen } from '../domain/communications.service';
 import { inTransaction } from '../domain/transaction';
-import type { HttpLog } from './http-support';
-import { errorFields } from '../ops/logger';
+import { errorFields, type Logger } from '../ops/logger';
 
 /** A transparent 1x1 GIF89a, 43 bytes, with a complete LZW stream (clear, pixel 0, end). */
 export const PIXEL_GIF = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
@@ -13,7 +12,7 @@ export const PIXEL_GIF = Buffer.from('47494638396101000100800000000000ffffff21f9
  * The open-tracking pixel: always the image, whatever the token; an open is recorded only if
  * the token is valid and the subject grants EMAIL_OPEN_TRACKING at this moment.
  */
-export function openTrackingRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog }): Router {
+export function openTrackingRoutes(deps: { dataSource: DataSource; config: Config; log: Logger }): Router {
   const router = Router();
   router.get('/o/:file', async (req, res) => {
     const file = String(req.params.file);
@@ -22,7 +21,7 @@ export function openTrackingRoutes(deps: { dataSource: DataSource; config: Confi
         await inTransaction(deps.dataSource, (em) => recordEmailOpen(em, deps.config.communications, file.slice(0, -4)));
       } catch (err) {
         // The mail client only wants the image; a failed recording is ours to see in the log.
-        deps.log({ level: 'error', msg: 'open not recorded', ...errorFields(err) });
+        deps.log.error(errorFields(err), 'open not recorded');
       }
     }
     res

@@ -2,13 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
-import type { LogFn } from '../ops/logger';
+import type { Logger } from '../ops/logger';
 import type { GatewayMetrics } from '../ops/metrics';
 import { jsonErrors, noSniff, notFound } from './http-support';
 import { metricsRoutes } from './metrics.routes';
 
 /** A `work` process's small listener: /healthz and /metrics (same protection as on `serve`). */
-export async function startOpsServer(deps: { config: Config; metrics: GatewayMetrics; log: LogFn }, port: number): Promise<{ url: string; port: number; host: string; close(): Promise<void> }> {
+export async function startOpsServer(deps: { config: Config; metrics: GatewayMetrics; log: Logger }, port: number): Promise<{ url: string; port: number; host: string; close(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   app.use(noSniff);

@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from '../ops/logger';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { inspectUnsubscribeToken, unsubscribe } from '../domain/communications.service';
@@ -6,7 +7,7 @@ import { DomainError } from '../domain/errors';
 import { inTransaction } from '../domain/transaction';
 import { PurposeKey } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
-import { jsonErrors, clientIp, escapeHtml, rateLimit, sendError, type HttpLog } from './http-support';
+import { jsonErrors, clientIp, escapeHtml, rateLimit, sendError } from './http-support';
 
 const LABELS: Partial<Record<PurposeKey, string>> = {
   [PurposeKey.PRODUCT_EMAIL]: 'emails about our own products and offers',
@@ -33,7 +34,7 @@ function page(res: Response, status: number, title: string, body: string): void 
     );
 }
 
-function refused(req: Request, res: Response, err: unknown, log: HttpLog): void {
+function refused(req: Request, res: Response, err: unknown, log: Logger): void {
   if (!(err instanceof DomainError) || req.accepts(['html', 'json']) === 'json') return sendError(res, err, log);
   const expired = err.details?.reason === 'TOKEN_EXPIRED';
   page(res, 400, expired ? 'This link has expired' : 'This link is not valid', `<p>${expired ? 'Please use the unsubscribe link in a more recent email, or' : 'Please check that the whole link was copied, or'} contact us to change your email preferences.</p>`);
@@ -51,7 +52,7 @@ const tokenOf = (req: Request): string => {
  * links, so a GET must never change anything); POST, from that form or from the mail client's
  * List-Unsubscribe-Post, withdraws the consent. The signed token is the only credential.
  */
-export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: HttpLog; limiter: MutationRateLimiter }): Router {
+export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
   const settings = deps.config.communications;
   const router = Router();
   router.get('/unsubscribe', (req, res) => {

@@ -3,7 +3,7 @@ import type { LogLevel } from '../config';
 
 export type { Logger } from 'pino';
 
-/** The older call shape many parts use: one object with `msg` and optionally `level`. */
+/** What tests hand the gateway to receive its log lines, parsed (see loggerFromFn). */
 export type LogFn = (line: Record<string, unknown>) => void;
 
 /**
@@ -29,21 +29,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   );
 }
 
-/** A pino logger that hands each parsed line to a function (tests and older callers). */
+/** A pino logger that hands each parsed line to a function (tests). */
 export function loggerFromFn(fn: LogFn, level: LogLevel): Logger {
   // A function that takes no line (`() => undefined`) cannot use one: skip formatting entirely.
   return createLogger(fn.length === 0 ? 'silent' : level, { write: (s: string) => fn(JSON.parse(s) as Record<string, unknown>) });
-}
-
-const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
-
-/** The LogFn view of a logger: `level` picks the method, `msg` the message, the rest are fields. */
-export function logFnOf(logger: Logger): LogFn {
-  return (line) => {
-    const { level, msg, ...fields } = line;
-    const method = typeof level === 'string' && LEVELS.has(level) ? (level as 'info') : 'info';
-    logger[method](fields, typeof msg === 'string' ? msg : '');
-  };
 }
 
 const EMAIL = /[^\s@'"<>(),;:]+@[^\s@'"<>(),;:]+\.[A-Za-z]{2,}/g;

@@ -1,11 +1,11 @@
-import type DataLoader from 'dataloader';
 import type { PluginMetric } from '../ops/metrics';
+import type { Logger } from '../ops/logger';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { ErasureVeto, HookContext, DomainHooks } from '../domain/hooks';
 import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
-import type { LoaderRegistry } from '../schema/loaders/loader-registry';
+import type { LoaderDef } from '../schema/loaders/loader-registry';
 import type { PluginServices } from '../domain/plugin-services.port';
 
 /**
@@ -29,8 +29,12 @@ export interface GatewayPlugin {
   resolvers?: Function[];
   orphanedTypes?: Function[];
 
-  /** Per-request DataLoader factories, reachable as `ctx.loaders.use(name)`. */
-  loaders?: Record<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
+  /**
+   * Its per-request loaders (defineLoader), reached as `ctx.loaders.of(definition)` like the
+   * core's. Declared so the registry can check that each name starts with the plugin's name.
+   */
+  // Key and value types differ per loader; one list holds them all (each use keeps its types).
+  loaders?: LoaderDef<any, any>[];
 
   /** Named job definitions, on queues of the plugin's own. */
   jobs?: AnyJobDefinition[];
@@ -85,7 +89,7 @@ export interface PluginBootstrapContext {
   run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;
-  log: (line: Record<string, unknown>) => void;
+  logger: Logger;
 }
 
 export type { PluginMetric };

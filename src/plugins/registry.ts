@@ -1,9 +1,7 @@
-import type DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
-import type { LoaderRegistry } from '../schema/loaders/loader-registry';
 import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric } from './plugin';
 import type { PluginServices } from '../domain/plugin-services.port';
 
@@ -68,14 +66,19 @@ export class PluginRegistry {
     return this.plugins.flatMap((p) => p.jobs ?? []);
   }
 
-  loaders(): Map<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>> {
-    const map = new Map<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>();
+  /**
+   * Checks the plugins' loaders: each name starts with its plugin's name and a dot, so no two
+   * loaders share a per-request slot (the core's names have no dot). Returns their names.
+   */
+  loaders(): string[] {
+    const names: string[] = [];
     for (const p of this.plugins)
-      for (const [name, factory] of Object.entries(p.loaders ?? {})) {
-        if (map.has(name)) throw new PluginRegistryError(`loader "${name}" is declared twice (second by plugin "${p.name}")`);
-        map.set(name, factory);
+      for (const definition of p.loaders ?? []) {
+        if (!definition.name.startsWith(`${p.name}.`)) throw new PluginRegistryError(`loader "${definition.name}" of plugin "${p.name}" must be named "${p.name}.<relation>"`);
+        if (names.includes(definition.name)) throw new PluginRegistryError(`loader "${definition.name}" is declared twice (second by plugin "${p.name}")`);
+        names.push(definition.name);
       }
-    return map;
+    return names;
   }
 
   metrics(): PluginMetric[] {

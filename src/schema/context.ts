@@ -6,7 +6,6 @@ import type { DomainHooks } from '../domain/hooks';
 import type { UseCaseOutcome, UseCaseRunner } from '../domain/job-intents';
 import type { PluginServices } from '../domain/plugin-services.port';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
-import type DataLoader from 'dataloader';
 import { LoaderRegistry } from './loaders/loader-registry';
 import { AccessRecorder } from './read-purpose/access-recorder';
 
@@ -55,8 +54,6 @@ export function presented<T>(ctx: GatewayContext, outcome: UseCaseOutcome<T>, fi
   return outcome.result;
 }
 
-export type NamedLoaders = ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>>;
-
-export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access' | 'warnings'>, namedLoaders: NamedLoaders = new Map()): GatewayContext {
-  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, namedLoaders), access: new AccessRecorder(), warnings: [] };
+export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access' | 'warnings'>): GatewayContext {
+  return { ...parts, loaders: new LoaderRegistry(parts.dataSource), access: new AccessRecorder(), warnings: [] };
 }

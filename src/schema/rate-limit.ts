@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../ops/logger';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from './context';
@@ -39,7 +40,6 @@ export interface RateDecision {
   remaining: number;
 }
 
-type LogFn = (line: Record<string, unknown>) => void;
 
 export type RateKeyKind = 'subject' | 'address';
 
@@ -61,7 +61,7 @@ export class MutationRateLimiter {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly limits: BucketLimits,
-    private readonly log: LogFn,
+    private readonly log: Logger,
     private readonly timeoutMs = 250,
     /** Separates buckets of different budgets that share a key (mutations and /collect visits). */
     private readonly bucket = 'mutations',
@@ -102,7 +102,7 @@ export class MutationRateLimiter {
     // One warning a minute at most: an outage must not flood the log.
     if (Date.now() - this.lastWarning > 60_000) {
       this.lastWarning = Date.now();
-      this.log({ level: 'warn', msg: `rate limiter unavailable, ${this.bucket} are not limited`, error: why });
+      this.log.warn({ error: why }, `rate limiter unavailable, ${this.bucket} are not limited`);
     }
     return decision;
   }

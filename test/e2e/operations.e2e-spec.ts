@@ -156,7 +156,7 @@ describe('multi-process: two serve and two work processes on one MySQL and one R
     await checkErasedOnce(shared.db, requestIds);
     // Each job ran once over both workers (no second run of a completed request).
     const ran = [...logLines(w1), ...logLines(w2)].filter((l) => l.msg === 'job done' && l.job === 'erasure.run');
-    expect(ran.map((l) => Number(String(l.jobId).replace(/^request-/, ''))).sort((x, y) => x - y)).toEqual([...requestIds].sort((x, y) => x - y));
+    expect(ran.map((l) => Number(String(l.jobId).replace(/^erasure\.run@request-/, ''))).sort((x, y) => x - y)).toEqual([...requestIds].sort((x, y) => x - y));
   });
 });
 

@@ -1,3 +1,4 @@
+import { loggerFromFn } from '../../src/ops/logger';
 import { Gateway } from '../../src/gateway';
 import { createRedisConnection } from '../../src/jobs/redis-connection';
 import { MutationRateLimiter } from '../../src/schema/rate-limit';
@@ -95,7 +96,7 @@ describe('per-token rate limit on mutations (Redis token bucket)', () => {
     const redis = createRedisConnection(config, 'rate-limit-test');
     redis.on('error', () => undefined);
     try {
-      const limiter = new MutationRateLimiter(redis, config.redis.prefix, { perMinute: 1, burst: 1 }, (l) => lines.push(l));
+      const limiter = new MutationRateLimiter(redis, config.redis.prefix, { perMinute: 1, burst: 1 }, loggerFromFn((l) => void lines.push(l), 'debug'));
       for (let i = 0; i < 3; i++) expect(await limiter.consume('rl-down', 1)).toMatchObject({ allowed: true });
       expect(lines.filter((l) => l.level === 'warn' && /rate limiter unavailable/.test(String(l.msg)))).toHaveLength(1);
     } finally {

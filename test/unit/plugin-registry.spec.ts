@@ -1,3 +1,4 @@
+import { defineLoader } from '../../src/schema/loaders/loader-registry';
 import { loadConfig } from '../../src/config';
 import { builtInPlugins } from '../../src/plugins/built-in';
 import { orderPlugins, PluginRegistry, PluginRegistryError } from '../../src/plugins/registry';
@@ -32,8 +33,13 @@ describe('plugin registry', () => {
       userAgent: () => ({ browser: 'Other', deviceType: 'unknown' }),
     };
     expect(() => new PluginRegistry([plugin('a', [], { provides: { anonymizer } }), plugin('b', [], { provides: { anonymizer } })])).toThrow(/service "anonymizer" is provided twice/);
-    const loader = () => null as never;
-    expect(() => new PluginRegistry([plugin('a', [], { loaders: { x: loader } }), plugin('b', [], { loaders: { x: loader } })]).loaders()).toThrow(/loader "x" is declared twice/);
+    const build = () => null as never;
+    const twice = new PluginRegistry([plugin('a', [], { loaders: [defineLoader('a.x', build), defineLoader('a.x', build)] })]);
+    expect(() => twice.loaders()).toThrow(/loader "a.x" is declared twice \(second by plugin "a"\)/);
+    // Another plugin's or the core's name would share its per-request slot.
+    expect(() => new PluginRegistry([plugin('a', []), plugin('b', [], { loaders: [defineLoader('a.x', build)] })]).loaders()).toThrow(/loader "a.x" of plugin "b" must be named "b.<relation>"/);
+    expect(() => new PluginRegistry([plugin('b', [], { loaders: [defineLoader('subject', build)] })]).loaders()).toThrow(/must be named "b.<relation>"/);
+    expect(new PluginRegistry([plugin('a', [], { loaders: [defineLoader('a.x', build)] }), plugin('b', [], { loaders: [defineLoader('b.x', build)] })]).loaders()).toEqual(['a.x', 'b.x']);
   });
 
   it('collects the metrics plugins contribute and refuses one declared twice', () => {

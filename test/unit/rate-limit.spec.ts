@@ -1,3 +1,4 @@
+import { loggerFromFn } from '../../src/ops/logger';
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
 import { fragmentsOf } from '../../src/schema/guards';
 import type { Redis } from 'ioredis';
@@ -54,7 +55,7 @@ describe('mutation rate limit: Redis unavailable', () => {
     const lines: Record<string, unknown>[] = [];
     // Only `status` is read before the limiter gives up; no command is sent.
     const down = { status: 'reconnecting' } as unknown as Redis;
-    const limiter = new MutationRateLimiter(down, 'p', { perMinute: 1, burst: 1 }, (l) => lines.push(l));
+    const limiter = new MutationRateLimiter(down, 'p', { perMinute: 1, burst: 1 }, loggerFromFn((l) => void lines.push(l), 'debug'));
     for (let i = 0; i < 3; i++) expect((await limiter.consume('someone', 1)).allowed).toBe(true);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn' });
@@ -62,7 +63,7 @@ describe('mutation rate limit: Redis unavailable', () => {
 
   it('lets a mutation through when Redis does not answer in time', async () => {
     const hanging = { status: 'ready', eval: () => new Promise(() => undefined) } as unknown as Redis;
-    const limiter = new MutationRateLimiter(hanging, 'p', { perMinute: 1, burst: 1 }, () => undefined, 20);
+    const limiter = new MutationRateLimiter(hanging, 'p', { perMinute: 1, burst: 1 }, loggerFromFn(() => undefined, 'debug'), 20);
     expect(await limiter.consume('someone', 1)).toMatchObject({ allowed: true });
   });
 });

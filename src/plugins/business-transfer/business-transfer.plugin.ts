@@ -23,7 +23,7 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     entities: [BusinessTransfer, TransferChunk],
     migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000],
     resolvers: businessTransferResolvers(options),
-    loaders: { 'businessTransfer.acquirer': acquirerLoader } as GatewayPlugin['loaders'],
+    loaders: [acquirerLoader],
     jobs: [planJob, chunkJob, assembleJob],
   };
 }

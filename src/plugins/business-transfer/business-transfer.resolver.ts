@@ -7,7 +7,7 @@ import { Recipient } from '../../entities/recipient.entity';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
-import { indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
+import { defineLoader, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
@@ -21,8 +21,8 @@ import type { Manifest } from './export-files';
 
 const MNA = [Role.MNA, Role.ADMIN];
 
-export const acquirerLoader = ({ dataSource }: LoaderRegistry) =>
-  new DataLoader<number, Recipient | null>(async (ids) => indexBy(ids, await dataSource.getRepository(Recipient).findBy({ id: In([...ids]) }), (r) => r.id));
+export const acquirerLoader = defineLoader('business-transfer.acquirer', ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, Recipient | null>(async (ids) => indexBy(ids, await dataSource.getRepository(Recipient).findBy({ id: In([...ids]) }), (r) => r.id)));
 
 export function businessTransferResolvers(options: BusinessTransferOptions): Function[] {
   @Resolver(() => BusinessTransferType)
@@ -48,7 +48,7 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
 
     @FieldResolver(() => RecipientType, { nullable: true })
     acquirer(@Root() t: BusinessTransfer, @Ctx() ctx: GatewayContext) {
-      return ctx.loaders.use<number, Recipient | null>('businessTransfer.acquirer').load(t.acquirerId);
+      return ctx.loaders.of(acquirerLoader).load(t.acquirerId);
     }
 
     @FieldResolver(() => BusinessTransferScopeType)

@@ -18,11 +18,7 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
     entities: [PreservedRecord, HoldPreservation],
     migrations: [LegalHoldPreservation1764370100000, SnapshotIntents1766000100000],
     resolvers: legalHoldResolvers(options),
-    loaders: {
-      'legalHold.holdsBySubject': holdsBySubjectLoader,
-      'legalHold.subjectsByHold': subjectsByHoldLoader,
-      'legalHold.preservationByHold': preservationByHoldLoader,
-    } as GatewayPlugin['loaders'],
+    loaders: [holdsBySubjectLoader, subjectsByHoldLoader, preservationByHoldLoader],
     jobs: [snapshotJob, maintenanceJob],
     metrics: [
       {

@@ -6,7 +6,7 @@ import { LegalHoldStatus, Role } from '../../entities/enums';
 import { badInput } from '../../domain/errors';
 import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
-import { groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
+import { defineLoader, groupBy, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { UserType } from '../../schema/user/user.type';
 import { HoldPreservation } from './hold-preservation.entity';
@@ -21,7 +21,7 @@ import { Subject } from '../../entities/subject.entity';
 const PLACERS = [Role.LEGAL, Role.ADMIN];
 const READERS = [Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
 
-export const holdsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
+export const holdsBySubjectLoader = defineLoader('legal-hold.holdsBySubject', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, LegalHold[]>(async (ids) => {
     const rows = await dataSource
       .getRepository(LegalHold)
@@ -34,9 +34,9 @@ export const holdsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
     const byId = new Map(rows.entities.map((h) => [h.id, h]));
     const pairs = rows.raw.map((r: { h_id: number; subject_id: number }) => ({ subjectId: Number(r.subject_id), hold: byId.get(Number(r.h_id))! }));
     return groupBy(ids, pairs, (p) => p.subjectId).map((l) => l.map((p) => p.hold));
-  });
+  }));
 
-export const subjectsByHoldLoader = ({ dataSource }: LoaderRegistry) =>
+export const subjectsByHoldLoader = defineLoader('legal-hold.subjectsByHold', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, Subject[]>(async (ids) => {
     const rows = await dataSource
       .getRepository(Subject)
@@ -49,10 +49,10 @@ export const subjectsByHoldLoader = ({ dataSource }: LoaderRegistry) =>
     const byId = new Map(rows.entities.map((s) => [s.id, s]));
     const pairs = rows.raw.map((r: { s_id: number; hold_id: number }) => ({ holdId: Number(r.hold_id), subject: byId.get(Number(r.s_id))! }));
     return groupBy(ids, pairs, (p) => p.holdId).map((l) => l.map((p) => p.subject));
-  });
+  }));
 
-export const preservationByHoldLoader = ({ dataSource }: LoaderRegistry) =>
-  new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId));
+export const preservationByHoldLoader = defineLoader('legal-hold.preservationByHold', ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId)));
 
 export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
   @Resolver(() => LegalHoldType)
@@ -89,12 +89,12 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
 
     @FieldResolver(() => [UserType])
     subjects(@Root() hold: LegalHoldType, @Ctx() ctx: GatewayContext) {
-      return ctx.loaders.use<number, Subject[]>('legalHold.subjectsByHold').load(hold.id);
+      return ctx.loaders.of(subjectsByHoldLoader).load(hold.id);
     }
 
     @FieldResolver(() => HoldPreservationType, { nullable: true })
     preservation(@Root() hold: LegalHoldType, @Ctx() ctx: GatewayContext) {
-      return ctx.loaders.use<number, HoldPreservation | null>('legalHold.preservationByHold').load(hold.id);
+      return ctx.loaders.of(preservationByHoldLoader).load(hold.id);
     }
 
     @FieldResolver(() => PreservedRecordConnection)
@@ -140,7 +140,7 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
   class UserLegalHoldsResolver {
     @FieldResolver(() => [LegalHoldType], { description: 'Every hold (active or released) that covers this user.' })
     legalHolds(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-      return ctx.loaders.use<number, LegalHold[]>('legalHold.holdsBySubject').load(user.id);
+      return ctx.loaders.of(holdsBySubjectLoader).load(user.id);
     }
   }
 

@@ -63,7 +63,7 @@ export class UserAccessLogResolver {
     if (take === 0) return connection([], 0);
     const before = decodeIdCursor(after);
     const beforeId = before === null ? null : String(before);
-    const rows = await ctx.loaders.get('accessLogBySubject', accessLogBySubjectLoader(take + 1, beforeId), `${take}|${beforeId ?? ''}`).load(user.id);
+    const rows = await ctx.loaders.of(accessLogBySubjectLoader(take + 1, beforeId), `${take}|${beforeId ?? ''}`).load(user.id);
     return connection(rows, take);
   }
 }

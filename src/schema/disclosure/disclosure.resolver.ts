@@ -19,17 +19,17 @@ export class DisclosureResolver {
   // returning them as they are keeps a page free of a promise per row.
   @FieldResolver(() => [DataCategoryType])
   categories(@Root() d: DisclosureType & { categories?: DataCategoryType[] }, @Ctx() ctx: GatewayContext) {
-    return d.categories ?? ctx.loaders.get('categoriesByDisclosure', categoriesByDisclosureLoader).load(d.id);
+    return d.categories ?? ctx.loaders.of(categoriesByDisclosureLoader).load(d.id);
   }
 
   @FieldResolver(() => RecipientType)
   recipient(@Root() d: DisclosureType & { recipient?: RecipientType }, @Ctx() ctx: GatewayContext) {
-    return d.recipient ?? ctx.loaders.get('recipient', recipientLoader).load(d.recipientId);
+    return d.recipient ?? ctx.loaders.of(recipientLoader).load(d.recipientId);
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: 'Null for aggregate disclosures and after erasure unlinked them.' })
   async user(@Root() d: DisclosureType, @Ctx() ctx: GatewayContext) {
-    return d.subjectId === null ? null : ctx.loaders.get('subject', subjectLoader).load(d.subjectId);
+    return d.subjectId === null ? null : ctx.loaders.of(subjectLoader).load(d.subjectId);
   }
 
   @Mutation(() => DisclosureType, { description: 'Records a disclosure after checking it against the policy.' })

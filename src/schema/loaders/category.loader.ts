@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { DataCategory } from '../../entities/data-category.entity';
-import type { LoaderRegistry } from './loader-registry';
+import { defineLoader, type LoaderRegistry } from './loader-registry';
 
 /**
  * The categories of many disclosures in one statement, keyed by disclosure id; each category
@@ -28,8 +28,8 @@ export async function categoriesOf(ds: DataSource, disclosureIds: readonly numbe
   return byDisclosure;
 }
 
-export const categoriesByDisclosureLoader = ({ dataSource }: LoaderRegistry) =>
+export const categoriesByDisclosureLoader = defineLoader('categoriesByDisclosure', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, DataCategory[]>(async (ids) => {
     const byDisclosure = await categoriesOf(dataSource, ids);
     return ids.map((id) => byDisclosure.get(id) ?? []);
-  });
+  }));

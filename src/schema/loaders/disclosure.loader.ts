@@ -4,7 +4,7 @@ import { categoriesOf } from './category.loader';
 import { Disclosure } from '../../entities/disclosure.entity';
 import type { DisclosurePurpose } from '../../entities/enums';
 import type { Recipient } from '../../entities/recipient.entity';
-import { groupBy, type LoaderRegistry } from './loader-registry';
+import { defineLoader, groupBy, type LoaderRegistry } from './loader-registry';
 import { RECIPIENT_COLUMNS, recipientFromRow, recipientLoader } from './recipient.loader';
 
 export interface DisclosurePageArgs {
@@ -63,7 +63,7 @@ function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_i
         ORDER BY u.${parentColumn}, u.rn`,
       params,
     );
-    const recipients = registry.get('recipient', recipientLoader);
+    const recipients = registry.of(recipientLoader);
     const recipientOf = new Map<number, Recipient>();
     for (const row of rows) {
       if (row.r_id === null) continue;
@@ -95,5 +95,5 @@ function toDisclosure(r: Record<string, unknown>): Disclosure {
   });
 }
 
-export const disclosuresBySubjectLoader = (args: DisclosurePageArgs) => (registry: LoaderRegistry) => disclosurePageLoader(registry, 'subject_id', args);
-export const disclosuresByRecipientLoader = (args: DisclosurePageArgs) => (registry: LoaderRegistry) => disclosurePageLoader(registry, 'recipient_id', args);
+export const disclosuresBySubjectLoader = (args: DisclosurePageArgs) => defineLoader('disclosuresBySubject', (registry: LoaderRegistry) => disclosurePageLoader(registry, 'subject_id', args));
+export const disclosuresByRecipientLoader = (args: DisclosurePageArgs) => defineLoader('disclosuresByRecipient', (registry: LoaderRegistry) => disclosurePageLoader(registry, 'recipient_id', args));

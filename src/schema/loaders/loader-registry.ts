@@ -2,6 +2,20 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 
 /**
+ * A relation's per-request loader: its name (one DataLoader, so one batch, per name and argument
+ * key in a request) and how to build it. Core and plugins define loaders the same way and reach
+ * them the same way, `ctx.loaders.of(definition)`, typed by the definition.
+ */
+export interface LoaderDef<K, V> {
+  readonly name: string;
+  build(registry: LoaderRegistry): DataLoader<K, V>;
+}
+
+export function defineLoader<K, V>(name: string, build: (registry: LoaderRegistry) => DataLoader<K, V>): LoaderDef<K, V> {
+  return { name, build };
+}
+
+/**
  * Holds the DataLoaders of one request. A loader is made on first use; relations with
  * arguments (page size, filters) get one loader per distinct argument set, so that every
  * parent asking with the same arguments shares one batch.
@@ -9,23 +23,13 @@ import type { DataSource } from 'typeorm';
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  constructor(
-    readonly dataSource: DataSource,
-    private readonly named: ReadonlyMap<string, (registry: LoaderRegistry) => DataLoader<unknown, unknown>> = new Map(),
-  ) {}
+  constructor(readonly dataSource: DataSource) {}
 
-  /** A loader a plugin declared by name (the plugin contract's `loaders`). */
-  use<K, V>(name: string): DataLoader<K, V> {
-    const factory = this.named.get(name);
-    if (!factory) throw new Error(`no loader named "${name}" is registered`);
-    return this.get(name, factory) as unknown as DataLoader<K, V>;
-  }
-
-  get<K, V>(name: string, factory: (registry: LoaderRegistry) => DataLoader<K, V>, argsKey = ''): DataLoader<K, V> {
-    const key = argsKey ? `${name}:${argsKey}` : name;
+  of<K, V>(definition: LoaderDef<K, V>, argsKey = ''): DataLoader<K, V> {
+    const key = argsKey ? `${definition.name}:${argsKey}` : definition.name;
     let loader = this.loaders.get(key);
     if (!loader) {
-      loader = factory(this) as DataLoader<unknown, unknown>;
+      loader = definition.build(this) as DataLoader<unknown, unknown>;
       this.loaders.set(key, loader);
     }
     return loader as DataLoader<K, V>;

@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import { Recipient } from '../../entities/recipient.entity';
 import type { DisclosurePurpose, RecipientKind } from '../../entities/enums';
-import { groupBy, indexBy, type LoaderRegistry } from './loader-registry';
+import { defineLoader, groupBy, indexBy, type LoaderRegistry } from './loader-registry';
 
-export const recipientLoader = ({ dataSource: ds }: LoaderRegistry) =>
+export const recipientLoader = defineLoader('recipient', ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Recipient | null>(async (ids) => {
     const rows: Record<string, unknown>[] = await ds.query(`SELECT ${RECIPIENT_COLUMNS('r')} FROM recipients r WHERE r.id IN (?)`, [ids]);
     return indexBy(ids, rows.map(recipientFromRow), (r) => r.id);
-  });
+  }));
 
 /** Every recipient column (a unit test compares the list with the entity's). */
 export const RECIPIENT_COLUMN_NAMES = ['id', 'kind', 'name', 'postal_address', 'email', 'business_description', 'allowed_purposes', 'contract_reference', 'created_at', 'updated_at'] as const;
@@ -36,7 +36,7 @@ export function recipientFromRow(row: Record<string, unknown>): Recipient {
 }
 
 /** The distinct recipients that received anything about each subject, in one statement. */
-export const recipientsBySubjectLoader = (registry: LoaderRegistry) =>
+export const recipientsBySubjectLoader = defineLoader('recipientsBySubject', (registry: LoaderRegistry) =>
   new DataLoader<number, Recipient[]>(async (ids) => {
     const rows: Record<string, unknown>[] = await registry.dataSource.query(
       `SELECT s.subject_id, ${RECIPIENT_COLUMNS('r')}
@@ -45,11 +45,11 @@ export const recipientsBySubjectLoader = (registry: LoaderRegistry) =>
         ORDER BY s.subject_id, r.id`,
       [ids],
     );
-    const byId = registry.get('recipient', recipientLoader);
+    const byId = registry.of(recipientLoader);
     const pairs = rows.map((row) => {
       const recipient = recipientFromRow(row);
       byId.prime(recipient.id, recipient);
       return { subjectId: Number(row.subject_id), recipient };
     });
     return groupBy(ids, pairs, (p) => p.subjectId).map((list) => list.map((p) => p.recipient));
-  });
+  }));

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Subject } from '../../entities/subject.entity';
 import type { SubjectSource, SubjectStatus } from '../../entities/enums';
-import { indexBy, type LoaderRegistry } from './loader-registry';
+import { defineLoader, indexBy, type LoaderRegistry } from './loader-registry';
 
 /** Every subject column (a unit test compares the list with the entity's). */
 export const SUBJECT_COLUMN_NAMES = [
@@ -41,8 +41,8 @@ export function subjectFromRow(r: Record<string, unknown>): Subject {
   });
 }
 
-export const subjectLoader = ({ dataSource: ds }: LoaderRegistry) =>
+export const subjectLoader = defineLoader('subject', ({ dataSource: ds }: LoaderRegistry) =>
   new DataLoader<number, Subject | null>(async (ids) => {
     const rows: Record<string, unknown>[] = await ds.query(`SELECT ${SUBJECT_COLUMNS} FROM subjects s WHERE s.id IN (?)`, [ids]);
     return indexBy(ids, rows.map(subjectFromRow), (s) => s.id);
-  });
+  }));

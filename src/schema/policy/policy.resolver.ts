@@ -38,7 +38,7 @@ export class PolicyResolver {
 
   @FieldResolver(() => PolicyNoticeCountsType)
   notices(@Root() policy: PolicyVersionType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('noticeCountsByVersion', noticeCountsByVersionLoader).load(policy.id);
+    return ctx.loaders.of(noticeCountsByVersionLoader).load(policy.id);
   }
 }
 
@@ -46,6 +46,6 @@ export class PolicyResolver {
 export class UserPolicyNoticesResolver {
   @FieldResolver(() => [PolicyNoticeType], { description: 'Notices of policy versions, oldest version first.' })
   policyNotices(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('policyNoticesBySubject', policyNoticesBySubjectLoader).load(user.id);
+    return ctx.loaders.of(policyNoticesBySubjectLoader).load(user.id);
   }
 }

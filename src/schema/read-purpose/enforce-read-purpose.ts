@@ -95,7 +95,7 @@ function usersOnly(field: GraphQLField<unknown, GatewayContext>): Resolver {
     const resolved = original(source, args, ctx, info);
     // A page of `users` was filtered by its own statement: nothing more to check, nor to wait for.
     if (resolved !== null && typeof resolved === 'object' && (resolved as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] === purpose) return resolved;
-    const loader = ctx.loaders.get('readExclusion', exclusionLoader(rule), purpose);
+    const loader = ctx.loaders.of(exclusionLoader(rule), purpose);
     return Promise.resolve(resolved).then(async (value: unknown) => {
       if (value == null) return value;
       if (Array.isArray(value)) {

@@ -20,7 +20,7 @@ export class RecipientResolver {
   @Query(() => RecipientType, { nullable: true })
   @Roles(...READERS)
   recipient(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('recipient', recipientLoader).load(parseId(id, 'recipient'));
+    return ctx.loaders.of(recipientLoader).load(parseId(id, 'recipient'));
   }
 
   @Query(() => RecipientConnection)
@@ -39,7 +39,7 @@ export class RecipientResolver {
   @FieldResolver(() => DisclosureConnection)
   async disclosures(@Root() r: RecipientType, @Args({ validate: false }) args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
     const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
-    const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresByRecipient', disclosuresByRecipientLoader(loaderArgs), key).load(r.id);
+    const rows = take === 0 ? [] : await ctx.loaders.of(disclosuresByRecipientLoader(loaderArgs), key).load(r.id);
     return disclosureConnection(rows, take);
   }
 

@@ -95,7 +95,7 @@ export class CaliforniaNoticeResolver {
   async notice(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext): Promise<CaliforniaNotice | null> {
     if (!request.result?.notice) return null;
     // The letter greets the person by their current name (none once erased), as the email does.
-    const subject = await ctx.loaders.get('subject', subjectLoader).load(request.subjectId);
+    const subject = await ctx.loaders.of(subjectLoader).load(request.subjectId);
     return noticeOfResult(request.result, subject && subject.status !== SubjectStatus.ERASED ? subject.name : null, ctx.config.company.name);
   }
 }
@@ -104,7 +104,7 @@ export class CaliforniaNoticeResolver {
 export class UserNoticesResolver {
   @FieldResolver(() => [DataRequestObject])
   async californiaNotices(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    const all = await ctx.loaders.get('requestsBySubject', requestsBySubjectLoader).load(user.id);
+    const all = await ctx.loaders.of(requestsBySubjectLoader).load(user.id);
     return all.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE);
   }
 }

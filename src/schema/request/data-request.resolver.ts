@@ -8,7 +8,7 @@ import { badInput } from '../../domain/errors';
 import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
-import { groupBy, type LoaderRegistry } from '../loaders/loader-registry';
+import { defineLoader, groupBy, type LoaderRegistry } from '../loaders/loader-registry';
 import { subjectLoader } from '../loaders/subject.loader';
 import { idPage, parseId } from '../pagination';
 import { UserType } from '../user/user.type';
@@ -16,10 +16,10 @@ import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from
 
 const OPS = [Role.PRIVACY_OPS, Role.ADMIN];
 
-export const requestsBySubjectLoader = ({ dataSource }: LoaderRegistry) =>
+export const requestsBySubjectLoader = defineLoader('requestsBySubject', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, DataRequest[]>(async (ids) =>
     groupBy(ids, await dataSource.getRepository(DataRequest).find({ where: { subjectId: In([...ids]) }, order: { id: 'ASC' } }), (r) => r.subjectId),
-  );
+  ));
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {
@@ -48,7 +48,7 @@ export class DataRequestResolver {
 
   @FieldResolver(() => UserType)
   user(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('subject', subjectLoader).load(request.subjectId);
+    return ctx.loaders.of(subjectLoader).load(request.subjectId);
   }
 
   @Mutation(() => DataRequestReceiptType, { description: 'Opens a deletion request; a second one while one is open returns the open one.' })
@@ -81,6 +81,6 @@ export class DataRequestResolver {
 export class UserRequestsResolver {
   @FieldResolver(() => [DataRequestObject], { description: 'Every request this user made, oldest first.' })
   requests(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('requestsBySubject', requestsBySubjectLoader).load(user.id);
+    return ctx.loaders.of(requestsBySubjectLoader).load(user.id);
   }
 }

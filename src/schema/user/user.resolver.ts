@@ -28,7 +28,7 @@ export class UserResolver {
   @Query(() => UserType, { nullable: true })
   @Roles(...READERS)
   user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('subject', subjectLoader).load(parseId(id, 'user'));
+    return ctx.loaders.of(subjectLoader).load(parseId(id, 'user'));
   }
 
   @Query(() => UserConnection, { description: 'Users in id order, as a Relay connection.' })
@@ -68,24 +68,24 @@ export class UserResolver {
 
   @FieldResolver(() => [ConsentType])
   consents(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('consentsBySubject', consentsBySubjectLoader).load(user.id);
+    return ctx.loaders.of(consentsBySubjectLoader).load(user.id);
   }
 
   @FieldResolver(() => [ConsentEventType], { description: 'Every consent change, oldest first.' })
   consentHistory(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('consentHistoryBySubject', consentHistoryBySubjectLoader).load(user.id);
+    return ctx.loaders.of(consentHistoryBySubjectLoader).load(user.id);
   }
 
   @FieldResolver(() => DisclosureConnection, { description: 'Newest first.' })
   async disclosures(@Root() user: UserType, @Args({ validate: false }) args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
     const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
-    const rows = take === 0 ? [] : await ctx.loaders.get('disclosuresBySubject', disclosuresBySubjectLoader(loaderArgs), key).load(user.id);
+    const rows = take === 0 ? [] : await ctx.loaders.of(disclosuresBySubjectLoader(loaderArgs), key).load(user.id);
     return disclosureConnection(rows, take);
   }
 
   @FieldResolver(() => [RecipientType], { description: 'Every recipient that received anything about this user.' })
   recipients(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.get('recipientsBySubject', recipientsBySubjectLoader).load(user.id);
+    return ctx.loaders.of(recipientsBySubjectLoader).load(user.id);
   }
 
   @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })
