@@ -25,6 +25,13 @@ module.exports = {
       to: { path: '^src/(schema|jobs|http|plugins|ops|server|gateway|cli|demo-data)' },
     },
     {
+      name: 'adapters-open-no-transaction',
+      severity: 'error',
+      comment: 'Resolvers, HTTP routes and the CLI call use cases (src/domain/use-cases.ts, ctx.run), which own their transaction and their jobs.',
+      from: { path: '^src/(schema|http)/|^src/(cli|server)\\.ts$|^src/plugins/[^/]+/.*\\.resolver\\.ts$|^src/plugins/[^/]+/transfer-cli\\.ts$' },
+      to: { path: '^src/domain/transaction\\.ts$' },
+    },
+    {
       name: 'ops-is-a-leaf',
       severity: 'error',
       comment: 'Logging and metrics are used by every layer, so they may use none (config aside).',

@@ -115,7 +115,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   });
   // Plain-HTTP endpoints: links in emails (public, the signed token is the credential), the
   // collection endpoint for the web servers, and the consent export (bearer token, roles).
-  const httpDeps = { dataSource: deps.dataSource, config, log: deps.logger };
+  const httpDeps = { dataSource: deps.dataSource, run: deps.run, config, log: deps.logger };
   app.use(
     unsubscribeRoutes({ ...httpDeps, limiter }),
     openTrackingRoutes(httpDeps),

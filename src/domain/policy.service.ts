@@ -8,7 +8,7 @@ import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { lockSubjectForChange } from './subject.service';
-import { isDuplicateKeyError } from './transaction';
+import { isDuplicateKeyError } from './db-errors';
 import { createUnsubscribeToken, unsubscribeUrl, type LinkSettings } from './unsubscribe-token.service';
 
 export const POLICY_NOTICE_JOB = 'policy-notice.fan-out';

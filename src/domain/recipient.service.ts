@@ -3,7 +3,7 @@ import { Recipient } from '../entities/recipient.entity';
 import { DisclosurePurpose, RecipientKind } from '../entities/enums';
 import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
-import { isDuplicateKeyError } from './transaction';
+import { isDuplicateKeyError } from './db-errors';
 import { badInput, conflict, notFound } from './errors';
 
 export interface RecipientFields {

@@ -1,10 +1,11 @@
 import express, { Router } from 'express';
+import { useCases } from '../domain/use-cases';
+import type { UseCaseRunner } from '../domain/job-intents';
 import type { Logger } from '../ops/logger';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { collectVisit, type CollectedVisit } from '../domain/communications.service';
+import type { CollectedVisit } from '../domain/communications.service';
 import { badInput } from '../domain/errors';
-import { inTransaction } from '../domain/transaction';
 import { Role } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
 import { hasForbiddenCharacters } from '../schema/input-hygiene';
@@ -58,7 +59,7 @@ export function parseCollectBody(body: unknown): Omit<CollectedVisit, 'gpc' | 'd
  * agent its header; `Sec-GPC: 1` opts the linked subject out of sharing for third-party
  * marketing (and is never read as an opt-in when absent); `DNT: 1` is recorded on the event.
  */
-export function collectRoutes(deps: { dataSource: DataSource; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
+export function collectRoutes(deps: { dataSource: DataSource; run: UseCaseRunner; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
   const router = Router();
   router.post(
     '/collect',
@@ -73,7 +74,7 @@ export function collectRoutes(deps: { dataSource: DataSource; config: Config; lo
         // A user agent is not the caller's to vouch for: one that breaks the text rule is dropped, not stored.
         const userAgent = ua && !hasForbiddenCharacters(ua) ? ua : null;
         const visit: CollectedVisit = { ...fields, ipAddress: clientIp(req), userAgent, gpc: req.get('sec-gpc')?.trim() === '1', dnt: req.get('dnt')?.trim() === '1' };
-        const { event, gpcOptOutRecorded } = await inTransaction(deps.dataSource, (em) => collectVisit(em, (res.locals as AuthedLocals).actor, visit));
+        const { event, gpcOptOutRecorded } = await useCases.collectVisit(deps.run, (res.locals as AuthedLocals).actor, visit);
         res.status(201).json({ id: String(event.id), userId: event.subjectId === null ? null : String(event.subjectId), gpc: event.gpc, dnt: event.dnt, gpcOptOutRecorded });
       } catch (err) {
         sendError(res, err, deps.log);

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
+import { useCases } from '../domain/use-cases';
+import type { UseCaseRunner } from '../domain/job-intents';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
-import { appendAudit } from '../domain/audit.service';
 import { badInput } from '../domain/errors';
-import { inTransaction } from '../domain/transaction';
 import { PurposeKey, Role, SubjectStatus } from '../entities/enums';
 import { requireRoles, sendError, type AuthedLocals } from './http-support';
 import { errorFields, type Logger } from '../ops/logger';
@@ -121,16 +121,14 @@ async function streamPages(qr: QueryRunner, filter: ConsentExportFilter, res: Re
  * snapshot, written with backpressure, so memory stays flat and the file is one point in time.
  * The export itself is audited before the first byte. No contact details are included.
  */
-export function consentExportRoutes(deps: { dataSource: DataSource; config: Config; log: Logger }): Router {
+export function consentExportRoutes(deps: { dataSource: DataSource; run: UseCaseRunner; config: Config; log: Logger }): Router {
   const router = Router();
   router.get('/exports/consents.ndjson', requireRoles(deps.config.auth, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log), async (req, res) => {
     let filter: ConsentExportFilter;
     const actor: Actor = (res.locals as AuthedLocals).actor;
     try {
       filter = parseExportFilter(req.query);
-      await inTransaction(deps.dataSource, (em) =>
-        appendAudit(em, actor, { action: 'consents.exported', entityType: 'ConsentExport', details: { ...filter, changedSince: iso(filter.changedSince) } }),
-      );
+      await useCases.audit(deps.run, actor, { action: 'consents.exported', entityType: 'ConsentExport', details: { ...filter, changedSince: iso(filter.changedSince) } });
     } catch (err) {
       return sendError(res, err, deps.log);
     }

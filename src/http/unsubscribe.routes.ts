@@ -1,10 +1,11 @@
 import express, { Router, type Request, type Response } from 'express';
+import { useCases } from '../domain/use-cases';
+import type { UseCaseRunner } from '../domain/job-intents';
 import type { Logger } from '../ops/logger';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { inspectUnsubscribeToken, unsubscribe } from '../domain/communications.service';
+import { inspectUnsubscribeToken } from '../domain/communications.service';
 import { DomainError } from '../domain/errors';
-import { inTransaction } from '../domain/transaction';
 import { PurposeKey } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
 import { jsonErrors, clientIp, escapeHtml, rateLimit, sendError } from './http-support';
@@ -52,7 +53,7 @@ const tokenOf = (req: Request): string => {
  * links, so a GET must never change anything); POST, from that form or from the mail client's
  * List-Unsubscribe-Post, withdraws the consent. The signed token is the only credential.
  */
-export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
+export function unsubscribeRoutes(deps: { dataSource: DataSource; run: UseCaseRunner; config: Config; log: Logger; limiter: MutationRateLimiter }): Router {
   const settings = deps.config.communications;
   const router = Router();
   router.get('/unsubscribe', (req, res) => {
@@ -77,7 +78,7 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; config: Config
   const perAddress = rateLimit(deps.limiter, (req) => ({ key: clientIp(req) ?? 'unknown', kind: 'address' }), deps.log);
   router.post('/unsubscribe', perAddress, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     try {
-      const result = await inTransaction(deps.dataSource, (em) => unsubscribe(em, settings, tokenOf(req)));
+      const result = await useCases.unsubscribe(deps.run, settings, tokenOf(req));
       if (req.accepts(['html', 'json']) === 'json') return void res.set('Cache-Control', 'no-store').json(result);
       page(res, 200, 'You are unsubscribed', `<p>You will no longer receive ${escapeHtml(LABELS[result.purpose] ?? result.purpose)}.</p>`);
     } catch (err) {

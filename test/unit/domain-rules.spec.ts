@@ -1,6 +1,6 @@
 import { ageOn } from '../../src/domain/subject.service';
 import { auditHash, GENESIS_HASH } from '../../src/domain/audit.service';
-import { isTransientDbError, isDuplicateKeyError } from '../../src/domain/transaction';
+import { isTransientDbError, isDuplicateKeyError } from '../../src/domain/db-errors';
 import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor, pageSize, parseId } from '../../src/schema/pagination';
 import { verifyToken, signToken } from '../../src/schema/auth';
 import { Role } from '../../src/entities/enums';

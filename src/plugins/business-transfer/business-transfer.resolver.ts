@@ -4,15 +4,14 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { In } from 'typeorm';
 import { Role } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
 import { defineLoader, indexBy, type LoaderRegistry } from '../../schema/loaders/loader-registry';
 import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
-import { startTransfer } from './transfer-start.use-case';
-import { cancelBusinessTransfer, parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
+import { cancelTransfer, startTransfer } from './transfer-start.use-case';
+import { parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
 import { progressOf } from './transfer-progress';
 import {
   BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
@@ -88,7 +87,7 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
     @Mutation(() => BusinessTransferType, { description: 'Stops a running transfer; its files are removed.' })
     @Roles(...MNA)
     async cancelBusinessTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
-      const t = await inTransaction(ctx.dataSource, (em) => cancelBusinessTransfer(em, ctx.actor!, parseId(id, 'business transfer')));
+      const t = await cancelTransfer(ctx.run, ctx.actor!, parseId(id, 'business transfer'));
       // Chunks still running see the status and stop; whatever they leave, the assembly removes.
       await rm(t.exportPath, { recursive: true, force: true }).catch(() => undefined);
       return t;

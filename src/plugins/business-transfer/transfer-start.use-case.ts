@@ -1,7 +1,8 @@
 import type { Actor } from '../../domain/actor';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import type { BusinessTransfer } from './business-transfer.entity';
-import { startBusinessTransfer, type BusinessTransferOptions, type StartTransferInput } from './transfer-lifecycle.service';
+import { cancelBusinessTransfer, startBusinessTransfer, type BusinessTransferOptions, type StartTransferInput } from './transfer-lifecycle.service';
+import { useCaseOf } from '../../domain/use-cases';
 
 export const BUSINESS_TRANSFER_QUEUE = 'business-transfer';
 export const PLAN_JOB = 'business-transfer.plan';
@@ -23,3 +24,6 @@ export function startTransfer(run: UseCaseRunner, actor: Actor, input: StartTran
     return transfer;
   });
 }
+
+/** The use case of cancelling: the transfer stops (its chunks see the status); the caller removes its files. */
+export const cancelTransfer = useCaseOf(cancelBusinessTransfer);

@@ -1,7 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { useCases } from '../../domain/use-cases';
 import { Role } from '../../entities/enums';
-import { recordCollectionEvent } from '../../domain/collection.service';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { parseId } from '../pagination';
@@ -14,22 +13,20 @@ export class CollectionEventResolver {
   @Roles(Role.APP, Role.ADMIN)
   recordCollectionEvent(@Arg('input') input: RecordCollectionEventInput, @Ctx() ctx: GatewayContext) {
     const subjectId = input.userId ? parseId(input.userId, 'user') : null;
-    return inTransaction(ctx.dataSource, (em) =>
-      recordCollectionEvent(em, ctx.actor!, {
-        subjectId,
-        ipAddress: input.ipAddress,
-        latitude: input.latitude,
-        longitude: input.longitude,
-        geoAccuracyM: input.geoAccuracyM,
-        region: input.region,
-        deviceId: input.deviceId,
-        cookieId: input.cookieId,
-        userAgent: input.userAgent,
-        page: input.page,
-        dnt: input.dnt ?? false,
-        gpc: input.gpc ?? false,
-        occurredAt: input.occurredAt ?? undefined,
-      }),
-    );
+    return useCases.recordCollectionEvent(ctx.run, ctx.actor!, {
+      subjectId,
+      ipAddress: input.ipAddress,
+      latitude: input.latitude,
+      longitude: input.longitude,
+      geoAccuracyM: input.geoAccuracyM,
+      region: input.region,
+      deviceId: input.deviceId,
+      cookieId: input.cookieId,
+      userAgent: input.userAgent,
+      page: input.page,
+      dnt: input.dnt ?? false,
+      gpc: input.gpc ?? false,
+      occurredAt: input.occurredAt ?? undefined,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { unsubscribe, unsubscribeLinkActor } from '../../domain/communications.service';
-import { inTransaction } from '../../domain/transaction';
+import { useCases } from '../../domain/use-cases';
+import { unsubscribeLinkActor } from '../../domain/communications.service';
 import { ALL_ROLES, PUBLIC, Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { UnsubscribeResultType } from './unsubscribe.type';
@@ -14,6 +14,6 @@ export class UnsubscribeResolver {
   unsubscribe(@Arg('token') token: string, @Ctx() ctx: GatewayContext): Promise<UnsubscribeResultType> {
     // Audited as the link (a staff token, if any, is recorded as the one who followed it).
     const actor = ctx.actor ?? unsubscribeLinkActor;
-    return inTransaction(ctx.dataSource, (em) => unsubscribe(em, ctx.config.communications, token, actor));
+    return useCases.unsubscribe(ctx.run, ctx.config.communications, token, actor);
   }
 }

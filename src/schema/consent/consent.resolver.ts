@@ -1,7 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { useCases } from '../../domain/use-cases';
 import { Role } from '../../entities/enums';
-import { recordConsent } from '../../domain/consent.service';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { parseId } from '../pagination';
@@ -14,15 +13,13 @@ export class ConsentResolver {
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
   async recordConsent(@Arg('input') input: RecordConsentInput, @Ctx() ctx: GatewayContext): Promise<ConsentChangeType> {
     const subjectId = parseId(input.userId, 'user');
-    return inTransaction(ctx.dataSource, (em) =>
-      recordConsent(em, ctx.actor!, {
-        subjectId,
-        purpose: input.purpose,
-        status: input.status,
-        source: input.source,
-        policyVersion: input.policyVersion ?? null,
-        occurredAt: input.occurredAt ?? undefined,
-      }),
-    );
+    return useCases.recordConsent(ctx.run, ctx.actor!, {
+      subjectId,
+      purpose: input.purpose,
+      status: input.status,
+      source: input.source,
+      policyVersion: input.policyVersion ?? null,
+      occurredAt: input.occurredAt ?? undefined,
+    });
   }
 }

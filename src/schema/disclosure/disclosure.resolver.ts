@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../../entities/enums';
-import { disclose } from '../../domain/disclosure.service';
+import { useCases } from '../../domain/use-cases';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
 import { DataCategoryType } from '../category/data-category.type';
@@ -37,7 +37,7 @@ export class DisclosureResolver {
   async recordDisclosure(@Arg('input') input: RecordDisclosureInput, @Ctx() ctx: GatewayContext) {
     const subjectId = input.userId ? parseId(input.userId, 'user') : null;
     const recipientId = parseId(input.recipientId, 'recipient');
-    const outcome = await disclose(ctx.run, ctx.hooks, ctx.actor!, {
+    const outcome = await useCases.recordDisclosure(ctx.run, ctx.hooks, ctx.actor!, {
       subjectId,
       recipientId,
       purpose: input.purpose,

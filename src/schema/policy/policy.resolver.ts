@@ -1,6 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { acknowledgePolicy, publishPolicy } from '../../domain/policy.service';
-import { inTransaction } from '../../domain/transaction';
+import { useCases } from '../../domain/use-cases';
 import { Role } from '../../entities/enums';
 import { PolicyVersion } from '../../entities/policy-version.entity';
 import { ALL_ROLES, Roles } from '../auth';
@@ -24,7 +23,7 @@ export class PolicyResolver {
   })
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   async publishPolicyVersion(@Arg('input') input: PublishPolicyVersionInput, @Ctx() ctx: GatewayContext) {
-    const outcome = await publishPolicy(ctx.run, ctx.actor!, input);
+    const outcome = await useCases.publishPolicy(ctx.run, ctx.actor!, input);
     return presented(ctx, outcome, 'publishPolicyVersion', ({ policy }) => `policy version ${policy.version}`).policy;
   }
 
@@ -32,7 +31,7 @@ export class PolicyResolver {
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
   async acknowledgePolicy(@Arg('userId', () => ID) userId: string, @Arg('version') version: string, @Ctx() ctx: GatewayContext): Promise<PolicyNoticeType> {
     const subjectId = parseId(userId, 'user');
-    const notice = await inTransaction(ctx.dataSource, (em) => acknowledgePolicy(em, ctx.actor!, subjectId, version));
+    const notice = await useCases.acknowledgePolicy(ctx.run, ctx.actor!, subjectId, version);
     return { version, channel: notice.channel, notifiedAt: notice.notifiedAt, acknowledgedAt: notice.acknowledgedAt };
   }
 

@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { useCases } from '../../domain/use-cases';
 import { Recipient } from '../../entities/recipient.entity';
 import { RecipientKind, Role } from '../../entities/enums';
-import { registerRecipient, updateRecipient } from '../../domain/recipient.service';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { disclosureConnection, disclosurePageArgs } from '../disclosure/disclosure-page';
@@ -46,7 +45,7 @@ export class RecipientResolver {
   @Mutation(() => RecipientType)
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   registerRecipient(@Arg('input') input: RegisterRecipientInput, @Ctx() ctx: GatewayContext) {
-    return inTransaction(ctx.dataSource, (em) => registerRecipient(em, ctx.actor!, input));
+    return useCases.registerRecipient(ctx.run, ctx.actor!, input);
   }
 
   @Mutation(() => RecipientType)
@@ -54,6 +53,6 @@ export class RecipientResolver {
   updateRecipient(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateRecipientInput, @Ctx() ctx: GatewayContext) {
     const recipientId = parseId(id, 'recipient');
     const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    return inTransaction(ctx.dataSource, (em) => updateRecipient(em, ctx.actor!, recipientId, fields));
+    return useCases.updateRecipient(ctx.run, ctx.actor!, recipientId, fields);
   }
 }

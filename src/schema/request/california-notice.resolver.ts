@@ -1,7 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
 import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataRequestType, Role } from '../../entities/enums';
-import { noticeOfResult, requestCaliforniaNotices, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { noticeOfResult, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import { useCases } from '../../domain/use-cases';
 import { SubjectStatus } from '../../entities/enums';
 import { subjectLoader } from '../loaders/subject.loader';
 import { Roles } from '../auth';
@@ -69,7 +70,7 @@ class ManyNoticeArgs extends NoticeArgs {
 }
 
 async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs, field: string): Promise<OpenedNotices> {
-  const outcome = await requestCaliforniaNotices(ctx.run, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() });
+  const outcome = await useCases.requestCaliforniaNotices(ctx.run, ctx.actor!, { subjectIds, channel: args.channel, receivedAt: args.receivedAt ?? new Date() });
   return presented(ctx, outcome, field, (opened) => `${opened.toCompile.length} notice request(s)`);
 }
 

@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
+import { useCases } from '../../domain/use-cases';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { In } from 'typeorm';
 import { DataRequest } from '../../entities/data-request.entity';
 import { DataRequestStatus, DataRequestType, Role } from '../../entities/enums';
-import { extendRequestDeadline, requestErasure } from '../../domain/data-request.service';
 import { badInput } from '../../domain/errors';
-import { inTransaction } from '../../domain/transaction';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
 import { defineLoader, groupBy, type LoaderRegistry } from '../loaders/loader-registry';
@@ -56,7 +55,7 @@ export class DataRequestResolver {
   async requestErasure(@Arg('userId', () => ID) userId: string, @Arg('channel') channel: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
     if (channel.length > 40) throw badInput('channel is at most 40 characters', { field: 'channel' });
-    const outcome = await requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel });
+    const outcome = await useCases.requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel });
     return presented(ctx, outcome, 'requestErasure', (opened) => `request ${opened.request.id}`);
   }
 
@@ -64,7 +63,7 @@ export class DataRequestResolver {
   @Roles(...OPS)
   async flagChild(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
-    const outcome = await requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' });
+    const outcome = await useCases.requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' });
     return presented(ctx, outcome, 'flagChild', (opened) => `request ${opened.request.id}`);
   }
 
@@ -73,7 +72,7 @@ export class DataRequestResolver {
   extendRequestDeadline(@Arg('requestId', () => ID) requestId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
     const id = parseId(requestId, 'data request');
     if (reason.length > 1000) throw badInput('reason is at most 1000 characters', { field: 'reason' });
-    return inTransaction(ctx.dataSource, (em) => extendRequestDeadline(em, ctx.actor!, id, reason));
+    return useCases.extendRequestDeadline(ctx.run, ctx.actor!, id, reason);
   }
 }
 

@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConsentStatus, Role } from '../../entities/enums';
 import { Subject } from '../../entities/subject.entity';
-import { registerSubject, updateSubject } from '../../domain/subject.service';
-import { inTransaction } from '../../domain/transaction';
+import { useCases } from '../../domain/use-cases';
 import { badInput, DomainError } from '../../domain/errors';
 import { READ_PURPOSE_RULES } from '../../domain/read-purpose.rules';
 import { eligibilitySql } from '../../domain/read-purpose.service';
@@ -91,7 +90,7 @@ export class UserResolver {
   @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
   registerUser(@Arg('input') input: RegisterUserInput, @Ctx() ctx: GatewayContext) {
-    return inTransaction(ctx.dataSource, (em) => registerSubject(em, ctx.actor!, input));
+    return useCases.registerSubject(ctx.run, ctx.actor!, input);
   }
 
   @Mutation(() => UserType)
@@ -99,6 +98,6 @@ export class UserResolver {
   updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(id, 'user');
     const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    return inTransaction(ctx.dataSource, (em) => updateSubject(em, ctx.actor!, subjectId, fields));
+    return useCases.updateSubject(ctx.run, ctx.actor!, subjectId, fields);
   }
 }
