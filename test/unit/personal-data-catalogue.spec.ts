@@ -1,9 +1,10 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import {
   LINKED_RECORDS_NOT_CATALOGUED, PERSONAL_DATA, PERSONAL_TABLES, SUBJECT_COLUMNS_ERASED_TO_NULL, SUBJECT_FIELDS, TABLES_DELETED_ON_ERASURE,
-  catalogueColumns, fieldsOf, holdFieldCategories, transferCategoryList, transferColumns, transferredSubjectCategories,
+  catalogueColumns, fieldsOf, holdFieldCategories, readListCategories, transferCategoryList, transferColumns, transferredSubjectCategories,
   type PersonalFieldEntry,
 } from '../../src/domain/personal-data.catalogue';
+import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY } from '../../src/domain/read-purpose.rules';
 import { coreEntities } from '../../src/entities';
 
 const entry = (table: string, column: string): PersonalFieldEntry => {
@@ -65,6 +66,7 @@ describe('the personal-data catalogue', () => {
     it('region and country: imprecise location, not the postal address, everywhere they are used', () => {
       for (const column of ['region', 'country']) expect(entry('subjects', column).categories).toEqual(['user.location.imprecise']);
       expect(entry('collection_events', 'region').categories).toEqual(['user.location.imprecise']);
+      expect([FIELD_CATEGORY.region, FIELD_CATEGORY.country]).toEqual(['user.location.imprecise', 'user.location.imprecise']);
       expect(holdFieldCategories('subjects')).toMatchObject({ region: ['user.location.imprecise'], country: ['user.location.imprecise'] });
       expect(transferredSubjectCategories('CLOSING')).toEqual(expect.arrayContaining([['region', 'user.location.imprecise'], ['country', 'user.location.imprecise']]));
       // The postal address is street, city and postal code.
@@ -119,6 +121,22 @@ describe('the personal-data catalogue', () => {
       });
       for (const table of ['consents', 'consent_events', 'disclosures'] as const) expect(holdFieldCategories(table)).toEqual({});
       expect(fieldsOf('email_opens').map((f) => f.hold)).toEqual(['NOT_COPIED']);
+    });
+  });
+
+  describe('what is derived from it', () => {
+    it('the read-purpose table: each purpose\'s fields, as the table had them by hand', () => {
+      const fields = Object.fromEntries(Object.entries(READ_PURPOSE_RULES).map(([p, r]) => [p, [r.fields, r.generalized]]));
+      expect(fields).toEqual({
+        SERVICE: [['name', 'email', 'phone', 'streetAddress', 'city', 'postalCode', 'region', 'country', 'birthDate', 'ageRange'], {}],
+        SUPPORT: [['name', 'email', 'phone', 'streetAddress', 'city', 'postalCode', 'region', 'country', 'ageRange'], {}],
+        PRODUCT_EMAIL: [['name', 'email', 'region', 'country'], {}],
+        THIRD_PARTY_OFFERS: [['name', 'email', 'region', 'country'], {}],
+        ANALYTICS: [['region', 'country'], { ageRange: 'AGE_BAND' }],
+        SECURITY: [['name', 'email', 'phone', 'region', 'country'], {}],
+      });
+      expect(RELATION_CATEGORY).toEqual({ consents: 'user.privacy_preferences', consentHistory: 'user.privacy_preferences' });
+      expect(readListCategories().get('disclosures')).toBeNull();
     });
   });
 });
