@@ -11,6 +11,7 @@ import { Role } from '../../src/entities/enums';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 const REQUEST = `mutation($id: ID!) { requestErasure(userId: $id, channel: "WEB") { request { id } } }`;
+const PLACE = `mutation($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { hold { id preservation { status } } } }`;
 
 type Row = Record<string, unknown>;
 const plain = (v: unknown) => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('hex') : v);
@@ -147,5 +148,37 @@ describe('the personal-data catalogue, against the database', () => {
       await erase(5, noPlugins);
       await expectErasedAsCatalogued(5, before, false);
     });
+  });
+
+  it('a legal hold scoped to categories copies the fields the catalogue puts in them, and the rest of their records', async () => {
+    const category = 'user.location.imprecise';
+    const res = await t.gql<{ placeLegalHold: { hold: { id: string; preservation: { status: string } } } }>(
+      PLACE,
+      { input: { matter: 'Where they live', caseReference: 'LOC-1', subjectIds: ['7'], categories: [category] } },
+      t.token(Role.LEGAL),
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.placeLegalHold.hold.preservation.status).toBe('COMPLETED');
+    const rows: { record_type: string; content: string }[] = await t.gateway.dataSource.query(
+      'SELECT record_type, content FROM legal_hold_preserved_records WHERE hold_id = ? ORDER BY id',
+      [Number(res.data!.placeLegalHold.hold.id)],
+    );
+    const copied = (type: string) => rows.filter((r) => r.record_type === type).map((r) => Object.keys(JSON.parse(r.content) as Row).sort());
+    // The catalogue's fields of the category, and every column the catalogue does not filter by category.
+    const expected = (table: PersonalTableName) => {
+      const byCategory = holdFieldCategories(table);
+      return catalogueColumns(table).filter((c) => !byCategory[c] || byCategory[c]!.includes(category)).sort();
+    };
+    expect(copied('SUBJECT')).toEqual([expected('subjects')]);
+    // Region and country are where the person lives, not their postal address.
+    expect(expected('subjects')).toEqual(expect.arrayContaining(['region', 'country']));
+    expect(expected('subjects')).not.toContain('street_address');
+    const visits = copied('COLLECTION_EVENT');
+    expect(visits.length).toBeGreaterThan(0);
+    for (const v of visits) expect(v).toEqual(expected('collection_events'));
+    // Consents go whole, whatever the categories (no hold can name user.privacy_preferences).
+    for (const c of copied('CONSENT')) expect(c).toEqual(catalogueColumns('consents').sort());
+    // Email opens are not copied (NOT_COPIED): no record of theirs, nor of any other kind.
+    expect([...new Set(rows.map((r) => r.record_type))].filter((x) => !['SUBJECT', 'CONSENT', 'CONSENT_EVENT', 'DISCLOSURE', 'COLLECTION_EVENT'].includes(x))).toEqual([]);
   });
 });

@@ -6,6 +6,9 @@ import {
 } from '../../src/domain/personal-data.catalogue';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY } from '../../src/domain/read-purpose.rules';
 import { coreEntities } from '../../src/entities';
+import { TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
+import { COLUMNS } from '../../src/plugins/business-transfer/business-transfer.service';
+import { EXPORT_FILES } from '../../src/plugins/business-transfer/export-files';
 
 const entry = (table: string, column: string): PersonalFieldEntry => {
   const found = (PERSONAL_DATA as readonly PersonalFieldEntry[]).find((f) => f.table === table && f.column === column);
@@ -137,6 +140,19 @@ describe('the personal-data catalogue', () => {
       });
       expect(RELATION_CATEGORY).toEqual({ consents: 'user.privacy_preferences', consentHistory: 'user.privacy_preferences' });
       expect(readListCategories().get('disclosures')).toBeNull();
+    });
+
+    it('the business-transfer files\' columns', () => {
+      expect(COLUMNS.CLOSING).toEqual({
+        subjects: ['id', 'name', 'email', 'phone', 'streetAddress', 'city', 'postalCode', 'region', 'country', 'birthDate', 'ageRange', 'source', 'createdAt', 'updatedAt'],
+        consents: ['subjectId', 'purpose', 'status', 'source', 'policyVersion', 'version', 'updatedAt', 'history'],
+        disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', 'purpose', 'identifiable', 'transactionReference', 'occurredAt', 'categories'],
+      });
+      expect(COLUMNS.DUE_DILIGENCE.subjects.slice(0, 4)).toEqual(['pseudonym', 'region', 'ageBand', 'signupMonth']);
+      // The catalogue's phases and files are the plugin's.
+      expect(Object.values(TransferPhase).sort()).toEqual(['CLOSING', 'DUE_DILIGENCE']);
+      const files = new Set(PERSONAL_DATA.flatMap((f) => [f.transfer.CLOSING?.file, f.transfer.DUE_DILIGENCE?.file]).filter(Boolean));
+      for (const f of files) expect(EXPORT_FILES).toContain(f);
     });
   });
 });

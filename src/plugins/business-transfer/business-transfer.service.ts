@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { recordDisclosure } from '../../domain/disclosure.service';
 import { DomainError, badInput, conflict, notFound } from '../../domain/errors';
+import { SUBJECT_FIELDS, transferCategoryList, transferColumns, transferredSubjectCategories, type SubjectColumn, type SubjectField } from '../../domain/personal-data.catalogue';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose, PurposeKey, RecipientKind, SubjectStatus } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
@@ -56,33 +57,23 @@ const PAGE = 100;
 const INSERT_BATCH = 1000;
 const REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
-// Categories of the subject fields a closing export carries, per field (LEGAL.md's table).
-const SUBJECT_FIELD_CATEGORIES: [string, string][] = [
-  ['name', 'user.name'],
-  ['email', 'user.contact.email'],
-  ['phone', 'user.contact.phone_number'],
-  ['streetAddress', 'user.contact.address'],
-  ['city', 'user.contact.address'],
-  ['postalCode', 'user.contact.address'],
-  ['region', 'user.contact.address'],
-  ['country', 'user.contact.address'],
-  ['birthDate', 'user.demographic.date_of_birth'],
-  ['ageRange', 'user.demographic.age_range'],
-];
-/** What a due-diligence export reveals: generalized, non-identifying. */
-const DUE_DILIGENCE_CATEGORIES = ['user.demographic.age_range', 'user.location.imprecise'];
+// Categories of the subject fields a closing export carries, per field, and what a due-diligence
+// export reveals (generalized, non-identifying): both from the personal-data catalogue.
+const SUBJECT_FIELD_CATEGORIES = transferredSubjectCategories('CLOSING');
+const DUE_DILIGENCE_CATEGORIES = transferCategoryList('DUE_DILIGENCE');
 
 const CONSENT_PURPOSES = Object.values(PurposeKey).sort();
 const DISCLOSURE_PURPOSES = Object.values(DisclosurePurpose).sort();
 
 export const COLUMNS: Record<TransferPhase, Record<ExportFile, readonly string[]>> = {
+  // The personal columns are the catalogue's (what each phase exports of each field); the rest are keys, times and counts.
   CLOSING: {
-    subjects: ['id', 'name', 'email', 'phone', 'streetAddress', 'city', 'postalCode', 'region', 'country', 'birthDate', 'ageRange', 'source', 'createdAt', 'updatedAt'],
-    consents: ['subjectId', 'purpose', 'status', 'source', 'policyVersion', 'version', 'updatedAt', 'history'],
-    disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', 'purpose', 'identifiable', 'transactionReference', 'occurredAt', 'categories'],
+    subjects: ['id', ...transferColumns('CLOSING', 'subjects', 'subjects'), 'source', 'createdAt', 'updatedAt'],
+    consents: ['subjectId', ...transferColumns('CLOSING', 'consents', 'consents'), 'version', 'updatedAt', ...transferColumns('CLOSING', 'consent_events', 'consents')],
+    disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', ...transferColumns('CLOSING', 'disclosures', 'disclosures'), 'occurredAt', 'categories'],
   },
   DUE_DILIGENCE: {
-    subjects: ['pseudonym', 'region', 'ageBand', 'signupMonth', ...CONSENT_PURPOSES.map((p) => `consent_${p}`), ...DISCLOSURE_PURPOSES.map((p) => `disclosures_${p}`)],
+    subjects: ['pseudonym', ...transferColumns('DUE_DILIGENCE', 'subjects', 'subjects'), 'signupMonth', ...CONSENT_PURPOSES.map((p) => `consent_${p}`), ...DISCLOSURE_PURPOSES.map((p) => `disclosures_${p}`)],
     consents: ['purpose', 'status', 'subjects'],
     disclosures: ['purpose', 'disclosures', 'subjects'],
   },
@@ -274,22 +265,15 @@ const pad = (n: number) => String(n).padStart(6, '0');
 const partsDir = (t: BusinessTransfer) => path.join(t.exportPath, '.parts');
 const partFile = (t: BusinessTransfer, file: ExportFile, seq: number) => path.join(partsDir(t), `${file}.${pad(seq)}.part`);
 
-interface SubjectRow {
-  id: number;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  streetAddress: string | null;
-  city: string | null;
-  postalCode: string | null;
-  region: string | null;
-  country: string | null;
-  birthDate: string | null;
-  ageRange: string | null;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
+type SubjectRow = { id: number } & Record<SubjectField, string | null> & { source: string; createdAt: string; updatedAt: string };
+
+/** How the export reads a personal column that is not text: a DATE as its day, YYYY-MM-DD. */
+const SELECT_AS: Partial<Record<SubjectColumn, (column: string) => string>> = { birth_date: (c) => `DATE_FORMAT(${c}, '%Y-%m-%d')` };
+/** The subject's personal fields (the catalogue's), under their property names, in catalogue order: the closing file's, so its rows take the formatter's fast path. */
+const SUBJECT_SELECT = SUBJECT_FIELDS.map((f) => {
+  const sql = SELECT_AS[f.column]?.(`s.${f.column}`) ?? `s.${f.column}`;
+  return sql === `s.${f.property}` ? sql : `${sql} AS ${f.property}`;
+}).join(', ');
 
 /**
  * A DATETIME(3) column as the ISO string JSON.stringify writes for the driver's Date (columns
@@ -301,8 +285,7 @@ export const isoUtc = (column: string) => `CONCAT(LEFT(DATE_FORMAT(${column}, '%
 async function subjectPage(ds: DataSource, t: BusinessTransfer, after: number, upTo: number): Promise<SubjectRow[]> {
   const where = scopeWhere(t);
   const rows: SubjectRow[] = await ds.query(
-    `SELECT s.id, s.name, s.email, s.phone, s.street_address AS streetAddress, s.city, s.postal_code AS postalCode, s.region, s.country,
-            DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
+    `SELECT s.id, ${SUBJECT_SELECT}, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
        FROM subjects s WHERE ${where.sql} AND s.id > ? AND s.id <= ? ORDER BY s.id LIMIT ${PAGE}`,
     [...where.params, after, upTo],
   );
