@@ -9,6 +9,7 @@ import { coreEntities } from '../../src/entities';
 import { TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
 import { COLUMNS } from '../../src/plugins/business-transfer/business-transfer.service';
 import { EXPORT_FILES } from '../../src/plugins/business-transfer/export-files';
+import { SUBJECT_COLUMN_NAMES } from '../../src/schema/loaders/subject.loader';
 
 const entry = (table: string, column: string): PersonalFieldEntry => {
   const found = (PERSONAL_DATA as readonly PersonalFieldEntry[]).find((f) => f.table === table && f.column === column);
@@ -153,6 +154,10 @@ describe('the personal-data catalogue', () => {
       expect(Object.values(TransferPhase).sort()).toEqual(['CLOSING', 'DUE_DILIGENCE']);
       const files = new Set(PERSONAL_DATA.flatMap((f) => [f.transfer.CLOSING?.file, f.transfer.DUE_DILIGENCE?.file]).filter(Boolean));
       for (const f of files) expect(EXPORT_FILES).toContain(f);
+    });
+
+    it('the subject loader\'s columns', () => {
+      expect([...SUBJECT_COLUMN_NAMES].sort()).toEqual(catalogueColumns('subjects').sort());
     });
   });
 });
