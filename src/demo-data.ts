@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from './domain/actor';
 import { appendAudit } from './domain/audit.service';
+import { personalColumns, type PersonalColumnOf } from './domain/personal-data.catalogue';
 import { ConsentSource, ConsentStatus, DisclosurePurpose, PurposeKey, RecipientKind } from './entities/enums';
 
 /**
@@ -74,6 +75,11 @@ const RECIPIENT_SPECS: RecipientSpec[] = [
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
+// The personal columns of the subjects and their visits, from the personal-data catalogue: a
+// column added there must get a demo value below (a compile error until it does).
+const SUBJECT_COLUMNS = personalColumns('subjects');
+const EVENT_COLUMNS = personalColumns('collection_events');
+
 async function insertRows(em: EntityManager, table: string, columns: string[], rows: unknown[][], chunk = 2000): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
@@ -123,10 +129,10 @@ export async function seedDemoData(ds: DataSource, actor: Actor, options: DemoDa
     const disclosures: unknown[][] = [];
     const disclosureCategories: unknown[][] = [];
     const flush = async () => {
-      await insertRows(em, 'subjects', ['id', 'name', 'email', 'phone', 'street_address', 'city', 'postal_code', 'region', 'country', 'birth_date', 'age_range', 'status', 'source', 'created_at', 'updated_at'], subjects.splice(0));
+      await insertRows(em, 'subjects', ['id', ...SUBJECT_COLUMNS, 'status', 'source', 'created_at', 'updated_at'], subjects.splice(0));
       await insertRows(em, 'consents', ['subject_id', 'purpose', 'status', 'source', 'policy_version', 'version', 'updated_at'], consents.splice(0));
       await insertRows(em, 'consent_events', ['subject_id', 'purpose', 'seq', 'status', 'source', 'policy_version', 'occurred_at', 'recorded_by'], consentEvents.splice(0));
-      await insertRows(em, 'collection_events', ['subject_id', 'ip_address', 'latitude', 'longitude', 'geo_accuracy_m', 'region', 'device_id', 'cookie_id', 'user_agent', 'page', 'dnt', 'gpc', 'occurred_at'], events.splice(0));
+      await insertRows(em, 'collection_events', ['subject_id', ...EVENT_COLUMNS, 'occurred_at'], events.splice(0));
       await insertRows(em, 'disclosures', ['id', 'subject_id', 'recipient_id', 'purpose', 'identifiable', 'transaction_reference', 'occurred_at', 'recorded_by'], disclosures.splice(0));
       await insertRows(em, 'disclosure_categories', ['disclosure_id', 'category_key'], disclosureCategories.splice(0));
     };
@@ -138,11 +144,20 @@ export async function seedDemoData(ds: DataSource, actor: Actor, options: DemoDa
       const birthYear = 1950 + Math.floor(rnd() * 55);
       const first = pick(FIRST);
       const last = pick(LAST);
-      subjects.push([
-        id, `${first} ${last}`, `${first.toLowerCase()}.${last.toLowerCase()}.${id}@example.com`, `+1415${pad(id % 10_000_000, 7)}`,
-        `${1 + Math.floor(rnd() * 9000)} ${pick(LAST)} Ave`, city, pad(Math.floor(rnd() * 99999), 5), region, country,
-        `${birthYear}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 28), 2)}`, null, 'ACTIVE', 'CONTACT_FORM', created, created,
-      ]);
+      // A value for every personal column of the catalogue (drawn in this order: the seed decides them).
+      const person: Record<PersonalColumnOf<'subjects'>, unknown> = {
+        name: `${first} ${last}`,
+        email: `${first.toLowerCase()}.${last.toLowerCase()}.${id}@example.com`,
+        phone: `+1415${pad(id % 10_000_000, 7)}`,
+        street_address: `${1 + Math.floor(rnd() * 9000)} ${pick(LAST)} Ave`,
+        city,
+        postal_code: pad(Math.floor(rnd() * 99999), 5),
+        region,
+        country,
+        birth_date: `${birthYear}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 28), 2)}`,
+        age_range: null,
+      };
+      subjects.push([id, ...SUBJECT_COLUMNS.map((c) => person[c]), 'ACTIVE', 'CONTACT_FORM', created, created]);
       summary.subjects += 1;
 
       let sharingGranted = false;
@@ -166,10 +181,20 @@ export async function seedDemoData(ds: DataSource, actor: Actor, options: DemoDa
       }
 
       for (let e = 0; e < eventsPer; e += 1) {
-        events.push([
-          id, `203.0.${(id >> 8) % 256}.${id % 256}`, 37 + rnd(), -122 - rnd(), Math.floor(rnd() * 2000), region,
-          `dev-${id}-${e % 2}`, `ck-${id}`, pick(AGENTS), pick(PAGES), rnd() < 0.1 ? 1 : 0, 0, new Date(yearStart + Math.floor(rnd() * span)),
-        ]);
+        const event: Record<PersonalColumnOf<'collection_events'>, unknown> = {
+          ip_address: `203.0.${(id >> 8) % 256}.${id % 256}`,
+          latitude: 37 + rnd(),
+          longitude: -122 - rnd(),
+          geo_accuracy_m: Math.floor(rnd() * 2000),
+          region,
+          device_id: `dev-${id}-${e % 2}`,
+          cookie_id: `ck-${id}`,
+          user_agent: pick(AGENTS),
+          page: pick(PAGES),
+          dnt: rnd() < 0.1 ? 1 : 0,
+          gpc: 0,
+        };
+        events.push([id, ...EVENT_COLUMNS.map((c) => event[c]), new Date(yearStart + Math.floor(rnd() * span))]);
         summary.collectionEvents += 1;
       }
 

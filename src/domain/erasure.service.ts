@@ -8,6 +8,7 @@ import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HookContext } from './hooks';
 import type { JobDeclarer } from './job-intents';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
+import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
   | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; alreadyErased?: boolean }
@@ -46,6 +47,12 @@ function refsOf(result: Record<string, unknown> | null): Record<string, unknown>
   const { reasons: _reasons, ...refs } = result ?? {};
   return Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+// The statements' column and table lists come from the personal-data catalogue, built once here:
+// the tombstone sets every personal field of the subject to NULL; the consent history, the
+// consents and the email opens are deleted (in that order).
+const TOMBSTONE_SQL = `UPDATE subjects SET ${SUBJECT_COLUMNS_ERASED_TO_NULL.map((c) => `${c} = NULL`).join(', ')}, status = ?, erased_at = ?, updated_at = ? WHERE id = ?`;
+const DELETE_ROWS_SQL: Readonly<Record<string, string>> = Object.fromEntries(TABLES_DELETED_ON_ERASURE.map((t) => [t, `DELETE FROM ${t} WHERE subject_id = ?`]));
 
 /** The erasure steps a plugin may take over from the core (see GatewayPlugin.erasureSteps). */
 export const COLLECTION_EVENTS_STEP = 'collection_events_deidentified';
@@ -95,9 +102,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   const count = (table: string, result: { affectedRows?: number }) => {
     erased[table] = (erased[table] ?? 0) + Number(result.affectedRows ?? 0);
   };
-  count('consent_events', await em.query('DELETE FROM consent_events WHERE subject_id = ?', [subject.id]));
-  count('consents', await em.query('DELETE FROM consents WHERE subject_id = ?', [subject.id]));
-  count('email_opens', await em.query('DELETE FROM email_opens WHERE subject_id = ?', [subject.id]));
+  for (const table of TABLES_DELETED_ON_ERASURE) count(table, await em.query(DELETE_ROWS_SQL[table]!, [subject.id]));
 
   const steps = await hooks.erasureSteps(em, subject.id, ctx);
   for (const [table, n] of Object.entries(steps)) erased[table] = (erased[table] ?? 0) + n;
@@ -107,11 +112,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   await enqueueMessages(em, erasureMessages(requestId, subject, recipients), now);
 
-  await em.query(
-    `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL,
-       region = NULL, country = NULL, birth_date = NULL, age_range = NULL, status = ?, erased_at = ?, updated_at = ? WHERE id = ?`,
-    [SubjectStatus.ERASED, now, now, subject.id],
-  );
+  await em.query(TOMBSTONE_SQL, [SubjectStatus.ERASED, now, now, subject.id]);
   erased.subjects = 1;
   const notifiedRecipientIds = recipients.map((r) => Number(r.id));
   const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };

@@ -29,6 +29,21 @@ export enum PurposeKey {
   LEGAL_NOTICE_EMAIL = 'LEGAL_NOTICE_EMAIL',
 }
 
+/**
+ * Why an internal app reads personal data. Every APP request declares one (`X-Purpose`); the
+ * gateway then shows only what the purpose needs, and only about people whose choices allow it.
+ * The access log stores it. What each purpose sees: src/domain/read-purpose.rules.ts, whose
+ * field columns come from the personal-data catalogue (src/domain/personal-data.catalogue.ts).
+ */
+export enum ReadPurpose {
+  SERVICE = 'SERVICE',
+  SUPPORT = 'SUPPORT',
+  PRODUCT_EMAIL = 'PRODUCT_EMAIL',
+  THIRD_PARTY_OFFERS = 'THIRD_PARTY_OFFERS',
+  ANALYTICS = 'ANALYTICS',
+  SECURITY = 'SECURITY',
+}
+
 export enum ConsentStatus {
   GRANTED = 'GRANTED',
   WITHDRAWN = 'WITHDRAWN',

@@ -6,6 +6,7 @@ import { announceDisclosures } from '../../domain/disclosure.service';
 import type { DomainHooks } from '../../domain/hooks';
 import type { UseCaseRunner } from '../../domain/job-intents';
 import { DomainError, notFound } from '../../domain/errors';
+import { SUBJECT_FIELDS, transferredSubjectCategories, type SubjectColumn, type SubjectField } from '../../domain/personal-data.catalogue';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
 import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
@@ -27,19 +28,8 @@ const PAGE = 100;
 /** Rows per multi-row INSERT. */
 const INSERT_BATCH = 1000;
 
-// Categories of the subject fields a closing export carries, per field (LEGAL.md's table).
-const SUBJECT_FIELD_CATEGORIES: [string, string][] = [
-  ['name', 'user.name'],
-  ['email', 'user.contact.email'],
-  ['phone', 'user.contact.phone_number'],
-  ['streetAddress', 'user.contact.address'],
-  ['city', 'user.contact.address'],
-  ['postalCode', 'user.contact.address'],
-  ['region', 'user.contact.address'],
-  ['country', 'user.contact.address'],
-  ['birthDate', 'user.demographic.date_of_birth'],
-  ['ageRange', 'user.demographic.age_range'],
-];
+// Categories of the subject fields a closing export carries, per field: from the personal-data catalogue.
+const SUBJECT_FIELD_CATEGORIES = transferredSubjectCategories('CLOSING');
 
 // ---------------------------------------------------------------------------------------------
 // Plan: cut the scope into keyset ranges of subject ids, once.
@@ -74,22 +64,15 @@ export async function planChunks(ds: DataSource, transferId: number): Promise<Tr
 // ---------------------------------------------------------------------------------------------
 // Chunk: write the parts of one range, then checkpoint (and record disclosures) in one transaction.
 
-interface SubjectRow {
-  id: number;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  streetAddress: string | null;
-  city: string | null;
-  postalCode: string | null;
-  region: string | null;
-  country: string | null;
-  birthDate: string | null;
-  ageRange: string | null;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
+type SubjectRow = { id: number } & Record<SubjectField, string | null> & { source: string; createdAt: string; updatedAt: string };
+
+/** How the export reads a personal column that is not text: a DATE as its day, YYYY-MM-DD. */
+const SELECT_AS: Partial<Record<SubjectColumn, (column: string) => string>> = { birth_date: (c) => `DATE_FORMAT(${c}, '%Y-%m-%d')` };
+/** The subject's personal fields (the catalogue's), under their property names, in catalogue order: the closing file's, so its rows take the formatter's fast path. */
+const SUBJECT_SELECT = SUBJECT_FIELDS.map((f) => {
+  const sql = SELECT_AS[f.column]?.(`s.${f.column}`) ?? `s.${f.column}`;
+  return sql === `s.${f.property}` ? sql : `${sql} AS ${f.property}`;
+}).join(', ');
 
 /**
  * A DATETIME(3) column as the ISO string JSON.stringify writes for the driver's Date (columns
@@ -101,8 +84,7 @@ export const isoUtc = (column: string) => `CONCAT(LEFT(DATE_FORMAT(${column}, '%
 async function subjectPage(ds: DataSource, t: BusinessTransfer, after: number, upTo: number): Promise<SubjectRow[]> {
   const where = scopeWhere(t);
   const rows: SubjectRow[] = await ds.query(
-    `SELECT s.id, s.name, s.email, s.phone, s.street_address AS streetAddress, s.city, s.postal_code AS postalCode, s.region, s.country,
-            DATE_FORMAT(s.birth_date, '%Y-%m-%d') AS birthDate, s.age_range AS ageRange, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
+    `SELECT s.id, ${SUBJECT_SELECT}, s.source, ${isoUtc('s.created_at')} AS createdAt, ${isoUtc('s.updated_at')} AS updatedAt
        FROM subjects s WHERE ${where.sql} AND s.id > ? AND s.id <= ? ORDER BY s.id LIMIT ${PAGE}`,
     [...where.params, after, upTo],
   );

@@ -1,26 +1,28 @@
 /** What more than one of a transfer's jobs reads: terminal statuses, its names elsewhere, the export's columns, where chunk parts lie, the data key. */
 import path from 'node:path';
 import { DomainError } from '../../domain/errors';
+import { transferCategoryList, transferColumns } from '../../domain/personal-data.catalogue';
 import { DisclosurePurpose, PurposeKey } from '../../entities/enums';
 import { type BusinessTransfer, type TransferPhase, TransferStatus } from './business-transfer.entity';
 import type { ExportFile } from './export-files';
 
 export const TERMINAL = new Set([TransferStatus.COMPLETED, TransferStatus.CANCELLED, TransferStatus.FAILED]);
 
-/** What a due-diligence export reveals: generalized, non-identifying. */
-export const DUE_DILIGENCE_CATEGORIES = ['user.demographic.age_range', 'user.location.imprecise'];
+/** What a due-diligence export reveals (generalized, non-identifying): from the personal-data catalogue. */
+export const DUE_DILIGENCE_CATEGORIES = transferCategoryList('DUE_DILIGENCE');
 
 export const CONSENT_PURPOSES = Object.values(PurposeKey).sort();
 export const DISCLOSURE_PURPOSES = Object.values(DisclosurePurpose).sort();
 
 export const COLUMNS: Record<TransferPhase, Record<ExportFile, readonly string[]>> = {
+  // The personal columns are the catalogue's (what each phase exports of each field); the rest are keys, times and counts.
   CLOSING: {
-    subjects: ['id', 'name', 'email', 'phone', 'streetAddress', 'city', 'postalCode', 'region', 'country', 'birthDate', 'ageRange', 'source', 'createdAt', 'updatedAt'],
-    consents: ['subjectId', 'purpose', 'status', 'source', 'policyVersion', 'version', 'updatedAt', 'history'],
-    disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', 'purpose', 'identifiable', 'transactionReference', 'occurredAt', 'categories'],
+    subjects: ['id', ...transferColumns('CLOSING', 'subjects', 'subjects'), 'source', 'createdAt', 'updatedAt'],
+    consents: ['subjectId', ...transferColumns('CLOSING', 'consents', 'consents'), 'version', 'updatedAt', ...transferColumns('CLOSING', 'consent_events', 'consents')],
+    disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', ...transferColumns('CLOSING', 'disclosures', 'disclosures'), 'occurredAt', 'categories'],
   },
   DUE_DILIGENCE: {
-    subjects: ['pseudonym', 'region', 'ageBand', 'signupMonth', ...CONSENT_PURPOSES.map((p) => `consent_${p}`), ...DISCLOSURE_PURPOSES.map((p) => `disclosures_${p}`)],
+    subjects: ['pseudonym', ...transferColumns('DUE_DILIGENCE', 'subjects', 'subjects'), 'signupMonth', ...CONSENT_PURPOSES.map((p) => `consent_${p}`), ...DISCLOSURE_PURPOSES.map((p) => `disclosures_${p}`)],
     consents: ['purpose', 'status', 'subjects'],
     disclosures: ['purpose', 'disclosures', 'subjects'],
   },

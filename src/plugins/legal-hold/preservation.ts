@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { holdFieldCategories } from '../../domain/personal-data.catalogue';
 import type { LegalHold } from '../../entities/legal-hold.entity';
 import { PreservedRecordType } from './preserved-record.entity';
 
@@ -19,30 +20,10 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-// Which category each personal field belongs to, so a hold scoped to categories keeps only those.
-const SUBJECT_FIELD_CATEGORIES: Record<string, string> = {
-  name: 'user.name',
-  email: 'user.contact.email',
-  phone: 'user.contact.phone_number',
-  street_address: 'user.contact.address',
-  city: 'user.contact.address',
-  postal_code: 'user.contact.address',
-  region: 'user.contact.address',
-  country: 'user.contact.address',
-  birth_date: 'user.demographic.date_of_birth',
-  age_range: 'user.demographic.age_range',
-};
-const COLLECTION_FIELD_CATEGORIES: Record<string, string[]> = {
-  ip_address: ['user.device.ip_address'],
-  latitude: ['user.location.precise', 'user.location.imprecise'],
-  longitude: ['user.location.precise', 'user.location.imprecise'],
-  geo_accuracy_m: ['user.location.precise', 'user.location.imprecise'],
-  region: ['user.location.imprecise'],
-  device_id: ['user.device.device_id'],
-  cookie_id: ['user.device.cookie_id'],
-  user_agent: ['user.device'],
-  page: ['user.behavior.browsing_history'],
-};
+// Which categories each personal field belongs to, so a hold scoped to categories keeps only
+// those (by column, from the personal-data catalogue; columns not listed go with their record).
+const SUBJECT_FIELD_CATEGORIES = holdFieldCategories('subjects');
+const COLLECTION_FIELD_CATEGORIES = holdFieldCategories('collection_events');
 
 export interface PreservedRow {
   holdId: number;
@@ -83,7 +64,7 @@ export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subje
 
   const subjects: Record<string, unknown>[] = await em.query('SELECT * FROM subjects WHERE id IN (?) ORDER BY id', [subjectIds]);
   for (const s of subjects) {
-    const record = Object.fromEntries(Object.entries(s).filter(([k]) => !cats || !SUBJECT_FIELD_CATEGORIES[k] || cats.has(SUBJECT_FIELD_CATEGORIES[k]!)));
+    const record = Object.fromEntries(Object.entries(s).filter(([k]) => !cats || !SUBJECT_FIELD_CATEGORIES[k] || SUBJECT_FIELD_CATEGORIES[k]!.some((x) => cats.has(x))));
     push(Number(s.id), PreservedRecordType.SUBJECT, Number(s.id), record);
   }
   const consents: Record<string, unknown>[] = await em.query('SELECT * FROM consents WHERE subject_id IN (?) ORDER BY id', [subjectIds]);

@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
+import { catalogueColumns } from '../../domain/personal-data.catalogue';
 import { Subject } from '../../entities/subject.entity';
 import type { SubjectSource, SubjectStatus } from '../../entities/enums';
 import { defineLoader, indexBy, type LoaderRegistry } from './loader-registry';
 
-/** Every subject column (a unit test compares the list with the entity's). */
-export const SUBJECT_COLUMN_NAMES = [
-  'id', 'name', 'email', 'phone', 'street_address', 'city', 'postal_code', 'region', 'country',
-  'birth_date', 'age_range', 'status', 'source', 'created_at', 'updated_at', 'erased_at',
-] as const;
+/**
+ * Every subject column: the personal-data catalogue's, personal and not (a unit test compares the
+ * list with the entity's).
+ */
+export const SUBJECT_COLUMN_NAMES: readonly string[] = catalogueColumns('subjects');
 
 /** The columns as TypeORM's raw selection of alias `s` names them (`s_<column>`). */
 const SUBJECT_COLUMNS = SUBJECT_COLUMN_NAMES.map((c) => `s.${c} AS s_${c}`).join(', ');
