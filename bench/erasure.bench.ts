@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Queue } from 'bullmq';
 import type mysql from 'mysql2/promise';
-import { statementCount } from '../src/database';
+import { intentStatementCount, statementCount } from '../src/database';
+import { useCaseRunner, type DeclaredIntent } from '../src/domain/job-intents';
 import { seedDemoData } from '../src/demo-data';
 import { systemActor } from '../src/domain/actor';
 import { erasureJob } from '../src/domain/data-request.service';
@@ -57,6 +58,11 @@ interface Round {
   seconds: number;
   perSec: number;
   appStatements: number | null;
+  /** Of the app statements, the job-intent bookkeeping (the worker's batched DELETE of satisfied intents). */
+  intentStatements?: number;
+  /** The gateway's queueing before the clock, ms per request: the change with its intent INSERT, then the hand-over to BullMQ. */
+  declareMs?: number;
+  dispatchMs?: number;
   /** CPU milliseconds per erasure while timed: this process (the loop, or the worker), the database server, Redis. */
   cpuMs: CpuPerErasure;
 }
@@ -145,7 +151,10 @@ async function runErasureBench(ctx: BenchContext): Promise<BenchReport> {
       const stop = await questions!.start();
       const res = await runVariant(variant, db.env, ids, 1);
       const q = await stop();
-      return { variant, erasures: ids.length, mysql: round(q / ids.length, 2), app: res.appStatements === null ? null : round(res.appStatements / ids.length, 2) };
+      return {
+        variant, erasures: ids.length, mysql: round(q / ids.length, 2), app: res.appStatements === null ? null : round(res.appStatements / ids.length, 2),
+        intents: res.intentStatements === undefined ? null : round(res.intentStatements / ids.length, 2),
+      };
     };
     const stmtSmall = [await stmt('loop', take(Math.min(20, largeBatch))), await stmt('gateway', take(Math.min(20, largeBatch)))];
     const half = Math.floor(large.length / 2);
@@ -210,7 +219,16 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
   const gateway = await Gateway.open(config, {}, () => undefined);
   const watcher = await mysqlConnection(config);
   try {
-    for (const id of ids) await gateway.declareJobs(erasureJob(id, DataRequestType.ERASURE));
+    // What opening a request adds for its job, timed apart: the intent's INSERT in a transaction
+    // of its own (in requestErasure it rides in the request's), then the hand-over to BullMQ.
+    const declared: DeclaredIntent[] = [];
+    const declareOnly = useCaseRunner(gateway.dataSource, { dispatch: async (intents) => void declared.push(...intents) });
+    const d0 = performance.now();
+    for (const id of ids) await declareOnly((uow) => uow.declare(erasureJob(id, DataRequestType.ERASURE)));
+    const declareMs = (performance.now() - d0) / ids.length;
+    const h0 = performance.now();
+    await gateway.intents.dispatch(declared);
+    const dispatchMs = (performance.now() - h0) / ids.length;
     // The worker connects and loads its scripts while the queue is paused, as the loop opens its
     // connections before its clock starts: both are timed from their first erasure on.
     await warmPool(gateway);
@@ -223,6 +241,7 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
     // the erasures run: a poll of the request rows competed with them for the database, and an
     // in-process QueueEvents listener woke Redis and this event loop on every job.
     const before = statementCount(gateway.dataSource);
+    const intentsBefore = intentStatementCount(gateway.dataSource);
     const cpu0 = cpuNow();
     const resumedAt = Date.now();
     await queue.resume();
@@ -230,9 +249,12 @@ async function runGateway(env: NodeJS.ProcessEnv, ids: number[], concurrency: nu
     const cpuMs = cpuPerErasure(cpu0, ids.length);
     const finishedOn = Math.max(...(await queue.getCompleted(0, ids.length)).map((j) => j.finishedOn ?? 0));
     const seconds = (finishedOn - resumedAt) / 1000;
-    const appStatements = statementCount(gateway.dataSource) - before;
+    // The worker removes satisfied intents in batches after the jobs: counted once they are gone.
+    await intentsGone(watcher, 30_000);
+    const intentStatements = intentStatementCount(gateway.dataSource) - intentsBefore;
+    const appStatements = statementCount(gateway.dataSource) - before - intentStatements;
     await assertCompleted(watcher, ids);
-    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements, cpuMs };
+    return { variant: 'gateway', concurrency, erasures: ids.length, seconds, perSec: ids.length / seconds, appStatements, intentStatements, declareMs, dispatchMs, cpuMs };
   } finally {
     await watcher.end();
     await gateway.queues.queue('erasure').obliterate({ force: true }).catch(() => undefined);
@@ -249,6 +271,16 @@ async function allCompleted(queue: Queue, n: number, timeoutMs: number): Promise
     if (completed >= n) return;
     if (Date.now() > deadline) throw new Error(`only ${completed} of ${n} erasure jobs completed in ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function intentsGone(conn: mysql.Connection, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM job_intents`);
+    if (Number((rows as { n: number }[])[0]!.n) === 0) return;
+    if (Date.now() > deadline) throw new Error('job intents were not removed after their jobs completed');
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -397,6 +429,8 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       return {
         variant, concurrency: c, perSec: round(perSec, 1), ratio: round(perSec / loop, 2), rounds: rs.length, erasures: rs.reduce((a, r) => a + r.erasures, 0),
         nodeCpu: cpu('node'), dbCpu: cpu('db'), redisCpu: cpu('redis'),
+        declareMs: variant === 'gateway' ? round(median(rs.map((r) => r.declareMs ?? 0)), 3) : null,
+        dispatchMs: variant === 'gateway' ? round(median(rs.map((r) => r.dispatchMs ?? 0)), 3) : null,
       };
     }),
   );
@@ -421,6 +455,8 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
           { key: 'nodeCpu', title: 'node CPU ms/erasure' },
           { key: 'dbCpu', title: 'DB CPU ms/erasure' },
           { key: 'redisCpu', title: 'Redis CPU ms/erasure' },
+          { key: 'declareMs', title: 'intent INSERT ms/request' },
+          { key: 'dispatchMs', title: 'BullMQ add ms/request' },
         ],
         rows,
       },
@@ -430,6 +466,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
           { key: 'size', title: 'size', align: 'left' },
           { key: 'variant', title: 'variant', align: 'left' },
           { key: 'app', title: 'stmt/erasure (app)' },
+          { key: 'intents', title: 'intent stmt/erasure (app)' },
           { key: 'mysql', title: 'stmt/erasure (MySQL)' },
         ],
         rows: [...stmtSmall.map((s) => ({ size: 'small', ...s })), ...stmtLarge.map((s) => ({ size: `×${factor}`, ...s }))],
@@ -442,6 +479,7 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
       'loop: the same transaction written with mysql2 (the same values, READ COMMITTED and UTC as the gateway\'s pool), one connection per concurrent loop, every request checked COMPLETED afterwards; app statements count its own statements, BEGIN and COMMIT included',
       'no-queue: the erasure job\'s own transaction (inTransaction + runErasure with the plugins\' hooks, TypeORM) called by that many loops in this process without BullMQ: the gateway minus the queue, to show where a gap to the loop comes from (no target)',
       'CPU ms/erasure (medians of the rounds, over the timed stretch): node is this process (the loop, or the BullMQ worker with the bench\'s 100 ms completion poll), DB the database server, Redis the Redis server; the machine has 2 CPUs, so at concurrency 4 and 8 their sum bounds the throughput',
+      'job intents (issue 19): before the clock, each request\'s intent is written in a transaction of its own (intent INSERT ms/request; in requestErasure it rides in the request\'s own transaction) and handed to BullMQ (BullMQ add ms/request: a job lookup and an add); during the run the worker removes satisfied intents in batched DELETEs, counted apart as intent stmt/erasure and awaited before the counts are read',
       'stmt/erasure (app) for the gateway is TypeORM\'s statement counter (transaction control included); MySQL Questions count every client of the server while measured, the gateway\'s start-up included (connecting, the migrations check, the pool warm-up)',
     ],
     figures: { results, stmtSmall, stmtLarge },

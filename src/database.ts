@@ -7,8 +7,11 @@ import { coreMigrations } from './migrations';
 /** Counts the SQL statements a DataSource sends: the N+1 tests and benchmarks read it. */
 export class StatementCounter implements Logger {
   count = 0;
-  logQuery(): void {
+  /** Of those, the job-intent bookkeeping (declare, satisfy, replay): benchmarks report it apart. */
+  intents = 0;
+  logQuery(query: string): void {
     this.count += 1;
+    if (query.includes('job_intents')) this.intents += 1;
   }
   logQueryError(error: string | Error, query: string): void {
     // Failed statements count too: they were sent.
@@ -56,6 +59,9 @@ export function createDataSource(config: Config, parts: DataSourceParts = {}): D
 const statementCounters = new WeakMap<DataSource, StatementCounter>();
 export function statementCount(ds: DataSource): number {
   return statementCounters.get(ds)?.count ?? 0;
+}
+export function intentStatementCount(ds: DataSource): number {
+  return statementCounters.get(ds)?.intents ?? 0;
 }
 
 /** Creates the configured database if it does not exist (the migrations need it to connect). */
