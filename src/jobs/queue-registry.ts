@@ -2,14 +2,24 @@ import { FlowProducer, Queue, type FlowJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
-import type { EnqueueOptions, JobEnqueuer } from '../domain/ports';
 import type { AnyJobDefinition } from './job-definition';
+
+export interface EnqueueOptions {
+  /** Stable job id (jobIdOf) so that the same work is never queued twice. */
+  jobId?: string;
+  /** Lower runs first (BullMQ priority); child deletions use 1. */
+  priority?: number;
+  delayMs?: number;
+  /** Replace a finished (completed or failed) job with the same id, to run it again. */
+  replaceFinished?: boolean;
+}
 
 /**
  * Knows every job definition (core and plugins) and the queue each runs on, and enqueues by
- * job name. It is the BullMQ side of the domain's JobEnqueuer port.
+ * job name. Domain work reaches it only through job intents (JobIntentDispatcher); tests and
+ * the repeatable jobs call it directly.
  */
-export class QueueRegistry implements JobEnqueuer {
+export class QueueRegistry {
   private readonly definitions = new Map<string, AnyJobDefinition>();
   private readonly queues = new Map<string, Queue>();
   private flowProducer: FlowProducer | null = null;
