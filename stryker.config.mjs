@@ -1,10 +1,21 @@
 // Mutation testing of the rule modules (issue 18: the query-shape guard, the mutation counter,
-// token checks, the dashboard redirect, the JSON depth walk). `npm run mutate`; unit tests only,
+// token checks, the dashboard redirect, the JSON depth walk; issue 19: the job-id rule and the
+// core jobs' intents, the vetoes' sum, the catalogue's derivations). `npm run mutate`; unit tests only,
 // so it needs no services. The score is quoted in the issue's closing note, never gated in CI.
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const jestConfig = require('./jest.config.js');
 const unit = jestConfig.projects.find((p) => p.displayName === 'unit');
+
+// Issue 19's rule modules; to run only these: npx stryker run --mutate with this list, comma-separated.
+export const ISSUE_19 = [
+  'src/domain/job-intents.ts:28-32',
+  'src/domain/data-request.service.ts:21-23',
+  'src/domain/california-notice.service.ts:162-169',
+  'src/domain/policy.service.ts:33-35',
+  'src/domain/erasure.service.ts:38-49',
+  'src/domain/personal-data.catalogue.ts:561-659',
+];
 
 export default {
   packageManager: 'npm',
@@ -15,13 +26,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
-  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79'],
+  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
+    ...ISSUE_19],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

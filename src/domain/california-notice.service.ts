@@ -249,8 +249,10 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     // STRAIGHT_JOIN from the chunk's disclosures: InnoDB's sampled statistics overcount the
     // distinct category keys, and left to itself MariaDB starts from data_categories and reads
     // every disclosure_categories row for each chunk (26 s a job at 2M disclosures; 0.3 s so).
+    // The index holds every filter and the recipient: only qualifying disclosures are read, and
+    // none from the table itself (it was 121 ms a chunk of 400 on (subject_id, occurred_at)).
     `SELECT STRAIGHT_JOIN d.subject_id, d.recipient_id, c.shine_the_light_category AS category, ${bucket} AS year
-       FROM disclosures d FORCE INDEX (idx_disclosures_subject_time)
+       FROM disclosures d FORCE INDEX (idx_disclosures_subject_purpose)
        JOIN recipients r ON r.id = d.recipient_id
        JOIN disclosure_categories dc ON dc.disclosure_id = d.id
        JOIN data_categories c ON c.\`key\` = dc.category_key

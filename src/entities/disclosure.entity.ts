@@ -9,6 +9,8 @@ import { DisclosurePurpose } from './enums';
 @Entity('disclosures')
 @Index('idx_disclosures_subject_time', ['subjectId', 'occurredAt'])
 @Index('idx_disclosures_recipient_time', ['recipientId', 'occurredAt'])
+// The Shine-the-Light compile's filters, covering (migration 1766000300000).
+@Index('idx_disclosures_subject_purpose', ['subjectId', 'purpose', 'identifiable', 'occurredAt', 'recipientId'])
 export class Disclosure {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;

@@ -6,6 +6,7 @@ import { LegalHoldSubject } from '../../entities/legal-hold-subject.entity';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
+import { lockSubjects } from '../../domain/subject-records.read';
 import type { DomainHooks, HookContext } from '../../domain/hooks';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
@@ -76,11 +77,11 @@ export function releaseHold(run: UseCaseRunner, actor: Actor, holdId: number, re
  * active and erased. The lock is what makes a hold and an erasure of the same subject
  * serialize: whichever locks first wins, and the other sees its result.
  */
-async function lockSubjects(em: EntityManager, subjectIds: number[]): Promise<{ active: number[]; erased: number[] }> {
+async function lockScope(em: EntityManager, subjectIds: number[]): Promise<{ active: number[]; erased: number[] }> {
   const ids = [...new Set(subjectIds)].sort((a, b) => a - b);
   if (ids.length === 0) throw badInput('a hold covers at least one subject', { field: 'subjectIds' });
   if (ids.length > MAX_SUBJECTS_PER_CALL) throw badInput(`at most ${MAX_SUBJECTS_PER_CALL} subjects per call; add more with addSubjectsToLegalHold`, { field: 'subjectIds' });
-  const rows: { id: number; status: SubjectStatus }[] = await em.query('SELECT id, status FROM subjects WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
+  const rows = await lockSubjects(em, ids);
   if (rows.length !== ids.length) {
     const found = new Set(rows.map((r) => Number(r.id)));
     throw notFound('subject', ids.filter((id) => !found.has(id)).join(', '));
@@ -92,7 +93,7 @@ async function lockSubjects(em: EntityManager, subjectIds: number[]): Promise<{ 
 }
 
 async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjectIds: number[], options: LegalHoldOptions, now: Date): Promise<Omit<HoldScopeResult, 'hold'>> {
-  const { active, erased } = await lockSubjects(em, subjectIds);
+  const { active, erased } = await lockScope(em, subjectIds);
   const existing = new Set(
     (await em.getRepository(LegalHoldSubject).find({ select: { subjectId: true }, where: { holdId: hold.id, subjectId: In(active.length ? active : [0]) } })).map((s) => s.subjectId),
   );

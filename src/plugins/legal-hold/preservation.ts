@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { holdFieldCategories } from '../../domain/personal-data.catalogue';
+import { subjectRecords } from '../../domain/subject-records.read';
 import type { LegalHold } from '../../entities/legal-hold.entity';
 import { PreservedRecordType } from './preserved-record.entity';
 
@@ -43,52 +44,25 @@ export interface PreservedRow {
 export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subjectIds: number[], now = new Date()): Promise<number> {
   if (subjectIds.length === 0) return 0;
   const cats = hold.categories && hold.categories.length > 0 ? new Set(hold.categories) : null;
-  const inDates = (col: string) => {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (hold.scopeFrom) {
-      parts.push(`${col} >= ?`);
-      params.push(hold.scopeFrom);
-    }
-    if (hold.scopeUntil) {
-      parts.push(`${col} < ?`);
-      params.push(hold.scopeUntil);
-    }
-    return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
-  };
   const rows: PreservedRow[] = [];
   const push = (subjectId: number, recordType: PreservedRecordType, recordId: number, record: Record<string, unknown>) => {
     const content = canonicalJson(record);
     rows.push({ holdId: hold.id, subjectId, recordType, recordId, content, sha256: sha256(content), preservedAt: now });
   };
 
-  const subjects: Record<string, unknown>[] = await em.query('SELECT * FROM subjects WHERE id IN (?) ORDER BY id', [subjectIds]);
-  for (const s of subjects) {
+  // The core's read of what it holds about these people, within the hold's dates.
+  const held = await subjectRecords(em, subjectIds, { from: hold.scopeFrom, until: hold.scopeUntil });
+  for (const s of held.subjects) {
     const record = Object.fromEntries(Object.entries(s).filter(([k]) => !cats || !SUBJECT_FIELD_CATEGORIES[k] || SUBJECT_FIELD_CATEGORIES[k]!.some((x) => cats.has(x))));
     push(Number(s.id), PreservedRecordType.SUBJECT, Number(s.id), record);
   }
-  const consents: Record<string, unknown>[] = await em.query('SELECT * FROM consents WHERE subject_id IN (?) ORDER BY id', [subjectIds]);
-  for (const c of consents) push(Number(c.subject_id), PreservedRecordType.CONSENT, Number(c.id), c);
-  const evDates = inDates('occurred_at');
-  const events: Record<string, unknown>[] = await em.query(`SELECT * FROM consent_events WHERE subject_id IN (?)${evDates.sql} ORDER BY id`, [subjectIds, ...evDates.params]);
-  for (const e of events) push(Number(e.subject_id), PreservedRecordType.CONSENT_EVENT, Number(e.id), e);
-
-  const dDates = inDates('d.occurred_at');
-  const disclosures: (Record<string, unknown> & { categories: string })[] = await em.query(
-    `SELECT d.*, GROUP_CONCAT(dc.category_key ORDER BY dc.category_key SEPARATOR ',') AS categories
-       FROM disclosures d LEFT JOIN disclosure_categories dc ON dc.disclosure_id = d.id
-      WHERE d.subject_id IN (?)${dDates.sql} GROUP BY d.id ORDER BY d.id`,
-    [subjectIds, ...dDates.params],
-  );
-  for (const d of disclosures) {
-    const categories = (d.categories ?? '').split(',').filter(Boolean);
-    if (cats && !categories.some((c) => cats.has(c))) continue;
-    push(Number(d.subject_id), PreservedRecordType.DISCLOSURE, Number(d.id), { ...d, categories });
+  for (const c of held.consents) push(Number(c.subject_id), PreservedRecordType.CONSENT, Number(c.id), c);
+  for (const e of held.consentEvents) push(Number(e.subject_id), PreservedRecordType.CONSENT_EVENT, Number(e.id), e);
+  for (const d of held.disclosures) {
+    if (cats && !d.categories.some((c) => cats.has(c))) continue;
+    push(Number(d.subject_id), PreservedRecordType.DISCLOSURE, Number(d.id), d);
   }
-
-  const cDates = inDates('occurred_at');
-  const collected: Record<string, unknown>[] = await em.query(`SELECT * FROM collection_events WHERE subject_id IN (?)${cDates.sql} ORDER BY id`, [subjectIds, ...cDates.params]);
-  for (const c of collected) {
+  for (const c of held.collectionEvents) {
     const fields = Object.entries(c).filter(([k, v]) => {
       const fc = COLLECTION_FIELD_CATEGORIES[k];
       return !fc || !cats || (v !== null && fc.some((x) => cats.has(x)));
