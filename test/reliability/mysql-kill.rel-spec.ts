@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { erasureJob, openErasureRequest } from '../../src/domain/data-request.service';
+import { requestErasure } from '../../src/domain/data-request.service';
+import { useCaseRunner, type DeclaredIntent } from '../../src/domain/job-intents';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { halfErasedSubjects } from '../helpers/erasure-checks';
@@ -66,16 +67,20 @@ describe('MySQL connections killed mid-transaction', () => {
     await block();
     const settled = op().then((value) => ({ value }), (error: unknown) => ({ error }));
     const killed = new Set<number>();
-    for (let k = 0; k < kills; k += 1) {
-      const id = await waiting(killed);
-      await admin.query(`KILL ${Number(id)}`);
-      killed.add(id);
-      if (k < kills - 1 || retryExpected) {
-        await waiting(killed); // the retry, on another connection, waits again
-        expect(await tableChecksums(t.gateway)).toEqual(before);
+    try {
+      for (let k = 0; k < kills; k += 1) {
+        const id = await waiting(killed);
+        await admin.query(`KILL ${Number(id)}`);
+        killed.add(id);
+        if (k < kills - 1 || retryExpected) {
+          await waiting(killed); // the retry, on another connection, waits again
+          expect(await tableChecksums(t.gateway)).toEqual(before);
+        }
       }
+    } finally {
+      // Released even when an expectation failed, so that the operation ends and the file fails fast.
+      await unblock();
     }
-    await unblock();
     return { ...(await settled), before };
   }
 
@@ -116,15 +121,21 @@ describe('MySQL connections killed mid-transaction', () => {
 
   it('an erasure job whose connection is killed three times completes once, never half done', async () => {
     await t.gateway.work(['erasure']);
-    const { request } = await inTransaction(t.gateway.dataSource, (em) => openErasureRequest(em, systemActor, { subjectId: 4, type: DataRequestType.ERASURE, channel: 'WEB' }));
+    // The request and its job intent are committed first (so the tables compared during the kills
+    // already hold them); the job is handed to BullMQ once the chain head is blocked.
+    const declared: DeclaredIntent[] = [];
+    const opening = useCaseRunner(t.gateway.dataSource, { dispatch: async (intents) => void declared.push(...intents) });
+    const { result: { request } } = await requestErasure(opening, systemActor, { subjectId: 4, type: DataRequestType.ERASURE, channel: 'WEB' });
     const res = await killDuring(async () => {
-      await t.gateway.declareJobs(erasureJob(request.id, DataRequestType.ERASURE));
+      await t.gateway.intents.dispatch(declared);
       return waitFor(async () => {
         const [r] = await t.gateway.dataSource.query('SELECT status FROM data_requests WHERE id = ?', [request.id]);
         return r.status === 'COMPLETED' ? r.status : undefined;
       }, 'the erasure to complete', 120000, 50);
     }, 3, true);
     expect(res.value).toBe('COMPLETED');
+    // Its intent is removed once the run finished (in the worker's next batch).
+    await waitFor(async () => Number((await t.gateway.dataSource.query('SELECT COUNT(*) AS n FROM job_intents'))[0].n) === 0, 'the intent removed', 10000);
     expect(await halfErasedSubjects(t.gateway.dataSource, [4, 5])).toEqual([]);
     const [{ n }] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'erasure.completed' AND entity_id = ?`, [String(request.id)]);
     expect(Number(n)).toBe(1);
