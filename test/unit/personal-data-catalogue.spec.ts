@@ -101,6 +101,10 @@ describe('the personal-data catalogue', () => {
         ['ageRange', { file: 'subjects', column: 'ageBand', generalized: 'AGE_BAND' }],
       ]);
       expect(transferColumns('DUE_DILIGENCE', 'subjects', 'subjects')).toEqual(['region', 'ageBand']);
+      // A table's fields go to the file the catalogue names, and to no other.
+      expect(transferColumns('CLOSING', 'consent_events', 'subjects')).toEqual([]);
+      expect(transferColumns('CLOSING', 'subjects', 'consents')).toEqual([]);
+      expect(transferColumns('CLOSING', 'consent_events', 'consents').length).toBeGreaterThan(0);
       expect(transferCategoryList('DUE_DILIGENCE')).toEqual(['user.demographic.age_range', 'user.location.imprecise']);
       expect(SUBJECT_FIELDS.every((f) => f.transfer.CLOSING !== null)).toBe(true);
       expect(transferCategoryList('CLOSING')).toEqual([
