@@ -8,7 +8,7 @@ import type { PluginServices } from '../domain/plugin-services.port';
 import { DomainError } from '../domain/errors';
 import { errorFields, type Logger } from '../ops/logger';
 import type { GatewayMetrics } from '../ops/metrics';
-import { useCaseRunner } from '../domain/job-intents';
+import { useCaseRunner, type UseCaseRunner } from '../domain/job-intents';
 import { IntentSatisfier, JobIntentDispatcher } from './job-intent-dispatcher';
 import type { QueueRegistry } from './queue-registry';
 
@@ -31,6 +31,7 @@ export class WorkerHost {
   private readonly workers: Worker[] = [];
   private readonly intents: JobIntentDispatcher;
   private readonly satisfier: IntentSatisfier;
+  private readonly run: UseCaseRunner;
 
   constructor(
     private readonly registry: QueueRegistry,
@@ -40,6 +41,7 @@ export class WorkerHost {
     private readonly options: WorkerHostOptions,
   ) {
     this.intents = new JobIntentDispatcher(registry);
+    this.run = useCaseRunner(dataSource, this.intents);
     this.satisfier = new IntentSatisfier(dataSource, (err) => this.options.logger?.warn({ ...errorFields(err) }, 'could not remove satisfied job intents; the replay will'));
   }
 
@@ -87,7 +89,7 @@ export class WorkerHost {
       const result = await def.process(job.data, {
         dataSource: this.dataSource,
         config: this.config,
-        run: useCaseRunner(this.dataSource, this.intents),
+        run: this.run,
         flows: this.registry,
         intents: this.intents,
         hooks: this.options.hooks,
