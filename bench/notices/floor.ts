@@ -15,11 +15,14 @@ export interface FloorSets {
 }
 
 /**
- * STRAIGHT_JOIN keeps the join order as written: one pass over disclosures, then primary-key
+ * STRAIGHT_JOIN keeps the join order as written: one pass over disclosures, then index
  * lookups. Left to itself, MariaDB (with InnoDB's sampled statistics, which put thousands of
  * distinct values in the 14-value category_key index) starts from data_categories and reads
  * disclosure_categories through that index, two to three times slower; the floor is meant to
- * be the best one statement can do.
+ * be the best one statement can do. MariaDB reads disclosures through the covering
+ * idx_disclosures_subject_purpose, in subject order; the categories are read in that order too,
+ * through their subject index (migration 1766000400000), as the gateway reads them: by
+ * disclosure id they would be random reads (7.5-8.6 s against 3.0-3.5 s on the default data).
  */
 export const FLOOR_SQL = `SELECT STRAIGHT_JOIN d.subject_id AS subjectId,
        GROUP_CONCAT(DISTINCT c.shine_the_light_category SEPARATOR '|') AS categories,
@@ -27,7 +30,7 @@ export const FLOOR_SQL = `SELECT STRAIGHT_JOIN d.subject_id AS subjectId,
   FROM disclosures d
   JOIN subjects s ON s.id = d.subject_id
   JOIN recipients r ON r.id = d.recipient_id
-  JOIN disclosure_categories dc ON dc.disclosure_id = d.id
+  JOIN disclosure_categories dc FORCE INDEX (idx_disclosure_categories_subject) ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
   JOIN data_categories c ON c.\`key\` = dc.category_key
  WHERE s.region = '${CALIFORNIA_REGION}' AND s.status = 'ACTIVE'
    AND d.identifiable = 1 AND d.purpose = 'DIRECT_MARKETING' AND r.kind IN ('THIRD_PARTY', 'AFFILIATE')

@@ -10,7 +10,9 @@ import { DisclosurePurpose as P, RecipientKind as K } from '../../src/entities/e
  * categories, written as multi-row INSERTs of literal values (no per-value escaping on the
  * hot path) over two connections with foreign key and unique checks off, so that 2M
  * disclosures load in about a minute. Deterministic for a seed. Disclosures are an append-only
- * log: ids grow with occurred_at.
+ * log: ids grow with occurred_at. Category rows carry their disclosure's subject_id: a batch of
+ * them may land before its disclosures, and the insert trigger (migration 1766000400000) then
+ * keeps the value given.
  *
  * While generating, it keeps the expected notice (statutory categories and recipient ids of the
  * covered year) of a sample of California subjects: a third answer, independent of both the
@@ -278,7 +280,7 @@ export async function seedNotices(config: Config, o: SeedOptions, statutoryOf: M
       const exp = qualifies ? expected.get(subjectId) : undefined;
       for (let k = 0; k < n; k += 1) {
         const key = pool[(start + k) % pool.length]!;
-        cTuples.push(`(${id},'${key}')`);
+        cTuples.push(`(${id},'${key}',${subjectCol ?? 'NULL'})`);
         const label = statutoryOf.get(key);
         if (label === undefined) throw new Error(`data category ${key} is not in data_categories`);
         if (exp && label !== null) {
@@ -293,12 +295,12 @@ export async function seedNotices(config: Config, o: SeedOptions, statutoryOf: M
         dTuples = [];
       }
       if (cTuples.length >= o.batch) {
-        await writer.insert('disclosure_categories', 'disclosure_id,category_key', cTuples);
+        await writer.insert('disclosure_categories', 'disclosure_id,category_key,subject_id', cTuples);
         cTuples = [];
       }
     }
     await writer.insert('disclosures', 'id,subject_id,recipient_id,purpose,identifiable,occurred_at,recorded_by', dTuples);
-    await writer.insert('disclosure_categories', 'disclosure_id,category_key', cTuples);
+    await writer.insert('disclosure_categories', 'disclosure_id,category_key,subject_id', cTuples);
     await writer.drain();
     seconds.disclosures = (performance.now() - t) / 1000;
 
