@@ -103,7 +103,7 @@ export class Gateway {
   }
 
   async buildSchema(): Promise<GraphQLSchema> {
-    this.schema ??= await buildGatewaySchema({ resolvers: this.plugins.resolvers(), orphanedTypes: this.plugins.orphanedTypes() });
+    this.schema ??= await buildGatewaySchema({ resolvers: this.plugins.resolvers(), orphanedTypes: this.plugins.orphanedTypes(), typeAccess: this.plugins.typeAccess() });
     return this.schema;
   }
 

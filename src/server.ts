@@ -23,7 +23,7 @@ import { errorFields, type Logger } from './ops/logger';
 import type { GatewayMetrics } from './ops/metrics';
 import { requestLogPlugin } from './schema/request-log.plugin';
 import type { PluginServices } from './domain/plugin-services.port';
-import { AccessLogWriter } from './domain/access-log.service';
+import { AccessLogWriter, readerRole } from './domain/access-log.service';
 import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext } from './schema/context';
@@ -146,7 +146,8 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
             clientAddress: clientIp(req),
           },
         );
-        if (purpose && actor) ctx.access.start(accessLog, actor.id, purpose);
+        // Every read of a person is logged, whoever reads; the purpose when one was declared.
+        if (actor && !error && !purposeError) ctx.access.start(accessLog, actor.id, readerRole(actor.roles), purpose);
         return ctx;
       },
     }),
@@ -172,15 +173,15 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
 }
 
 /**
- * Holds each purpose-bound response until its access-log rows are committed (group commit:
+ * Holds each response that returned a person until its access-log rows are committed (group commit:
  * concurrent requests share one INSERT), so an answer that left the process is always in the
  * log. If the log cannot be written, the data is not sent: the answer becomes an error.
  */
 function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
-      // Requests without a purpose are not logged: no hook at all.
-      if (!contextValue.purpose) return;
+      // A request without a token reads no person (PUBLIC operations return none).
+      if (!contextValue.actor) return;
       return {
         async willSendResponse({ contextValue: ctx, response }) {
           if (ctx.access.size === 0) return;

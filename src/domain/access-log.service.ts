@@ -1,14 +1,24 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { AccessLogEntry } from '../entities/access-log-entry.entity';
+import { Role } from '../entities/enums';
 
 /** One person returned to one request. */
 export interface AccessLogRow {
   requestId: string;
   actor: string;
-  purpose: string;
+  role: string;
+  /** Null for a privileged read without a declared purpose. */
+  purpose: string | null;
   subjectId: number;
+  /** Every category of the person this request returned so far: a later row of the same request and person replaces the earlier one's. */
   categories: string[];
   accessedAt: Date;
+}
+
+/** The role a read is logged under: the most privileged the token holds. */
+export function readerRole(roles: readonly Role[]): Role {
+  for (const r of [Role.ADMIN, Role.PRIVACY_OPS, Role.LEGAL, Role.MNA, Role.APP]) if (roles.includes(r)) return r;
+  return roles[0]!;
 }
 
 export interface AccessLogWriterOptions {
@@ -100,13 +110,18 @@ export class AccessLogWriter {
   }
 }
 
-/** One multi-row INSERT. */
+/**
+ * One multi-row INSERT. A person already logged for the request (reached again later in the
+ * answer) keeps one row, with the categories of the later row: the recorder sends every category
+ * so far, so the set only grows.
+ */
 export async function insertAccessLog(em: EntityManager, rows: AccessLogRow[]): Promise<void> {
   if (rows.length === 0) return;
   const values: unknown[] = [];
-  for (const r of rows) values.push(r.requestId, r.actor, r.purpose, r.subjectId, [...r.categories].sort().join(','), r.accessedAt);
+  for (const r of rows) values.push(r.requestId, r.actor, r.role, r.purpose, r.subjectId, [...r.categories].sort().join(','), r.accessedAt);
   await em.query(
-    `INSERT INTO access_log (request_id, actor, purpose, subject_id, categories, accessed_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `INSERT INTO access_log (request_id, actor, role, purpose, subject_id, categories, accessed_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     ON DUPLICATE KEY UPDATE categories = VALUES(categories)`,
     values,
   );
 }
@@ -114,6 +129,7 @@ export async function insertAccessLog(em: EntityManager, rows: AccessLogRow[]): 
 export interface AccessLogFilter {
   subjectId?: number | null;
   actor?: string | null;
+  role?: string | null;
   purpose?: string | null;
   since?: Date | null;
   until?: Date | null;
@@ -124,6 +140,7 @@ export async function findAccessLog(em: EntityManager, filter: AccessLogFilter, 
   const qb = em.getRepository(AccessLogEntry).createQueryBuilder('a');
   if (filter.subjectId != null) qb.andWhere('a.subject_id = :subjectId', { subjectId: filter.subjectId });
   if (filter.actor) qb.andWhere('a.actor = :actor', { actor: filter.actor });
+  if (filter.role) qb.andWhere('a.role = :role', { role: filter.role });
   if (filter.purpose) qb.andWhere('a.purpose = :purpose', { purpose: filter.purpose });
   if (filter.since) qb.andWhere('a.accessed_at >= :since', { since: filter.since });
   if (filter.until) qb.andWhere('a.accessed_at < :until', { until: filter.until });
@@ -146,7 +163,8 @@ export async function accessLogOfSubjects(em: EntityManager, subjectIds: readonl
       id: String(r.id),
       requestId: r.request_id as string,
       actor: r.actor as string,
-      purpose: r.purpose as string,
+      role: r.role as string,
+      purpose: (r.purpose as string | null) ?? null,
       subjectId: Number(r.subject_id),
       categories: r.categories as string,
       accessedAt: r.accessed_at as Date,

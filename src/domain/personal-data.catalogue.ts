@@ -568,6 +568,21 @@ export function fieldsOf(table: PersonalTableName): readonly PersonalFieldEntry[
   return PERSONAL_DATA.filter((f) => f.table === table);
 }
 
+/**
+ * The categories of a stored row's personal values (keys: columns or properties), for the access
+ * log of a read that shows the row as a whole (a hold's preserved copy). A field of carried
+ * categories counts none: what it carried is in its own rows.
+ */
+export function categoriesOfValues(table: PersonalTableName, row: Readonly<Record<string, unknown>>): CategoryKey[] {
+  const out = new Set<CategoryKey>();
+  for (const f of fieldsOf(table)) {
+    const value = row[f.column] ?? row[f.property];
+    if (value === null || value === undefined || f.categories === 'CARRIED') continue;
+    for (const c of f.categories) out.add(c);
+  }
+  return [...out];
+}
+
 /** The subject's own personal fields, in catalogue order. */
 export const SUBJECT_FIELDS = PERSONAL_DATA.filter((f): f is SubjectEntry => f.table === 'subjects');
 

@@ -61,7 +61,8 @@ export const READ_PURPOSE_RULES: Readonly<Record<ReadPurpose, ReadPurposeRule>> 
     honoursGpcOptOut: false,
     fields: shownTo(ReadPurpose.SERVICE),
     generalized: generalizedFor(ReadPurpose.SERVICE),
-    relations: ['consents', 'consentHistory', 'disclosures', 'recipients', 'requests', 'californiaNotices', 'policyNotices'],
+    // Requests and their notices are rights records (type-access table): no purpose reads them.
+    relations: ['consents', 'consentHistory', 'disclosures', 'recipients', 'policyNotices'],
   },
   [ReadPurpose.SUPPORT]: {
     meaning: 'Answering the person when they contact us; the date of birth is not needed for that.',
@@ -69,7 +70,8 @@ export const READ_PURPOSE_RULES: Readonly<Record<ReadPurpose, ReadPurposeRule>> 
     honoursGpcOptOut: false,
     fields: shownTo(ReadPurpose.SUPPORT),
     generalized: generalizedFor(ReadPurpose.SUPPORT),
-    relations: ['consents', 'consentHistory', 'disclosures', 'recipients', 'requests', 'californiaNotices', 'policyNotices'],
+    // Requests and their notices are rights records (type-access table): no purpose reads them.
+    relations: ['consents', 'consentHistory', 'disclosures', 'recipients', 'policyNotices'],
   },
   [ReadPurpose.PRODUCT_EMAIL]: {
     meaning: 'Our own marketing email: only people who granted PRODUCT_EMAIL, only what addresses them.',

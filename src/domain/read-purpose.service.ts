@@ -15,6 +15,25 @@ export function isPurposeBound(actor: Actor): boolean {
   return actor.roles.includes(Role.APP) && !actor.roles.some((r) => r === Role.LEGAL || r === Role.PRIVACY_OPS || r === Role.ADMIN);
 }
 
+/**
+ * Personal fields whose use in a lookup or a write answers for them: an email is unique, so
+ * filtering by one, or a CONFLICT on registering or changing to one, says whether it is known.
+ */
+export const PROBING_FIELDS: readonly PersonalField[] = ['email'];
+
+/**
+ * Refuses a lookup or write that names a field the purpose may not see and whose use would reveal
+ * it (PROBING_FIELDS): a request without a purpose is not bound. `fields`: the input's field
+ * names; `at` prefixes the field in the error (e.g. `filter`, `input`).
+ */
+export function assertMayUseFields(purpose: ReadPurpose | null, fields: readonly string[], at: string, what: string): void {
+  if (purpose === null) return;
+  const rule = READ_PURPOSE_RULES[purpose];
+  const blocked = PROBING_FIELDS.find((f) => fields.includes(f) && !rule.fields.includes(f));
+  if (blocked)
+    throw new DomainError('FORBIDDEN', `${purpose} may not see ${blocked} values, so it may not ${what} with one`, { reason: 'FIELD_NOT_ALLOWED_FOR_PURPOSE', field: `${at}.${blocked}` });
+}
+
 export const isReadPurpose = (value: string): value is ReadPurpose => (READ_PURPOSES as string[]).includes(value);
 
 /**

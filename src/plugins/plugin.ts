@@ -7,6 +7,7 @@ import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderDef } from '../schema/loaders/loader-registry';
 import type { PluginServices } from '../domain/plugin-services.port';
+import type { TypeAccessTable } from '../domain/type-access.policy';
 
 /**
  * The plugin contract. A plugin is a plain object made by a factory (`legalHoldPlugin(options)`),
@@ -28,6 +29,11 @@ export interface GatewayPlugin {
   /** type-graphql resolver classes (and types reachable only through interfaces). */
   resolvers?: Function[];
   orphanedTypes?: Function[];
+  /**
+   * Who may see each object type the plugin adds (src/domain/type-access.policy.ts); a type it
+   * does not name is shown to ADMIN only. Pagination wrappers need no entry.
+   */
+  typeAccess?: TypeAccessTable;
 
   /**
    * Its per-request loaders (defineLoader), reached as `ctx.loaders.of(definition)` like the

@@ -1,3 +1,4 @@
+import type { TypeAccessTable } from '../domain/type-access.policy';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
@@ -60,6 +61,11 @@ export class PluginRegistry {
 
   orphanedTypes(): Function[] {
     return this.plugins.flatMap((p) => p.orphanedTypes ?? []);
+  }
+
+  /** The plugins' type-access entries, each with its plugin (merged with the core's by mergeTypeAccess). */
+  typeAccess(): { plugin: string; types: TypeAccessTable }[] {
+    return this.plugins.filter((p) => p.typeAccess).map((p) => ({ plugin: p.name, types: p.typeAccess! }));
   }
 
   jobs(): AnyJobDefinition[] {

@@ -1,3 +1,5 @@
+import { CORE_TYPE_ACCESS, mergeTypeAccess, type TypeAccessTable } from '../domain/type-access.policy';
+import { authorizeGraph } from './authorize-graph';
 import 'reflect-metadata';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
@@ -29,9 +31,11 @@ export const coreResolvers: ResolverClass[] = [
 export interface SchemaParts {
   resolvers?: ResolverClass[];
   orphanedTypes?: Function[];
+  /** The plugins' entries of the type-access table (PluginRegistry.typeAccess()). */
+  typeAccess?: { plugin: string; types: TypeAccessTable }[];
 }
 
-/** Builds the one schema from the core resolvers and whatever the plugins add, with the read-purpose rules applied. */
+/** Builds the one schema from the core resolvers and whatever the plugins add, with the read-purpose rules and the type-access table applied. */
 export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...coreResolvers, ...(parts.resolvers ?? [])] as unknown as NonEmptyArray<Function>,
@@ -42,7 +46,9 @@ export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<Graph
     emitSchemaFile: false,
   });
   preferAttachedRelations(schema, ATTACHED_RELATIONS);
-  return enforceReadPurpose(schema);
+  // The read-purpose rules first, so that the type check wraps them: a hidden type is refused
+  // before any of its consent checks run.
+  return authorizeGraph(enforceReadPurpose(schema), mergeTypeAccess(CORE_TYPE_ACCESS, parts.typeAccess ?? []));
 }
 
 /**

@@ -35,7 +35,7 @@ export interface Operation {
 
 export async function fullSchema(): Promise<GraphQLSchema> {
   const registry = new PluginRegistry(builtInPlugins(loadConfig({})));
-  return buildGatewaySchema({ resolvers: registry.resolvers(), orphanedTypes: registry.orphanedTypes() });
+  return buildGatewaySchema({ resolvers: registry.resolvers(), orphanedTypes: registry.orphanedTypes(), typeAccess: registry.typeAccess() });
 }
 
 export function operations(schema: GraphQLSchema): Operation[] {

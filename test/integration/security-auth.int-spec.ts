@@ -25,11 +25,12 @@ describe('authentication and authorization', () => {
   let schema: GraphQLSchema;
   let secret: string;
 
-  async function post(query: string, variables: Record<string, unknown>, authorization: string | null): Promise<Answer> {
+  async function post(query: string, variables: Record<string, unknown>, authorization: string | null, purpose: string | null = 'SERVICE'): Promise<Answer> {
     const res = await fetch(t.url, {
       method: 'POST',
-      // X-Purpose: what APP callers declare (another change makes it required); harmless otherwise.
-      headers: { 'content-type': 'application/json', 'x-purpose': 'SERVICE', ...(authorization !== null ? { authorization } : {}) },
+      // X-Purpose: what APP callers must declare. A privileged role that declares one is held to
+      // what an APP sees (type-access table), so the matrix sends it for APP only.
+      headers: { 'content-type': 'application/json', ...(purpose ? { 'x-purpose': purpose } : {}), ...(authorization !== null ? { authorization } : {}) },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
@@ -113,7 +114,7 @@ describe('authentication and authorization', () => {
     beforeAll(async () => {
       const admin = `Bearer ${t.token(Role.ADMIN)}`;
       const must = async (query: string, variables: Record<string, unknown> = {}) => {
-        const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: admin, 'x-purpose': 'SERVICE' }, body: JSON.stringify({ query, variables }) });
+        const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: admin }, body: JSON.stringify({ query, variables }) });
         const body = (await res.json()) as { data: Record<string, Record<string, unknown>>; errors?: unknown };
         if (body.errors) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
         return body.data;
@@ -149,7 +150,7 @@ describe('authentication and authorization', () => {
       const wrong: string[] = [];
       const check = async (c: Cell) => {
         const args = plausibleArgs(c.op, ids);
-        const res = await post(documentFor(c.op, args), args, c.who === 'no token' ? null : `Bearer ${t.token(c.who)}`);
+        const res = await post(documentFor(c.op, args), args, c.who === 'no token' ? null : `Bearer ${t.token(c.who)}`, c.who === Role.APP || c.who === 'no token' ? 'SERVICE' : null);
         const label = `${c.op.kind} ${c.op.name} as ${c.who}`;
         if (res.codes.includes('INTERNAL_SERVER_ERROR')) wrong.push(`${label}: INTERNAL_SERVER_ERROR`);
         if (c.allowed) {

@@ -20,7 +20,8 @@ const PERSON: Record<PersonalField, string> = {
   birthDate: '1990-03-04',
   ageRange: '35-44',
 };
-const ALL_RELATIONS: RelationField[] = ['consents', 'consentHistory', 'disclosures', 'recipients', 'requests', 'californiaNotices', 'policyNotices'];
+/** Every list about the person but the rights records (requests, their notices), which no purpose reads (type-access table). */
+const PERSON_LISTS: RelationField[] = ['consents', 'consentHistory', 'disclosures', 'recipients', 'policyNotices'];
 
 /** What one purpose sees of PERSON, field by field. */
 const seen = (purpose: ReadPurpose, anon: Anonymizer | null = anonymizer) =>
@@ -33,13 +34,13 @@ describe('the read-purpose rules table', () => {
     expect(Object.keys(READ_PURPOSE_RULES).sort()).toEqual(['ANALYTICS', 'PRODUCT_EMAIL', 'SECURITY', 'SERVICE', 'SUPPORT', 'THIRD_PARTY_OFFERS']);
   });
 
-  it('SERVICE: everyone, every field as stored, every list', () => {
+  it('SERVICE: everyone, every field as stored, every list but the rights records', () => {
     const rule = READ_PURPOSE_RULES.SERVICE;
     expect(rule.requiresConsent).toBeNull();
     expect(rule.honoursGpcOptOut).toBe(false);
     expect(eligibilitySql(rule, 's.id')).toBeNull();
     expect(seen(ReadPurpose.SERVICE)).toEqual(PERSON);
-    expect([...rule.relations].sort()).toEqual([...ALL_RELATIONS].sort());
+    expect([...rule.relations].sort()).toEqual([...PERSON_LISTS].sort());
   });
 
   it('SUPPORT: everyone, everything but the date of birth (the age range stays)', () => {
@@ -47,7 +48,7 @@ describe('the read-purpose rules table', () => {
     expect(rule.requiresConsent).toBeNull();
     expect(rule.honoursGpcOptOut).toBe(false);
     expect(seen(ReadPurpose.SUPPORT)).toEqual({ ...PERSON, birthDate: null });
-    expect([...rule.relations].sort()).toEqual([...ALL_RELATIONS].sort());
+    expect([...rule.relations].sort()).toEqual([...PERSON_LISTS].sort());
   });
 
   it('PRODUCT_EMAIL: only people who granted PRODUCT_EMAIL (GPC does not apply to our own email); name, email, region, country; consents', () => {

@@ -1,3 +1,4 @@
+import { Role } from '../../entities/enums';
 import { COLLECTION_EVENTS_STEP, DISCLOSURES_STEP } from '../../domain/erasure.service';
 import type { GatewayPlugin } from '../plugin';
 import { createAnonymizer, type AnonymizationOptions } from './anonymizer';
@@ -14,6 +15,12 @@ export function anonymizationPlugin(options: AnonymizationOptions): GatewayPlugi
     name: 'anonymization',
     provides: { anonymizer },
     resolvers: usageReportResolvers(() => options.k),
+    typeAccess: {
+      UsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'de-identified counts, released to privacy operations' },
+      UsageCell: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a cell of a usage report' },
+      UsageTotal: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a margin of a usage report' },
+      SharedUsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'the record of a report shared with a partner' },
+    },
     async erasureSteps(em, subjectId) {
       return {
         // These two keys take the steps over from the core's fallback (which would delete the events).

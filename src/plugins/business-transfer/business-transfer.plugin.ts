@@ -1,3 +1,4 @@
+import { Role } from '../../entities/enums';
 import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
 import { assembleJob, chunkJob, planJob } from './business-transfer.job';
@@ -23,6 +24,14 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     entities: [BusinessTransfer, TransferChunk],
     migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000],
     resolvers: businessTransferResolvers(options),
+    // M&A sees its transfers and their files, never people: the acquirer's disclosure list is
+    // guarded by Disclosure, which MNA may not see.
+    typeAccess: {
+      BusinessTransfer: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'a transfer of the business: scope, phase, progress, files' },
+      BusinessTransferProgress: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'counts of a transfer\'s chunks and rows' },
+      BusinessTransferScope: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'what a transfer covers' },
+      ExportArtifact: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'a transfer\'s export file: name, size, SHA-256' },
+    },
     loaders: [acquirerLoader],
     jobs: [planJob, chunkJob, assembleJob],
   };

@@ -1,3 +1,4 @@
+import { Role } from '../../entities/enums';
 import type { GatewayPlugin } from '../plugin';
 import { HoldPreservation } from './hold-preservation.entity';
 import { maintenanceJob, snapshotJob } from './legal-hold.jobs';
@@ -18,6 +19,16 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
     entities: [PreservedRecord, HoldPreservation],
     migrations: [LegalHoldPreservation1764370100000, SnapshotIntents1766000100000],
     resolvers: legalHoldResolvers(options),
+    // Holds are legal's matters: privileged, and never part of what a purpose reads (a preserved
+    // record holds a person's values as they were).
+    typeAccess: {
+      LegalHold: { roles: [Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a legal matter: its case, its people, its preservation' },
+      HoldPreservation: { roles: [Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'how far a hold\'s preservation has come' },
+      LegalHoldRelease: { roles: [Role.LEGAL, Role.ADMIN], purposes: [], why: 'the answer to releasing a hold' },
+      LegalHoldScopeChange: { roles: [Role.LEGAL, Role.ADMIN], purposes: [], why: 'the answer to extending a hold' },
+      PreservationReport: { roles: [Role.LEGAL, Role.ADMIN], purposes: [], why: 'the check of a hold\'s preserved copies' },
+      PreservedRecord: { roles: [Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a preserved copy of a person\'s record: their values as they were' },
+    },
     loaders: [holdsBySubjectLoader, subjectsByHoldLoader, preservationByHoldLoader],
     jobs: [snapshotJob, maintenanceJob],
     metrics: [

@@ -12,10 +12,11 @@ import { UserType } from '../../schema/user/user.type';
 import { HoldPreservation } from './hold-preservation.entity';
 import {
   HoldPreservationType, LegalHoldConnection, LegalHoldReleaseType, LegalHoldScopeChangeType, LegalHoldType, PlaceLegalHoldInput,
-  PreservationReportType, PreservedRecordConnection,
+  PreservationReportType, PreservedRecordConnection, PreservedRecordType_,
 } from './legal-hold.type';
 import { extendHold, placeHold, releaseHold, verifyPreservation, type LegalHoldOptions } from './legal-hold.service';
-import { PreservedRecord } from './preserved-record.entity';
+import { PreservedRecord, PreservedRecordType } from './preserved-record.entity';
+import { categoriesOfValues, type PersonalTableName } from '../../domain/personal-data.catalogue';
 import { Subject } from '../../entities/subject.entity';
 
 const PLACERS = [Role.LEGAL, Role.ADMIN];
@@ -53,6 +54,15 @@ export const subjectsByHoldLoader = defineLoader('legal-hold.subjectsByHold', ({
 
 export const preservationByHoldLoader = defineLoader('legal-hold.preservationByHold', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, HoldPreservation | null>(async (ids) => indexBy(ids, await dataSource.getRepository(HoldPreservation).findBy({ holdId: In([...ids]) }), (p) => p.holdId)));
+
+/** The table each kind of preserved record was copied from. */
+const PRESERVED_TABLE: Record<PreservedRecordType, PersonalTableName> = {
+  [PreservedRecordType.SUBJECT]: 'subjects',
+  [PreservedRecordType.CONSENT]: 'consents',
+  [PreservedRecordType.CONSENT_EVENT]: 'consent_events',
+  [PreservedRecordType.DISCLOSURE]: 'disclosures',
+  [PreservedRecordType.COLLECTION_EVENT]: 'collection_events',
+};
 
 export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
   @Resolver(() => LegalHoldType)
@@ -144,5 +154,22 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
     }
   }
 
-  return [LegalHoldResolver, UserLegalHoldsResolver];
+  @Resolver(() => PreservedRecordType_)
+  class PreservedRecordResolver {
+    @FieldResolver(() => String, { description: 'Canonical JSON of the record.' })
+    content(@Root() record: PreservedRecord, @Ctx() ctx: GatewayContext): string {
+      // The copy shows the person's values as they were: a read of that person, logged.
+      let row: Record<string, unknown> = {};
+      try {
+        row = JSON.parse(record.content) as Record<string, unknown>;
+      } catch {
+        // A copy that is not JSON still names its person: logged under its record type alone.
+      }
+      const categories = categoriesOfValues(PRESERVED_TABLE[record.recordType], row);
+      for (const c of categories.length > 0 ? categories : [`list:preserved.${record.recordType}`]) ctx.access.note(record.subjectId, c);
+      return record.content;
+    }
+  }
+
+  return [LegalHoldResolver, UserLegalHoldsResolver, PreservedRecordResolver];
 }

@@ -17,7 +17,8 @@ const toType = (e: AccessLogEntry): AccessLogEntryType => ({
   id: String(e.id),
   requestId: e.requestId,
   actor: e.actor,
-  purpose: e.purpose as ReadPurpose,
+  role: e.role as Role,
+  purpose: (e.purpose as ReadPurpose | null) ?? null,
   userId: e.subjectId,
   categories: e.categories ? e.categories.split(',') : [],
   accessedAt: e.accessedAt,
@@ -28,12 +29,13 @@ const connection = (rows: AccessLogEntry[], take: number): Connection<AccessLogE
 
 @Resolver()
 export class AccessLogResolver {
-  @Query(() => AccessLogConnection, { description: 'Who read whose data, for which purpose; newest first.' })
+  @Query(() => AccessLogConnection, { description: 'Who read whose data, in which role, for which purpose; newest first.' })
   @Roles(...READERS)
   async accessLog(
     @Ctx() ctx: GatewayContext,
     @Arg('subjectId', () => ID, { nullable: true }) subjectId?: string,
     @Arg('actor', () => String, { nullable: true }) actor?: string,
+    @Arg('role', () => Role, { nullable: true }) role?: Role,
     @Arg('purpose', () => ReadPurpose, { nullable: true }) purpose?: ReadPurpose,
     @Arg('since', () => Date, { nullable: true, description: 'Inclusive lower bound of accessedAt.' }) since?: Date,
     @Arg('until', () => Date, { nullable: true, description: 'Exclusive upper bound of accessedAt.' }) until?: Date,
@@ -43,7 +45,7 @@ export class AccessLogResolver {
     const take = pageSize(first, ctx.config.graphql.maxPageSize);
     if (since && until && since >= until) throw badInput('since must be before until', { field: 'since' });
     const before = decodeIdCursor(after);
-    const filter = { subjectId: subjectId === undefined || subjectId === null ? null : parseId(subjectId, 'user'), actor, purpose, since, until };
+    const filter = { subjectId: subjectId === undefined || subjectId === null ? null : parseId(subjectId, 'user'), actor, role, purpose, since, until };
     const rows = take === 0 ? [] : await findAccessLog(ctx.dataSource.manager, filter, take + 1, before === null ? null : String(before));
     return connection(rows, take);
   }

@@ -1,9 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ReadPurpose } from '../../domain/read-purpose.rules';
+import { Role } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
-@ObjectType('AccessLogEntry', { simpleResolvers: true, description: 'One person whose data one purpose-bound request returned.' })
+@ObjectType('AccessLogEntry', { simpleResolvers: true, description: 'One person whose data one request returned, whoever read it.' })
 export class AccessLogEntryType {
   @Field(() => ID)
   id!: string;
@@ -14,13 +15,16 @@ export class AccessLogEntryType {
   @Field({ description: 'The token subject that read.' })
   actor!: string;
 
-  @Field(() => ReadPurpose)
-  purpose!: ReadPurpose;
+  @Field(() => Role, { description: 'The role the token read in.' })
+  role!: Role;
+
+  @Field(() => ReadPurpose, { nullable: true, description: 'The declared purpose; null for a privileged read without one.' })
+  purpose!: ReadPurpose | null;
 
   @Field(() => ID)
   userId!: number;
 
-  @Field(() => [String], { description: 'Data categories (fideslang keys) of the fields returned.' })
+  @Field(() => [String], { description: 'Data categories (fideslang keys) of the fields returned; list:<name> for a list read that has no category of its own (list:disclosures, list:recipients, list:requests).' })
   categories!: string[];
 
   @Field()

@@ -10,7 +10,7 @@ import { CollectionEventType } from './collection-event.type';
 @Resolver()
 export class CollectionEventResolver {
   @Mutation(() => CollectionEventType)
-  @Roles(Role.APP, Role.ADMIN)
+  @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
   recordCollectionEvent(@Arg('input') input: RecordCollectionEventInput, @Ctx() ctx: GatewayContext) {
     const subjectId = input.userId ? parseId(input.userId, 'user') : null;
     return useCases.recordCollectionEvent(ctx.run, ctx.actor!, {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AccessLogRow, AccessLogWriter } from '../../domain/access-log.service';
 
 /**
- * Collects, during one purpose-bound request, which people's data it returned and in which
+ * Collects, during one request, whoever makes it, which people's data it returned and in which
  * categories, and hands them to the access log's group commit as soon as the field resolvers
  * of a turn of the event loop have noted them: the INSERT then runs while the request's other
  * statements (consents, disclosures) do, instead of after them. `settle()` writes what is left
  * and resolves only when every row of the request is committed; the response waits for it.
- * A person whose fields are noted in two turns (a user reached again deeper in the query) gets
- * one row per turn, with the same request id.
+ * A person whose fields are noted in two turns (a user reached again deeper in the query) keeps
+ * one row: the later write carries every category so far and replaces the earlier one's.
  */
 export class AccessRecorder {
   private readonly requestId = randomUUID();
@@ -16,11 +16,11 @@ export class AccessRecorder {
   private readonly written = new Map<number, Set<string>>();
   private readonly writes: Promise<void>[] = [];
   private scheduled = false;
-  private sink: { writer: AccessLogWriter; actor: string; purpose: string } | null = null;
+  private sink: { writer: AccessLogWriter; actor: string; role: string; purpose: string | null } | null = null;
 
-  /** Starts writing for this request (purpose-bound requests only). */
-  start(writer: AccessLogWriter, actor: string, purpose: string): void {
-    this.sink = { writer, actor, purpose };
+  /** Starts writing for this request (every request with a token). */
+  start(writer: AccessLogWriter, actor: string, role: string, purpose: string | null): void {
+    this.sink = { writer, actor, role, purpose };
   }
 
   note(subjectId: number, category: string): void {
@@ -49,10 +49,10 @@ export class AccessRecorder {
     const at = new Date();
     const rows: AccessLogRow[] = [];
     for (const [subjectId, categories] of this.pending) {
-      rows.push({ requestId: this.requestId, actor: this.sink.actor, purpose: this.sink.purpose, subjectId, categories: [...categories], accessedAt: at });
       const done = this.written.get(subjectId) ?? new Set<string>();
       for (const c of categories) done.add(c);
       this.written.set(subjectId, done);
+      rows.push({ requestId: this.requestId, actor: this.sink.actor, role: this.sink.role, purpose: this.sink.purpose, subjectId, categories: [...done], accessedAt: at });
     }
     this.pending = new Map();
     const write = this.sink.writer.write(rows);

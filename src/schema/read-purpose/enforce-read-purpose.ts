@@ -13,6 +13,8 @@ import { exclusionLoader } from '../loaders/read-purpose.loader';
 const ALWAYS_SHOWN = new Set(['id', 'status', 'source', 'createdAt', 'updatedAt', 'erasedAt']);
 /** Set on users a list resolver already filtered for the purpose in SQL (the `users` list). */
 const FILTERED_FOR = Symbol('filteredForPurpose');
+/** Set on a person a mutation changed but its purpose may not read about: every personal field and list is masked. */
+const NOT_FOR_PURPOSE = Symbol('notForPurpose');
 
 /** Marks the users of a page whose statement already applied the purpose's eligibility condition. */
 export function markFilteredForPurpose(users: readonly object[], purpose: ReadPurpose): void {
@@ -29,9 +31,12 @@ type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
  *   an empty connection), so a field a plugin adds later is hidden until the table lists it;
  * - every field returning users checks, for marketing purposes, each person's consent (and GPC
  *   opt-out) in one batched statement: one user left out is null with a FORBIDDEN error and
- *   its reason, lists drop them. Mutations are exempt: they return what the app just wrote.
- *   Users a list statement already filtered (markFilteredForPurpose) pass without a check.
- * Requests without a purpose go straight to the original resolvers.
+ *   its reason, lists drop them. A mutation's answer is checked the same way, after the change
+ *   (a change may concern a person the purpose may not read about): such a person comes back
+ *   with every personal field and list masked, so the answer confirms the change and tells
+ *   nothing more. Users a list statement already filtered (markFilteredForPurpose) pass.
+ * Requests without a purpose (privileged roles) see the record as it is; every field and list
+ * they read is still noted for the access log.
  */
 export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
   const user = schema.getType('User');
@@ -41,9 +46,9 @@ export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
   }
   const mutation = schema.getMutationType();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || type === mutation) continue;
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (getNamedType(field.type) === user) field.resolve = usersOnly(field);
+      if (getNamedType(field.type) === user) field.resolve = usersOnly(field, type === mutation);
     }
   }
   return schema;
@@ -53,8 +58,15 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
   const original: Resolver = field.resolve ?? defaultFieldResolver;
   if (name in FIELD_CATEGORY) {
     const personal = name as PersonalField;
+    const fieldCategory = FIELD_CATEGORY[personal];
     return (source, args, ctx, info) => {
-      if (ctx.purpose === null) return original(source, args, ctx, info);
+      if (ctx.purpose === null) {
+        // A privileged read sees the record as it is, and is logged like any other.
+        const value = original(source, args, ctx, info);
+        if (value !== null && value !== undefined) ctx.access.note((source as Subject).id, fieldCategory);
+        return value;
+      }
+      if ((source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE]) return null;
       const subject = source as Subject;
       const { value, category } = presentField(READ_PURPOSE_RULES[ctx.purpose], personal, subject, ctx.services.anonymizer, new Date());
       if (category) ctx.access.note(subject.id, category);
@@ -62,10 +74,16 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
     };
   }
   const masked = maskedValue(name, field.type);
-  const category = RELATION_CATEGORY[name as RelationField];
+  // A list with no category of its own (what was shared, with whom, the person's requests) is
+  // still a read of the person: logged by its name.
+  const category = RELATION_CATEGORY[name as RelationField] ?? `list:${name}`;
   return (source, args, ctx, info) => {
-    if (ctx.purpose === null) return original(source, args, ctx, info);
-    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField)) return masked();
+    if (ctx.purpose === null) {
+      const subject = source as Subject;
+      if (subject.status !== SubjectStatus.ERASED) ctx.access.note(subject.id, category);
+      return original(source, args, ctx, info);
+    }
+    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField) || (source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE]) return masked();
     // Noted when asked for (an empty consent list tells the person's choices too), so that the
     // access-log rows can be written while the list itself is still loading. A tombstone has
     // no consents left to tell.
@@ -85,7 +103,7 @@ function maskedValue(name: string, type: GraphQLOutputType): () => unknown {
   throw new Error(`User.${name} is neither nullable, a list nor a connection, so a read purpose could not mask it`);
 }
 
-function usersOnly(field: GraphQLField<unknown, GatewayContext>): Resolver {
+function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boolean): Resolver {
   const original: Resolver = field.resolve ?? defaultFieldResolver;
   return (source, args, ctx, info) => {
     if (ctx.purpose === null) return original(source, args, ctx, info);
@@ -101,10 +119,12 @@ function usersOnly(field: GraphQLField<unknown, GatewayContext>): Resolver {
       if (Array.isArray(value)) {
         const users = value as Subject[];
         const reasons = await loader.loadMany(users.map((u) => u.id));
+        if (isMutation) return users.map((u, i) => (reasons[i] === null ? u : Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true })));
         return users.filter((_, i) => reasons[i] === null);
       }
       const u = value as Subject;
       const reason = await loader.load(u.id);
+      if (reason && isMutation) return Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true });
       if (reason) throw exclusionError(purpose, u.id, reason);
       return u;
     });

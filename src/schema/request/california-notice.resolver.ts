@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
 import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataRequestType, Role } from '../../entities/enums';
+import { FIELD_CATEGORY } from '../../domain/read-purpose.rules';
 import { noticeOfResult, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
 import { useCases } from '../../domain/use-cases';
 import { SubjectStatus } from '../../entities/enums';
@@ -97,7 +98,10 @@ export class CaliforniaNoticeResolver {
     if (!request.result?.notice) return null;
     // The letter greets the person by their current name (none once erased), as the email does.
     const subject = await ctx.loaders.of(subjectLoader).load(request.subjectId);
-    return noticeOfResult(request.result, subject && subject.status !== SubjectStatus.ERASED ? subject.name : null, ctx.config.company.name);
+    const addressee = subject && subject.status !== SubjectStatus.ERASED ? subject.name : null;
+    // The letter names the person: a read of their name, logged.
+    if (addressee) ctx.access.note(request.subjectId, FIELD_CATEGORY.name);
+    return noticeOfResult(request.result, addressee, ctx.config.company.name);
   }
 }
 

@@ -4,7 +4,7 @@ import { Subject } from '../../entities/subject.entity';
 import { useCases } from '../../domain/use-cases';
 import { badInput, DomainError } from '../../domain/errors';
 import { READ_PURPOSE_RULES } from '../../domain/read-purpose.rules';
-import { eligibilitySql } from '../../domain/read-purpose.service';
+import { assertMayUseFields, eligibilitySql } from '../../domain/read-purpose.service';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { ConsentEventType, ConsentType } from '../consent/consent.type';
@@ -44,8 +44,7 @@ export class UserResolver {
     const rule = ctx.purpose ? READ_PURPOSE_RULES[ctx.purpose] : null;
     if (filter?.email) {
       // Looking people up by an address the purpose may not see would reveal it anyway.
-      if (rule && !rule.fields.includes('email'))
-        throw new DomainError('FORBIDDEN', `${ctx.purpose} may not see email addresses, so it may not filter by one`, { reason: 'FIELD_NOT_ALLOWED_FOR_PURPOSE', field: 'filter.email' });
+      assertMayUseFields(ctx.purpose, ['email'], 'filter', 'filter');
       qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
     }
     if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
@@ -90,6 +89,8 @@ export class UserResolver {
   @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
   registerUser(@Arg('input') input: RegisterUserInput, @Ctx() ctx: GatewayContext) {
+    // A CONFLICT would confirm an address the purpose may not see.
+    assertMayUseFields(ctx.purpose, Object.keys(input).filter((k) => (input as unknown as Record<string, unknown>)[k] != null), 'input', 'register people');
     return useCases.registerSubject(ctx.run, ctx.actor!, input);
   }
 
@@ -98,6 +99,7 @@ export class UserResolver {
   updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(id, 'user');
     const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    assertMayUseFields(ctx.purpose, Object.keys(fields), 'input', 'update people');
     return useCases.updateSubject(ctx.run, ctx.actor!, subjectId, fields);
   }
 }
