@@ -1,6 +1,6 @@
 // Mutation testing of the rule modules (issue 18: the query-shape guard, the mutation counter,
 // token checks, the dashboard redirect, the JSON depth walk; issue 19: the job-id rule and the
-// core jobs' intents, the vetoes' sum, the catalogue's derivations). `npm run mutate`; unit tests only,
+// core jobs' intents, the vetoes' sum, the catalogue's derivations; issue 20: the type-access rule). `npm run mutate`; unit tests only,
 // so it needs no services. The score is quoted in the issue's closing note, never gated in CI.
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -17,6 +17,12 @@ export const ISSUE_19 = [
   'src/domain/personal-data.catalogue.ts:561-659',
 ];
 
+// Issue 20's rule modules: who sees which type, and the fields a purpose may not use.
+export const ISSUE_20 = [
+  'src/domain/type-access.policy.ts:70-95',
+  'src/domain/read-purpose.service.ts:22-35',
+];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -26,14 +32,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19],
+    ...ISSUE_19, ...ISSUE_20],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

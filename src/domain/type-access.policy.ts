@@ -65,15 +65,16 @@ export interface Viewer {
 /**
  * Whether a viewer may see a type. No roles: a caller without a token (public types only). A
  * purpose narrows: the type must be listed for it, and the role must see the type without one
- * (APP sees every type listed for some purpose).
+ * (APP sees a type under the purposes it lists, and nothing without a purpose).
  */
 export function maySee(access: TypeAccess | 'structural' | undefined, viewer: Viewer): boolean {
   if (access === 'structural') return true;
   if (access === undefined) return viewer.roles.includes(Role.ADMIN) && viewer.purpose === null;
   if (viewer.roles.length === 0) return access.public === true;
-  const base = viewer.roles.some((r) => access.roles.includes(r)) || (viewer.roles.includes(Role.APP) && access.purposes.length > 0);
-  if (!base) return false;
-  return viewer.purpose === null ? !viewer.roles.every((r) => r === Role.APP) : access.purposes.includes(viewer.purpose);
+  // Without a purpose only a role that is not purpose-bound sees anything.
+  if (viewer.purpose === null) return viewer.roles.some((r) => r !== Role.APP && access.roles.includes(r));
+  // With one: a type the purpose lists, that APP (or the role itself, without a purpose) sees.
+  return access.purposes.includes(viewer.purpose) && viewer.roles.some((r) => r === Role.APP || access.roles.includes(r));
 }
 
 /** Merges the core table with the plugins' (a plugin may not redefine a core type or another plugin's). */

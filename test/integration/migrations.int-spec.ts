@@ -44,6 +44,26 @@ describe('migrations', () => {
     expect(cols('idx_disclosures_recipient_time')).toEqual(['recipient_id', 'occurred_at']);
   });
 
+  it('merge the access log\'s duplicate rows of one request and person before giving it one row per person', async () => {
+    // The last migration is the access log's; undo it, write what the old recorder could, redo it.
+    const [last] = await ds.query('SELECT name FROM migrations ORDER BY timestamp DESC, id DESC LIMIT 1');
+    expect(last.name).toBe('AccessLogEveryReader1766000500000');
+    await ds.undoLastMigration();
+    await ds.query(
+      `INSERT INTO access_log (request_id, actor, purpose, subject_id, categories, accessed_at) VALUES
+         ('r-1', 'app', 'SERVICE', 5, 'user.name', NOW(3)), ('r-1', 'app', 'SERVICE', 5, 'user.contact.email,user.name', NOW(3)),
+         ('r-1', 'app', 'SERVICE', 6, 'user.name', NOW(3)), ('r-2', 'app', 'SERVICE', 5, 'user.contact.phone_number', NOW(3))`,
+    );
+    await ds.runMigrations();
+    const rows = await ds.query('SELECT request_id, subject_id, role, purpose, categories FROM access_log ORDER BY request_id, subject_id');
+    expect(rows).toEqual([
+      { request_id: 'r-1', subject_id: 5, role: 'APP', purpose: 'SERVICE', categories: 'user.contact.email,user.name' },
+      { request_id: 'r-1', subject_id: 6, role: 'APP', purpose: 'SERVICE', categories: 'user.name' },
+      { request_id: 'r-2', subject_id: 5, role: 'APP', purpose: 'SERVICE', categories: 'user.contact.phone_number' },
+    ]);
+    await ds.query('DELETE FROM access_log');
+  });
+
   it('revert cleanly, and run again', async () => {
     for (let i = 0; i < coreMigrations.length + plugins.migrations().length; i += 1) await ds.undoLastMigration();
     const tables: unknown[] = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'`);

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { PERSONAL_FIELDS, READ_PURPOSE_RULES, READ_PURPOSES, ReadPurpose, type PersonalField, type RelationField } from '../../src/domain/read-purpose.rules';
-import { declaredPurpose, eligibilitySql, isPurposeBound, presentField } from '../../src/domain/read-purpose.service';
+import { PROBING_FIELDS, assertMayUseFields, declaredPurpose, eligibilitySql, isPurposeBound, presentField } from '../../src/domain/read-purpose.service';
 import { PurposeKey, Role } from '../../src/entities/enums';
 import { createAnonymizer } from '../../src/plugins/anonymization/anonymizer';
 import type { Anonymizer } from '../../src/domain/plugin-services.port';
@@ -133,5 +133,42 @@ describe('declaring a purpose', () => {
     expect(verifyToken(secret, `Bearer ${bad}`).error?.code).toBe('UNAUTHENTICATED');
     const notList = jwt.sign({ roles: ['APP'], purposes: 'SERVICE' }, secret, { subject: 'x' });
     expect(verifyToken(secret, `Bearer ${notList}`).error?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('fields a purpose may not use in a lookup or a write (assertMayUseFields)', () => {
+  const refused = (purpose: ReadPurpose | null, fields: string[]) => {
+    try {
+      assertMayUseFields(purpose, fields, 'input', 'register people');
+      return null;
+    } catch (err) {
+      const e = err as { code: string; message: string };
+      return { code: e.code, message: e.message };
+    }
+  };
+
+  it('refuses an email to a purpose that may not see emails, naming the field', () => {
+    expect(refused(ReadPurpose.ANALYTICS, ['name', 'email'])).toEqual({ code: 'FORBIDDEN', message: 'ANALYTICS may not see email values, so it may not register people with one' });
+    let caught: unknown = null;
+    try {
+      assertMayUseFields(ReadPurpose.ANALYTICS, ['email'], 'filter', 'filter');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'FIELD_NOT_ALLOWED_FOR_PURPOSE', field: 'filter.email' } });
+  });
+
+  it('lets a purpose that sees emails use one, and any purpose use the other fields', () => {
+    for (const p of [ReadPurpose.SERVICE, ReadPurpose.SUPPORT, ReadPurpose.PRODUCT_EMAIL, ReadPurpose.THIRD_PARTY_OFFERS, ReadPurpose.SECURITY]) expect([p, refused(p, ['email'])]).toEqual([p, null]);
+    expect(refused(ReadPurpose.ANALYTICS, ['name', 'city', 'region'])).toBeNull();
+    expect(refused(ReadPurpose.ANALYTICS, [])).toBeNull();
+  });
+
+  it('does not bind a request without a purpose', () => {
+    expect(refused(null, ['email'])).toBeNull();
+  });
+
+  it('names only the email as a probing field: the one whose uniqueness answers for it', () => {
+    expect(PROBING_FIELDS).toEqual(['email']);
   });
 });

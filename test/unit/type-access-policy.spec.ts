@@ -40,6 +40,18 @@ describe('the type-access rule (maySee)', () => {
     expect(maySee(REQUEST, { roles: [Role.PRIVACY_OPS], purpose: ReadPurpose.SERVICE })).toBe(false);
   });
 
+  it('shows pagination wrappers to everyone, even without a token', () => {
+    expect(maySee('structural', { roles: [], purpose: null })).toBe(true);
+    expect(maySee('structural', { roles: [Role.APP], purpose: ReadPurpose.ANALYTICS })).toBe(true);
+  });
+
+  it('lets any one of a token\'s roles see a type, with or without APP among them', () => {
+    expect(maySee(USER, { roles: [Role.MNA, Role.LEGAL], purpose: null })).toBe(true);
+    expect(maySee(DISCLOSURE, { roles: [Role.APP, Role.LEGAL], purpose: null })).toBe(true);
+    expect(maySee(DISCLOSURE, { roles: [Role.APP, Role.MNA], purpose: null })).toBe(false);
+    expect(maySee(DISCLOSURE, { roles: [Role.APP, Role.MNA], purpose: ReadPurpose.SECURITY })).toBe(true);
+  });
+
   it('needs a purpose from APP: an APP request without one sees nothing', () => {
     expect(maySee(USER, { roles: [Role.APP], purpose: null })).toBe(false);
     expect(maySee(POLICY, { roles: [Role.APP], purpose: null })).toBe(false);
@@ -53,7 +65,10 @@ describe('the type-access rule (maySee)', () => {
     const entry: TypeAccess = { roles: [Role.ADMIN], purposes: [], why: 'x' };
     expect(() => mergeTypeAccess(CORE_TYPE_ACCESS, [{ plugin: 'p', types: { User: entry } }])).toThrow('plugin p names User, which the core already names');
     expect(() => mergeTypeAccess(CORE_TYPE_ACCESS, [{ plugin: 'p', types: { X: entry } }, { plugin: 'q', types: { X: entry } }])).toThrow('plugin q names X, which plugin p already names');
-    expect(mergeTypeAccess(CORE_TYPE_ACCESS, [{ plugin: 'p', types: { X: entry } }]).X).toBe(entry);
+    const merged = mergeTypeAccess(CORE_TYPE_ACCESS, [{ plugin: 'p', types: { X: entry } }]);
+    expect(merged.X).toBe(entry);
+    expect(merged.User).toBe(CORE_TYPE_ACCESS.User);
+    expect(Object.keys(merged).length).toBe(Object.keys(CORE_TYPE_ACCESS).length + 1);
   });
 });
 
