@@ -161,7 +161,8 @@ describe('the gateway while Redis is down', () => {
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const res = await fetch(t.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token('ADMIN' as never)}`, 'x-purpose': 'SERVICE' },
+      // ADMIN declares no purpose: one would hold it to what an APP sees (no data requests).
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token('ADMIN' as never)}` },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30000),
     });
