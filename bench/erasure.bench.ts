@@ -14,7 +14,6 @@ import { loadConfig } from '../src/config';
 import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
 import { pathOnly } from '../src/plugins/anonymization/de-identification';
 import { erasureMessages, NOTIFIED_KINDS, runErasure } from '../src/domain/erasure.service';
-import { addressHash } from '../src/domain/outbox.service';
 import { canonical } from '../src/domain/audit.service';
 import {
   QuestionsCounter, createBenchDatabase, findDatabasePid, findRedisPid, median, mysqlConnection, processTicks, round, TICKS_PER_SECOND,
@@ -390,12 +389,18 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   erased.collection_events_deidentified = events.length;
   erased.disclosures_unlinked = Number((await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
   const now = new Date();
+  // The person's pending mail is cancelled before the confirmation is queued, as the job does.
+  if (subject.email)
+    erased.outbox_messages_cancelled = Number((await q(
+      `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL WHERE status = 'PENDING' AND to_address = ?`,
+      [subject.email],
+    )).affectedRows ?? 0);
   const mail = erasureMessages(requestId, { id: subjectId, email: (subject.email as string | null) ?? null }, recipients);
   if (mail.length > 0)
     await q(
-      `INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
-       VALUES ${mail.map(() => "(?,?,?,?,?,NULL,NULL,'PENDING',0,?,?,?)").join(',')}`,
-      mail.flatMap((m) => [m.kind, m.to, addressHash(m.to), m.subject.slice(0, 300), m.text, now, m.dataRequestId ?? null, m.recipientId ?? null]),
+      `INSERT INTO outbox_messages (kind, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+       VALUES ${mail.map(() => "(?,?,?,?,NULL,NULL,'PENDING',0,?,?,?)").join(',')}`,
+      mail.flatMap((m) => [m.kind, m.to, m.subject.slice(0, 300), m.text, now, m.dataRequestId ?? null, m.recipientId ?? null]),
     );
   await q(
     `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL,

@@ -7,7 +7,7 @@ import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service
 import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HookContext } from './hooks';
 import type { JobDeclarer } from './job-intents';
-import { enqueueMessages, type OutboxDraft } from './outbox.service';
+import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
@@ -110,6 +110,9 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   if (!(COLLECTION_EVENTS_STEP in steps)) count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
   if (!(DISCLOSURES_STEP in steps)) count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
 
+  // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
+  // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
+  if (subject.email) count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, subject.email) });
   await enqueueMessages(em, erasureMessages(requestId, subject, recipients), now);
 
   await em.query(TOMBSTONE_SQL, [SubjectStatus.ERASED, now, now, subject.id]);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { OutboxStatus } from '../entities/outbox-message.entity';
 
@@ -13,19 +12,40 @@ export interface OutboxDraft {
   recipientId?: number | null;
 }
 
-export const addressHash = (address: string): string => createHash('sha256').update(address.trim().toLowerCase()).digest('hex');
-
 /** Writes messages in the caller's transaction; the outbox job delivers them after commit. */
 export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], now = new Date()): Promise<number> {
   if (drafts.length === 0) return 0;
   // One multi-row INSERT in plain SQL: outbox writes ride inside hot transactions (erasure, notices).
   await em.query(
-    `INSERT INTO outbox_messages (kind, to_address, to_hash, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
-     VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
+    `INSERT INTO outbox_messages (kind, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+     VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
     drafts.flatMap((d) => [
-      d.kind, d.to, addressHash(d.to), d.subject.slice(0, 300), d.text, d.html ?? null, d.headers ? JSON.stringify(d.headers) : null,
+      d.kind, d.to, d.subject.slice(0, 300), d.text, d.html ?? null, d.headers ? JSON.stringify(d.headers) : null,
       OutboxStatus.PENDING, now, d.dataRequestId ?? null, d.recipientId ?? null,
     ]),
   );
   return drafts.length;
+}
+
+/**
+ * Cancels every message still waiting for an address (an erased person's): it is not sent, and
+ * its address and body go (a greeting names the person). A message a delivery run has already
+ * claimed (SENDING) is with the mail server and cannot be recalled (docs/legal.md). Returns how
+ * many were cancelled.
+ */
+export async function cancelPendingMessagesTo(em: EntityManager, address: string): Promise<number> {
+  const result: { affectedRows?: number } = await em.query(
+    `UPDATE outbox_messages SET status = ?, to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
+      WHERE status = ? AND to_address = ?`,
+    [OutboxStatus.CANCELLED, OutboxStatus.PENDING, address],
+  );
+  return Number(result.affectedRows ?? 0);
+}
+
+/** A delivery error as kept: the address it may quote is replaced (a failed message keeps no address). */
+export function scrubbedError(message: string, address: string | null): string {
+  let out = message;
+  if (address) out = out.split(address).join('<address>');
+  // Any other address the mail server quoted.
+  return out.replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '<address>').slice(0, 1000);
 }

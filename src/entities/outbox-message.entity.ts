@@ -5,12 +5,14 @@ export enum OutboxStatus {
   SENDING = 'SENDING',
   SENT = 'SENT',
   FAILED = 'FAILED',
+  /** Not sent: its addressee was erased before delivery (the erasure's confirmation excepted). */
+  CANCELLED = 'CANCELLED',
 }
 
 /**
  * A message written in the same transaction as the change that causes it, delivered later by
- * the outbox job. After delivery the address is redacted (only its hash stays), so the outbox
- * keeps no contact details of erased people.
+ * the outbox job. Once it is sent, finally failed or cancelled, its address is gone and nothing
+ * that could be matched to it stays (no hash either: docs/legal.md).
  */
 @Entity('outbox_messages')
 @Index('idx_outbox_status_next', ['status', 'nextAttemptAt'])
@@ -25,9 +27,6 @@ export class OutboxMessage {
 
   @Column({ name: 'to_address', type: 'varchar', length: 254, nullable: true })
   toAddress!: string | null;
-
-  @Column({ name: 'to_hash', type: 'char', length: 64 })
-  toHash!: string;
 
   @Column({ type: 'varchar', length: 300 })
   subject!: string;

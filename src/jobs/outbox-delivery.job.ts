@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { OutboxStatus } from '../entities/outbox-message.entity';
 import { CALIFORNIA_NOTICE_KIND, renderNoticeMessages } from '../domain/california-notice.service';
 import { inTransaction } from '../domain/transaction';
+import { scrubbedError } from '../domain/outbox.service';
 import type { JobDefinition } from './job-definition';
 import { createMailTransport, type MailTransport } from './mail-transport';
 
@@ -65,10 +66,11 @@ export async function deliverOutbox(ds: DataSource, transport: MailTransport, no
       } catch (err) {
         const attempts = m.attempts + 1;
         const giveUp = attempts >= MAX_ATTEMPTS;
-        await ds.query(`UPDATE outbox_messages SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`, [
+        // A message that fails for good keeps no address; no error kept quotes one.
+        await ds.query(`UPDATE outbox_messages SET status = ?, next_attempt_at = ?, last_error = ?, to_address = ${giveUp ? 'NULL' : 'to_address'} WHERE id = ?`, [
           giveUp ? OutboxStatus.FAILED : OutboxStatus.PENDING,
           new Date(now().getTime() + 2 ** attempts * 15_000),
-          String((err as Error).message ?? err).slice(0, 1000),
+          scrubbedError(String((err as Error).message ?? err), m.to_address),
           m.id,
         ]);
         failed += 1;

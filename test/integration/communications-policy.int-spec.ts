@@ -70,7 +70,7 @@ describe('policy notices and the consent export, over 10,000 subjects', () => {
     const emailed = await n(`SELECT COUNT(*) AS n FROM policy_notices WHERE policy_version_id = ? AND channel = 'EMAIL'`, [policyId]);
     expect(emailed).toBe(byEmail);
     expect(await n(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = ?`, [POLICY_NOTICE_KIND])).toBe(emailed);
-    expect(await n(`SELECT COUNT(DISTINCT to_hash) AS n FROM outbox_messages WHERE kind = ?`, [POLICY_NOTICE_KIND])).toBe(emailed);
+    expect(await n(`SELECT COUNT(DISTINCT to_address) AS n FROM outbox_messages WHERE kind = ?`, [POLICY_NOTICE_KIND])).toBe(emailed);
     return { emailed, posted: active - emailed };
   }
 
