@@ -23,6 +23,12 @@ export const ISSUE_20 = [
   'src/domain/read-purpose.service.ts:22-35',
 ];
 
+// Issue 21's rule modules so far: calendar-day deadlines in California, the outbox's error scrubbing.
+export const ISSUE_21 = [
+  'src/domain/deadlines.ts',
+  'src/domain/outbox.service.ts:46-51',
+];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -32,14 +38,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19, ...ISSUE_20],
+    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

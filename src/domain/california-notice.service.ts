@@ -104,11 +104,13 @@ export async function openCaliforniaNotices(
     const found = new Set(subjects.map((s) => Number(s.id)));
     throw notFound('subject', ids.filter((id) => !found.has(id)).slice(0, 20).join(', '));
   }
+  // Once per calendar year, keyed on the request's receipt (1798.83(b); docs/legal.md point 16): a
+  // request received in late December and answered in January does not use up the new year.
   const year = californiaYear(input.receivedAt);
   const { start, end } = californiaYearRange(year);
   const existing: { id: number; subject_id: number; status: DataRequestStatus; completed_at: Date | null }[] = await em.query(
     `SELECT id, subject_id, status, completed_at FROM data_requests
-      WHERE type = 'CALIFORNIA_NOTICE' AND subject_id IN (?) AND (status IN (?) OR (status = 'COMPLETED' AND completed_at >= ? AND completed_at < ?))
+      WHERE type = 'CALIFORNIA_NOTICE' AND subject_id IN (?) AND (status IN (?) OR (status = 'COMPLETED' AND received_at >= ? AND received_at < ?))
       ORDER BY id`,
     [ids, OPEN_STATUSES, start, end],
   );
@@ -140,7 +142,7 @@ export async function openCaliforniaNotices(
     if (s.status === SubjectStatus.ERASED) reject('SUBJECT_ERASED', { reason: 'the subject has been erased; no personal information is held' });
     else if (s.region !== CALIFORNIA_REGION) reject('NOT_CALIFORNIA_RESIDENT', { reason: 'Shine the Light covers California residents only' });
     else if (answeredBySubject.has(id))
-      reject('ALREADY_ANSWERED_THIS_YEAR', { reason: `an answer was already given in ${year}`, earlierRequestId: answeredBySubject.get(id) });
+      reject('ALREADY_ANSWERED_THIS_YEAR', { reason: `a request received in ${year} was already answered`, earlierRequestId: answeredBySubject.get(id) });
     else rows.push({ ...base, status: DataRequestStatus.ACKNOWLEDGED, reasonCode: null, result: null, completedAt: null });
   }
   if (rows.length > 0) await em.getRepository(DataRequest).insert(rows);

@@ -148,8 +148,10 @@ export function erasureMessages(requestId: number, subject: { id: number; email:
 }
 
 /**
- * Core handler of onHoldReleased: erasures a hold blocked are open again, and their jobs are
- * declared in the release's own change (so a Redis outage only delays them).
+ * Core handler of onHoldReleased: the blocked erasures of the hold's subjects run again, their
+ * jobs declared in the release's own change (so a Redis outage only delays them). The job asks the
+ * vetoes afresh: a freed subject is erased; one still held stays blocked, citing only what still
+ * vetoes it (docs/legal.md, point 9). The status stays BLOCKED_BY_HOLD until the job decides.
  */
 export async function resumeBlockedErasures(em: EntityManager, subjectIds: number[], jobs: JobDeclarer): Promise<number[]> {
   if (subjectIds.length === 0) return [];
@@ -158,7 +160,6 @@ export async function resumeBlockedErasures(em: EntityManager, subjectIds: numbe
     [subjectIds, DataRequestStatus.BLOCKED_BY_HOLD],
   );
   if (blocked.length === 0) return [];
-  await em.query(`UPDATE data_requests SET status = ?, reason_code = NULL WHERE id IN (?)`, [DataRequestStatus.ACKNOWLEDGED, blocked.map((b) => b.id)]);
   await jobs.declare(...blocked.map((b) => erasureJob(Number(b.id), b.type)));
   return blocked.map((b) => Number(b.id));
 }

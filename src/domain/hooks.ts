@@ -6,7 +6,8 @@ import type { JobDeclarer } from './job-intents';
  * A plugin's refusal to let a subject be erased, in the plugin's own terms: the core records its
  * code as the request's reason and its references in the request's result, and knows nothing of
  * what they mean (a legal hold says LEGAL_HOLD_ACTIVE and names its holds: { holdIds: [3] }).
- * The request waits (BLOCKED_BY_HOLD) until a plugin raises onHoldReleased for the subject.
+ * The request waits (BLOCKED_BY_HOLD); each onHoldReleased for the subject runs it again, and it
+ * then cites only the vetoes that remain.
  */
 export interface ErasureVeto {
   plugin: string;
@@ -36,6 +37,6 @@ export interface DomainHooks {
   erasureSteps(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
   /** After disclosures were recorded (ids), in the same transaction. */
   onDisclosure(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
-  /** Subjects that no active hold covers any more, so work a hold blocked can resume. */
+  /** Subjects a released hold covered (some may still be held by another): work a hold blocked is asked again. */
   onHoldReleased(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
 }

@@ -47,5 +47,5 @@ export function scrubbedError(message: string, address: string | null): string {
   let out = message;
   if (address) out = out.split(address).join('<address>');
   // Any other address the mail server quoted.
-  return out.replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '<address>').slice(0, 1000);
+  return out.replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '<address>').slice(0, 1000);
 }

@@ -9,6 +9,7 @@ import { createMailTransport } from '../../src/jobs/mail-transport';
 import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
 import { createDataSource, statementCount } from '../../src/database';
 import { waitFor } from '../helpers/wait';
+import { endOfCaliforniaDay } from '../helpers/california-time';
 import { errorCode, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 const NOTICE = `query($id: ID!) { dataRequest(id: $id) { id status reasonCode completedAt result notice { year categories noDisclosures recipients { name postalAddress businessDescription } text html } } }`;
@@ -109,7 +110,8 @@ describe('California Shine-the-Light notices', () => {
     const res = await request(ids.alice);
     expect(res.errors).toBeUndefined();
     const r = res.data!.requestCaliforniaNotice.request;
-    expect(Date.parse(r.dueAt) - Date.parse(r.receivedAt)).toBe(30 * 86400_000);
+    // Due at the end of the 30th calendar day in California (docs/legal.md point 12; exact edges in test/unit/deadlines.spec.ts).
+    expect(r.dueAt).toBe(endOfCaliforniaDay(r.receivedAt, 30));
     const done = await completed(r.id);
     const notice = done.notice!;
     expect(notice.year).toBe(year);
@@ -132,7 +134,7 @@ describe('California Shine-the-Light notices', () => {
 
   it('answers a customer with no such disclosures with a notice saying so', async () => {
     const r = (await request(ids.quiet, 'OTHER')).data!.requestCaliforniaNotice.request;
-    expect(Date.parse(r.dueAt) - Date.parse(r.receivedAt)).toBe(150 * 86400_000);
+    expect(r.dueAt).toBe(endOfCaliforniaDay(r.receivedAt, 150));
     const done = await completed(r.id);
     expect(done.notice).toMatchObject({ noDisclosures: true, categories: [], recipients: [] });
     expect(done.notice!.text).toContain('did not disclose any of your personal information');

@@ -10,6 +10,7 @@ import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
 import { createMailTransport } from '../../src/jobs/mail-transport';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
+import { endOfCaliforniaDay } from '../helpers/california-time';
 
 const REQUEST = `mutation($id: ID!, $channel: String!) { requestErasure(userId: $id, channel: $channel) { created request { id type status receivedAt acknowledgedAt acknowledgeDueAt dueAt } } }`;
 const STATUS = `query($id: ID!) { dataRequest(id: $id) { id status reasonCode result completedAt overdue dueAt extendedAt extensionReason } }`;
@@ -38,7 +39,8 @@ describe('erasure requests run by BullMQ workers', () => {
       expect(first.data!.requestErasure.created).toBe(true);
       expect(r).toMatchObject({ type: 'ERASURE', status: 'ACKNOWLEDGED' });
       const received = Date.parse(r.receivedAt);
-      expect(Date.parse(r.dueAt) - received).toBe(45 * 86400_000);
+      // The end of the 45th calendar day in California (docs/legal.md point 12).
+      expect(r.dueAt).toBe(endOfCaliforniaDay(r.receivedAt, 45));
       const ackDays = (Date.parse(r.acknowledgeDueAt) - received) / 86400_000;
       expect(ackDays).toBeGreaterThanOrEqual(12);
       expect(ackDays).toBeLessThanOrEqual(16);
@@ -57,7 +59,7 @@ describe('erasure requests run by BullMQ workers', () => {
     it('extends a deadline once, by 45 days, keeping the reason', async () => {
       const id = (await t.gql<Receipt>(REQUEST, { id: '3', channel: 'WEB_FORM' }, ops())).data!.requestErasure.request;
       const ext = await t.gql<{ extendRequestDeadline: { dueAt: string; extensionReason: string } }>(`mutation($id: ID!) { extendRequestDeadline(requestId: $id, reason: "backups need restoring") { dueAt extensionReason } }`, { id: id.id }, ops());
-      expect(Date.parse(ext.data!.extendRequestDeadline.dueAt) - Date.parse(id.dueAt)).toBe(45 * 86400_000);
+      expect(ext.data!.extendRequestDeadline.dueAt).toBe(endOfCaliforniaDay(id.dueAt, 45));
       expect(ext.data!.extendRequestDeadline.extensionReason).toBe('backups need restoring');
       const before = await tableChecksums(t.gateway);
       const again = await t.gql(`mutation($id: ID!) { extendRequestDeadline(requestId: $id, reason: "more") { dueAt } }`, { id: id.id }, ops());
@@ -130,7 +132,7 @@ describe('erasure requests run by BullMQ workers', () => {
       expect(await tableChecksums(t.gateway)).toEqual(before);
     });
 
-    it('is blocked by a legal hold, names the holds, and runs when the last hold is released', async () => {
+    it('is blocked by a legal hold, names only the active holds (7022(f), docs/legal.md point 9), and runs when the last hold is released', async () => {
       const hold = async (matter: string) =>
         (await t.gql<{ placeLegalHold: { hold: { id: string } } }>(`mutation { placeLegalHold(input: { matter: "${matter}", caseReference: "C", subjectIds: ["20"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL))).data!.placeLegalHold.hold.id;
       const h1 = await hold('First');
@@ -144,7 +146,11 @@ describe('erasure requests run by BullMQ workers', () => {
       expect(Number(consents)).toBeGreaterThan(0);
       const release = (id: string) => t.gql(`mutation($id: ID!) { releaseLegalHold(holdId: $id, reason: "closed") { freedSubjectIds } }`, { id }, t.token(Role.LEGAL));
       await release(h1);
-      await new Promise((res) => setTimeout(res, 300));
+      // Issue 21 point 9 (docs/legal.md): a blocked request names only the holds still active.
+      await waitFor(async () => {
+        const now = await status(r.id);
+        return JSON.stringify(now.result.holdIds) === JSON.stringify([Number(h2)]) ? now : undefined;
+      }, 'the request to cite only the hold still active');
       expect((await status(r.id)).status).toBe('BLOCKED_BY_HOLD');
       await release(h2);
       await until(r.id, 'COMPLETED');

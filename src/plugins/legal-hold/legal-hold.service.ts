@@ -218,7 +218,9 @@ export async function releaseLegalHold(
     );
   }
   await appendAudit(em, actor, { action: 'legal-hold.released', entityType: 'LegalHold', entityId: holdId, details: { freedSubjectIds: freed, subjects: subjectIds.length } });
-  await hooks.onHoldReleased(em, freed, hookCtx);
+  // Every subject the hold covered: a freed one's erasure runs, a still-held one's is blocked
+  // again, citing only the holds still active.
+  await hooks.onHoldReleased(em, subjectIds, hookCtx);
   return { hold: await em.getRepository(LegalHold).findOneByOrFail({ id: hold.id }), freedSubjectIds: freed };
 }
 
