@@ -189,7 +189,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 export function renderNotice(n: Omit<StoredCaliforniaNotice, 'company'>, addressee: string | null, company: string): { text: string; html: string } {
   const greeting = addressee ? `Dear ${addressee},` : 'Dear customer,';
   const intro = `You asked which categories of your personal information ${company} disclosed to third parties for their own direct marketing purposes during ${n.year}, and to whom (California Civil Code section 1798.83).`;
-  const none = `During ${n.year}, ${company} did not disclose any of your personal information to third parties for their direct marketing purposes.`;
+  // Only the statute's categories are answered for (1798.83(e)(6)(A)): a disclosure of anything
+  // else (a device id) may have happened, so the letter does not deny every disclosure
+  // (docs/legal.md, point 15).
+  const none = `During ${n.year}, ${company} did not disclose to third parties, for their direct marketing purposes, any personal information about you of the categories California Civil Code section 1798.83 lists (such as your name and address, email address or telephone number).`;
   const lines = [greeting, '', intro, ''];
   if (n.noDisclosures) lines.push(none);
   else {

@@ -137,7 +137,9 @@ describe('California Shine-the-Light notices', () => {
     expect(r.dueAt).toBe(endOfCaliforniaDay(r.receivedAt, 150));
     const done = await completed(r.id);
     expect(done.notice).toMatchObject({ noDisclosures: true, categories: [], recipients: [] });
-    expect(done.notice!.text).toContain('did not disclose any of your personal information');
+    // 1798.83(e)(6)(A), docs/legal.md point 15: the letter answers for the statute's categories only.
+    expect(done.notice!.text.replace(/\s+/g, ' ')).toContain('did not disclose to third parties, for their direct marketing purposes, any personal information about you of the categories California Civil Code section 1798.83 lists');
+    expect(done.notice!.text).not.toContain('did not disclose any of your personal information');
   });
 
   it('rejects a customer who is not a California resident, with the reason', async () => {
