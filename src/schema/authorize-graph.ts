@@ -156,8 +156,11 @@ function isListOrConnection(type: GraphQLOutputType): boolean {
   return isObjectType(inner) && isPaginationType(inner);
 }
 
-/** What a hidden answer is: null if the field may be null, else an empty list or connection, else nothing (null: refuse). */
-function hiddenValue(type: GraphQLOutputType): (() => unknown) | null {
+/**
+ * What a hidden answer is: null if the field may be null, else an empty list or connection, else
+ * nothing (null: the field cannot be hidden, only refused). The read-purpose masks use it too.
+ */
+export function hiddenValue(type: GraphQLOutputType): (() => unknown) | null {
   if (!isNonNullType(type)) return () => null;
   const inner = type.ofType;
   if (isListType(inner)) return () => [];

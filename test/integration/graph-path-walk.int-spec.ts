@@ -2,16 +2,14 @@ import {
   getNamedType, isEnumType, isNonNullType, isObjectType, isScalarType,
   type GraphQLField, type GraphQLObjectType, type GraphQLSchema,
 } from 'graphql';
-import { loadConfig } from '../../src/config';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
 import { READ_PURPOSE_RULES, PERSONAL_FIELDS } from '../../src/domain/read-purpose.rules';
-import { CORE_TYPE_ACCESS, maySee, mergeTypeAccess, type TypeAccessTable, type Viewer } from '../../src/domain/type-access.policy';
+import { maySee, type TypeAccessTable, type Viewer } from '../../src/domain/type-access.policy';
 import { ReadPurpose, Role } from '../../src/entities/enums';
-import { builtInPlugins } from '../../src/plugins/built-in';
-import { PluginRegistry } from '../../src/plugins/registry';
 import { signToken } from '../../src/schema/auth';
 import { isPaginationType } from '../../src/schema/authorize-graph';
+import { fullTypeAccess } from '../../scripts/type-access-table';
 import { fullSchema, operations, plausibleArgs, type SeedIds } from '../helpers/schema-walk';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
@@ -111,7 +109,7 @@ describe('every path of the graph, for every role and purpose', () => {
   beforeAll(async () => {
     t = await startTestGateway('path_walk');
     schema = await fullSchema();
-    table = mergeTypeAccess(CORE_TYPE_ACCESS, new PluginRegistry(builtInPlugins(loadConfig({}))).typeAccess());
+    table = fullTypeAccess();
     await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 30, recipients: 10, consentsPerSubject: 6, disclosuresPerSubject: 3, seed: 33 });
     const admin = t.token(Role.ADMIN);
     const must = async <T>(query: string): Promise<T> => {

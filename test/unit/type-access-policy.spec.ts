@@ -1,10 +1,8 @@
 import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { loadConfig } from '../../src/config';
 import { ReadPurpose, Role } from '../../src/entities/enums';
 import { CORE_TYPE_ACCESS, maySee, mergeTypeAccess, type TypeAccess, type TypeAccessTable } from '../../src/domain/type-access.policy';
-import { builtInPlugins } from '../../src/plugins/built-in';
-import { PluginRegistry } from '../../src/plugins/registry';
 import { guardedTypeOf, isPaginationType } from '../../src/schema/authorize-graph';
+import { fullTypeAccess } from '../../scripts/type-access-table';
 import { fullSchema } from '../helpers/schema-walk';
 
 const USER = CORE_TYPE_ACCESS.User as TypeAccess;
@@ -77,7 +75,7 @@ describe('the type-access table against the built schema', () => {
   let table: TypeAccessTable;
   beforeAll(async () => {
     schema = await fullSchema();
-    table = mergeTypeAccess(CORE_TYPE_ACCESS, new PluginRegistry(builtInPlugins(loadConfig({}))).typeAccess());
+    table = fullTypeAccess();
   });
 
   it('names every object type of the schema (pagination wrappers and roots aside), and no type the schema lacks', () => {

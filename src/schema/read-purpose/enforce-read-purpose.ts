@@ -1,5 +1,5 @@
 import {
-  defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType,
+  defaultFieldResolver, getNamedType, isObjectType,
   type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLSchema,
 } from 'graphql';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type ReadPurpose, type RelationField } from '../../domain/read-purpose.rules';
@@ -8,6 +8,7 @@ import { SubjectStatus } from '../../entities/enums';
 import type { Subject } from '../../entities/subject.entity';
 import type { GatewayContext } from '../context';
 import { exclusionLoader } from '../loaders/read-purpose.loader';
+import { hiddenValue } from '../authorize-graph';
 
 /** Fields of `User` that carry nothing personal: shown to every purpose. */
 const ALWAYS_SHOWN = new Set(['id', 'status', 'source', 'createdAt', 'updatedAt', 'erasedAt']);
@@ -66,7 +67,7 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
         if (value !== null && value !== undefined) ctx.access.note((source as Subject).id, fieldCategory);
         return value;
       }
-      if ((source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE]) return null;
+      if (isMaskedPerson(source)) return null;
       const subject = source as Subject;
       const { value, category } = presentField(READ_PURPOSE_RULES[ctx.purpose], personal, subject, ctx.services.anonymizer, new Date());
       if (category) ctx.access.note(subject.id, category);
@@ -83,7 +84,7 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
       if (subject.status !== SubjectStatus.ERASED) ctx.access.note(subject.id, category);
       return original(source, args, ctx, info);
     }
-    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField) || (source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE]) return masked();
+    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField) || isMaskedPerson(source)) return masked();
     // Noted when asked for (an empty consent list tells the person's choices too), so that the
     // access-log rows can be written while the list itself is still loading. A tombstone has
     // no consents left to tell.
@@ -95,13 +96,15 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
 
 /** What a hidden field returns: null if it may, else an empty list or an empty connection. */
 function maskedValue(name: string, type: GraphQLOutputType): () => unknown {
-  if (!isNonNullType(type)) return () => null;
-  const inner = type.ofType;
-  if (isListType(inner)) return () => [];
-  if (isObjectType(inner) && 'edges' in inner.getFields() && 'pageInfo' in inner.getFields()) return () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  const hidden = hiddenValue(type);
   // Fail at start rather than show a field the rules cannot hide.
-  throw new Error(`User.${name} is neither nullable, a list nor a connection, so a read purpose could not mask it`);
+  if (!hidden) throw new Error(`User.${name} is neither nullable, a list nor a connection, so a read purpose could not mask it`);
+  return hidden;
 }
+
+/** A mutation's person the purpose may not read about: a copy whose personal fields and lists are all masked. */
+const maskedPerson = (u: Subject): Subject => Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true });
+const isMaskedPerson = (source: unknown): boolean => (source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE] === true;
 
 function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boolean): Resolver {
   const original: Resolver = field.resolve ?? defaultFieldResolver;
@@ -119,12 +122,12 @@ function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boo
       if (Array.isArray(value)) {
         const users = value as Subject[];
         const reasons = await loader.loadMany(users.map((u) => u.id));
-        if (isMutation) return users.map((u, i) => (reasons[i] === null ? u : Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true })));
+        if (isMutation) return users.map((u, i) => (reasons[i] === null ? u : maskedPerson(u)));
         return users.filter((_, i) => reasons[i] === null);
       }
       const u = value as Subject;
       const reason = await loader.load(u.id);
-      if (reason && isMutation) return Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true });
+      if (reason && isMutation) return maskedPerson(u);
       if (reason) throw exclusionError(purpose, u.id, reason);
       return u;
     });
