@@ -1,16 +1,16 @@
 /**
  * California "Shine the Light" (Civil Code 1798.83): the categories of personal information a
- * notice lists, in the statute's order (1798.83(e)(6); ../shared/LEGAL.md). data_categories maps
- * each fideslang key to at most one of these labels.
+ * notice lists, in the statute's order and in its words, (e)(6)(A)(i) to (xxvii) (docs/legal.md,
+ * point 17). data_categories maps each fideslang key to at most one of these labels.
  */
 export const STATUTORY_CATEGORIES = [
   'Name and address',
-  'Email address',
+  'Electronic mail address',
   'Age or date of birth',
   'Names of children',
-  'Email or other addresses of children',
+  'Electronic mail or other addresses of children',
   'Number of children',
-  'Age or gender of children',
+  'The age or gender of children',
   'Height',
   'Weight',
   'Race',
@@ -21,16 +21,16 @@ export const STATUTORY_CATEGORIES = [
   'Political party affiliation',
   'Medical condition',
   'Drugs, therapies, or medical products or equipment used',
-  'Kind of product purchased, leased or rented',
-  'Real property purchased, leased or rented',
-  'Kind of service provided',
+  'The kind of product the customer purchased, leased, or rented',
+  'Real property purchased, leased, or rented',
+  'The kind of service provided',
   'Social security number',
   'Bank account number',
   'Credit card number',
   'Debit card number',
-  'Bank or investment account, debit card or credit card balance',
+  'Bank or investment account, debit card, or credit card balance',
   'Payment history',
-  'Information on creditworthiness, assets, income or liabilities',
+  "Information pertaining to the customer's creditworthiness, assets, income, or liabilities",
 ] as const;
 
 export const CALIFORNIA_REGION = 'US-CA';

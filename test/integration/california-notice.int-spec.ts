@@ -116,7 +116,7 @@ describe('California Shine-the-Light notices', () => {
     const notice = done.notice!;
     expect(notice.year).toBe(year);
     expect(notice.noDisclosures).toBe(false);
-    expect(notice.categories).toEqual(['Name and address', 'Email address', 'Age or date of birth', 'Telephone number']);
+    expect(notice.categories).toEqual(['Name and address', 'Electronic mail address', 'Age or date of birth', 'Telephone number']);
     const order = notice.categories.map((c) => STATUTORY_CATEGORIES.indexOf(c as (typeof STATUTORY_CATEGORIES)[number]));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(notice.recipients.map((x) => x.name)).toEqual(['Acme Corp', 'Boundary Marketing', 'Sister Insurance Co']);
@@ -189,7 +189,7 @@ describe('California Shine-the-Light notices', () => {
     expect(bobs.data!.requestCaliforniaNotices.map((r) => r.status)).toEqual(['ACKNOWLEDGED', 'REJECTED']);
     const bobNotice = await completed(bobs.data!.requestCaliforniaNotices[0]!.id);
     expect(bobNotice.notice!.recipients.map((r) => r.name)).toEqual(['Bobs Only Co']);
-    expect(bobNotice.notice!.categories).toEqual(['Email address', 'Credit card number']);
+    expect(bobNotice.notice!.categories).toEqual(['Electronic mail address', 'Credit card number']);
     const user = await t.gql<{ user: { californiaNotices: { status: string }[] } }>(`{ user(id: "${ids.bob}") { californiaNotices { status } } }`, undefined, ops());
     expect(user.data!.user.californiaNotices.map((n) => n.status)).toEqual(['COMPLETED']);
   });
@@ -200,7 +200,7 @@ describe('California Shine-the-Light notices', () => {
     await disclose(carla, Number(acme.id), 'DIRECT_MARKETING', ['user.contact.email'], mid);
     const r = (await request(carla, 'OTHER')).data!.requestCaliforniaNotice.request;
     const done = await completed(r.id);
-    expect(done.notice!.categories).toEqual(['Email address']);
+    expect(done.notice!.categories).toEqual(['Electronic mail address']);
     expect(done.notice!.text).toMatch(/^Dear Carla Coast,/);
     // Stored once, as data: neither the request nor the queued email holds the letter.
     expect(JSON.stringify(done.result)).not.toContain('Dear ');

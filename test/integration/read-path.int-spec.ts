@@ -1,3 +1,4 @@
+import { STATUTORY_CATEGORIES } from '../../src/domain/shine-the-light';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
 import { Role } from '../../src/entities/enums';
@@ -160,9 +161,11 @@ describe('the read path: a page of users with every relation', () => {
   it('lists data categories with their Shine-the-Light mapping', async () => {
     const res = await t.gql<{ dataCategories: { key: string; shineTheLightCategory: string | null }[] }>(`{ dataCategories { key label shineTheLightCategory } }`, undefined, t.token(Role.APP), 'SERVICE');
     const map = Object.fromEntries(res.data!.dataCategories.map((c) => [c.key, c.shineTheLightCategory]));
-    expect(map['user.contact.email']).toBe('Email address');
+    expect(map['user.contact.email']).toBe('Electronic mail address');
     expect(map['user.name']).toBe('Name and address');
     expect(map['user.device.ip_address']).toBeNull();
+    // 1798.83(e)(6)(A): every label a notice can print is one of the statute's, in its words.
+    for (const label of Object.values(map)) if (label !== null) expect(STATUTORY_CATEGORIES).toContain(label);
   });
 
   it('refuses page sizes outside 0..max and cursors it did not issue, with BAD_USER_INPUT', async () => {

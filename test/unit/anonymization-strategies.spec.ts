@@ -314,6 +314,28 @@ describe('ageBand', () => {
     expect(ageBand(birth, on)).toBe(band);
   });
 
+  // Issue 21 (tests that pin the rules): birthdays on either side of the day of evaluation, at
+  // both ends of the year, so that a rule comparing only years or only months fails.
+  it.each([
+    // Evaluated in January: a January birthday the day before, on, and after.
+    ['2013-01-14', '2026-01-15T12:00:00Z', '13-17'],
+    ['2013-01-15', '2026-01-15T12:00:00Z', '13-17'],
+    ['2013-01-16', '2026-01-15T12:00:00Z', 'under-13'],
+    // A December birthday evaluated in January is still to come this year.
+    ['2013-12-31', '2026-01-15T12:00:00Z', 'under-13'],
+    ['2012-12-31', '2026-01-15T12:00:00Z', '13-17'],
+    // Evaluated on 31 December: a December birthday the day before and on, a January one long past.
+    ['2008-12-30', '2026-12-31T12:00:00Z', '18-24'],
+    ['2008-12-31', '2026-12-31T12:00:00Z', '18-24'],
+    ['2009-01-01', '2026-12-31T12:00:00Z', '13-17'],
+    ['2009-01-01', '2027-01-01T00:00:00Z', '18-24'],
+    // Same month, day either side.
+    ['1961-03-09', '2026-03-10T00:00:00Z', '65+'],
+    ['1961-03-11', '2026-03-10T23:59:59Z', '55-64'],
+  ])('born %s, evaluated %s → %s', (birth, on, band) => {
+    expect(ageBand(birth, new Date(on))).toBe(band);
+  });
+
   it('counts a 29 February birthday from 1 March in common years', () => {
     expect(ageBand('2012-02-29', new Date('2025-02-28T23:59:59Z'))).toBe('under-13');
     expect(ageBand('2012-02-29', new Date('2025-03-01T00:00:00Z'))).toBe('13-17');
