@@ -11,6 +11,7 @@ import type { DomainHooks } from './hooks';
 import type { UnitOfWork, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { appendAudit } from './audit.service';
 import { DomainError, badInput, conflict, notFound } from './errors';
+import { needsPostalAddress, OWN_USE_KINDS } from './recipient.service';
 
 export interface RecordDisclosureInput {
   subjectId?: number | null;
@@ -23,8 +24,6 @@ export interface RecordDisclosureInput {
   occurredAt?: Date;
 }
 
-/** Recipients that use data for their own ends: direct marketing to them needs the subject's consent. */
-const OWN_USE_KINDS = new Set([RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE]);
 
 /**
  * Records a disclosure after checking the policy: the recipient's allowed purposes, consent
@@ -44,6 +43,9 @@ export async function recordDisclosure(em: EntityManager, actor: Actor, input: R
   if (!recipient) throw notFound('recipient', input.recipientId);
   if (!recipient.allowedPurposes.includes(input.purpose))
     throw badInput(`recipient ${recipient.id} (${recipient.kind}) is not allowed data for ${input.purpose}`, { reason: 'PURPOSE_NOT_ALLOWED' });
+  // A recipient registered before addresses were required: its notice could give a name only (1798.83(a)(2)).
+  if (needsPostalAddress(recipient.kind, [input.purpose]) && !recipient.postalAddress?.trim())
+    throw badInput(`recipient ${recipient.id} has no postal address on record; record one before disclosing for DIRECT_MARKETING`, { reason: 'RECIPIENT_ADDRESS_MISSING' });
   if (recipient.kind === RecipientKind.PARTNER && identifiable)
     throw badInput('partners only receive anonymized or aggregate data', { reason: 'PARTNER_IDENTIFIABLE' });
   if (recipient.kind === RecipientKind.AFFILIATE && !input.transactionReference?.trim())

@@ -28,6 +28,33 @@ const IMPOSSIBLE: Partial<Record<RecipientKind, DisclosurePurpose[]>> = {
   [RecipientKind.AGENT]: [DisclosurePurpose.BUSINESS_TRANSFER],
 };
 
+/** Recipients that use data for their own ends, so that their direct marketing is the kind 1798.83 counts. */
+export const OWN_USE_KINDS: ReadonlySet<RecipientKind> = new Set([RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE]);
+
+/**
+ * Civil Code 1798.83(a)(2): a Shine-the-Light notice gives the name and address of every third
+ * party that received a customer's data for its own direct marketing, so such a recipient cannot
+ * be on record without a postal address (docs/legal.md, point 13).
+ */
+export function needsPostalAddress(kind: RecipientKind, purposes: readonly DisclosurePurpose[]): boolean {
+  return OWN_USE_KINDS.has(kind) && purposes.includes(DisclosurePurpose.DIRECT_MARKETING);
+}
+
+/** A postal address as kept: trimmed, and null when blank. */
+function cleanAddress(address: string | null | undefined): string | null {
+  const trimmed = address?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+function checkAddress(kind: RecipientKind, purposes: readonly DisclosurePurpose[], address: string | null): void {
+  if (needsPostalAddress(kind, purposes) && address === null) {
+    throw badInput(
+      `a ${kind} recipient allowed DIRECT_MARKETING needs a postalAddress: a Shine-the-Light notice gives its name and address (Civil Code 1798.83(a)(2))`,
+      { field: 'postalAddress', reason: 'POSTAL_ADDRESS_REQUIRED' },
+    );
+  }
+}
+
 function checkPurposes(kind: RecipientKind, purposes: DisclosurePurpose[]): DisclosurePurpose[] {
   const unique = [...new Set(purposes)];
   if (unique.length === 0) throw badInput('allowedPurposes must name at least one purpose', { field: 'allowedPurposes' });
@@ -39,14 +66,17 @@ function checkPurposes(kind: RecipientKind, purposes: DisclosurePurpose[]): Disc
 export async function registerRecipient(em: EntityManager, actor: Actor, input: RegisterRecipientInput): Promise<Recipient> {
   const name = input.name.trim();
   if (!name) throw badInput('name must not be empty', { field: 'name' });
+  const allowedPurposes = checkPurposes(input.kind, input.allowedPurposes);
+  const postalAddress = cleanAddress(input.postalAddress);
+  checkAddress(input.kind, allowedPurposes, postalAddress);
   const repo = em.getRepository(Recipient);
   const recipient = repo.create({
     kind: input.kind,
     name,
-    postalAddress: input.postalAddress ?? null,
+    postalAddress,
     email: input.email?.toLowerCase() ?? null,
     businessDescription: input.businessDescription ?? null,
-    allowedPurposes: checkPurposes(input.kind, input.allowedPurposes),
+    allowedPurposes,
     contractReference: input.contractReference ?? null,
   });
   try {
@@ -68,13 +98,15 @@ export async function updateRecipient(em: EntityManager, actor: Actor, id: numbe
     if (!input.name.trim()) throw badInput('name must not be empty', { field: 'name' });
     changes.name = input.name.trim();
   }
-  if (input.postalAddress !== undefined) changes.postalAddress = input.postalAddress;
+  if (input.postalAddress !== undefined) changes.postalAddress = cleanAddress(input.postalAddress);
   if (input.email !== undefined) changes.email = input.email?.toLowerCase() ?? null;
   if (input.businessDescription !== undefined) changes.businessDescription = input.businessDescription;
   if (input.contractReference !== undefined) changes.contractReference = input.contractReference;
   if (input.allowedPurposes !== undefined) changes.allowedPurposes = checkPurposes(current.kind, input.allowedPurposes);
   const fields = Object.keys(changes).sort();
   if (fields.length === 0) throw badInput('nothing to update');
+  // Checked on the record as it would be: clearing the address and adding DIRECT_MARKETING are both refused.
+  checkAddress(current.kind, changes.allowedPurposes ?? current.allowedPurposes, changes.postalAddress !== undefined ? changes.postalAddress : cleanAddress(current.postalAddress));
   try {
     await repo.update({ id }, changes);
   } catch (err) {

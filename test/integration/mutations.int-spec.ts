@@ -23,7 +23,7 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
     aliceId = res.data!.registerUser.id;
     const reg = async (input: Record<string, unknown>) => (await t.gql<{ registerRecipient: { id: string } }>(RECIPIENT, { input }, t.token(Role.PRIVACY_OPS))).data!.registerRecipient.id;
     thirdParty = await reg({ kind: 'THIRD_PARTY', name: 'Acme Offers', postalAddress: '1 Main St, Reno, NV', allowedPurposes: ['DIRECT_MARKETING'] });
-    affiliate = await reg({ kind: 'AFFILIATE', name: 'Sister Co', allowedPurposes: ['DIRECT_MARKETING', 'TRANSACTION'] });
+    affiliate = await reg({ kind: 'AFFILIATE', name: 'Sister Co', postalAddress: '2 Side St, Reno, NV', allowedPurposes: ['DIRECT_MARKETING', 'TRANSACTION'] });
     partner = await reg({ kind: 'PARTNER', name: 'Research Partner', allowedPurposes: ['AGGREGATE_ANALYTICS'] });
     agent = await reg({ kind: 'AGENT', name: 'PayCo', allowedPurposes: ['SERVICE_PROVISION'] });
   });
@@ -168,6 +168,44 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
       expect(errorCode(await refused(RECIPIENT, { input: { kind: 'AGENT', name: 'PayCo', allowedPurposes: ['SERVICE_PROVISION'] } }))).toBe('CONFLICT');
       expect(errorCode(await refused(RECIPIENT, { input: { kind: 'AGENT', name: 'Empty', allowedPurposes: [] } }))).toBe('BAD_USER_INPUT');
       expect(errorCode(await refused(RECIPIENT, { input: { kind: 'PARTNER', name: 'Bad Partner', allowedPurposes: ['DIRECT_MARKETING'] } }))).toBe('BAD_USER_INPUT');
+    });
+
+    it('1798.83(a)(2): a third party or affiliate allowed DIRECT_MARKETING is refused without a postal address, and nothing is written', async () => {
+      for (const input of [
+        { kind: 'THIRD_PARTY', name: 'No Address Offers', allowedPurposes: ['DIRECT_MARKETING'] },
+        { kind: 'AFFILIATE', name: 'Blank Address Co', postalAddress: '   ', allowedPurposes: ['TRANSACTION', 'DIRECT_MARKETING'] },
+      ]) {
+        const res = await refused(RECIPIENT, { input });
+        expect(errorCode(res)).toBe('BAD_USER_INPUT');
+        expect(res.errors![0]!.extensions).toMatchObject({ field: 'postalAddress', reason: 'POSTAL_ADDRESS_REQUIRED' });
+      }
+      // Without DIRECT_MARKETING no notice names them, so no address is needed.
+      const plain = await t.gql<{ registerRecipient: { id: string } }>(RECIPIENT, { input: { kind: 'AFFILIATE', name: 'Orders Only Co', allowedPurposes: ['TRANSACTION'] } }, t.token(Role.PRIVACY_OPS));
+      expect(plain.errors).toBeUndefined();
+      // Adding DIRECT_MARKETING to it, or clearing a direct marketer's address, is refused the same way.
+      const UPDATE = `mutation($id: ID!, $input: UpdateRecipientInput!) { updateRecipient(id: $id, input: $input) { id postalAddress allowedPurposes } }`;
+      for (const [id, input] of [
+        [plain.data!.registerRecipient.id, { allowedPurposes: ['TRANSACTION', 'DIRECT_MARKETING'] }],
+        [thirdParty, { postalAddress: null }],
+        [thirdParty, { postalAddress: '  ' }],
+      ] as const) {
+        const res = await refused(UPDATE, { id, input });
+        expect(res.errors![0]!.extensions).toMatchObject({ reason: 'POSTAL_ADDRESS_REQUIRED' });
+      }
+      const both = await t.gql<{ updateRecipient: { postalAddress: string } }>(UPDATE, { id: plain.data!.registerRecipient.id, input: { allowedPurposes: ['DIRECT_MARKETING'], postalAddress: ' 9 Pier Rd, Oakland, CA ' } }, t.token(Role.PRIVACY_OPS));
+      expect(both.errors).toBeUndefined();
+      expect(both.data!.updateRecipient.postalAddress).toBe('9 Pier Rd, Oakland, CA');
+    });
+
+    it('1798.83(a)(2): a DIRECT_MARKETING disclosure to a recipient on record without an address is refused', async () => {
+      // A recipient registered before addresses were required.
+      const legacy = (await t.gateway.dataSource.query(
+        `INSERT INTO recipients (kind, name, postal_address, allowed_purposes, created_at, updated_at) VALUES ('THIRD_PARTY', 'Legacy Lists', NULL, 'DIRECT_MARKETING', NOW(3), NOW(3))`,
+      )) as { insertId: number };
+      await t.gql(CONSENT, { input: { userId: aliceId, purpose: 'THIRD_PARTY_MARKETING_SHARING', status: 'GRANTED' } });
+      const res = await refused(DISCLOSE, { input: { userId: aliceId, recipientId: String(legacy.insertId), purpose: 'DIRECT_MARKETING', categories: ['user.contact.email'] } });
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.extensions!.reason).toBe('RECIPIENT_ADDRESS_MISSING');
     });
 
     it('updates a recipient', async () => {

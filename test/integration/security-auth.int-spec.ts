@@ -121,7 +121,7 @@ describe('authentication and authorization', () => {
       };
       const user = (await must('mutation { registerUser(input: { name: "Matrix Person", email: "matrix@example.com", region: "US-CA", country: "US" }) { id } }')).registerUser!.id as string;
       const held = (await must('mutation { registerUser(input: { name: "Held Person", email: "held@example.com" }) { id } }')).registerUser!.id as string;
-      const recipient = async (kind: string, purpose: string) => (await must(`mutation { registerRecipient(input: { kind: ${kind}, name: "Matrix ${kind}", allowedPurposes: [${purpose}] }) { id } }`)).registerRecipient!.id as string;
+      const recipient = async (kind: string, purpose: string) => (await must(`mutation { registerRecipient(input: { kind: ${kind}, name: "Matrix ${kind}", postalAddress: "1 Matrix Way, Reno, NV", allowedPurposes: [${purpose}] }) { id } }`)).registerRecipient!.id as string;
       const recipientId = await recipient('THIRD_PARTY', 'DIRECT_MARKETING');
       const partnerId = await recipient('PARTNER', 'AGGREGATE_ANALYTICS');
       const acquirerId = await recipient('ACQUIRER', 'BUSINESS_TRANSFER');

@@ -203,7 +203,7 @@ describe('schema fuzzer: invalid values to every argument of every operation', (
     const user = await must<{ registerUser: { id: string } }>('mutation($i: RegisterUserInput!) { registerUser(input: $i) { id } }', { i: { name: 'Fuzz Person', email: 'fuzz.seed@example.com', region: 'US-CA', country: 'US' } });
     const other = await must<{ registerUser: { id: string } }>('mutation($i: RegisterUserInput!) { registerUser(input: $i) { id } }', { i: { name: 'Other Person', email: 'other.seed@example.com' } });
     const recipient = async (kind: string, purposes: string[]) =>
-      (await must<{ registerRecipient: { id: string } }>('mutation($i: RegisterRecipientInput!) { registerRecipient(input: $i) { id } }', { i: { kind, name: `Seed ${kind}`, allowedPurposes: purposes } })).registerRecipient.id;
+      (await must<{ registerRecipient: { id: string } }>('mutation($i: RegisterRecipientInput!) { registerRecipient(input: $i) { id } }', { i: { kind, name: `Seed ${kind}`, postalAddress: '1 Seed Way, Reno, NV', allowedPurposes: purposes } })).registerRecipient.id;
     const thirdParty = await recipient('THIRD_PARTY', ['DIRECT_MARKETING']);
     const partner = await recipient('PARTNER', ['AGGREGATE_ANALYTICS']);
     const acquirer = await recipient('ACQUIRER', ['BUSINESS_TRANSFER']);

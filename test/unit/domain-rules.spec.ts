@@ -3,7 +3,8 @@ import { auditHash, GENESIS_HASH } from '../../src/domain/audit.service';
 import { isTransientDbError, isDuplicateKeyError } from '../../src/domain/db-errors';
 import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor, pageSize, parseId } from '../../src/schema/pagination';
 import { verifyToken, signToken } from '../../src/schema/auth';
-import { Role } from '../../src/entities/enums';
+import { DisclosurePurpose, RecipientKind, Role } from '../../src/entities/enums';
+import { needsPostalAddress } from '../../src/domain/recipient.service';
 import jwt from 'jsonwebtoken';
 
 describe('age', () => {
@@ -11,6 +12,18 @@ describe('age', () => {
     expect(ageOn('2013-06-15', new Date('2026-06-14T12:00:00Z'))).toBe(12);
     expect(ageOn('2013-06-15', new Date('2026-06-15T00:00:00Z'))).toBe(13);
     expect(ageOn('2000-02-29', new Date('2026-02-28T00:00:00Z'))).toBe(25);
+  });
+});
+
+describe('recipient postal addresses (issue 21, point 13; Civil Code 1798.83(a)(2))', () => {
+  it('1798.83(a)(2): third parties and affiliates allowed DIRECT_MARKETING need an address, and no one else does', () => {
+    const needing: string[] = [];
+    for (const kind of Object.values(RecipientKind)) {
+      for (const purpose of Object.values(DisclosurePurpose)) if (needsPostalAddress(kind, [purpose])) needing.push(`${kind}:${purpose}`);
+    }
+    expect(needing).toEqual(['AFFILIATE:DIRECT_MARKETING', 'THIRD_PARTY:DIRECT_MARKETING']);
+    expect(needsPostalAddress(RecipientKind.AFFILIATE, [DisclosurePurpose.TRANSACTION, DisclosurePurpose.DIRECT_MARKETING])).toBe(true);
+    expect(needsPostalAddress(RecipientKind.THIRD_PARTY, [])).toBe(false);
   });
 });
 
