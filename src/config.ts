@@ -56,6 +56,8 @@ export interface Config {
     stalledIntervalMs: number;
   };
   outbox: { smtpUrl: string | null; dir: string; from: string; pollMs: number };
+  /** Letters by post (src/domain/postal-letter.ts): the folder the mail room prints from, and how long a printed letter stays there. */
+  print: { dir: string; retentionDays: number };
   requests: { monitorEveryMs: number; sweepAfterMs: number };
   /** The company the gateway answers for, as named in letters to people. */
   company: { name: string };
@@ -243,6 +245,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: str('OUTBOX_DIR', 'var/outbox'),
       from: str('OUTBOX_FROM', 'Privacy Team <privacy@example.com>'),
       pollMs: int('OUTBOX_POLL_MS', 5000, 100, 3_600_000),
+    },
+    print: {
+      dir: str('PRINT_QUEUE_DIR', 'var/print-queue'),
+      // Long enough for the mail room to print a week's letters; the letters hold names and addresses.
+      retentionDays: int('PRINT_QUEUE_RETENTION_DAYS', 14, 1, 365),
     },
     company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
     communications: {

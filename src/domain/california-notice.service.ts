@@ -8,6 +8,8 @@ import { OPEN_STATUSES } from './data-request.service';
 import { CALIFORNIA_NOTICE_DAYS, addDays } from './deadlines';
 import { badInput, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
+import { OutboxChannel } from '../entities/outbox-message.entity';
+import { envelopeOf } from './postal-letter';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
 
@@ -81,6 +83,11 @@ export interface OpenedNotices {
   requests: DataRequest[];
   /** Requests opened now (not rejected, not already open): these get a compile job. */
   toCompile: number[];
+  /**
+   * Open requests compiled before for a person with no address, asked for again: compiled again,
+   * keyed on the person's record version, so asking twice with nothing changed queues nothing.
+   */
+  toRedeliver: { requestId: number; subjectVersion: number }[];
   /** Every request this call created, rejected ones included. */
   createdIds: number[];
 }
@@ -99,7 +106,7 @@ export async function openCaliforniaNotices(
   const ids = [...new Set(input.subjectIds)].sort((a, b) => a - b);
   if (ids.length === 0) throw badInput('name at least one subject', { field: 'subjectIds' });
   if (input.receivedAt.getTime() > now.getTime() + 60_000) throw badInput('receivedAt is in the future', { field: 'receivedAt' });
-  const subjects: { id: number; region: string | null; status: SubjectStatus }[] = await em.query('SELECT id, region, status FROM subjects WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
+  const subjects: { id: number; region: string | null; status: SubjectStatus; updated_at: Date }[] = await em.query('SELECT id, region, status, updated_at FROM subjects WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
   if (subjects.length !== ids.length) {
     const found = new Set(subjects.map((s) => Number(s.id)));
     throw notFound('subject', ids.filter((id) => !found.has(id)).slice(0, 20).join(', '));
@@ -108,17 +115,23 @@ export async function openCaliforniaNotices(
   // request received in late December and answered in January does not use up the new year.
   const year = californiaYear(input.receivedAt);
   const { start, end } = californiaYearRange(year);
-  const existing: { id: number; subject_id: number; status: DataRequestStatus; completed_at: Date | null }[] = await em.query(
-    `SELECT id, subject_id, status, completed_at FROM data_requests
+  const existing: { id: number; subject_id: number; status: DataRequestStatus; completed_at: Date | null; reason_code: string | null }[] = await em.query(
+    `SELECT id, subject_id, status, completed_at, reason_code FROM data_requests
       WHERE type = 'CALIFORNIA_NOTICE' AND subject_id IN (?) AND (status IN (?) OR (status = 'COMPLETED' AND received_at >= ? AND received_at < ?))
       ORDER BY id`,
     [ids, OPEN_STATUSES, start, end],
   );
   const openBySubject = new Map<number, number>();
   const answeredBySubject = new Map<number, number>();
+  // An open request compiled for a person with no address: asked again (once an address is on
+  // record), it is compiled again rather than left waiting.
+  const undelivered: { id: number; subjectId: number }[] = [];
   for (const r of existing) {
     if (r.status === DataRequestStatus.COMPLETED) answeredBySubject.set(Number(r.subject_id), Number(r.id));
-    else if (!openBySubject.has(Number(r.subject_id))) openBySubject.set(Number(r.subject_id), Number(r.id));
+    else if (!openBySubject.has(Number(r.subject_id))) {
+      openBySubject.set(Number(r.subject_id), Number(r.id));
+      if (r.reason_code === NO_DELIVERY_ADDRESS) undelivered.push({ id: Number(r.id), subjectId: Number(r.subject_id) });
+    }
   }
 
   const dueAt = addDays(input.receivedAt, CALIFORNIA_NOTICE_DAYS[input.channel]);
@@ -157,7 +170,13 @@ export async function openCaliforniaNotices(
     actor,
     opened.map((r) => ({ action: r.status === DataRequestStatus.REJECTED ? 'notice.rejected' : 'notice.received', entityType: 'DataRequest', entityId: r.id, details: { subjectId: r.subjectId, channel: input.channel, reasonCode: r.reasonCode } })),
   );
-  return { requests, toCompile: opened.filter((r) => r.status === DataRequestStatus.ACKNOWLEDGED).map((r) => r.id), createdIds: opened.map((r) => r.id) };
+  const updatedAt = new Map(subjects.map((s) => [Number(s.id), new Date(s.updated_at).getTime()]));
+  return {
+    requests,
+    toCompile: opened.filter((r) => r.status === DataRequestStatus.ACKNOWLEDGED).map((r) => r.id),
+    toRedeliver: undelivered.map((u) => ({ requestId: u.id, subjectVersion: updatedAt.get(u.subjectId)! })),
+    createdIds: opened.map((r) => r.id),
+  };
 }
 
 /** The compile jobs of opened requests, NOTICE_CHUNK requests each, keyed by the chunk. */
@@ -170,6 +189,11 @@ export function noticeJobs(requestIds: number[]): JobIntent[] {
   return jobs;
 }
 
+/** One compile job per request to compile again, keyed on the person's record version. */
+export function redeliveryJobs(requests: OpenedNotices['toRedeliver']): JobIntent[] {
+  return requests.map((r) => ({ name: NOTICE_JOB, key: `notice-redeliver-${r.requestId}-${r.subjectVersion}`, payload: { requestIds: [r.requestId] } }));
+}
+
 /** The use case of Shine-the-Light requests: opens them and declares their compile jobs, in one change. */
 export function requestCaliforniaNotices(
   run: UseCaseRunner,
@@ -179,7 +203,7 @@ export function requestCaliforniaNotices(
 ): Promise<UseCaseOutcome<OpenedNotices>> {
   return run(async (uow) => {
     const opened = await openCaliforniaNotices(uow.em, actor, input, now);
-    await uow.declare(...noticeJobs(opened.toCompile));
+    await uow.declare(...noticeJobs(opened.toCompile), ...redeliveryJobs(opened.toRedeliver));
     return opened;
   });
 }
@@ -227,6 +251,52 @@ ${body}
   return { text, html };
 }
 
+/** A notice whose letter is in the print queue: it completes when the letter is handed over. */
+export const LETTER_QUEUED = 'LETTER_QUEUED';
+/** A notice compiled for a person with neither an email nor a postal address on record. */
+export const NO_DELIVERY_ADDRESS = 'NO_DELIVERY_ADDRESS';
+
+interface NoticeAddressee {
+  name: string | null;
+  street_address: string | null;
+  city: string | null;
+  postal_code: string | null;
+  region: string | null;
+  country: string | null;
+}
+
+export type NoticeDelivery = { by: 'EMAIL'; to: string } | { by: 'POSTAL_MAIL'; to: string } | { by: 'NONE' };
+
+/**
+ * How a notice reaches its person (1798.83(a): "in writing or by electronic mail"): by email when
+ * there is an address, else by post to the postal address, else not at all (point 14).
+ */
+export function noticeDelivery(subject: ({ email: string | null } & NoticeAddressee) | undefined): NoticeDelivery {
+  if (!subject) return { by: 'NONE' };
+  if (subject.email) return { by: 'EMAIL', to: subject.email };
+  const envelope = envelopeOf({
+    name: subject.name, streetAddress: subject.street_address, city: subject.city, postalCode: subject.postal_code, region: subject.region, country: subject.country,
+  });
+  return envelope ? { by: 'POSTAL_MAIL', to: envelope } : { by: 'NONE' };
+}
+
+/**
+ * The hand-over of posted notices: once a letter is in the print queue, its request is answered.
+ * Requests already answered (or no longer waiting for their letter) are left alone.
+ */
+export async function completePostedNotices(em: EntityManager, actor: Actor, requestIds: number[], now = new Date()): Promise<number[]> {
+  if (requestIds.length === 0) return [];
+  const waiting: { id: number; subject_id: number }[] = await em.query(
+    `SELECT id, subject_id FROM data_requests WHERE id IN (?) AND type = 'CALIFORNIA_NOTICE' AND status IN (?) AND reason_code = ? FOR UPDATE`,
+    [requestIds, OPEN_STATUSES, LETTER_QUEUED],
+  );
+  if (waiting.length === 0) return [];
+  const ids = waiting.map((r) => Number(r.id));
+  await em.query(`UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, reason_code = NULL WHERE id IN (?)`, [now, ids]);
+  await appendAuditBatch(em, actor, waiting.map((r) => ({ action: 'notice.completed', entityType: 'DataRequest', entityId: r.id, details: { subjectId: Number(r.subject_id), delivery: 'POSTAL_MAIL' } })));
+  return ids;
+}
+
 /**
  * Compiles the notices of a chunk of requests in a fixed number of statements: the qualifying
  * disclosures (that subject, the year before receipt in California time, identifiable, direct
@@ -235,14 +305,18 @@ ${body}
  */
 export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, requestIds: number[], company: string, now = new Date()): Promise<{ compiled: number; skipped: number }> {
   if (requestIds.length === 0) return { compiled: 0, skipped: 0 };
-  const requests: { id: number; subject_id: number; received_at: Date; status: DataRequestStatus; type: DataRequestType }[] = await em.query(
-    'SELECT id, subject_id, received_at, status, type FROM data_requests WHERE id IN (?) ORDER BY id FOR UPDATE',
+  const requests: { id: number; subject_id: number; received_at: Date; status: DataRequestStatus; type: DataRequestType; reason_code: string | null }[] = await em.query(
+    'SELECT id, subject_id, received_at, status, type, reason_code FROM data_requests WHERE id IN (?) ORDER BY id FOR UPDATE',
     [requestIds],
   );
-  const open = requests.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE && OPEN_STATUSES.includes(r.status));
+  // A request whose letter is already in the print queue waits for the hand-over, not a second letter.
+  const open = requests.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE && OPEN_STATUSES.includes(r.status) && r.reason_code !== LETTER_QUEUED);
   if (open.length === 0) return { compiled: 0, skipped: requestIds.length };
   const subjectIds = open.map((r) => Number(r.subject_id));
-  const subjects: { id: number; email: string | null }[] = await em.query('SELECT id, email FROM subjects WHERE id IN (?)', [subjectIds]);
+  const subjects: ({ id: number; email: string | null } & NoticeAddressee)[] = await em.query(
+    'SELECT id, email, name, street_address, city, postal_code, region, country FROM subjects WHERE id IN (?)',
+    [subjectIds],
+  );
   const subjectById = new Map(subjects.map((s) => [Number(s.id), s]));
 
   // One statement covers every year in the chunk: each row carries the year it falls in, and a
@@ -291,7 +365,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     if (list) list.push(r);
     else rowsBySubjectYear.set(key, [r]);
   }
-  const subjectOfRequest = new Map(open.map((r) => [Number(r.id), Number(r.subject_id)]));
+  const deliveries = new Map<number, NoticeDelivery>();
   for (let i = 0; i < open.length; i += 1) {
     const req = open[i]!;
     const year = years[i]!;
@@ -306,16 +380,34 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     const notice: StoredCaliforniaNotice = { year, categories, recipients: noDisclosures ? [] : recipientList, noDisclosures, company };
     notices.set(Number(req.id), notice);
     // The body is rendered by the outbox at delivery (renderNoticeMessages).
-    if (subject?.email)
-      drafts.push({ kind: CALIFORNIA_NOTICE_KIND, to: subject.email, subject: `Your California privacy notice for ${year}`, text: '', html: null, dataRequestId: Number(req.id) });
-    audits.push({ action: 'notice.completed', entityType: 'DataRequest', entityId: req.id, details: { subjectId: Number(req.subject_id), year, categories: categories.length, recipients: notice.recipients.length } });
+    const delivery = noticeDelivery(subject);
+    deliveries.set(Number(req.id), delivery);
+    const title = `Your California privacy notice for ${year}`;
+    if (delivery.by === 'EMAIL') drafts.push({ kind: CALIFORNIA_NOTICE_KIND, to: delivery.to, subject: title, text: '', html: null, dataRequestId: Number(req.id) });
+    else if (delivery.by === 'POSTAL_MAIL') drafts.push({ kind: CALIFORNIA_NOTICE_KIND, channel: OutboxChannel.POST, to: delivery.to, subject: title, text: '', html: null, dataRequestId: Number(req.id) });
+    const details = { subjectId: Number(req.subject_id), year, categories: categories.length, recipients: notice.recipients.length, delivery: delivery.by };
+    audits.push({ action: delivery.by === 'EMAIL' ? 'notice.completed' : delivery.by === 'POSTAL_MAIL' ? 'notice.letter_queued' : 'notice.undeliverable', entityType: 'DataRequest', entityId: req.id, details });
   }
   const ids = [...notices.keys()];
+  // Emailed: answered now. Posted: answered when the letter is handed over (completePostedNotices).
+  // No address at all: kept open, flagged, until one is recorded and the request is made again.
+  const statusOf = (id: number) => (deliveries.get(id)!.by === 'EMAIL' ? DataRequestStatus.COMPLETED : DataRequestStatus.IN_PROGRESS);
+  const reasonOf = (id: number) => ({ EMAIL: null, POSTAL_MAIL: LETTER_QUEUED, NONE: NO_DELIVERY_ADDRESS })[deliveries.get(id)!.by];
   await em.query(
-    `UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, reason_code = NULL,
+    `UPDATE data_requests SET
+       status = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END,
+       completed_at = CASE WHEN id IN (?) THEN ? ELSE NULL END,
+       reason_code = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END,
        result = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
      WHERE id IN (?)`,
-    [now, ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: subjectById.get(subjectOfRequest.get(id)!)?.email ? 'EMAIL' : 'POSTAL_MAIL' })]), ids],
+    [
+      ...ids.flatMap((id) => [id, statusOf(id)]),
+      [...ids.filter((id) => statusOf(id) === DataRequestStatus.COMPLETED), 0],
+      now,
+      ...ids.flatMap((id) => [id, reasonOf(id)]),
+      ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: ({ EMAIL: 'EMAIL', POSTAL_MAIL: 'POSTAL_MAIL', NONE: null })[deliveries.get(id)!.by] })]),
+      ids,
+    ],
   );
   await enqueueMessages(em, drafts, now);
   await appendAuditBatch(em, actor, audits);

@@ -112,7 +112,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
-  if (subject.email) count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, subject.email) });
+  count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id }) });
   await enqueueMessages(em, erasureMessages(requestId, subject, recipients), now);
 
   await em.query(TOMBSTONE_SQL, [SubjectStatus.ERASED, now, now, subject.id]);

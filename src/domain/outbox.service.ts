@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { OutboxStatus } from '../entities/outbox-message.entity';
+import { OutboxChannel, OutboxStatus } from '../entities/outbox-message.entity';
 
 export interface OutboxDraft {
   kind: string;
+  /** EMAIL unless said: for POST, `to` is the envelope (src/domain/postal-letter.ts). */
+  channel?: OutboxChannel;
   to: string;
   subject: string;
   text: string;
@@ -17,10 +19,10 @@ export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], 
   if (drafts.length === 0) return 0;
   // One multi-row INSERT in plain SQL: outbox writes ride inside hot transactions (erasure, notices).
   await em.query(
-    `INSERT INTO outbox_messages (kind, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
-     VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
+    `INSERT INTO outbox_messages (kind, channel, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+     VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
     drafts.flatMap((d) => [
-      d.kind, d.to, d.subject.slice(0, 300), d.text, d.html ?? null, d.headers ? JSON.stringify(d.headers) : null,
+      d.kind, d.channel ?? OutboxChannel.EMAIL, d.to, d.subject.slice(0, 300), d.text, d.html ?? null, d.headers ? JSON.stringify(d.headers) : null,
       OutboxStatus.PENDING, now, d.dataRequestId ?? null, d.recipientId ?? null,
     ]),
   );
@@ -28,16 +30,18 @@ export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], 
 }
 
 /**
- * Cancels every message still waiting for an address (an erased person's): it is not sent, and
- * its address and body go (a greeting names the person). A message a delivery run has already
- * claimed (SENDING) is with the mail server and cannot be recalled (docs/legal.md). Returns how
- * many were cancelled.
+ * Cancels every message still waiting for a person (an erased person's): emails to their address,
+ * and letters for their requests (an envelope is not matched by text: the address may have
+ * changed since it was queued). A cancelled message is not sent, and its address and body go (a
+ * greeting names the person). A message a delivery run has already claimed (SENDING) is with the
+ * mail server or the print queue and cannot be recalled (docs/legal.md). Returns how many were
+ * cancelled. One statement: it rides in the erasure's transaction.
  */
-export async function cancelPendingMessagesTo(em: EntityManager, address: string): Promise<number> {
+export async function cancelPendingMessagesTo(em: EntityManager, person: { email: string | null; subjectId: number }): Promise<number> {
   const result: { affectedRows?: number } = await em.query(
     `UPDATE outbox_messages SET status = ?, to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
-      WHERE status = ? AND to_address = ?`,
-    [OutboxStatus.CANCELLED, OutboxStatus.PENDING, address],
+      WHERE status = ? AND ((channel = ? AND to_address = ?) OR (channel = ? AND data_request_id IN (SELECT id FROM data_requests WHERE subject_id = ?)))`,
+    [OutboxStatus.CANCELLED, OutboxStatus.PENDING, OutboxChannel.EMAIL, person.email, OutboxChannel.POST, person.subjectId],
   );
   return Number(result.affectedRows ?? 0);
 }

@@ -9,6 +9,12 @@ export enum OutboxStatus {
   CANCELLED = 'CANCELLED',
 }
 
+/** How a message reaches its addressee: by email, or as a printed letter (docs/legal.md, point 14). */
+export enum OutboxChannel {
+  EMAIL = 'EMAIL',
+  POST = 'POST',
+}
+
 /**
  * A message written in the same transaction as the change that causes it, delivered later by
  * the outbox job. Once it is sent, finally failed or cancelled, its address is gone and nothing
@@ -25,7 +31,11 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 40 })
   kind!: string;
 
-  @Column({ name: 'to_address', type: 'varchar', length: 254, nullable: true })
+  @Column({ type: 'enum', enum: OutboxChannel, default: OutboxChannel.EMAIL })
+  channel!: OutboxChannel;
+
+  /** An email address, or for POST the envelope: name and postal address, one line each. */
+  @Column({ name: 'to_address', type: 'varchar', length: 700, nullable: true })
   toAddress!: string | null;
 
   @Column({ type: 'varchar', length: 300 })
