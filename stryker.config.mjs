@@ -23,12 +23,16 @@ export const ISSUE_20 = [
   'src/domain/read-purpose.service.ts:22-35',
 ];
 
-// Issue 21's rule modules so far: calendar-day deadlines in California, the outbox's error scrubbing.
+// Issue 21's rule modules so far: calendar-day deadlines in California, the outbox's error scrubbing,
+// the statute's categories and year, age bands, envelopes and letters, the erasure confirmation, recipient addresses.
 export const ISSUE_21 = [
   'src/domain/deadlines.ts',
   'src/domain/outbox.service.ts:46-51',
   'src/domain/shine-the-light.ts',
   'src/plugins/anonymization/strategies.ts:237-261',
+  'src/domain/postal-letter.ts',
+  'src/domain/erasure-notice.ts',
+  'src/domain/recipient.service.ts:39-41',
 ];
 
 export default {
@@ -40,7 +44,7 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,

@@ -14,6 +14,9 @@ import { loadConfig } from '../src/config';
 import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
 import { pathOnly } from '../src/plugins/anonymization/de-identification';
 import { erasureMessages, NOTIFIED_KINDS, runErasure } from '../src/domain/erasure.service';
+import { requestRecordKeptUntil } from '../src/domain/erasure-notice';
+import type { RetainedCopy } from '../src/domain/hooks';
+import type { PersonContact } from '../src/domain/postal-letter';
 import { canonical } from '../src/domain/audit.service';
 import {
   QuestionsCounter, createBenchDatabase, findDatabasePid, findRedisPid, median, mysqlConnection, processTicks, round, TICKS_PER_SECOND,
@@ -358,10 +361,19 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   const [req] = await q('SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE', [requestId]);
   if (!req || req.type !== 'ERASURE' || req.status === 'COMPLETED') throw new Error(`request ${requestId} is not an open erasure`);
   const subjectId = Number(req.subject_id);
-  const [subject] = await q('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
+  const [subject] = await q('SELECT id, status, email, name, street_address, city, postal_code, region, country FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
   if (!subject || subject.status === 'ERASED') throw new Error(`subject ${subjectId} is missing or already erased`);
   const holds = await q(`SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`, [subjectId]);
   if (holds.length > 0) throw new Error(`subject ${subjectId} is held`);
+  // What the plugins keep afterwards (none here: no closing transfer, no released hold), as they ask.
+  const kept: RetainedCopy[] = [];
+  await q('SELECT GROUP_CONCAT(DISTINCT hold_id ORDER BY hold_id) AS holds, MAX(purge_after) AS until FROM legal_hold_preserved_records WHERE subject_id = ? AND purge_after IS NOT NULL', [subjectId]);
+  await q(
+    `SELECT t.id, t.deal_name, r.name AS acquirer, t.artifacts_expire_at AS expire, t.artifact_retention_days AS days FROM disclosures d
+       JOIN business_transfers t ON d.transaction_reference = CONCAT('business-transfer:', t.id) JOIN recipients r ON r.id = t.acquirer_id
+      WHERE d.subject_id = ? AND d.purpose = 'BUSINESS_TRANSFER' AND d.identifiable = 1 AND t.phase = 'CLOSING' AND t.artifacts_purged_at IS NULL ORDER BY t.id`,
+    [subjectId],
+  );
   const recipients = (await q(
     `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
       WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?) ORDER BY r.id`,
@@ -390,26 +402,28 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   erased.disclosures_unlinked = Number((await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
   const now = new Date();
   // The person's pending mail is cancelled before the confirmation is queued, as the job does.
-  if (subject.email)
-    erased.outbox_messages_cancelled = Number((await q(
-      `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL WHERE status = 'PENDING' AND to_address = ?`,
-      [subject.email],
-    )).affectedRows ?? 0);
-  const mail = erasureMessages(requestId, { id: subjectId, email: (subject.email as string | null) ?? null }, recipients);
+  erased.outbox_messages_cancelled = Number((await q(
+    `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
+      WHERE status = 'PENDING' AND ((channel = 'EMAIL' AND to_address = ?) OR (channel = 'POST' AND data_request_id IN (SELECT id FROM data_requests WHERE subject_id = ?)))`,
+    [subject.email ?? null, subjectId],
+  )).affectedRows ?? 0);
+  erased.subjects = 1;
+  const mail = erasureMessages(requestId, { ...(subject as unknown as PersonContact), id: subjectId }, recipients, { erased, kept, completedAt: now });
   if (mail.length > 0)
     await q(
-      `INSERT INTO outbox_messages (kind, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
-       VALUES ${mail.map(() => "(?,?,?,?,NULL,NULL,'PENDING',0,?,?,?)").join(',')}`,
-      mail.flatMap((m) => [m.kind, m.to, m.subject.slice(0, 300), m.text, now, m.dataRequestId ?? null, m.recipientId ?? null]),
+      `INSERT INTO outbox_messages (kind, channel, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
+       VALUES ${mail.map(() => "(?,?,?,?,?,NULL,NULL,'PENDING',0,?,?,?)").join(',')}`,
+      mail.flatMap((m) => [m.kind, m.channel ?? 'EMAIL', m.to, m.subject.slice(0, 300), m.text, now, m.dataRequestId ?? null, m.recipientId ?? null]),
     );
   await q(
     `UPDATE subjects SET name = NULL, email = NULL, phone = NULL, street_address = NULL, city = NULL, postal_code = NULL, region = NULL, country = NULL, birth_date = NULL, age_range = NULL,
        status = 'ERASED', erased_at = ?, updated_at = ? WHERE id = ?`,
     [now, now, subjectId],
   );
-  erased.subjects = 1;
   const notifiedRecipientIds = recipients.map((r) => Number(r.id));
-  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
+  const result = {
+    erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)), kept, requestRecordKeptUntil: requestRecordKeptUntil(now).toISOString(),
+  };
   await q(`UPDATE data_requests SET status = 'COMPLETED', completed_at = ?, result = ?, reason_code = NULL WHERE id = ?`, [now, JSON.stringify(result), requestId]);
   // The audit event as appendAudit writes it: the database links it to the head it locks.
   const at = new Date();

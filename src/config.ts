@@ -77,7 +77,7 @@ export interface Config {
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
     anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
-    businessTransfer: { exportDir: string; chunkSize: number; k: number };
+    businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number };
   };
   /** Operating it: logs, /metrics, shutdown (issue 11). */
   log: { level: LogLevel };
@@ -283,6 +283,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         // Subjects per chunk job: the unit of parallelism and of work redone after a crash.
         chunkSize: int('BUSINESS_TRANSFER_CHUNK_SIZE', 5000, 1, 1_000_000),
         k: int('BUSINESS_TRANSFER_K', 11, 2, 1000),
+        // The export files on the gateway's disk hold full records (closing): kept long enough to
+        // resend a lost delivery, then purged (docs/legal.md, point 3).
+        artifactRetentionDays: int('BUSINESS_TRANSFER_ARTIFACT_RETENTION_DAYS', 30, 1, 3650),
       },
     },
     log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },

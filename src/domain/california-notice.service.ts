@@ -9,7 +9,7 @@ import { CALIFORNIA_NOTICE_DAYS, addDays } from './deadlines';
 import { badInput, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import { OutboxChannel } from '../entities/outbox-message.entity';
-import { envelopeOf } from './postal-letter';
+import { CONTACT_COLUMNS, deliveryTo, type Delivery, type PersonContact } from './postal-letter';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
 
@@ -256,30 +256,6 @@ export const LETTER_QUEUED = 'LETTER_QUEUED';
 /** A notice compiled for a person with neither an email nor a postal address on record. */
 export const NO_DELIVERY_ADDRESS = 'NO_DELIVERY_ADDRESS';
 
-interface NoticeAddressee {
-  name: string | null;
-  street_address: string | null;
-  city: string | null;
-  postal_code: string | null;
-  region: string | null;
-  country: string | null;
-}
-
-export type NoticeDelivery = { by: 'EMAIL'; to: string } | { by: 'POSTAL_MAIL'; to: string } | { by: 'NONE' };
-
-/**
- * How a notice reaches its person (1798.83(a): "in writing or by electronic mail"): by email when
- * there is an address, else by post to the postal address, else not at all (point 14).
- */
-export function noticeDelivery(subject: ({ email: string | null } & NoticeAddressee) | undefined): NoticeDelivery {
-  if (!subject) return { by: 'NONE' };
-  if (subject.email) return { by: 'EMAIL', to: subject.email };
-  const envelope = envelopeOf({
-    name: subject.name, streetAddress: subject.street_address, city: subject.city, postalCode: subject.postal_code, region: subject.region, country: subject.country,
-  });
-  return envelope ? { by: 'POSTAL_MAIL', to: envelope } : { by: 'NONE' };
-}
-
 /**
  * The hand-over of posted notices: once a letter is in the print queue, its request is answered.
  * Requests already answered (or no longer waiting for their letter) are left alone.
@@ -313,8 +289,8 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const open = requests.filter((r) => r.type === DataRequestType.CALIFORNIA_NOTICE && OPEN_STATUSES.includes(r.status) && r.reason_code !== LETTER_QUEUED);
   if (open.length === 0) return { compiled: 0, skipped: requestIds.length };
   const subjectIds = open.map((r) => Number(r.subject_id));
-  const subjects: ({ id: number; email: string | null } & NoticeAddressee)[] = await em.query(
-    'SELECT id, email, name, street_address, city, postal_code, region, country FROM subjects WHERE id IN (?)',
+  const subjects: ({ id: number } & PersonContact)[] = await em.query(
+    `SELECT id, ${CONTACT_COLUMNS} FROM subjects WHERE id IN (?)`,
     [subjectIds],
   );
   const subjectById = new Map(subjects.map((s) => [Number(s.id), s]));
@@ -365,7 +341,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     if (list) list.push(r);
     else rowsBySubjectYear.set(key, [r]);
   }
-  const deliveries = new Map<number, NoticeDelivery>();
+  const deliveries = new Map<number, Delivery>();
   for (let i = 0; i < open.length; i += 1) {
     const req = open[i]!;
     const year = years[i]!;
@@ -380,7 +356,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     const notice: StoredCaliforniaNotice = { year, categories, recipients: noDisclosures ? [] : recipientList, noDisclosures, company };
     notices.set(Number(req.id), notice);
     // The body is rendered by the outbox at delivery (renderNoticeMessages).
-    const delivery = noticeDelivery(subject);
+    const delivery = deliveryTo(subject);
     deliveries.set(Number(req.id), delivery);
     const title = `Your California privacy notice for ${year}`;
     if (delivery.by === 'EMAIL') drafts.push({ kind: CALIFORNIA_NOTICE_KIND, to: delivery.to, subject: title, text: '', html: null, dataRequestId: Number(req.id) });

@@ -5,13 +5,16 @@ import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
-import type { DomainHooks, ErasureVeto, HookContext } from './hooks';
+import type { DomainHooks, ErasureVeto, HookContext, RetainedCopy } from './hooks';
+import { erasureBlockedNotice, erasureConfirmation, requestRecordKeptUntil } from './erasure-notice';
+import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
+import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
-  | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; alreadyErased?: boolean }
+  | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; kept?: RetainedCopy[]; alreadyErased?: boolean }
   | { status: 'BLOCKED_BY_HOLD'; code: string; refs: Record<string, number[]>; reasons: string[] }
   | { status: 'NOOP'; reason: string };
 
@@ -68,7 +71,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   if (!OPEN_STATUSES.includes(row.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${row.status}` };
   const previous = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as Record<string, unknown> | null;
 
-  const [subject]: { id: number; status: SubjectStatus; email: string | null }[] = await em.query('SELECT id, status, email FROM subjects WHERE id = ? FOR UPDATE', [row.subject_id]);
+  const [subject]: ({ id: number; status: SubjectStatus } & PersonContact)[] = await em.query(`SELECT id, status, ${CONTACT_COLUMNS} FROM subjects WHERE id = ? FOR UPDATE`, [row.subject_id]);
   if (!subject) throw notFound('subject', row.subject_id);
   const ctx: HookContext = { actor, jobs };
 
@@ -87,10 +90,14 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
         DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ ...blocked.refs, reasons: blocked.reasons }), blocked.code, requestId,
       ]);
       await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...blocked.refs } });
+      // The person is told once, when the request stops (7022(f)(1)); not again each time it is asked anew.
+      if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD) await enqueueMessages(em, toPerson(requestId, subject, 'ERASURE_BLOCKED', erasureBlockedNotice(requestId)), now);
     }
     return { status: 'BLOCKED_BY_HOLD', ...blocked };
   }
 
+  // What plugins keep of the person afterwards (export files, preserved copies): read before any step changes it.
+  const kept = await hooks.retainedCopies(em, subject.id, ctx);
   // Who received identifiable data: read before the disclosures are unlinked.
   const recipients: { id: number; name: string; email: string | null }[] = await em.query(
     `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
@@ -113,19 +120,41 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id }) });
-  await enqueueMessages(em, erasureMessages(requestId, subject, recipients), now);
+  erased.subjects = 1;
+  await enqueueMessages(em, erasureMessages(requestId, subject, recipients, { erased, kept, completedAt: now }), now);
 
   await em.query(TOMBSTONE_SQL, [SubjectStatus.ERASED, now, now, subject.id]);
-  erased.subjects = 1;
   const notifiedRecipientIds = recipients.map((r) => Number(r.id));
-  const result = { erased, notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)) };
+  const result = {
+    erased,
+    notifiedRecipientIds,
+    recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)),
+    // What stays, under which exception and until when, as the confirmation tells the person (7022(f)).
+    kept: kept.map((k) => ({ ...k, until: k.until ? k.until.toISOString() : null })),
+    requestRecordKeptUntil: requestRecordKeptUntil(now).toISOString(),
+  };
   await completeRequest(em, requestId, now, result, null);
   await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
-  return { status: 'COMPLETED', erased, notifiedRecipientIds };
+  return { status: 'COMPLETED', erased, notifiedRecipientIds, kept };
 }
 
-/** The notices an erasure sends: one to each recipient with an address, and a confirmation to the person. */
-export function erasureMessages(requestId: number, subject: { id: number; email: string | null }, recipients: { id: number; name: string; email: string | null }[]): OutboxDraft[] {
+/** A message to the person, by email or else by post; none when neither address is on record. */
+function toPerson(requestId: number, person: PersonContact, kind: string, message: { subject: string; text: string }): OutboxDraft[] {
+  const delivery = deliveryTo(person);
+  if (delivery.by === 'NONE') return [];
+  return [{ kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
+}
+
+/**
+ * The notices an erasure sends: one to each recipient with an address, and a confirmation to the
+ * person (by email, or by post to a person without one) saying what went and what stays.
+ */
+export function erasureMessages(
+  requestId: number,
+  subject: { id: number } & PersonContact,
+  recipients: { id: number; name: string; email: string | null }[],
+  account: { erased: Record<string, number>; kept: RetainedCopy[]; completedAt: Date },
+): OutboxDraft[] {
   const drafts: OutboxDraft[] = recipients
     .filter((r) => r.email)
     .map((r) => ({
@@ -136,14 +165,7 @@ export function erasureMessages(requestId: number, subject: { id: number; email:
       dataRequestId: requestId,
       recipientId: r.id,
     }));
-  if (subject.email)
-    drafts.push({
-      kind: 'ERASURE_CONFIRMATION',
-      to: subject.email,
-      subject: 'Your personal information has been deleted',
-      text: `We have deleted the personal information we held about you (request ${requestId}). We keep a record of the request itself, and aggregate statistics that cannot identify you.\n`,
-      dataRequestId: requestId,
-    });
+  drafts.push(...toPerson(requestId, subject, 'ERASURE_CONFIRMATION', erasureConfirmation({ requestId, ...account })));
   return drafts;
 }
 

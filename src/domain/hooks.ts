@@ -19,6 +19,23 @@ export interface ErasureVeto {
   refs: Record<string, number[]>;
 }
 
+/**
+ * A copy of a person's data a plugin still keeps once their erasure has run, in terms the person
+ * is told (11 CCR 7022(f): what is kept, under which exception, until when). The core puts each in
+ * the request's result and in the confirmation, and knows nothing of what they are.
+ */
+export interface RetainedCopy {
+  plugin: string;
+  /** What is kept, for people: "a copy of your record in the export files of a business transfer to Buyer Co". */
+  what: string;
+  /** Why it may be kept, for people, with the rule it rests on. */
+  exception: string;
+  /** When it goes; null when that is not known yet. */
+  until: Date | null;
+  /** What it is in the plugin's terms, by kind (e.g. { transferIds: [4] }). */
+  refs: Record<string, number[]>;
+}
+
 export interface HookContext {
   actor: Actor;
   /** Jobs a handler asks for, declared in the caller's change. */
@@ -33,6 +50,8 @@ export interface HookContext {
 export interface DomainHooks {
   /** All vetoes of all plugins; an empty list lets the erasure go ahead. */
   vetoErasure(em: EntityManager, subjectId: number, ctx: HookContext): Promise<ErasureVeto[]>;
+  /** Copies of the person plugins keep after the erasure, read before any step runs. */
+  retainedCopies(em: EntityManager, subjectId: number, ctx: HookContext): Promise<RetainedCopy[]>;
   /** What plugins do to retained data on erasure; rows affected per table. */
   erasureSteps(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
   /** After disclosures were recorded (ids), in the same transaction. */

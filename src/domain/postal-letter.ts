@@ -36,6 +36,35 @@ export function envelopeOf(p: PostalParts): string | null {
   return lines.filter(Boolean).join('\n');
 }
 
+/** How to reach a person in writing, as their row holds it. */
+export interface PersonContact {
+  email: string | null;
+  name: string | null;
+  street_address: string | null;
+  city: string | null;
+  postal_code: string | null;
+  region: string | null;
+  country: string | null;
+}
+
+export type Delivery = { by: 'EMAIL'; to: string } | { by: 'POSTAL_MAIL'; to: string } | { by: 'NONE' };
+
+/**
+ * How a written answer reaches a person: by email when there is an address, else by post to the
+ * postal address, else not at all (the caller decides what an undeliverable answer means).
+ */
+export function deliveryTo(person: PersonContact | undefined): Delivery {
+  if (!person) return { by: 'NONE' };
+  if (person.email) return { by: 'EMAIL', to: person.email };
+  const envelope = envelopeOf({
+    name: person.name, streetAddress: person.street_address, city: person.city, postalCode: person.postal_code, region: person.region, country: person.country,
+  });
+  return envelope ? { by: 'POSTAL_MAIL', to: envelope } : { by: 'NONE' };
+}
+
+/** The columns of `subjects` deliveryTo reads, for a SELECT list. */
+export const CONTACT_COLUMNS = 'email, name, street_address, city, postal_code, region, country';
+
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The file name of a message's letter in the print queue: the message id, so a resend overwrites it. */

@@ -2,7 +2,7 @@ import type { PluginMetric } from '../ops/metrics';
 import type { Logger } from '../ops/logger';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
-import type { ErasureVeto, HookContext, DomainHooks } from '../domain/hooks';
+import type { ErasureVeto, HookContext, DomainHooks, RetainedCopy } from '../domain/hooks';
 import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderDef } from '../schema/loaders/loader-registry';
@@ -47,6 +47,8 @@ export interface GatewayPlugin {
 
   /** Domain hooks, each run inside the caller's transaction. */
   vetoErasure?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<ErasureVeto | null>;
+  /** Copies of the person the plugin keeps after their erasure, and until when (read before the steps). */
+  retainedCopies?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<RetainedCopy[]>;
   /**
    * Rows handled, by step. Reporting `collection_events_deidentified` or `disclosures_unlinked`
    * (even 0) takes that step over: the subject's rows there are no longer linked to it, and the

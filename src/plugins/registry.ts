@@ -126,6 +126,11 @@ export class PluginRegistry {
         }
         return vetoes;
       },
+      retainedCopies: async (em, subjectId, ctx) => {
+        const copies = [];
+        for (const p of this.plugins) copies.push(...((await p.retainedCopies?.(em, subjectId, ctx)) ?? []));
+        return copies;
+      },
       erasureSteps: async (em, subjectId, ctx) => {
         const summary: Record<string, number> = {};
         for (const h of all()) for (const [table, n] of Object.entries((await h.erasureSteps?.(em, subjectId, ctx)) ?? {})) summary[table] = (summary[table] ?? 0) + n;

@@ -1,5 +1,4 @@
-import { noticeDelivery } from '../../src/domain/california-notice.service';
-import { envelopeOf, letterFileName, printReadyLetter } from '../../src/domain/postal-letter';
+import { deliveryTo, envelopeOf, letterFileName, printReadyLetter } from '../../src/domain/postal-letter';
 
 const ada = { name: 'Ada Lovelace', streetAddress: '1 Main St', city: 'Oakland', postalCode: '94601', region: 'US-CA', country: 'US' };
 
@@ -51,11 +50,11 @@ describe('letters by post (1798.83(a): "in writing or by electronic mail")', () 
     expect(html).toContain('<title>S &amp; T</title>');
   });
 
-  it('sends a notice by email when there is an address, else by post, else not at all', () => {
+  it('sends a written answer by email when there is an address, else by post, else not at all', () => {
     const row = { email: null, name: 'Ada Lovelace', street_address: '1 Main St', city: 'Oakland', postal_code: '94601', region: 'US-CA', country: 'US' };
-    expect(noticeDelivery({ ...row, email: 'ada@example.com' })).toEqual({ by: 'EMAIL', to: 'ada@example.com' });
-    expect(noticeDelivery(row)).toEqual({ by: 'POSTAL_MAIL', to: 'Ada Lovelace\n1 Main St\nOakland, CA 94601' });
-    expect(noticeDelivery({ ...row, postal_code: null })).toEqual({ by: 'NONE' });
-    expect(noticeDelivery(undefined)).toEqual({ by: 'NONE' });
+    expect(deliveryTo({ ...row, email: 'ada@example.com' })).toEqual({ by: 'EMAIL', to: 'ada@example.com' });
+    expect(deliveryTo(row)).toEqual({ by: 'POSTAL_MAIL', to: 'Ada Lovelace\n1 Main St\nOakland, CA 94601' });
+    expect(deliveryTo({ ...row, postal_code: null })).toEqual({ by: 'NONE' });
+    expect(deliveryTo(undefined)).toEqual({ by: 'NONE' });
   });
 });

@@ -26,6 +26,7 @@ export enum TransferStatus {
  */
 @Entity('business_transfers')
 @Index('idx_business_transfers_status', ['status', 'id'])
+@Index('idx_business_transfers_artifacts', ['artifactsPurgedAt', 'artifactsExpireAt'])
 export class BusinessTransfer {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
@@ -118,6 +119,17 @@ export class BusinessTransfer {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt!: Date | null;
+
+  /** How long the export files stay on the gateway's disk after the transfer ends, fixed at start. */
+  @Column({ name: 'artifact_retention_days', type: 'int', unsigned: true, default: 30 })
+  artifactRetentionDays!: number;
+
+  /** When the sweep deletes the export files: the end plus the retention. */
+  @Column({ name: 'artifacts_expire_at', type: 'datetime', precision: 3, nullable: true })
+  artifactsExpireAt!: Date | null;
+
+  @Column({ name: 'artifacts_purged_at', type: 'datetime', precision: 3, nullable: true })
+  artifactsPurgedAt!: Date | null;
 
   @Column({ name: 'cancelled_by', type: 'varchar', length: 200, nullable: true })
   cancelledBy!: string | null;

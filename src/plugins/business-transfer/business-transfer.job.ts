@@ -6,6 +6,10 @@ import { assembleTransfer } from './transfer-assembly.service';
 import { exportChunk, planChunks } from './transfer-chunk.service';
 import { failBusinessTransfer, markPlanned } from './transfer-lifecycle.service';
 import { ASSEMBLE_JOB, BUSINESS_TRANSFER_QUEUE, CHUNK_JOB, PLAN_JOB } from './transfer-start.use-case';
+import { inTransaction } from '../../domain/transaction';
+import { purgeExpiredArtifacts } from './export-retention.service';
+
+export const ARTIFACT_PURGE_JOB = 'business-transfer.purge-artifacts';
 
 const ATTEMPTS = 10;
 const BACKOFF = { type: 'exponential' as const, delay: 1000 };
@@ -78,5 +82,21 @@ export const assembleJob: JobDefinition<{ transferId: number }> = {
       const result = await assembleTransfer(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, systemActor);
       return result.skipped ? { skipped: result.skipped } : { files: result.manifest?.files };
     });
+  },
+};
+
+/** Deletes the export files whose retention has passed (docs/legal.md, point 3), a transfer per change. */
+export const artifactPurgeJob: JobDefinition<Record<string, never>> = {
+  name: ARTIFACT_PURGE_JOB,
+  queue: BUSINESS_TRANSFER_QUEUE,
+  attempts: 1,
+  repeat: { every: 3_600_000 },
+  async process(_payload, ctx) {
+    const purged: number[] = [];
+    for (;;) {
+      const id = await inTransaction(ctx.dataSource, (em) => purgeExpiredArtifacts(em));
+      if (id === null) return { purged };
+      purged.push(id);
+    }
   },
 };

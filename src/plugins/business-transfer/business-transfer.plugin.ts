@@ -1,7 +1,9 @@
 import { Role } from '../../entities/enums';
 import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
-import { assembleJob, chunkJob, planJob } from './business-transfer.job';
+import { artifactPurgeJob, assembleJob, chunkJob, planJob } from './business-transfer.job';
+import { exportCopiesOf } from './export-retention.service';
+import { ExportArtifactRetention1766000900000 } from './migrations/1766000900000-export-artifact-retention';
 import { acquirerLoader, businessTransferResolvers } from './business-transfer.resolver';
 import type { BusinessTransferOptions } from './transfer-lifecycle.service';
 import { BusinessTransfers1764370300000 } from './migrations/1764370300000-business-transfers';
@@ -22,7 +24,7 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     requires: ['anonymization'],
     commands: [{ name: 'transfer', usage: TRANSFER_USAGE, run: runTransferCommand }],
     entities: [BusinessTransfer, TransferChunk],
-    migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000],
+    migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000, ExportArtifactRetention1766000900000],
     resolvers: businessTransferResolvers(options),
     // M&A sees its transfers and their files, never people: the acquirer's disclosure list is
     // guarded by Disclosure, which MNA may not see.
@@ -33,6 +35,8 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
       ExportArtifact: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'a transfer\'s export file: name, size, SHA-256' },
     },
     loaders: [acquirerLoader],
-    jobs: [planJob, chunkJob, assembleJob],
+    jobs: [planJob, chunkJob, assembleJob, artifactPurgeJob],
+    // Closing exports hold full records: an erasure says which still hold the person, and until when.
+    retainedCopies: (em, subjectId) => exportCopiesOf(em, subjectId),
   };
 }

@@ -100,6 +100,12 @@ export class BusinessTransferType {
 
   @Field(() => Int)
   chunksDone!: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the export files are deleted from the gateway’s disk: the end plus the retention fixed at start.' })
+  artifactsExpireAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the sweep deleted the export files.' })
+  artifactsPurgedAt!: Date | null;
 }
 
 export const BusinessTransferConnection = ConnectionType('BusinessTransfer', BusinessTransferType);

@@ -21,7 +21,7 @@ import {
   type ExportFile, type Manifest, type ManifestFile,
 } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
-import { parseScope } from './transfer-lifecycle.service';
+import { artifactsExpireAt, parseScope } from './transfer-lifecycle.service';
 import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference } from './transfer-shared';
 
 async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
@@ -172,7 +172,10 @@ export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks
       });
       await announceDisclosures(uow, hooks, actor, [disclosure.id]);
     }
-    await em.getRepository(BusinessTransfer).update({ id: transferId }, { status: TransferStatus.COMPLETED, manifest: JSON.stringify(manifest), finishedAt: new Date(), dataKey: null });
+    const finishedAt = new Date();
+    await em.getRepository(BusinessTransfer).update({ id: transferId }, {
+      status: TransferStatus.COMPLETED, manifest: JSON.stringify(manifest), finishedAt, dataKey: null, artifactsExpireAt: artifactsExpireAt(finishedAt, locked.artifactRetentionDays),
+    });
     await appendAudit(em, actor, {
       action: 'business-transfer.finished',
       entityType: 'BusinessTransfer',

@@ -18,6 +18,13 @@ export interface BusinessTransferOptions {
   chunkSize: number;
   /** Minimum quasi-identifier class size of due-diligence exports. */
   k: number;
+  /** Days the export files stay on disk after the transfer ends (docs/legal.md, point 3). */
+  artifactRetentionDays: number;
+}
+
+/** When a transfer's files expire: its end plus the retention fixed at its start. */
+export function artifactsExpireAt(finishedAt: Date, retentionDays: number): Date {
+  return new Date(finishedAt.getTime() + retentionDays * 86_400_000);
 }
 
 export interface TransferScope {
@@ -136,6 +143,9 @@ export async function startBusinessTransfer(em: EntityManager, actor: Actor, inp
     plannedAt: null,
     finishedAt: null,
     cancelledBy: null,
+    artifactRetentionDays: options.artifactRetentionDays,
+    artifactsExpireAt: null,
+    artifactsPurgedAt: null,
   });
   const where = scopeWhere(draft);
   const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM subjects s WHERE ${where.sql}`, where.params);
@@ -174,7 +184,11 @@ export async function failBusinessTransfer(ds: DataSource, id: number, error: st
   await inTransaction(ds, async (em) => {
     const t = await em.getRepository(BusinessTransfer).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!t || TERMINAL.has(t.status)) return;
-    await em.getRepository(BusinessTransfer).update({ id }, { status: TransferStatus.FAILED, error: error.slice(0, 2000), finishedAt: new Date(), dataKey: null });
+    const finishedAt = new Date();
+    // A failed transfer's files (parts written so far) are kept for the retention too, then purged.
+    await em.getRepository(BusinessTransfer).update({ id }, {
+      status: TransferStatus.FAILED, error: error.slice(0, 2000), finishedAt, dataKey: null, artifactsExpireAt: artifactsExpireAt(finishedAt, t.artifactRetentionDays),
+    });
     await appendAudit(em, { id: 'system', roles: [] }, { action: 'business-transfer.failed', entityType: 'BusinessTransfer', entityId: id, details: { error: error.slice(0, 500) } });
   });
 }

@@ -45,5 +45,22 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
       const holdIds = await activeHoldIdsFor(em, subjectId);
       return holdIds.length ? { plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${holdIds.join(', ')}`, refs: { holdIds } } : null;
     },
+    // Once the last hold is released, its preserved copies wait out the grace before the purge:
+    // the erasure's confirmation says so, and until when (docs/legal.md, point 5).
+    async retainedCopies(em, subjectId) {
+      const [row]: { holds: string | null; until: Date | null }[] = await em.query(
+        `SELECT GROUP_CONCAT(DISTINCT hold_id ORDER BY hold_id) AS holds, MAX(purge_after) AS until
+           FROM legal_hold_preserved_records WHERE subject_id = ? AND purge_after IS NOT NULL`,
+        [subjectId],
+      );
+      if (!row?.holds) return [];
+      return [{
+        plugin: 'legal-hold',
+        what: 'a copy of some of your information preserved for a legal matter that has now ended',
+        exception: 'for a short period after the matter ends, in case the obligation to preserve it is found to continue (California Civil Code section 1798.105(d)), and for nothing else',
+        until: row.until ? new Date(row.until) : null,
+        refs: { holdIds: row.holds.split(',').map(Number) },
+      }];
+    },
   };
 }

@@ -1,0 +1,104 @@
+import type { RetainedCopy } from './hooks';
+
+/**
+ * What a person is told about their deletion request (11 CCR 7022; docs/legal.md, points 5 and
+ * 8): when a legal obligation to preserve stops it, and when it is done, what was deleted and
+ * what is kept, under which exception and until when. Pure functions of the request's outcome,
+ * so every sentence has a unit test.
+ */
+
+/** 11 CCR 7101(a): records of consumer requests are kept for at least 24 months. */
+export const REQUEST_RECORD_MONTHS = 24;
+
+/** What each erasure step deleted, in words; a step the table does not know is named as it is. */
+const ERASED_WORDS: Readonly<Record<string, string>> = {
+  subjects: 'your profile: name, email address, telephone number, postal address, region, country, date of birth and age range',
+  consents: 'your privacy choices',
+  consent_events: 'the history of your privacy choices',
+  email_opens: 'records of which of our emails you opened',
+  collection_events: 'records of your visits to our website',
+  collection_events_deidentified: 'records of your visits to our website, which are now de-identified and can no longer be linked to you',
+  disclosures_unlinked: 'the link between you and our records of what we shared with other businesses',
+  outbox_messages_cancelled: 'messages that were waiting to be sent to you',
+};
+
+/** The order steps are told in: the profile first, then as the table lists them. */
+const ORDER = Object.keys(ERASED_WORDS);
+
+export interface ErasureAccount {
+  requestId: number;
+  /** Rows per erasure step, as the request's result holds them. */
+  erased: Record<string, number>;
+  kept: RetainedCopy[];
+  completedAt: Date;
+}
+
+const day = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', dateStyle: 'long' });
+
+/** The end of the request record's retention: the same instant REQUEST_RECORD_MONTHS later (dates are then told in California time). */
+export function requestRecordKeptUntil(completedAt: Date): Date {
+  const until = new Date(completedAt.getTime());
+  until.setUTCMonth(until.getUTCMonth() + REQUEST_RECORD_MONTHS);
+  // 29 February plus 24 months is 1 March in a common year: keep it, never a day short.
+  return until;
+}
+
+/** The lines saying what was deleted, each step with rows, in the table's order. */
+export function deletedLines(erased: Record<string, number>): string[] {
+  const steps = Object.entries(erased).filter(([, n]) => n > 0);
+  steps.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+  return steps.map(([step]) => ERASED_WORDS[step] ?? `other records (${step.replace(/_/g, ' ')})`);
+}
+
+function rank(step: string): number {
+  const i = ORDER.indexOf(step);
+  return i === -1 ? ORDER.length : i;
+}
+
+/** The lines saying what is kept: the request's own record, then each retained copy with its exception and end. */
+export function keptLines(account: Pick<ErasureAccount, 'requestId' | 'kept' | 'completedAt'>): string[] {
+  const lines = [
+    `A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until ${day.format(requestRecordKeptUntil(account.completedAt))}. It holds no other information about you.`,
+  ];
+  for (const k of account.kept) lines.push(`${capitalize(k.what)}. We keep it ${k.exception}, ${k.until ? `until ${day.format(k.until)}` : 'until that obligation ends; we will not use it for anything else'}.`);
+  return lines;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The confirmation of a completed erasure: true about what went and what stays (7022(f)). */
+export function erasureConfirmation(account: ErasureAccount): { subject: string; text: string } {
+  const deleted = deletedLines(account.erased);
+  const kept = keptLines(account);
+  const lines = [
+    `Your deletion request (reference ${account.requestId}) has been carried out.`,
+    '',
+    deleted.length > 0 ? 'We have deleted:' : 'We held no personal information about you to delete.',
+    ...deleted.map((d) => `  - ${d}`),
+    '',
+    'We keep:',
+    ...kept.map((k) => `  - ${k}`),
+    '',
+    'Aggregate statistics that cannot identify you are not personal information and are kept.',
+  ];
+  const subject = account.kept.length > 0 ? 'Your personal information has been deleted, except what we must keep' : 'Your personal information has been deleted';
+  return { subject, text: `${lines.join('\n')}\n` };
+}
+
+/**
+ * The message of a request a legal obligation to preserve stops (7022(f)(1): the consumer is told
+ * of the exception relied on), in general terms: a hold's matter is privileged and is not named.
+ */
+export function erasureBlockedNotice(requestId: number): { subject: string; text: string } {
+  return {
+    subject: 'Your deletion request cannot be completed yet',
+    text: [
+      `We received your deletion request (reference ${requestId}).`,
+      '',
+      'We cannot complete it now: a legal obligation requires us to preserve some of your personal information for a legal matter (California Civil Code section 1798.105(d) and California Code of Regulations, title 11, section 7022(f)).',
+      '',
+      'We will finish your request when the obligation ends, and write to you again then to tell you what we deleted and what, if anything, we keep.',
+      '',
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,73 @@
+import { deletedLines, erasureBlockedNotice, erasureConfirmation, keptLines, requestRecordKeptUntil } from '../../src/domain/erasure-notice';
+
+const copy = { plugin: 'business-transfer', what: 'a copy of your record in the export files of a business transfer to Buyer Co, on our systems', exception: 'as an archived copy (7022(d))', until: new Date('2027-01-05T20:00:00Z'), refs: { transferIds: [4] } };
+
+/** Issue 21, points 5 and 8 (docs/legal.md): what a person is told, sentence by sentence. */
+describe('the erasure confirmation (11 CCR 7022(f))', () => {
+  it('7022(f): lists what was deleted, the profile first, in a fixed order, leaving out steps that deleted nothing', () => {
+    expect(deletedLines({ email_opens: 2, consents: 0, subjects: 1, outbox_messages_cancelled: 1, consent_events: 3 })).toEqual([
+      'your profile: name, email address, telephone number, postal address, region, country, date of birth and age range',
+      'the history of your privacy choices',
+      'records of which of our emails you opened',
+      'messages that were waiting to be sent to you',
+    ]);
+    expect(deletedLines({})).toEqual([]);
+  });
+
+  it('names a step it has no words for as it is, after the known ones, rather than leaving it out', () => {
+    expect(deletedLines({ z_plugin_rows: 1, a_plugin_rows: 2, subjects: 1 })).toEqual([
+      'your profile: name, email address, telephone number, postal address, region, country, date of birth and age range',
+      'other records (a plugin rows)',
+      'other records (z plugin rows)',
+    ]);
+  });
+
+  it('11 CCR 7101(a): keeps the request record 24 months, to the same instant', () => {
+    expect(requestRecordKeptUntil(new Date('2026-12-06T23:00:00Z')).toISOString()).toBe('2028-12-06T23:00:00.000Z');
+    // 31 December 21:00 in California is 1 January in UTC: told as 31 December two years later (keptLines).
+    expect(requestRecordKeptUntil(new Date('2027-01-01T05:00:00Z')).toISOString()).toBe('2029-01-01T05:00:00.000Z');
+    // 29 February has no day 24 months on: 1 March, never a day short.
+    expect(requestRecordKeptUntil(new Date('2028-02-29T18:00:00Z')).toISOString()).toBe('2030-03-01T18:00:00.000Z');
+  });
+
+  it('7022(f): says what is kept, under which exception and until when, dates in California', () => {
+    const completedAt = new Date('2027-01-01T05:00:00Z');
+    expect(keptLines({ requestId: 7, kept: [copy, { ...copy, what: 'a preserved copy', exception: 'for a legal matter', until: null }], completedAt })).toEqual([
+      'A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until December 31, 2028. It holds no other information about you.',
+      'A copy of your record in the export files of a business transfer to Buyer Co, on our systems. We keep it as an archived copy (7022(d)), until January 5, 2027.',
+      'A preserved copy. We keep it for a legal matter, until that obligation ends; we will not use it for anything else.',
+    ]);
+  });
+
+  it('says "except what we must keep" in the subject only when a copy is kept, and never claims everything went', () => {
+    const base = { requestId: 12, erased: { subjects: 1 }, completedAt: new Date('2026-12-06T23:00:00Z') };
+    const plain = erasureConfirmation({ ...base, kept: [] });
+    expect(plain.subject).toBe('Your personal information has been deleted');
+    expect(plain.text).toBe(
+      [
+        'Your deletion request (reference 12) has been carried out.',
+        '',
+        'We have deleted:',
+        '  - your profile: name, email address, telephone number, postal address, region, country, date of birth and age range',
+        '',
+        'We keep:',
+        '  - A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until December 6, 2028. It holds no other information about you.',
+        '',
+        'Aggregate statistics that cannot identify you are not personal information and are kept.',
+        '',
+      ].join('\n'),
+    );
+    const withCopy = erasureConfirmation({ ...base, kept: [copy] });
+    expect(withCopy.subject).toBe('Your personal information has been deleted, except what we must keep');
+    expect(withCopy.text).toContain('  - A copy of your record in the export files of a business transfer to Buyer Co, on our systems. We keep it as an archived copy (7022(d)), until January 5, 2027.');
+    expect(erasureConfirmation({ ...base, erased: {}, kept: [] }).text).toContain('We held no personal information about you to delete.');
+  });
+
+  it('7022(f)(1): a blocked request tells the person why in general terms, naming no matter', () => {
+    const notice = erasureBlockedNotice(31);
+    expect(notice.subject).toBe('Your deletion request cannot be completed yet');
+    expect(notice.text).toContain('(reference 31)');
+    expect(notice.text).toContain('a legal obligation requires us to preserve some of your personal information for a legal matter');
+    expect(notice.text).toContain('write to you again then');
+  });
+});
