@@ -13,7 +13,7 @@ import { Gateway } from '../src/gateway';
 import { loadConfig } from '../src/config';
 import { coarsenGeo, generalizeIp, userAgentFamily } from '../src/plugins/anonymization/strategies';
 import { pathOnly } from '../src/plugins/anonymization/de-identification';
-import { erasureMessages, NOTIFIED_KINDS, runErasure } from '../src/domain/erasure.service';
+import { erasureMessages, NOTIFIED_KINDS, recipientsOf, runErasure } from '../src/domain/erasure.service';
 import { requestRecordKeptUntil } from '../src/domain/erasure-notice';
 import type { RetainedCopy } from '../src/domain/hooks';
 import type { PersonContact } from '../src/domain/postal-letter';
@@ -361,7 +361,7 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   const [req] = await q('SELECT type, status, subject_id, result FROM data_requests WHERE id = ? FOR UPDATE', [requestId]);
   if (!req || req.type !== 'ERASURE' || req.status === 'COMPLETED') throw new Error(`request ${requestId} is not an open erasure`);
   const subjectId = Number(req.subject_id);
-  const [subject] = await q('SELECT id, status, email, name, street_address, city, postal_code, region, country FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
+  const [subject] = await q('SELECT id, status, phone, email, name, street_address, city, postal_code, region, country FROM subjects WHERE id = ? FOR UPDATE', [subjectId]);
   if (!subject || subject.status === 'ERASED') throw new Error(`subject ${subjectId} is missing or already erased`);
   const holds = await q(`SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`, [subjectId]);
   if (holds.length > 0) throw new Error(`subject ${subjectId} is held`);
@@ -374,11 +374,14 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
       WHERE d.subject_id = ? AND d.purpose = 'BUSINESS_TRANSFER' AND d.identifiable = 1 AND t.phase = 'CLOSING' AND t.artifacts_purged_at IS NULL ORDER BY t.id`,
     [subjectId],
   );
-  const recipients = (await q(
-    `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
-      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?) ORDER BY r.id`,
+  const recipients = recipientsOf((await q(
+    `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
+       FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+       LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
+      GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
     [subjectId, NOTIFIED_KINDS],
-  )) as unknown as { id: number; name: string; email: string | null }[];
+  )) as unknown as Parameters<typeof recipientsOf>[0]);
   const erased: Record<string, number> = {};
   erased.consent_events = Number((await q('DELETE FROM consent_events WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
   erased.consents = Number((await q('DELETE FROM consents WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
@@ -408,7 +411,7 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
     [subject.email ?? null, subjectId],
   )).affectedRows ?? 0);
   erased.subjects = 1;
-  const mail = erasureMessages(requestId, { ...(subject as unknown as PersonContact), id: subjectId }, recipients, { erased, kept, completedAt: now });
+  const mail = erasureMessages(requestId, { ...(subject as unknown as PersonContact), phone: (subject.phone as string | null) ?? null, id: subjectId }, recipients, { erased, kept, completedAt: now });
   if (mail.length > 0)
     await q(
       `INSERT INTO outbox_messages (kind, channel, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)

@@ -102,3 +102,55 @@ export function erasureBlockedNotice(requestId: number): { subject: string; text
     ].join('\n'),
   };
 }
+
+/** The person as a recipient may know them: the values of the identifying categories it received. */
+export interface PersonIdentifiers {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** One line: street, city, postal code. */
+  postalAddress: string | null;
+}
+
+/** Categories that identify a person, and the label of each in a recipient's notice, in the order shown. */
+const IDENTIFYING: readonly [category: string, label: string, field: keyof PersonIdentifiers][] = [
+  ['user.name', 'Name', 'name'],
+  ['user.contact.email', 'Email address', 'email'],
+  ['user.contact.phone_number', 'Telephone number', 'phone'],
+  ['user.contact.address', 'Postal address', 'postalAddress'],
+];
+
+export interface RecipientDisclosures {
+  name: string;
+  /** Every category the recipient received about the person, as data_categories keys. */
+  categories: string[];
+  firstAt: Date;
+  lastAt: Date;
+}
+
+/**
+ * The erasure notice to one recipient (1798.105(c): direct service providers, contractors and
+ * third parties to delete): it identifies the person by what that recipient received from us, and
+ * nothing more, so it can find its records without being told anything new (docs/legal.md, point 4).
+ * A recipient that received no identifier is told the categories and dates instead.
+ */
+export function recipientErasureNotice(requestId: number, person: PersonIdentifiers, recipient: RecipientDisclosures): { subject: string; text: string } {
+  const received = new Set(recipient.categories);
+  const ids = IDENTIFYING.filter(([category, , field]) => received.has(category) && person[field]).map(([, label, field]) => `  ${label}: ${person[field]}`);
+  const dates = recipient.firstAt.getTime() === recipient.lastAt.getTime() ? `on ${day.format(recipient.firstAt)}` : `between ${day.format(recipient.firstAt)} and ${day.format(recipient.lastAt)}`;
+  const lines = [
+    `Dear ${recipient.name},`,
+    '',
+    `A person whose personal information we disclosed to you ${dates} has asked us to delete it (our reference ${requestId}). Please delete the personal information you received from us about this person, and tell your own service providers and contractors to do the same.`,
+    '',
+    ...(ids.length > 0
+      ? ['You can find the person in your records by the information you received from us:', ...ids]
+      : ['We sent you no name or contact details of this person; the categories of information you received are listed below, with the dates above.']),
+    '',
+    `Categories you received: ${[...received].sort().join(', ')}.`,
+    '',
+    'This message identifies the person only by what you already received; please do not keep it once you have acted on it.',
+    '',
+  ];
+  return { subject: `Deletion request ${requestId}: delete the personal information we disclosed to you`, text: lines.join('\n') };
+}

@@ -6,7 +6,7 @@ import { appendAudit } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HookContext, RetainedCopy } from './hooks';
-import { erasureBlockedNotice, erasureConfirmation, requestRecordKeptUntil } from './erasure-notice';
+import { erasureBlockedNotice, erasureConfirmation, recipientErasureNotice, requestRecordKeptUntil, type RecipientDisclosures } from './erasure-notice';
 import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
@@ -71,7 +71,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   if (!OPEN_STATUSES.includes(row.status)) return { status: 'NOOP', reason: `request ${requestId} is already ${row.status}` };
   const previous = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as Record<string, unknown> | null;
 
-  const [subject]: ({ id: number; status: SubjectStatus } & PersonContact)[] = await em.query(`SELECT id, status, ${CONTACT_COLUMNS} FROM subjects WHERE id = ? FOR UPDATE`, [row.subject_id]);
+  const [subject]: ({ id: number; status: SubjectStatus; phone: string | null } & PersonContact)[] = await em.query(`SELECT id, status, phone, ${CONTACT_COLUMNS} FROM subjects WHERE id = ? FOR UPDATE`, [row.subject_id]);
   if (!subject) throw notFound('subject', row.subject_id);
   const ctx: HookContext = { actor, jobs };
 
@@ -98,12 +98,17 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   // What plugins keep of the person afterwards (export files, preserved copies): read before any step changes it.
   const kept = await hooks.retainedCopies(em, subject.id, ctx);
-  // Who received identifiable data: read before the disclosures are unlinked.
-  const recipients: { id: number; name: string; email: string | null }[] = await em.query(
-    `SELECT DISTINCT r.id, r.name, r.email FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
-      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?) ORDER BY r.id`,
+  // Who received identifiable data, and which categories and when: read before the disclosures
+  // are unlinked, so each recipient's notice can name the person by what it received (point 4).
+  const received: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[] = await em.query(
+    `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
+       FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+       LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
+      GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
     [subject.id, NOTIFIED_KINDS],
   );
+  const recipients = recipientsOf(received);
 
   const erased: Record<string, number> = {};
   const count = (table: string, result: { affectedRows?: number }) => {
@@ -145,26 +150,54 @@ function toPerson(requestId: number, person: PersonContact, kind: string, messag
   return [{ kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
 }
 
+/** A recipient of the person's data, with every category it received and when. */
+export interface NotifiedRecipient extends RecipientDisclosures {
+  id: number;
+  email: string | null;
+}
+
+/** Folds the recipients statement's rows (one per recipient and category) into one entry per recipient. */
+export function recipientsOf(rows: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[]): NotifiedRecipient[] {
+  const byId = new Map<number, NotifiedRecipient>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    const first = new Date(r.first_at);
+    const last = new Date(r.last_at);
+    const entry = byId.get(id);
+    if (!entry) byId.set(id, { id, name: r.name, email: r.email, categories: r.category_key ? [r.category_key] : [], firstAt: first, lastAt: last });
+    else {
+      if (r.category_key) entry.categories.push(r.category_key);
+      if (first < entry.firstAt) entry.firstAt = first;
+      if (last > entry.lastAt) entry.lastAt = last;
+    }
+  }
+  return [...byId.values()];
+}
+
 /**
- * The notices an erasure sends: one to each recipient with an address, and a confirmation to the
- * person (by email, or by post to a person without one) saying what went and what stays.
+ * The notices an erasure sends: one to each recipient with an address, naming the person by what
+ * it received (its body is cleared once sent: ERASURE_NOTICE is a kind whose body names someone
+ * other than its addressee), and a confirmation to the person (by email, or by post to a person
+ * without one) saying what went and what stays.
  */
 export function erasureMessages(
   requestId: number,
-  subject: { id: number } & PersonContact,
-  recipients: { id: number; name: string; email: string | null }[],
+  subject: { id: number; phone: string | null } & PersonContact,
+  recipients: NotifiedRecipient[],
   account: { erased: Record<string, number>; kept: RetainedCopy[]; completedAt: Date },
 ): OutboxDraft[] {
+  const person = {
+    name: subject.name,
+    email: subject.email,
+    phone: subject.phone,
+    postalAddress: [subject.street_address, subject.city, subject.postal_code].map((p) => p?.trim()).filter(Boolean).join(', ') || null,
+  };
   const drafts: OutboxDraft[] = recipients
     .filter((r) => r.email)
-    .map((r) => ({
-      kind: 'ERASURE_NOTICE',
-      to: r.email!,
-      subject: `Deletion request ${requestId}: delete the personal information we disclosed to you`,
-      text: `Dear ${r.name},\n\nA person whose personal information we disclosed to you has asked us to delete it (our reference ${requestId}). Please delete the personal information you received from us about this person (our subject reference ${subject.id}), and tell your own service providers to do the same.\n`,
-      dataRequestId: requestId,
-      recipientId: r.id,
-    }));
+    .map((r) => {
+      const notice = recipientErasureNotice(requestId, person, r);
+      return { kind: 'ERASURE_NOTICE', to: r.email!, subject: notice.subject, text: notice.text, dataRequestId: requestId, recipientId: r.id };
+    });
   drafts.push(...toPerson(requestId, subject, 'ERASURE_CONFIRMATION', erasureConfirmation({ requestId, ...account })));
   return drafts;
 }

@@ -14,6 +14,16 @@ export interface OutboxDraft {
   recipientId?: number | null;
 }
 
+/**
+ * Kinds whose body names someone other than the addressee (an erasure notice to a recipient
+ * names the erased person by what it received): their body goes with the address once the
+ * message is sent or fails for good (docs/legal.md, point 4).
+ */
+export const BODY_NAMES_A_PERSON: readonly string[] = ['ERASURE_NOTICE'];
+
+/** The SET clause that clears such a body, for a statement that ends a message's delivery. */
+export const CLEAR_PERSON_BODY = `text_body = IF(kind IN (${BODY_NAMES_A_PERSON.map((k) => `'${k}'`).join(', ')}), '', text_body), html_body = IF(kind IN (${BODY_NAMES_A_PERSON.map((k) => `'${k}'`).join(', ')}), NULL, html_body)`;
+
 /** Writes messages in the caller's transaction; the outbox job delivers them after commit. */
 export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], now = new Date()): Promise<number> {
   if (drafts.length === 0) return 0;

@@ -4,7 +4,7 @@ import { systemActor } from '../domain/actor';
 import { CALIFORNIA_NOTICE_KIND, completePostedNotices, renderNoticeMessages } from '../domain/california-notice.service';
 import { letterFileName, printReadyLetter } from '../domain/postal-letter';
 import { inTransaction } from '../domain/transaction';
-import { scrubbedError } from '../domain/outbox.service';
+import { CLEAR_PERSON_BODY, scrubbedError } from '../domain/outbox.service';
 import type { JobDefinition } from './job-definition';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { createPrintQueue, type PrintQueue } from './print-queue';
@@ -70,7 +70,7 @@ export async function deliverOutbox(
       try {
         const letter = m.kind === CALIFORNIA_NOTICE_KIND && m.data_request_id !== null ? letters.get(Number(m.data_request_id)) : undefined;
         if (m.kind === CALIFORNIA_NOTICE_KIND && !letter && !m.text_body) throw new Error(`the notice of data request ${m.data_request_id} is missing`);
-        const handedOver = `UPDATE outbox_messages SET status = ?, sent_at = ?, to_address = NULL, last_error = NULL WHERE id = ?`;
+        const handedOver = `UPDATE outbox_messages SET status = ?, sent_at = ?, to_address = NULL, last_error = NULL, ${CLEAR_PERSON_BODY} WHERE id = ?`;
         if (m.channel === OutboxChannel.POST) {
           if (!print) throw new Error('no print queue is configured for letters');
           const at = now();
@@ -101,7 +101,7 @@ export async function deliverOutbox(
         const attempts = m.attempts + 1;
         const giveUp = attempts >= MAX_ATTEMPTS;
         // A message that fails for good keeps no address; no error kept quotes one.
-        await ds.query(`UPDATE outbox_messages SET status = ?, next_attempt_at = ?, last_error = ?, to_address = ${giveUp ? 'NULL' : 'to_address'} WHERE id = ?`, [
+        await ds.query(`UPDATE outbox_messages SET status = ?, next_attempt_at = ?, last_error = ?, to_address = ${giveUp ? `NULL, ${CLEAR_PERSON_BODY}` : 'to_address'} WHERE id = ?`, [
           giveUp ? OutboxStatus.FAILED : OutboxStatus.PENDING,
           new Date(now().getTime() + 2 ** attempts * 15_000),
           scrubbedError(String((err as Error).message ?? err), m.to_address),

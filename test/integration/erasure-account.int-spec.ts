@@ -3,6 +3,8 @@ import path from 'node:path';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
 import { purgeExpiredArtifacts } from '../../src/plugins/business-transfer/export-retention.service';
+import { createMailTransport } from '../../src/jobs/mail-transport';
+import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
 import { waitFor } from '../helpers/wait';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
@@ -143,6 +145,33 @@ describe('what an erasure tells the person (11 CCR 7022(f))', () => {
     expect(confirmation.text_body).toContain('preserved for a legal matter that has now ended');
     // The blocked message was already sent or is cancelled with the rest; the person gets no second one.
     expect(sent.filter((m) => m.kind === 'ERASURE_BLOCKED')).toHaveLength(1);
+  });
+
+  it('1798.105(c): each recipient is told who the person is by what it received, and the notice keeps no identifier once sent', async () => {
+    const fay = await person('Fay Found', 'fay@example.com');
+    await ds().query(`UPDATE subjects SET phone = '+1 559 555 0101' WHERE id = ?`, [fay]);
+    const lists = (await ds().query(`INSERT INTO recipients (kind, name, email, postal_address, allowed_purposes) VALUES ('THIRD_PARTY', 'Lists Co', 'dpo@lists.example', '1 List Rd', 'DIRECT_MARKETING')`)) as { insertId: number };
+    const stats = (await ds().query(`INSERT INTO recipients (kind, name, email, allowed_purposes) VALUES ('AGENT', 'Stats Co', 'dpo@stats.example', 'SERVICE_PROVISION')`)) as { insertId: number };
+    const disclose = async (recipientId: number, categories: string[]) => {
+      const d = (await ds().query(`INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, occurred_at, recorded_by) VALUES (?, ?, 'DIRECT_MARKETING', 1, '2026-03-02 20:00:00', 'test')`, [fay, recipientId])) as { insertId: number };
+      for (const c of categories) await ds().query('INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES (?, ?)', [d.insertId, c]);
+    };
+    await disclose(lists.insertId, ['user.name', 'user.contact.email']);
+    await disclose(stats.insertId, ['user.behavior.browsing_history']);
+    const request = await erase(fay);
+    await settled(request, 'COMPLETED');
+    const notices = (await messages(request)).filter((m) => m.kind === 'ERASURE_NOTICE');
+    const toLists = notices.find((m) => m.to_address === 'dpo@lists.example')!;
+    expect(toLists.text_body).toContain('  Name: Fay Found\n  Email address: fay@example.com\n');
+    expect(toLists.text_body).not.toContain('555 0101');
+    const toStats = notices.find((m) => m.to_address === 'dpo@stats.example')!;
+    expect(toStats.text_body).not.toContain('fay@example.com');
+    expect(toStats.text_body).toContain('Categories you received: user.behavior.browsing_history.');
+
+    await deliverOutbox(ds(), createMailTransport(t.config));
+    const after = await ds().query(`SELECT kind, status, to_address, text_body FROM outbox_messages WHERE data_request_id = ? AND kind = 'ERASURE_NOTICE'`, [Number(request)]);
+    expect(after.length).toBe(2);
+    for (const m of after) expect(m).toMatchObject({ status: 'SENT', to_address: null, text_body: '' });
   });
 
   it('a person without email is told by post, and one with neither address is not written to', async () => {

@@ -1,4 +1,4 @@
-import { deletedLines, erasureBlockedNotice, erasureConfirmation, keptLines, requestRecordKeptUntil } from '../../src/domain/erasure-notice';
+import { deletedLines, erasureBlockedNotice, erasureConfirmation, keptLines, recipientErasureNotice, requestRecordKeptUntil } from '../../src/domain/erasure-notice';
 
 const copy = { plugin: 'business-transfer', what: 'a copy of your record in the export files of a business transfer to Buyer Co, on our systems', exception: 'as an archived copy (7022(d))', until: new Date('2027-01-05T20:00:00Z'), refs: { transferIds: [4] } };
 
@@ -69,5 +69,46 @@ describe('the erasure confirmation (11 CCR 7022(f))', () => {
     expect(notice.text).toContain('(reference 31)');
     expect(notice.text).toContain('a legal obligation requires us to preserve some of your personal information for a legal matter');
     expect(notice.text).toContain('write to you again then');
+  });
+});
+
+describe('the erasure notice to a recipient (1798.105(c); issue 21, point 4)', () => {
+  const person = { name: 'Ana Archive', email: 'ana@example.com', phone: '+1 415 555 0100', postalAddress: '5 Elm St, Fresno, 93701' };
+  const day = new Date('2026-03-02T20:00:00Z');
+
+  it('1798.105(c): names the person by the identifiers that recipient received, and only those', () => {
+    const notice = recipientErasureNotice(9, person, { name: 'Catalog Co', categories: ['user.contact.email', 'user.name', 'user.behavior.browsing_history'], firstAt: day, lastAt: new Date('2026-05-01T20:00:00Z') });
+    expect(notice.subject).toBe('Deletion request 9: delete the personal information we disclosed to you');
+    expect(notice.text).toBe(
+      [
+        'Dear Catalog Co,',
+        '',
+        'A person whose personal information we disclosed to you between March 2, 2026 and May 1, 2026 has asked us to delete it (our reference 9). Please delete the personal information you received from us about this person, and tell your own service providers and contractors to do the same.',
+        '',
+        'You can find the person in your records by the information you received from us:',
+        '  Name: Ana Archive',
+        '  Email address: ana@example.com',
+        '',
+        'Categories you received: user.behavior.browsing_history, user.contact.email, user.name.',
+        '',
+        'This message identifies the person only by what you already received; please do not keep it once you have acted on it.',
+        '',
+      ].join('\n'),
+    );
+    expect(notice.text).not.toContain('555');
+    expect(notice.text).not.toContain('Elm');
+  });
+
+  it('gives phone and postal address when those went, a single date when all went on one day, and skips an identifier the record no longer holds', () => {
+    const notice = recipientErasureNotice(9, { ...person, name: null }, { name: 'Dial Co', categories: ['user.contact.phone_number', 'user.contact.address', 'user.name'], firstAt: day, lastAt: day });
+    expect(notice.text).toContain('disclosed to you on March 2, 2026 has asked');
+    expect(notice.text).toContain('  Telephone number: +1 415 555 0100\n  Postal address: 5 Elm St, Fresno, 93701\n');
+    expect(notice.text).not.toContain('Name:');
+  });
+
+  it('a recipient that received no identifier is told the categories and dates instead', () => {
+    const notice = recipientErasureNotice(9, person, { name: 'Stats Co', categories: ['user.behavior.browsing_history'], firstAt: day, lastAt: day });
+    expect(notice.text).toContain('We sent you no name or contact details of this person; the categories of information you received are listed below, with the dates above.');
+    expect(notice.text).not.toContain('ana@example.com');
   });
 });
