@@ -62,6 +62,9 @@ export async function recordDisclosure(em: EntityManager, actor: Actor, input: R
     const subject = await em.getRepository(Subject).findOne({ where: { id: subjectId }, lock: { mode: 'pessimistic_read' } });
     if (!subject) throw notFound('subject', subjectId);
     if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
+    // Kept only for a legal hold: disclosed for a legal obligation alone (11 CCR 7022(f)(3), point 7).
+    if (subject.status === SubjectStatus.RESTRICTED && input.purpose !== DisclosurePurpose.LEGAL_COMPLIANCE)
+      throw conflict(`subject ${subjectId} asked to be erased; what is kept may be disclosed for a legal obligation only`, { reason: 'PROCESSING_RESTRICTED' });
     if (input.purpose === DisclosurePurpose.DIRECT_MARKETING && OWN_USE_KINDS.has(recipient.kind) && identifiable) {
       const consent = await em.getRepository(Consent).findOneBy({ subjectId, purpose: PurposeKey.THIRD_PARTY_MARKETING_SHARING });
       if (!consent || consent.status !== ConsentStatus.GRANTED) {

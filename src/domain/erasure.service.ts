@@ -89,6 +89,8 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
       await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [
         DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ ...blocked.refs, reasons: blocked.reasons }), blocked.code, requestId,
       ]);
+      // Kept only because of the hold: used for its purpose alone until the erasure completes (point 7).
+      if (subject.status === SubjectStatus.ACTIVE) await em.query('UPDATE subjects SET status = ? WHERE id = ?', [SubjectStatus.RESTRICTED, subject.id]);
       await appendAudit(em, actor, { action: 'erasure.blocked', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...blocked.refs } });
       // The person is told once, when the request stops (7022(f)(1)); not again each time it is asked anew.
       if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD) await enqueueMessages(em, toPerson(requestId, subject, 'ERASURE_BLOCKED', erasureBlockedNotice(requestId)), now);

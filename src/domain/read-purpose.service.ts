@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ConsentSource, ConsentStatus, PurposeKey, Role } from '../entities/enums';
+import { ConsentSource, ConsentStatus, PurposeKey, Role, SubjectStatus } from '../entities/enums';
 import type { Subject } from '../entities/subject.entity';
 import type { Anonymizer } from './plugin-services.port';
 import type { Actor } from './actor';
@@ -59,7 +59,17 @@ export function declaredPurpose(actor: Actor | null, header: string | string[] |
 }
 
 /** Why a person is left out of a read for a purpose, or null when they are in. */
-export type ExclusionReason = 'PURPOSE_CONSENT_MISSING' | 'GPC_OPT_OUT';
+export type ExclusionReason = 'PURPOSE_CONSENT_MISSING' | 'GPC_OPT_OUT' | 'PROCESSING_RESTRICTED';
+
+/**
+ * A person kept only because of a legal hold (RESTRICTED) is, to every read purpose but SECURITY,
+ * as if erased: personal fields null, lists empty, status ERASED (11 CCR 7022(f)(3): used for the
+ * hold's purpose alone; docs/legal.md, point 7). SECURITY sees what its row of the table allows.
+ * Privileged roles, reading without a purpose, see the record as it is.
+ */
+export function seesRestrictedAsErased(purpose: ReadPurpose | null): boolean {
+  return purpose !== null && purpose !== ReadPurpose.SECURITY;
+}
 
 /**
  * The SQL condition that keeps, in a list, only the people the purpose may read about (for
@@ -69,8 +79,9 @@ export type ExclusionReason = 'PURPOSE_CONSENT_MISSING' | 'GPC_OPT_OUT';
  */
 export function eligibilitySql(rule: ReadPurposeRule, subjectIdColumn: string): { sql: string; params: Record<string, unknown> } | null {
   if (!rule.requiresConsent && !rule.honoursGpcOptOut) return null;
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
+  // A marketing purpose never reads about a person whose processing is restricted.
+  const parts: string[] = [`NOT EXISTS (SELECT 1 FROM subjects rp_s WHERE rp_s.id = ${subjectIdColumn} AND rp_s.status = :rpRestricted)`];
+  const params: Record<string, unknown> = { rpRestricted: SubjectStatus.RESTRICTED };
   if (rule.requiresConsent) {
     parts.push(`EXISTS (SELECT 1 FROM consents rp_c WHERE rp_c.subject_id = ${subjectIdColumn} AND rp_c.purpose = :rpConsent AND rp_c.status = :rpGranted)`);
     Object.assign(params, { rpConsent: rule.requiresConsent, rpGranted: ConsentStatus.GRANTED });
@@ -88,19 +99,25 @@ export function eligibilitySql(rule: ReadPurposeRule, subjectIdColumn: string): 
 export async function exclusions(em: EntityManager, rule: ReadPurposeRule, subjectIds: readonly number[]): Promise<Map<number, ExclusionReason | null>> {
   const out = new Map<number, ExclusionReason | null>(subjectIds.map((id) => [id, null]));
   if ((!rule.requiresConsent && !rule.honoursGpcOptOut) || subjectIds.length === 0) return out;
-  const rows: { subject_id: number; purpose: string; status: string; source: string }[] = await em.query(
-    'SELECT subject_id, purpose, status, source FROM consents WHERE subject_id IN (?) AND purpose IN (?)',
-    [subjectIds, [rule.requiresConsent ?? PurposeKey.THIRD_PARTY_MARKETING_SHARING, PurposeKey.THIRD_PARTY_MARKETING_SHARING]],
+  // One statement: the person's status (a restricted person is out) and the consents that decide.
+  const rows: { subject_id: number; subject_status: string; purpose: string | null; status: string | null; source: string | null }[] = await em.query(
+    `SELECT s.id AS subject_id, s.status AS subject_status, c.purpose, c.status, c.source
+       FROM subjects s LEFT JOIN consents c ON c.subject_id = s.id AND c.purpose IN (?)
+      WHERE s.id IN (?)`,
+    [[rule.requiresConsent ?? PurposeKey.THIRD_PARTY_MARKETING_SHARING, PurposeKey.THIRD_PARTY_MARKETING_SHARING], subjectIds],
   );
   const granted = new Set<number>();
   const gpc = new Set<number>();
+  const restricted = new Set<number>();
   for (const r of rows) {
+    if (r.subject_status === SubjectStatus.RESTRICTED) restricted.add(Number(r.subject_id));
     const id = Number(r.subject_id);
     if (r.purpose === rule.requiresConsent && r.status === ConsentStatus.GRANTED) granted.add(id);
     if (r.purpose === PurposeKey.THIRD_PARTY_MARKETING_SHARING && r.status === ConsentStatus.WITHDRAWN && r.source === ConsentSource.GPC_SIGNAL) gpc.add(id);
   }
   for (const id of subjectIds) {
-    if (rule.honoursGpcOptOut && gpc.has(id)) out.set(id, 'GPC_OPT_OUT');
+    if (restricted.has(id)) out.set(id, 'PROCESSING_RESTRICTED');
+    else if (rule.honoursGpcOptOut && gpc.has(id)) out.set(id, 'GPC_OPT_OUT');
     else if (rule.requiresConsent && !granted.has(id)) out.set(id, 'PURPOSE_CONSENT_MISSING');
   }
   return out;
@@ -110,9 +127,11 @@ export function exclusionError(purpose: ReadPurpose, subjectId: number, reason: 
   const rule = READ_PURPOSE_RULES[purpose];
   return new DomainError(
     'FORBIDDEN',
-    reason === 'GPC_OPT_OUT'
-      ? `user ${subjectId} opted out of sharing with a Global Privacy Control signal, which ${purpose} honours`
-      : `user ${subjectId} has not granted ${rule.requiresConsent}, which ${purpose} needs`,
+    reason === 'PROCESSING_RESTRICTED'
+      ? `user ${subjectId} asked to be erased; what is kept may be used for a legal obligation only, not for ${purpose}`
+      : reason === 'GPC_OPT_OUT'
+        ? `user ${subjectId} opted out of sharing with a Global Privacy Control signal, which ${purpose} honours`
+        : `user ${subjectId} has not granted ${rule.requiresConsent}, which ${purpose} needs`,
     { reason, purpose, id: String(subjectId) },
   );
 }

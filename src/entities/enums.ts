@@ -10,6 +10,11 @@ export enum Role {
 
 export enum SubjectStatus {
   ACTIVE = 'ACTIVE',
+  /**
+   * Asked to be erased, and kept only because a legal hold requires it: used for that purpose
+   * alone (11 CCR 7022(f)(3); docs/legal.md, point 7) until the erasure completes.
+   */
+  RESTRICTED = 'RESTRICTED',
   ERASED = 'ERASED',
 }
 

@@ -16,7 +16,8 @@ export async function halfErasedSubjects(ds: DataSource, subjectIds: number[]): 
   );
   return rows
     .filter((r) => {
-      if (r.status === 'ACTIVE') return r.name === null || r.email === null || Number(r.consents) === 0 || Number(r.events) === 0;
+      // A restricted person (their erasure stopped by a hold) is kept whole, like an active one.
+      if (r.status === 'ACTIVE' || r.status === 'RESTRICTED') return r.name === null || r.email === null || Number(r.consents) === 0 || Number(r.events) === 0;
       return r.name !== null || r.email !== null || r.phone !== null || Number(r.consents) + Number(r.events) + Number(r.collected) + Number(r.disclosed) > 0;
     })
     .map((r) => Number(r.id));

@@ -17,8 +17,8 @@ export interface RaceOutcome {
 
 /**
  * One trial: a legal hold and an erasure of the same subject, started together on separate
- * connections, both in flight. Either the hold came first (the subject is intact and the
- * request blocked) or the erasure did (the placement reports the subject as already erased).
+ * connections, both in flight. Either the hold came first (the subject is intact, its processing
+ * restricted, and the request blocked) or the erasure did (the placement reports the subject as already erased).
  * Never a held subject erased. `hold first` alternates with the parity of the subject id.
  */
 export async function raceHoldAgainstErasure(gateway: Gateway, subjectId: number): Promise<RaceOutcome> {
@@ -36,6 +36,6 @@ export async function raceHoldAgainstErasure(gateway: Gateway, subjectId: number
     const ok = erasure.status === 'COMPLETED' && subject.status === 'ERASED' && req.status === 'COMPLETED' && held.length === 0;
     return { holdFirst: false, violation: ok ? null : `trial ${subjectId}: erasure first but ${state}` };
   }
-  const ok = erasure.status === 'BLOCKED_BY_HOLD' && subject.status === 'ACTIVE' && req.status === 'BLOCKED_BY_HOLD' && held.length === 1;
+  const ok = erasure.status === 'BLOCKED_BY_HOLD' && subject.status === 'RESTRICTED' && req.status === 'BLOCKED_BY_HOLD' && held.length === 1;
   return { holdFirst: true, violation: ok ? null : `trial ${subjectId}: hold first but ${state}` };
 }

@@ -147,6 +147,10 @@ describe('Shine-the-Light notices by post (1798.83(a): "in writing or by electro
     await deliver();
     const left = await readdir(t.config.print.dir);
     expect(left).not.toContain(names[0]);
-    expect(left.length).toBe(names.length - 1);
+    // The other letters stay, and Eve's erasure confirmation (she has no email) was printed now.
+    for (const name of names.slice(1)) expect(left).toContain(name);
+    const [confirmation] = await ds().query(`SELECT id, channel, status FROM outbox_messages WHERE kind = 'ERASURE_CONFIRMATION' AND data_request_id = ?`, [Number(erasure.data!.requestErasure.request.id)]);
+    expect(confirmation).toMatchObject({ channel: 'POST', status: 'SENT' });
+    expect(left).toContain(`letter-${String(confirmation.id).padStart(10, '0')}.html`);
   });
 });

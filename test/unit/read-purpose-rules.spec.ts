@@ -56,8 +56,10 @@ describe('the read-purpose rules table', () => {
     expect(rule.requiresConsent).toBe(PurposeKey.PRODUCT_EMAIL);
     expect(rule.honoursGpcOptOut).toBe(false);
     const sql = eligibilitySql(rule, 's.id')!;
-    expect(sql.sql).toMatch(/^EXISTS .*consents/);
-    expect(sql.sql).not.toMatch(/NOT EXISTS/);
+    // Restricted people first (11 CCR 7022(f)(3)), then the consent.
+    expect(sql.sql).toMatch(/^NOT EXISTS \(SELECT 1 FROM subjects rp_s WHERE rp_s.id = s.id AND rp_s.status = :rpRestricted\) AND EXISTS .*consents/);
+    expect(sql.sql).not.toMatch(/NOT EXISTS \(SELECT 1 FROM consents/);
+    expect(sql.params).toMatchObject({ rpRestricted: 'RESTRICTED' });
     expect(sql.params).toMatchObject({ rpConsent: 'PRODUCT_EMAIL', rpGranted: 'GRANTED' });
     expect(shown(ReadPurpose.PRODUCT_EMAIL)).toEqual(['country', 'email', 'name', 'region']);
     expect(rule.relations).toEqual(['consents']);
@@ -68,7 +70,7 @@ describe('the read-purpose rules table', () => {
     expect(rule.requiresConsent).toBe(PurposeKey.THIRD_PARTY_OFFERS);
     expect(rule.honoursGpcOptOut).toBe(true);
     const sql = eligibilitySql(rule, 's.id')!;
-    expect(sql.sql).toMatch(/^EXISTS .* AND NOT EXISTS .*consents/);
+    expect(sql.sql).toMatch(/^NOT EXISTS \(SELECT 1 FROM subjects rp_s .*\) AND EXISTS .* AND NOT EXISTS .*consents/);
     expect(sql.params).toMatchObject({ rpConsent: 'THIRD_PARTY_OFFERS', rpSharing: 'THIRD_PARTY_MARKETING_SHARING', rpWithdrawn: 'WITHDRAWN', rpGpc: 'GPC_SIGNAL' });
     expect(shown(ReadPurpose.THIRD_PARTY_OFFERS)).toEqual(['country', 'email', 'name', 'region']);
     expect(rule.relations).toEqual(['consents']);

@@ -87,7 +87,8 @@ async function lockScope(em: EntityManager, subjectIds: number[]): Promise<{ act
     throw notFound('subject', ids.filter((id) => !found.has(id)).join(', '));
   }
   return {
-    active: rows.filter((r) => r.status === SubjectStatus.ACTIVE).map((r) => Number(r.id)),
+    // A person whose processing is restricted (another hold stopped their erasure) can be held too.
+    active: rows.filter((r) => r.status !== SubjectStatus.ERASED).map((r) => Number(r.id)),
     erased: rows.filter((r) => r.status === SubjectStatus.ERASED).map((r) => Number(r.id)),
   };
 }

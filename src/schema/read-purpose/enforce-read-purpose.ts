@@ -3,7 +3,7 @@ import {
   type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLSchema,
 } from 'graphql';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type ReadPurpose, type RelationField } from '../../domain/read-purpose.rules';
-import { exclusionError, presentField } from '../../domain/read-purpose.service';
+import { exclusionError, presentField, seesRestrictedAsErased } from '../../domain/read-purpose.service';
 import { SubjectStatus } from '../../entities/enums';
 import type { Subject } from '../../entities/subject.entity';
 import type { GatewayContext } from '../context';
@@ -45,6 +45,8 @@ export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
   for (const [name, field] of Object.entries(user.getFields())) {
     if (!ALWAYS_SHOWN.has(name)) field.resolve = userField(name, field);
   }
+  const status = user.getFields().status;
+  if (status) status.resolve = statusField(status);
   const mutation = schema.getMutationType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -67,7 +69,7 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
         if (value !== null && value !== undefined) ctx.access.note((source as Subject).id, fieldCategory);
         return value;
       }
-      if (isMaskedPerson(source)) return null;
+      if (isMaskedPerson(source) || hiddenAsErased(source, ctx.purpose)) return null;
       const subject = source as Subject;
       const { value, category } = presentField(READ_PURPOSE_RULES[ctx.purpose], personal, subject, ctx.services.anonymizer, new Date());
       if (category) ctx.access.note(subject.id, category);
@@ -84,7 +86,7 @@ function userField(name: string, field: GraphQLField<unknown, GatewayContext>): 
       if (subject.status !== SubjectStatus.ERASED) ctx.access.note(subject.id, category);
       return original(source, args, ctx, info);
     }
-    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField) || isMaskedPerson(source)) return masked();
+    if (!READ_PURPOSE_RULES[ctx.purpose].relations.includes(name as RelationField) || isMaskedPerson(source) || hiddenAsErased(source, ctx.purpose)) return masked();
     // Noted when asked for (an empty consent list tells the person's choices too), so that the
     // access-log rows can be written while the list itself is still loading. A tombstone has
     // no consents left to tell.
@@ -104,6 +106,16 @@ function maskedValue(name: string, type: GraphQLOutputType): () => unknown {
 
 /** A mutation's person the purpose may not read about: a copy whose personal fields and lists are all masked. */
 const maskedPerson = (u: Subject): Subject => Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true });
+/** A restricted person, to a purpose that sees them as erased (seesRestrictedAsErased). */
+const hiddenAsErased = (source: unknown, purpose: ReadPurpose | null): boolean =>
+  (source as Subject).status === SubjectStatus.RESTRICTED && seesRestrictedAsErased(purpose);
+
+/** `User.status`: ERASED for a restricted person, to the purposes that see them as erased. */
+function statusField(field: GraphQLField<unknown, GatewayContext>): Resolver {
+  const original: Resolver = field.resolve ?? defaultFieldResolver;
+  return (source, args, ctx, info) => (hiddenAsErased(source, ctx.purpose) ? SubjectStatus.ERASED : original(source, args, ctx, info));
+}
+
 const isMaskedPerson = (source: unknown): boolean => (source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE] === true;
 
 function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boolean): Resolver {

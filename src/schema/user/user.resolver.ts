@@ -1,10 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ConsentStatus, Role } from '../../entities/enums';
+import { ConsentStatus, Role, SubjectStatus } from '../../entities/enums';
 import { Subject } from '../../entities/subject.entity';
 import { useCases } from '../../domain/use-cases';
 import { badInput, DomainError } from '../../domain/errors';
 import { READ_PURPOSE_RULES } from '../../domain/read-purpose.rules';
-import { assertMayUseFields, eligibilitySql } from '../../domain/read-purpose.service';
+import { assertMayUseFields, eligibilitySql, seesRestrictedAsErased } from '../../domain/read-purpose.service';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { ConsentEventType, ConsentType } from '../consent/consent.type';
@@ -39,7 +39,13 @@ export class UserResolver {
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
   ) {
     const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s');
-    if (filter?.status) qb.andWhere('s.status = :status', { status: filter.status });
+    if (filter?.status) {
+      // To a purpose that sees a restricted person as erased, they are erased here too.
+      const asErased = seesRestrictedAsErased(ctx.purpose);
+      if (asErased && filter.status === SubjectStatus.RESTRICTED) qb.andWhere('1 = 0');
+      else if (asErased && filter.status === SubjectStatus.ERASED) qb.andWhere('s.status IN (:...statuses)', { statuses: [SubjectStatus.ERASED, SubjectStatus.RESTRICTED] });
+      else qb.andWhere('s.status = :status', { status: filter.status });
+    }
     if (filter?.region) qb.andWhere('s.region = :region', { region: filter.region.toUpperCase() });
     const rule = ctx.purpose ? READ_PURPOSE_RULES[ctx.purpose] : null;
     if (filter?.email) {
