@@ -61,6 +61,11 @@ export interface Config {
   requests: { monitorEveryMs: number; sweepAfterMs: number };
   /** The company the gateway answers for, as named in letters to people. */
   company: { name: string };
+  /**
+   * Integrity that survives a database writer (src/domain/integrity.ts): the MAC key (never in the
+   * database), and where signed checkpoints of the audit chain are published, how often.
+   */
+  integrity: { key: string; checkpointFile: string; checkpointEveryMs: number };
   communications: {
     /** HMAC-SHA-256 key of unsubscribe and open-tracking tokens. */
     unsubscribeSecret: string;
@@ -110,6 +115,7 @@ export class ConfigError extends Error {
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-secret-change-me';
 const DEV_UNSUBSCRIBE_SECRET = 'dev-only-unsubscribe-secret-change-me-0123456789';
+const DEV_INTEGRITY_KEY = 'dev-only-integrity-key-change-me-0123456789abcdef';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -155,6 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pseudonymSecret.length < 16) problems.push('PSEUDONYM_SECRET must be at least 16 characters');
   if (!/^[A-Za-z0-9-]{1,64}$/.test(str('PSEUDONYM_KEY_ID', 'k1'))) problems.push('PSEUDONYM_KEY_ID must be 1 to 64 letters, digits or dashes');
 
+  const integrityKey = str('INTEGRITY_KEY', DEV_INTEGRITY_KEY);
+  if (nodeEnv === 'production' && integrityKey === DEV_INTEGRITY_KEY) problems.push('INTEGRITY_KEY must be set in production');
+  if (integrityKey.length < 32) problems.push('INTEGRITY_KEY must be at least 32 characters');
   const unsubscribeSecret = str('UNSUBSCRIBE_SECRET', DEV_UNSUBSCRIBE_SECRET);
   if (nodeEnv === 'production' && unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET) problems.push('UNSUBSCRIBE_SECRET must be set in production');
   if (unsubscribeSecret.length < 32) problems.push('UNSUBSCRIBE_SECRET must be at least 32 characters');
@@ -190,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ['JWT_SECRET', jwtSecret === DEV_JWT_SECRET],
       ['PSEUDONYM_SECRET', pseudonymSecret === DEV_PSEUDONYM_SECRET],
       ['UNSUBSCRIBE_SECRET', unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET],
+      ['INTEGRITY_KEY', integrityKey === DEV_INTEGRITY_KEY],
     ].flatMap(([k, dev]) => (dev ? [k] : []));
     if (nodeEnv !== 'production' && devSecrets.length > 0)
       problems.push(`HOST=${host} listens beyond loopback, so ${devSecrets.join(', ')} must be set (the development defaults are public in the source)`);
@@ -252,6 +262,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: int('PRINT_QUEUE_RETENTION_DAYS', 14, 1, 365),
     },
     company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
+    integrity: {
+      key: integrityKey,
+      checkpointFile: str('AUDIT_CHECKPOINT_FILE', 'var/audit-checkpoints.jsonl'),
+      checkpointEveryMs: int('AUDIT_CHECKPOINT_MS', 300_000, 100, 86_400_000),
+    },
     communications: {
       unsubscribeSecret,
       unsubscribeTokenTtlSeconds: int('UNSUBSCRIBE_TOKEN_TTL_SECONDS', 90 * 86400, 60, 3 * 366 * 86400),

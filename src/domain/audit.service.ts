@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditCheckpoint } from './integrity';
 import type { EntityManager } from 'typeorm';
 import { AuditChainHead } from '../entities/audit-chain-head.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
@@ -110,21 +111,40 @@ export interface AuditChainReport {
   brokenAtSeq: number | null;
   brokenEventId: number | null;
   reason: string | null;
+  /** Signed checkpoints (published outside the database) the chain was checked against. */
+  checkpointsChecked: number;
+  lastCheckpointSeq: number | null;
 }
 
-/** Walks the chain in order and reports the first event whose link or content does not verify. */
-export async function verifyAuditChain(em: EntityManager, batchSize = 2000): Promise<AuditChainReport> {
+/**
+ * Walks the chain in order and reports the first event whose link or content does not verify,
+ * or that differs from a signed checkpoint published outside the database: a writer who rewrites
+ * a stretch of the chain and every hash after it, or cuts it short, still cannot match a
+ * checkpoint without the key (docs/legal.md, point 10). What changed after the last checkpoint
+ * is only as safe as the chain's own hashes.
+ */
+export async function verifyAuditChain(
+  em: EntityManager,
+  published: { checkpoints: AuditCheckpoint[]; badLines: number[] } = { checkpoints: [], badLines: [] },
+  batchSize = 2000,
+): Promise<AuditChainReport> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
   let previous: AuditEvent | null = null;
+  const signed = new Map(published.checkpoints.map((c) => [c.seq, c]));
+  const lastCheckpointSeq = published.checkpoints.reduce<number | null>((m, c) => (m === null || c.seq > m ? c.seq : m), null);
+  const checkpointsChecked = published.checkpoints.length;
   const broken = (e: AuditEvent | null, seq: number, reason: string): AuditChainReport => ({
     valid: false,
     eventsChecked: checked,
     brokenAtSeq: seq,
     brokenEventId: e?.id ?? null,
     reason,
+    checkpointsChecked,
+    lastCheckpointSeq,
   });
+  if (published.badLines.length > 0) return broken(null, 0, `the checkpoint file has lines that are not signed checkpoints: ${published.badLines.slice(0, 10).join(', ')}`);
   for (;;) {
     const rows = await em
       .getRepository(AuditEvent)
@@ -144,6 +164,8 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 2000): Pro
       }
       if (e.prevHash !== prevHash) return broken(e, e.seq, 'link to the previous event does not match');
       if (auditHash(e) !== e.hash) return broken(e, e.seq, 'content does not match its hash');
+      const cp = signed.get(e.seq);
+      if (cp && cp.hash !== e.hash) return broken(e, e.seq, `event ${e.seq} differs from the signed checkpoint published at ${cp.at}`);
       prevHash = e.hash;
       previous = e;
       expectedSeq += 1;
@@ -151,9 +173,11 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 2000): Pro
     }
     if (rows.length < batchSize) break;
   }
+  if (lastCheckpointSeq !== null && lastCheckpointSeq > expectedSeq - 1)
+    return broken(null, expectedSeq, `chain ends at ${expectedSeq - 1} but a signed checkpoint records event ${lastCheckpointSeq}`);
   const head = await em.getRepository(AuditChainHead).findOneBy({ id: 1 });
   if (head && (head.lastSeq !== expectedSeq - 1 || head.lastHash !== prevHash)) {
     return broken(null, expectedSeq, `chain ends at ${expectedSeq - 1} but the head records ${head.lastSeq}`);
   }
-  return { valid: true, eventsChecked: checked, brokenAtSeq: null, brokenEventId: null, reason: null };
+  return { valid: true, eventsChecked: checked, brokenAtSeq: null, brokenEventId: null, reason: null, checkpointsChecked, lastCheckpointSeq };
 }

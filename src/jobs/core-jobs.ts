@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { auditCheckpointJob } from './audit-checkpoint.job';
 import { californiaNoticeJob } from './california-notice.job';
 import { erasureJob } from './erasure.job';
 import type { AnyJobDefinition } from './job-definition';
@@ -11,6 +12,6 @@ export function coreJobs(config: Config): AnyJobDefinition[] {
   return [
     erasureJob, californiaNoticeJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs),
     intentReplayJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs),
-    policyNoticeJob,
+    policyNoticeJob, auditCheckpointJob(config.integrity.checkpointEveryMs),
   ];
 }

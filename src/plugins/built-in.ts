@@ -11,7 +11,7 @@ import type { GatewayPlugin } from './plugin';
  */
 export function builtInPlugins(config: Config): GatewayPlugin[] {
   const all: Record<string, () => GatewayPlugin> = {
-    'legal-hold': () => legalHoldPlugin(config.plugins.legalHold),
+    'legal-hold': () => legalHoldPlugin({ ...config.plugins.legalHold, integrityKey: config.integrity.key }),
     anonymization: () => anonymizationPlugin(config.plugins.anonymization),
     'business-transfer': () => businessTransferPlugin(config.plugins.businessTransfer),
   };

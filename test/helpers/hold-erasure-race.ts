@@ -25,7 +25,7 @@ export async function raceHoldAgainstErasure(gateway: Gateway, subjectId: number
   const ds: DataSource = gateway.dataSource;
   const { request } = await inTransaction(ds, (em) => openErasureRequest(em, systemActor, { subjectId, type: DataRequestType.ERASURE, channel: 'WEB' }));
   const erase = () => gateway.run((uow) => runErasure(uow.em, systemActor, request.id, gateway.hooks, uow)).then((o) => o.result);
-  const hold = () => inTransaction(ds, (em) => placeLegalHold(em, legal, { matter: `Race ${subjectId}`, caseReference: 'R', subjectIds: [subjectId] }, { snapshotJobThreshold: 100, purgeGraceDays: 30 }));
+  const hold = () => inTransaction(ds, (em) => placeLegalHold(em, legal, { matter: `Race ${subjectId}`, caseReference: 'R', subjectIds: [subjectId] }, { snapshotJobThreshold: 100, purgeGraceDays: 30, integrityKey: gateway.config.integrity.key }));
   // Alternate which one is sent first; both are in flight before either can finish.
   const [erasure, placement] = subjectId % 2 === 0 ? await Promise.all([erase(), hold()]) : await Promise.all([hold(), erase()]).then(([h, e]) => [e, h] as const);
   const [subject] = await ds.query('SELECT status FROM subjects WHERE id = ?', [subjectId]);

@@ -74,7 +74,7 @@ describe('audit chain: tampering is reported at the tampered event', () => {
     await q('UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1', [head.last_seq, head.last_hash]);
   }
 
-  const verify = () => t.gateway.dataSource.transaction((em) => verifyAuditChain(em, 7)); // small batches: breaks across batch edges too
+  const verify = () => t.gateway.dataSource.transaction((em) => verifyAuditChain(em, undefined, 7)); // small batches: breaks across batch edges too
   const rowAt = async (seq: number) => (await q<Row[]>('SELECT * FROM audit_events WHERE seq = ?', [seq]))[0]!;
 
   /** Makes room at `seq` as an attacker would: later events move up one, the head follows. */

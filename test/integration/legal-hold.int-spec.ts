@@ -113,7 +113,7 @@ describe('the legal-hold plugin', () => {
     const second = await t.gql<{ releaseLegalHold: { freedSubjectIds: string[] } }>(RELEASE, { id: b, reason: 'dismissed' }, legal());
     expect(second.data!.releaseLegalHold.freedSubjectIds).toEqual(['10']);
     // Grace period 0 days in this test: the purge removes every freed copy.
-    const purged = await inTransaction(ds, (em) => purgeExpiredRecords(em, new Date(Date.now() + 1000)));
+    const purged = await inTransaction(ds, (em) => purgeExpiredRecords(em, t.config.integrity.key, new Date(Date.now() + 1000)));
     expect(purged).toBeGreaterThan(0);
     const [{ n: left }] = await ds.query('SELECT COUNT(*) AS n FROM legal_hold_preserved_records WHERE subject_id IN (10, 11)');
     expect(Number(left)).toBe(0);
@@ -199,7 +199,7 @@ describe('the legal-hold plugin', () => {
 
   it('audits every placement, addition and release', async () => {
     const actions: { action: string }[] = await t.gateway.dataSource.query(`SELECT DISTINCT action FROM audit_events WHERE entity_type = 'LegalHold'`);
-    expect(actions.map((a) => a.action).sort()).toEqual(['legal-hold.placed', 'legal-hold.released', 'legal-hold.subjects-added']);
+    expect(actions.map((a) => a.action).sort()).toEqual(['legal-hold.placed', 'legal-hold.released', 'legal-hold.sealed', 'legal-hold.subjects-added']);
     const chain = await t.gql<{ verifyAuditChain: { valid: boolean } }>(`{ verifyAuditChain { valid } }`, undefined, legal());
     expect(chain.data!.verifyAuditChain.valid).toBe(true);
   });

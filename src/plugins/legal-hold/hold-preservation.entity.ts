@@ -29,6 +29,16 @@ export class HoldPreservation {
   @Column({ name: 'records_preserved', type: 'int', unsigned: true })
   recordsPreserved!: number;
 
+  /** The seal of the preserved set (src/domain/integrity.ts): how many records, their MACs' sum, and its MAC. */
+  @Column({ name: 'seal_count', type: 'int', unsigned: true, default: 0 })
+  sealCount!: number;
+
+  @Column({ name: 'seal_digest', type: 'char', length: 64, default: '0'.repeat(64) })
+  sealDigest!: string;
+
+  @Column({ name: 'seal_mac', type: 'char', length: 64, nullable: true })
+  sealMac!: string | null;
+
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt!: Date;
 }

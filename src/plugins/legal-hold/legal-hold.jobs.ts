@@ -1,6 +1,6 @@
 import type { JobDefinition } from '../../jobs/job-definition';
 import { inTransaction } from '../../domain/transaction';
-import { SNAPSHOT_JOB, purgeExpiredRecords, snapshotNextBatch } from './legal-hold.service';
+import { SNAPSHOT_JOB, purgeExpiredRecords, sealUnsealedRecords, snapshotNextBatch } from './legal-hold.service';
 
 export const LEGAL_HOLD_QUEUE = 'legal-hold';
 export const MAINTENANCE_JOB = 'legal-hold.maintenance';
@@ -17,7 +17,7 @@ export const snapshotJob: JobDefinition<{ holdId: number }> = {
   async process({ holdId }, ctx) {
     let total = 0;
     for (;;) {
-      const { done, remaining } = await inTransaction(ctx.dataSource, (em) => snapshotNextBatch(em, holdId, 200));
+      const { done, remaining } = await inTransaction(ctx.dataSource, (em) => snapshotNextBatch(em, holdId, 200, ctx.config.integrity.key));
       total += done;
       await ctx.job.updateProgress({ subjectsSnapshotted: total });
       if (!remaining) return { subjectsSnapshotted: total };
@@ -25,19 +25,27 @@ export const snapshotJob: JobDefinition<{ holdId: number }> = {
   },
 };
 
-/** Purges the preserved copies whose grace after release has passed. */
+/** Seals preserved copies made before seals existed, and purges those whose grace after release has passed. */
 export const maintenanceJob: JobDefinition<Record<string, never>> = {
   name: MAINTENANCE_JOB,
   queue: LEGAL_HOLD_QUEUE,
   attempts: 1,
   repeat: { every: 60_000 },
   async process(_payload, ctx) {
+    const key = ctx.config.integrity.key;
+    // Records preserved before seals existed are sealed first, so that a purge can take them off.
+    let sealed = 0;
+    for (;;) {
+      const n = await inTransaction(ctx.dataSource, (em) => sealUnsealedRecords(em, key));
+      sealed += n;
+      if (n < 2000) break;
+    }
     let purged = 0;
     for (;;) {
-      const n = await inTransaction(ctx.dataSource, (em) => purgeExpiredRecords(em));
+      const n = await inTransaction(ctx.dataSource, (em) => purgeExpiredRecords(em, key));
       purged += n;
       if (n < 5000) break;
     }
-    return { purged };
+    return { sealed, purged };
   },
 };

@@ -86,10 +86,10 @@ export function legalHoldResolvers(options: LegalHoldOptions): Function[] {
       return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
     }
 
-    @Query(() => PreservationReportType, { description: 'Re-hashes the preserved records of a hold and reports any mismatch.' })
+    @Query(() => PreservationReportType, { description: 'Checks each preserved record of a hold against its hash and keyed MAC, and the set against the hold’s seal.' })
     @Roles(...PLACERS)
     verifyPreservation(@Arg('holdId', () => ID) holdId: string, @Ctx() ctx: GatewayContext) {
-      return verifyPreservation(ctx.dataSource.manager, parseId(holdId, 'legal hold'));
+      return verifyPreservation(ctx.dataSource.manager, parseId(holdId, 'legal hold'), options.integrityKey);
     }
 
     @FieldResolver(() => [String])

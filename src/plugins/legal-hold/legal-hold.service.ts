@@ -3,7 +3,7 @@ import { DataCategory } from '../../entities/data-category.entity';
 import { LegalHoldStatus, SubjectStatus } from '../../entities/enums';
 import { LegalHold } from '../../entities/legal-hold.entity';
 import { LegalHoldSubject } from '../../entities/legal-hold-subject.entity';
-import type { Actor } from '../../domain/actor';
+import { systemActor, type Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
 import { lockSubjects } from '../../domain/subject-records.read';
@@ -12,12 +12,26 @@ import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-
 import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
 import { PreservedRecord } from './preserved-record.entity';
 import { sha256, snapshotSubjects } from './preservation';
+import { addToDigest, recordMac, sameMac, sealMac, ZERO_DIGEST } from '../../domain/integrity';
 
 export interface LegalHoldOptions {
   /** Scopes with more subjects than this are snapshotted by a job instead of inline. */
   snapshotJobThreshold: number;
   /** Days the preserved records of a freed subject are kept after release (Purview's delay hold). */
   purgeGraceDays: number;
+  /** The MAC key of preserved records and seals (INTEGRITY_KEY; never in the database). */
+  integrityKey: string;
+}
+
+/**
+ * A hold's seal after adding (or, with sign -1, removing) records: count, digest and its MAC, as
+ * columns of legal_hold_preservations. The caller holds the preservation row's lock.
+ */
+export function nextSeal(key: string, holdId: number, current: { sealCount: number; sealDigest: string } | null, delta: { count: number; macs?: string[]; digest?: string }, sign: 1 | -1 = 1) {
+  const count = (current?.sealCount ?? 0) + sign * delta.count;
+  const base = current?.sealDigest ?? ZERO_DIGEST;
+  const digest = delta.digest !== undefined ? addToDigest(base, [delta.digest], sign) : addToDigest(base, delta.macs ?? [], sign);
+  return { sealCount: count, sealDigest: digest, sealMac: sealMac(key, holdId, count, digest) };
 }
 
 export interface PlaceHoldInput {
@@ -103,15 +117,19 @@ async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjec
     await em.getRepository(LegalHoldSubject).insert(added.map((subjectId) => ({ holdId: hold.id, subjectId, addedAt: now, addedBy: actor.id })));
   const queued = added.length > options.snapshotJobThreshold;
   const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId: hold.id }, lock: { mode: 'pessimistic_write' } });
-  const inline = queued ? 0 : await snapshotSubjects(em, hold, added, now);
+  const inline = queued ? { count: 0, digest: ZERO_DIGEST } : await snapshotSubjects(em, hold, added, options.integrityKey, now);
   const next = {
     holdId: hold.id,
     status: queued || preservation?.status === PreservationStatus.PENDING ? PreservationStatus.PENDING : PreservationStatus.COMPLETED,
     subjectsTotal: (preservation?.subjectsTotal ?? 0) + added.length,
     subjectsDone: (preservation?.subjectsDone ?? 0) + (queued ? 0 : added.length),
-    recordsPreserved: (preservation?.recordsPreserved ?? 0) + inline,
+    recordsPreserved: (preservation?.recordsPreserved ?? 0) + inline.count,
+    ...nextSeal(options.integrityKey, hold.id, preservation, inline),
     updatedAt: now,
   };
+  // The seal is chained into the audit log as well: a database writer who puts back an older
+  // preserved set with its older seal still contradicts the (checkpointed) chain.
+  if (inline.count > 0) await sealAudited(em, actor, hold.id, next);
   if (preservation) await em.getRepository(HoldPreservation).update({ holdId: hold.id }, next);
   else await em.getRepository(HoldPreservation).insert(next);
   return { alreadyErasedSubjectIds: erased, addedSubjectIds: added, snapshotQueued: queued };
@@ -234,7 +252,7 @@ export async function activeHoldIdsFor(em: EntityManager, subjectId: number): Pr
 }
 
 /** Snapshots the next batch of a hold's subjects that have no preserved copy yet; resumable. */
-export async function snapshotNextBatch(em: EntityManager, holdId: number, batchSize: number, now = new Date()): Promise<{ done: number; remaining: boolean }> {
+export async function snapshotNextBatch(em: EntityManager, holdId: number, batchSize: number, integrityKey: string, now = new Date()): Promise<{ done: number; remaining: boolean }> {
   const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId }, lock: { mode: 'pessimistic_write' } });
   const hold = await em.getRepository(LegalHold).findOneBy({ id: holdId });
   if (!preservation || !hold) throw notFound('legal hold', holdId);
@@ -245,45 +263,116 @@ export async function snapshotNextBatch(em: EntityManager, holdId: number, batch
     [holdId, batchSize],
   );
   const ids = pending.map((p) => Number(p.subject_id));
-  const records = await snapshotSubjects(em, hold, ids, now);
+  const records = await snapshotSubjects(em, hold, ids, integrityKey, now);
   const remaining = ids.length === batchSize;
+  const seal = nextSeal(integrityKey, holdId, preservation, records);
   await em.getRepository(HoldPreservation).update(
     { holdId },
     {
       subjectsDone: Math.min(preservation.subjectsTotal, preservation.subjectsDone + ids.length),
-      recordsPreserved: preservation.recordsPreserved + records,
+      recordsPreserved: preservation.recordsPreserved + records.count,
+      ...seal,
       status: remaining ? PreservationStatus.PENDING : PreservationStatus.COMPLETED,
       updatedAt: now,
     },
   );
+  if (records.count > 0) await sealAudited(em, systemActor, holdId, seal);
   return { done: ids.length, remaining };
+}
+
+async function sealAudited(em: EntityManager, actor: Actor, holdId: number, seal: { sealCount: number; sealDigest: string }): Promise<void> {
+  await appendAudit(em, actor, { action: 'legal-hold.sealed', entityType: 'LegalHold', entityId: holdId, details: { records: seal.sealCount, digest: seal.sealDigest } });
 }
 
 export interface PreservationReport {
   holdId: number;
   valid: boolean;
   recordsChecked: number;
+  /** Records whose content, hash or MAC does not verify (an edit, or a record written without the key). */
   mismatchedRecordIds: number[];
+  /** How many records the hold's seal says it preserved (and has not purged). */
+  recordsSealed: number;
+  /** The seal itself verifies under the key. */
+  sealValid: boolean;
+  /** The records found are exactly the sealed set: none deleted, none inserted. */
+  setMatchesSeal: boolean;
 }
 
-/** Re-hashes every preserved record of a hold. */
-export async function verifyPreservation(em: EntityManager, holdId: number): Promise<PreservationReport> {
+/**
+ * Checks a hold's preserved set against what no database writer can forge (docs/legal.md,
+ * point 10): each record's content against its hash and its MAC, and the set (count and digest of
+ * MACs) against the hold's seal. An edit with a recomputed hash fails the MAC; a deleted or an
+ * inserted record changes the count or the digest.
+ */
+export async function verifyPreservation(em: EntityManager, holdId: number, integrityKey: string): Promise<PreservationReport> {
   if (!(await em.getRepository(LegalHold).existsBy({ id: holdId }))) throw notFound('legal hold', holdId);
+  const preservation = await em.getRepository(HoldPreservation).findOneBy({ holdId });
   const mismatched: number[] = [];
+  const macs: string[] = [];
   let checked = 0;
   let after = 0;
   for (;;) {
-    const rows = await em.getRepository(PreservedRecord).createQueryBuilder('r').select(['r.id', 'r.content', 'r.sha256']).where('r.hold_id = :holdId AND r.id > :after', { holdId, after }).orderBy('r.id').limit(2000).getMany();
-    for (const r of rows) if (sha256(r.content) !== r.sha256) mismatched.push(r.id);
+    const rows: { id: number; subject_id: number; record_type: string; record_id: number; content: string; sha256: string; mac: string | null }[] = await em.query(
+      'SELECT id, subject_id, record_type, record_id, content, sha256, mac FROM legal_hold_preserved_records WHERE hold_id = ? AND id > ? ORDER BY id LIMIT 2000',
+      [holdId, after],
+    );
+    for (const r of rows) {
+      const hash = sha256(r.content);
+      const expected = recordMac(integrityKey, { holdId, subjectId: Number(r.subject_id), recordType: r.record_type, recordId: Number(r.record_id), sha256: hash });
+      if (hash !== r.sha256 || !sameMac(r.mac, expected)) mismatched.push(Number(r.id));
+      if (r.mac) macs.push(r.mac);
+    }
     checked += rows.length;
     if (rows.length < 2000) break;
-    after = rows[rows.length - 1]!.id;
+    after = Number(rows[rows.length - 1]!.id);
   }
-  return { holdId, valid: mismatched.length === 0, recordsChecked: checked, mismatchedRecordIds: mismatched };
+  const sealCount = preservation?.sealCount ?? 0;
+  const sealDigest = preservation?.sealDigest ?? ZERO_DIGEST;
+  const sealValid = sameMac(preservation?.sealMac, sealMac(integrityKey, holdId, sealCount, sealDigest)) || (sealCount === 0 && !preservation?.sealMac);
+  const setMatchesSeal = checked === sealCount && addToDigest(ZERO_DIGEST, macs) === sealDigest;
+  return { holdId, valid: mismatched.length === 0 && sealValid && setMatchesSeal, recordsChecked: checked, mismatchedRecordIds: mismatched, recordsSealed: sealCount, sealValid, setMatchesSeal };
+}
+
+/**
+ * Seals records preserved before seals existed (mac NULL), a batch per call, adding them to their
+ * holds' seals. What was changed before the upgrade is sealed as it is then: the SHA-256 kept
+ * beside each record still shows an edit that did not recompute it.
+ */
+export async function sealUnsealedRecords(em: EntityManager, integrityKey: string, batchSize = 2000): Promise<number> {
+  const rows: { id: number; hold_id: number; subject_id: number; record_type: string; record_id: number; sha256: string }[] = await em.query(
+    'SELECT id, hold_id, subject_id, record_type, record_id, sha256 FROM legal_hold_preserved_records WHERE mac IS NULL ORDER BY id LIMIT ? FOR UPDATE',
+    [batchSize],
+  );
+  if (rows.length === 0) return 0;
+  const byHold = new Map<number, string[]>();
+  for (const r of rows) {
+    const mac = recordMac(integrityKey, { holdId: Number(r.hold_id), subjectId: Number(r.subject_id), recordType: r.record_type, recordId: Number(r.record_id), sha256: r.sha256 });
+    await em.query('UPDATE legal_hold_preserved_records SET mac = ? WHERE id = ?', [mac, r.id]);
+    byHold.set(Number(r.hold_id), [...(byHold.get(Number(r.hold_id)) ?? []), mac]);
+  }
+  for (const [holdId, macs] of byHold) await reseal(em, integrityKey, holdId, { count: macs.length, macs }, 1);
+  return rows.length;
+}
+
+async function reseal(em: EntityManager, integrityKey: string, holdId: number, delta: { count: number; macs: string[] }, sign: 1 | -1): Promise<void> {
+  const current = await em.getRepository(HoldPreservation).findOne({ where: { holdId }, lock: { mode: 'pessimistic_write' } });
+  if (!current) return;
+  const seal = nextSeal(integrityKey, holdId, current, delta, sign);
+  await em.getRepository(HoldPreservation).update({ holdId }, seal);
+  await sealAudited(em, systemActor, holdId, seal);
 }
 
 /** Deletes preserved records whose grace period has passed. */
-export async function purgeExpiredRecords(em: EntityManager, now = new Date()): Promise<number> {
-  const result = await em.query('DELETE FROM legal_hold_preserved_records WHERE purge_after IS NOT NULL AND purge_after <= ? LIMIT 5000', [now]);
-  return Number(result.affectedRows ?? 0);
+export async function purgeExpiredRecords(em: EntityManager, integrityKey: string, now = new Date()): Promise<number> {
+  const rows: { id: number; hold_id: number; mac: string | null }[] = await em.query(
+    'SELECT id, hold_id, mac FROM legal_hold_preserved_records WHERE purge_after IS NOT NULL AND purge_after <= ? ORDER BY id LIMIT 5000 FOR UPDATE',
+    [now],
+  );
+  if (rows.length === 0) return 0;
+  await em.query('DELETE FROM legal_hold_preserved_records WHERE id IN (?)', [rows.map((r) => r.id)]);
+  // The seal follows: a purge is the one removal that keeps the set whole.
+  const byHold = new Map<number, string[]>();
+  for (const r of rows) if (r.mac) byHold.set(Number(r.hold_id), [...(byHold.get(Number(r.hold_id)) ?? []), r.mac]);
+  for (const [holdId, macs] of byHold) await reseal(em, integrityKey, holdId, { count: macs.length, macs }, -1);
+  return rows.length;
 }

@@ -135,8 +135,17 @@ export class PreservationReportType {
   @Field(() => Int)
   recordsChecked!: number;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Records whose content, hash or keyed MAC does not verify.' })
   mismatchedRecordIds!: number[];
+
+  @Field(() => Int, { description: 'How many records the hold’s seal says are preserved (purged ones taken off).' })
+  recordsSealed!: number;
+
+  @Field({ description: 'The seal verifies under the key, which is not in the database.' })
+  sealValid!: boolean;
+
+  @Field({ description: 'The records found are exactly the sealed set: none deleted, none inserted.' })
+  setMatchesSeal!: boolean;
 }
 
 const ID_PATTERN = /^[1-9]\d{0,9}$/;

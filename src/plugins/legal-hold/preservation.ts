@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { holdFieldCategories } from '../../domain/personal-data.catalogue';
+import { addToDigest, recordMac, ZERO_DIGEST } from '../../domain/integrity';
 import { subjectRecords } from '../../domain/subject-records.read';
 import type { LegalHold } from '../../entities/legal-hold.entity';
 import { PreservedRecordType } from './preserved-record.entity';
@@ -33,7 +34,14 @@ export interface PreservedRow {
   recordId: number;
   content: string;
   sha256: string;
+  mac: string;
   preservedAt: Date;
+}
+
+/** What a snapshot added to a hold's preserved set: how many records, and the digest of their MACs. */
+export interface SealDelta {
+  count: number;
+  digest: string;
 }
 
 /**
@@ -41,13 +49,15 @@ export interface PreservedRow {
  * hold's categories), current consents, consent history, disclosures and collection events
  * within the hold's categories and dates. A fixed number of statements per batch.
  */
-export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subjectIds: number[], now = new Date()): Promise<number> {
-  if (subjectIds.length === 0) return 0;
+export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subjectIds: number[], integrityKey: string, now = new Date()): Promise<SealDelta> {
+  if (subjectIds.length === 0) return { count: 0, digest: ZERO_DIGEST };
   const cats = hold.categories && hold.categories.length > 0 ? new Set(hold.categories) : null;
   const rows: PreservedRow[] = [];
   const push = (subjectId: number, recordType: PreservedRecordType, recordId: number, record: Record<string, unknown>) => {
     const content = canonicalJson(record);
-    rows.push({ holdId: hold.id, subjectId, recordType, recordId, content, sha256: sha256(content), preservedAt: now });
+    const hash = sha256(content);
+    const mac = recordMac(integrityKey, { holdId: hold.id, subjectId, recordType, recordId, sha256: hash });
+    rows.push({ holdId: hold.id, subjectId, recordType, recordId, content, sha256: hash, mac, preservedAt: now });
   };
 
   // The core's read of what it holds about these people, within the hold's dates.
@@ -74,9 +84,9 @@ export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subje
   for (let i = 0; i < rows.length; i += 1000) {
     const part = rows.slice(i, i + 1000);
     await em.query(
-      `INSERT INTO legal_hold_preserved_records (hold_id, subject_id, record_type, record_id, content, sha256, preserved_at) VALUES ${part.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
-      part.flatMap((r) => [r.holdId, r.subjectId, r.recordType, r.recordId, r.content, r.sha256, r.preservedAt]),
+      `INSERT INTO legal_hold_preserved_records (hold_id, subject_id, record_type, record_id, content, sha256, mac, preserved_at) VALUES ${part.map(() => '(?,?,?,?,?,?,?,?)').join(',')}`,
+      part.flatMap((r) => [r.holdId, r.subjectId, r.recordType, r.recordId, r.content, r.sha256, r.mac, r.preservedAt]),
     );
   }
-  return rows.length;
+  return { count: rows.length, digest: addToDigest(ZERO_DIGEST, rows.map((r) => r.mac)) };
 }

@@ -15,6 +15,7 @@ export enum PreservedRecordType {
 @Index('idx_preserved_records_hold', ['holdId', 'id'])
 @Index('idx_preserved_records_subject', ['subjectId', 'holdId'])
 @Index('idx_preserved_records_purge', ['purgeAfter'])
+@Index('idx_preserved_records_unsealed', ['mac', 'id'])
 export class PreservedRecord {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
@@ -44,6 +45,10 @@ export class PreservedRecord {
 
   @Column({ name: 'preserved_at', type: 'datetime', precision: 3 })
   preservedAt!: Date;
+
+  /** HMAC of the record under INTEGRITY_KEY (src/domain/integrity.ts recordMac); null until sealed. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  mac!: string | null;
 
   /** Set when no active hold covers the subject any more; the purge job deletes after it. */
   @Column({ name: 'purge_after', type: 'datetime', precision: 3, nullable: true })

@@ -2,6 +2,8 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { AuditEvent } from '../../entities/audit-event.entity';
 import { Role } from '../../entities/enums';
 import { verifyAuditChain } from '../../domain/audit.service';
+import { readCheckpoints } from '../../domain/integrity';
+import { readCheckpointFile } from '../../jobs/audit-checkpoint.job';
 import { Roles } from '../auth';
 import type { GatewayContext } from '../context';
 import { decodeIdCursor, encodeIdCursor, pageSize, toConnection } from '../pagination';
@@ -27,7 +29,8 @@ export class AuditEventResolver {
 
   @Query(() => AuditChainReportType, { description: 'Re-hashes the audit chain and reports the first broken link.' })
   @Roles(Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN)
-  verifyAuditChain(@Ctx() ctx: GatewayContext) {
-    return verifyAuditChain(ctx.dataSource.manager);
+  async verifyAuditChain(@Ctx() ctx: GatewayContext) {
+    const published = readCheckpoints(ctx.config.integrity.key, await readCheckpointFile(ctx.config.integrity.checkpointFile));
+    return verifyAuditChain(ctx.dataSource.manager, published);
   }
 }

@@ -53,4 +53,10 @@ export class AuditChainReportType {
 
   @Field(() => String, { nullable: true })
   reason!: string | null;
+
+  @Field(() => Int, { description: 'Signed checkpoints, published outside the database, the chain was checked against.' })
+  checkpointsChecked!: number;
+
+  @Field(() => Int, { nullable: true, description: 'The newest signed checkpoint: what was written after it rests on the hashes alone.' })
+  lastCheckpointSeq!: number | null;
 }
