@@ -162,6 +162,7 @@ export const LINKED_RECORDS_NOT_CATALOGUED: Readonly<Record<string, string>> = {
   legal_hold_subjects: 'the scope of a legal hold, the record of a legal matter placed and released by legal',
   disclosure_categories: 'the categories a disclosure carried; its subject_id is a copy of the disclosure\'s, kept by triggers so that erasure\'s unlinking of the disclosure unlinks it too (migration 1766000400000)',
   legal_hold_preserved_records: 'copies of the catalogued fields, made by a hold as each field\'s `hold` says, purged once no hold covers them',
+  legal_hold_pending_copies: 'which held people still have their history to copy, and the bounds of what existed at placement: ids only, deleted as the copy is made or the hold released',
 };
 
 /**

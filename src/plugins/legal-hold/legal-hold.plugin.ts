@@ -7,6 +7,8 @@ import { activeHoldIdsFor, type LegalHoldOptions } from './legal-hold.service';
 import { LegalHoldPreservation1764370100000 } from './migrations/1764370100000-legal-hold-preservation';
 import { SnapshotIntents1766000100000 } from './migrations/1766000100000-snapshot-intents';
 import { PreservationSeal1766001100000 } from './migrations/1766001100000-preservation-seal';
+import { CopyAtPlacement1766001200000 } from './migrations/1766001200000-copy-at-placement';
+import { PendingHistoryCopy } from './pending-history-copy.entity';
 import { PreservedRecord } from './preserved-record.entity';
 
 /**
@@ -17,8 +19,8 @@ import { PreservedRecord } from './preserved-record.entity';
 export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
   return {
     name: 'legal-hold',
-    entities: [PreservedRecord, HoldPreservation],
-    migrations: [LegalHoldPreservation1764370100000, SnapshotIntents1766000100000, PreservationSeal1766001100000],
+    entities: [PreservedRecord, HoldPreservation, PendingHistoryCopy],
+    migrations: [LegalHoldPreservation1764370100000, SnapshotIntents1766000100000, PreservationSeal1766001100000, CopyAtPlacement1766001200000],
     resolvers: legalHoldResolvers(options),
     // Holds are legal's matters: privileged, and never part of what a purpose reads (a preserved
     // record holds a person's values as they were).

@@ -6,7 +6,7 @@ import { LegalHoldSubject } from '../../entities/legal-hold-subject.entity';
 import { systemActor, type Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
-import { lockSubjects } from '../../domain/subject-records.read';
+import { historyBoundsNow, lockSubjects, type HistoryBounds } from '../../domain/subject-records.read';
 import type { DomainHooks, HookContext } from '../../domain/hooks';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
@@ -117,7 +117,20 @@ async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjec
     await em.getRepository(LegalHoldSubject).insert(added.map((subjectId) => ({ holdId: hold.id, subjectId, addedAt: now, addedBy: actor.id })));
   const queued = added.length > options.snapshotJobThreshold;
   const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId: hold.id }, lock: { mode: 'pessimistic_write' } });
-  const inline = queued ? { count: 0, digest: ZERO_DIGEST } : await snapshotSubjects(em, hold, added, options.integrityKey, now);
+  // The data as of placement (point 11): everyone's current state (record, consents) is copied now,
+  // in this change, so no later update can alter what is preserved; a large scope leaves the
+  // history, which only grows, to the job, bounded to the rows that exist now.
+  const inline = await snapshotSubjects(em, hold, added, options.integrityKey, now, queued ? { parts: 'CURRENT' } : {});
+  if (queued) {
+    const bounds = await historyBoundsNow(em);
+    for (let i = 0; i < added.length; i += 1000) {
+      const part = added.slice(i, i + 1000);
+      await em.query(
+        `INSERT INTO legal_hold_pending_copies (hold_id, subject_id, part, consent_event_bound, disclosure_bound, collection_event_bound) VALUES ${part.map(() => "(?, ?, 'HISTORY', ?, ?, ?)").join(',')}`,
+        part.flatMap((subjectId) => [hold.id, subjectId, bounds.consentEventId, bounds.disclosureId, bounds.collectionEventId]),
+      );
+    }
+  }
   const next = {
     holdId: hold.id,
     status: queued || preservation?.status === PreservationStatus.PENDING ? PreservationStatus.PENDING : PreservationStatus.COMPLETED,
@@ -225,6 +238,8 @@ export async function releaseLegalHold(
   if (!reason.trim()) throw badInput('a release states its reason', { field: 'reason' });
   const hold = await lockActiveHold(em, holdId);
   await em.getRepository(LegalHold).update({ id: holdId }, { status: LegalHoldStatus.RELEASED, releasedAt: now, releasedBy: actor.id, releaseReason: reason.trim() });
+  // A released hold copies nothing more.
+  await em.query('DELETE FROM legal_hold_pending_copies WHERE hold_id = ?', [holdId]);
   const subjectIds = (await em.getRepository(LegalHoldSubject).find({ select: { subjectId: true }, where: { holdId } })).map((s) => s.subjectId);
   const freed = await uncoveredSubjects(em, subjectIds);
   if (freed.length > 0) {
@@ -251,19 +266,35 @@ export async function activeHoldIdsFor(em: EntityManager, subjectId: number): Pr
   return rows.map((r) => Number(r.id));
 }
 
-/** Snapshots the next batch of a hold's subjects that have no preserved copy yet; resumable. */
+/**
+ * Copies the history of the next batch of a hold's people still pending, each bounded to what
+ * existed when they were placed under the hold; resumable (a batch's pending rows go in its own
+ * change). People placed in one call share their bounds, so a batch is a few groups of one read each.
+ */
 export async function snapshotNextBatch(em: EntityManager, holdId: number, batchSize: number, integrityKey: string, now = new Date()): Promise<{ done: number; remaining: boolean }> {
   const preservation = await em.getRepository(HoldPreservation).findOne({ where: { holdId }, lock: { mode: 'pessimistic_write' } });
   const hold = await em.getRepository(LegalHold).findOneBy({ id: holdId });
   if (!preservation || !hold) throw notFound('legal hold', holdId);
-  const pending: { subject_id: number }[] = await em.query(
-    `SELECT hs.subject_id FROM legal_hold_subjects hs
-      WHERE hs.hold_id = ? AND NOT EXISTS (SELECT 1 FROM legal_hold_preserved_records r WHERE r.hold_id = hs.hold_id AND r.subject_id = hs.subject_id AND r.record_type = 'SUBJECT')
-      ORDER BY hs.subject_id LIMIT ?`,
+  const pending: { subject_id: number; part: 'ALL' | 'HISTORY'; ce: number | null; d: number | null; c: number | null }[] = await em.query(
+    `SELECT subject_id, part, consent_event_bound AS ce, disclosure_bound AS d, collection_event_bound AS c FROM legal_hold_pending_copies
+      WHERE hold_id = ? ORDER BY disclosure_bound, subject_id LIMIT ? FOR UPDATE`,
     [holdId, batchSize],
   );
+  const groups = new Map<string, { part: 'ALL' | 'HISTORY'; upTo: HistoryBounds | null; ids: number[] }>();
+  for (const p of pending) {
+    const key = `${p.part}:${p.ce}:${p.d}:${p.c}`;
+    const upTo = p.d === null ? null : { consentEventId: Number(p.ce), disclosureId: Number(p.d), collectionEventId: Number(p.c) };
+    const group = groups.get(key) ?? { part: p.part, upTo, ids: [] };
+    group.ids.push(Number(p.subject_id));
+    groups.set(key, group);
+  }
+  let records = { count: 0, digest: ZERO_DIGEST };
+  for (const g of groups.values()) {
+    const copied = await snapshotSubjects(em, hold, g.ids, integrityKey, now, { parts: g.part === 'ALL' ? 'ALL' : 'HISTORY', upTo: g.upTo });
+    records = { count: records.count + copied.count, digest: addToDigest(records.digest, [copied.digest]) };
+  }
   const ids = pending.map((p) => Number(p.subject_id));
-  const records = await snapshotSubjects(em, hold, ids, integrityKey, now);
+  if (ids.length > 0) await em.query('DELETE FROM legal_hold_pending_copies WHERE hold_id = ? AND subject_id IN (?)', [holdId, ids]);
   const remaining = ids.length === batchSize;
   const seal = nextSeal(integrityKey, holdId, preservation, records);
   await em.getRepository(HoldPreservation).update(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { holdFieldCategories } from '../../domain/personal-data.catalogue';
 import { addToDigest, recordMac, ZERO_DIGEST } from '../../domain/integrity';
-import { subjectRecords } from '../../domain/subject-records.read';
+import { subjectRecords, type RecordWindow } from '../../domain/subject-records.read';
 import type { LegalHold } from '../../entities/legal-hold.entity';
 import { PreservedRecordType } from './preserved-record.entity';
 
@@ -45,11 +45,20 @@ export interface SealDelta {
 }
 
 /**
- * Copies the in-scope data of a batch of subjects as it is now: the subject (fields of the
- * hold's categories), current consents, consent history, disclosures and collection events
- * within the hold's categories and dates. A fixed number of statements per batch.
+ * Copies the in-scope data of a batch of subjects: the subject (fields of the hold's categories),
+ * current consents, consent history, disclosures and collection events within the hold's
+ * categories and dates. `part` copies the current state or the history only, and `upTo` bounds the
+ * history to what existed at placement (a large hold copies its current state at placement and
+ * the history, which only grows, later). A fixed number of statements per batch.
  */
-export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subjectIds: number[], integrityKey: string, now = new Date()): Promise<SealDelta> {
+export async function snapshotSubjects(
+  em: EntityManager,
+  hold: LegalHold,
+  subjectIds: number[],
+  integrityKey: string,
+  now = new Date(),
+  part: Pick<RecordWindow, 'parts' | 'upTo'> = {},
+): Promise<SealDelta> {
   if (subjectIds.length === 0) return { count: 0, digest: ZERO_DIGEST };
   const cats = hold.categories && hold.categories.length > 0 ? new Set(hold.categories) : null;
   const rows: PreservedRow[] = [];
@@ -61,7 +70,7 @@ export async function snapshotSubjects(em: EntityManager, hold: LegalHold, subje
   };
 
   // The core's read of what it holds about these people, within the hold's dates.
-  const held = await subjectRecords(em, subjectIds, { from: hold.scopeFrom, until: hold.scopeUntil });
+  const held = await subjectRecords(em, subjectIds, { from: hold.scopeFrom, until: hold.scopeUntil, ...part });
   for (const s of held.subjects) {
     const record = Object.fromEntries(Object.entries(s).filter(([k]) => !cats || !SUBJECT_FIELD_CATEGORIES[k] || SUBJECT_FIELD_CATEGORIES[k]!.some((x) => cats.has(x))));
     push(Number(s.id), PreservedRecordType.SUBJECT, Number(s.id), record);
