@@ -496,12 +496,15 @@ async function verify(conn: mysql.Connection, seeded: SeedResult, floor: Map<num
   const nameOf = new Map(recipientRows.map((r) => [Number(r.id), String(r.name)]));
   const [statusRows] = await conn.query<mysql.RowDataPacket[]>("SELECT status, COUNT(*) AS n FROM data_requests WHERE type = 'CALIFORNIA_NOTICE' GROUP BY status");
   const statusCounts = Object.fromEntries(statusRows.map((r) => [String(r.status), Number(r.n)]));
-  const [outboxRows] = await conn.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'CALIFORNIA_NOTICE'");
+  const [outboxRows] = await conn.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n, SUM(channel = 'POST') AS letters FROM outbox_messages WHERE kind = 'CALIFORNIA_NOTICE'");
+  // A person without email is answered by a letter: compiled, and answered once the print queue takes it.
+  const [queuedRows] = await conn.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM data_requests WHERE type = 'CALIFORNIA_NOTICE' AND status = 'IN_PROGRESS' AND reason_code = 'LETTER_QUEUED'");
+  const lettersQueued = Number(queuedRows[0]?.n ?? 0);
   // Only the sets, not the rendered letters: JSON paths keep the transfer small.
   const [rows] = await conn.query<mysql.RowDataPacket[]>(
     `SELECT subject_id AS subjectId, JSON_EXTRACT(result, '$.notice.year') AS year, JSON_EXTRACT(result, '$.notice.categories') AS categories,
             JSON_EXTRACT(result, '$.notice.recipients[*].name') AS names, JSON_EXTRACT(result, '$.notice.noDisclosures') AS none
-       FROM data_requests WHERE type = 'CALIFORNIA_NOTICE' AND status = 'COMPLETED'`,
+       FROM data_requests WHERE type = 'CALIFORNIA_NOTICE' AND (status = 'COMPLETED' OR reason_code = 'LETTER_QUEUED')`,
   );
   const examples: string[] = [];
   let allMismatches = 0;
@@ -545,7 +548,8 @@ async function verify(conn: mysql.Connection, seeded: SeedResult, floor: Map<num
     if (!sameSet(f?.categories ?? [], exp.categories) || !sameSet(f?.recipientIds ?? [], exp.recipientIds)) sampleFloorMismatches += 1;
   }
   const outboxMessages = Number(outboxRows[0]?.n);
-  const completed = statusCounts.COMPLETED ?? 0;
+  const letters = Number(outboxRows[0]?.letters ?? 0);
+  const completed = (statusCounts.COMPLETED ?? 0) + lettersQueued;
   const ok = completed === expectedNotices && allMismatches === 0 && sampleGatewayMismatches === 0 && sampleFloorMismatches === 0 && orderErrors === 0 && wrongYear === 0;
   return {
     notices: completed,
@@ -562,8 +566,8 @@ async function verify(conn: mysql.Connection, seeded: SeedResult, floor: Map<num
     examples,
     ok,
     summary:
-      `${completed}/${expectedNotices} requests COMPLETED${finished ? '' : ' (budget out: only completed notices checked)'}; all ${rows.length} notices vs floor: ${allMismatches} differ; sample of ${sampleChecked} (${sampleWithDisclosures} with disclosures) vs generator: ` +
-      `gateway ${sampleGatewayMismatches} differ, floor ${sampleFloorMismatches} differ; ${orderErrors} not in statute order; ${wrongYear} with a wrong year; ${outboxMessages} emails in the outbox`,
+      `${completed}/${expectedNotices} requests answered (${lettersQueued} by letters queued for print)${finished ? '' : ' (budget out: only completed notices checked)'}; all ${rows.length} notices vs floor: ${allMismatches} differ; sample of ${sampleChecked} (${sampleWithDisclosures} with disclosures) vs generator: ` +
+      `gateway ${sampleGatewayMismatches} differ, floor ${sampleFloorMismatches} differ; ${orderErrors} not in statute order; ${wrongYear} with a wrong year; ${outboxMessages} messages in the outbox (${letters} letters)`,
   };
 }
 

@@ -264,7 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
     integrity: {
       key: integrityKey,
-      checkpointFile: str('AUDIT_CHECKPOINT_FILE', 'var/audit-checkpoints.jsonl'),
+      // One file per database: a chain's checkpoints verify that chain only.
+      checkpointFile: str('AUDIT_CHECKPOINT_FILE', `var/audit-checkpoints-${database}.jsonl`),
       checkpointEveryMs: int('AUDIT_CHECKPOINT_MS', 300_000, 100, 86_400_000),
     },
     communications: {

@@ -367,20 +367,18 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const ids = [...notices.keys()];
   // Emailed: answered now. Posted: answered when the letter is handed over (completePostedNotices).
   // No address at all: kept open, flagged, until one is recorded and the request is made again.
-  const statusOf = (id: number) => (deliveries.get(id)!.by === 'EMAIL' ? DataRequestStatus.COMPLETED : DataRequestStatus.IN_PROGRESS);
-  const reasonOf = (id: number) => ({ EMAIL: null, POSTAL_MAIL: LETTER_QUEUED, NONE: NO_DELIVERY_ADDRESS })[deliveries.get(id)!.by];
+  // Status and reason by membership (IN lists are sorted once), the notice by id: one statement.
+  const by = (kind: Delivery['by']) => [...ids.filter((id) => deliveries.get(id)!.by === kind), 0];
   await em.query(
     `UPDATE data_requests SET
-       status = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END,
-       completed_at = CASE WHEN id IN (?) THEN ? ELSE NULL END,
-       reason_code = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END,
+       status = IF(id IN (?), 'COMPLETED', 'IN_PROGRESS'),
+       completed_at = IF(id IN (?), ?, NULL),
+       reason_code = IF(id IN (?), ?, IF(id IN (?), ?, NULL)),
        result = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
      WHERE id IN (?)`,
     [
-      ...ids.flatMap((id) => [id, statusOf(id)]),
-      [...ids.filter((id) => statusOf(id) === DataRequestStatus.COMPLETED), 0],
-      now,
-      ...ids.flatMap((id) => [id, reasonOf(id)]),
+      by('EMAIL'), by('EMAIL'), now,
+      by('POSTAL_MAIL'), LETTER_QUEUED, by('NONE'), NO_DELIVERY_ADDRESS,
       ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: ({ EMAIL: 'EMAIL', POSTAL_MAIL: 'POSTAL_MAIL', NONE: null })[deliveries.get(id)!.by] })]),
       ids,
     ],

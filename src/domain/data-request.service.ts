@@ -10,7 +10,7 @@ import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages } from './outbox.service';
 import type { JobDeclarer, JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 
-export const OPEN_STATUSES = [DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS, DataRequestStatus.BLOCKED_BY_HOLD];
+export const OPEN_STATUSES = [DataRequestStatus.RECEIVED, DataRequestStatus.ACKNOWLEDGED, DataRequestStatus.IN_PROGRESS, DataRequestStatus.BLOCKED_BY_HOLD, DataRequestStatus.PARTIALLY_COMPLETED];
 export const ERASURE_TYPES = [DataRequestType.ERASURE, DataRequestType.CHILD_DELETION];
 
 export const ERASURE_JOB = 'erasure.run';

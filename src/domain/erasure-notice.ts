@@ -154,3 +154,52 @@ export function recipientErasureNotice(requestId: number, person: PersonIdentifi
   ];
   return { subject: `Deletion request ${requestId}: delete the personal information we disclosed to you`, text: lines.join('\n') };
 }
+
+/** The subject's columns, in words, for telling a person which parts of their profile went. */
+const COLUMN_WORDS: Readonly<Record<string, string>> = {
+  name: 'name', email: 'email address', phone: 'telephone number', street_address: 'street address', city: 'city', postal_code: 'postal code',
+  region: 'region', country: 'country', birth_date: 'date of birth', age_range: 'age range',
+};
+
+/** What a partial erasure keeps, in words: the categories' labels, or everything within the dates. */
+export function heldDescription(held: { labels: string[] | null; from: Date | null; until: Date | null }[]): string {
+  const parts = held.map((h) => {
+    const what = h.labels === null ? 'your information' : `your ${h.labels.map((l) => l.charAt(0).toLowerCase() + l.slice(1)).join(', ')}`;
+    const when = h.from && h.until ? ` from ${day.format(h.from)} to ${day.format(h.until)}` : h.from ? ` from ${day.format(h.from)} on` : h.until ? ` before ${day.format(h.until)}` : '';
+    return `${what}${when}`;
+  });
+  return [...new Set(parts)].join('; ');
+}
+
+/**
+ * The message of an erasure a legal hold made partial (docs/legal.md, points 6 and 8): what was
+ * deleted now, what is kept and why in general terms (no matter is named), and that the rest
+ * follows when the obligation ends.
+ */
+export function erasurePartialNotice(input: {
+  requestId: number;
+  erased: Record<string, number>;
+  deletedColumns: string[];
+  held: string;
+  kept: RetainedCopy[];
+  completedAt: Date;
+}): { subject: string; text: string } {
+  const { subjects: _profile, ...rest } = input.erased;
+  const deleted = [
+    ...(input.deletedColumns.length ? [`from your profile: ${input.deletedColumns.map((c) => COLUMN_WORDS[c] ?? c.replace(/_/g, ' ')).join(', ')}`] : []),
+    ...deletedLines(rest),
+  ];
+  const lines = [
+    `We have carried out part of your deletion request (reference ${input.requestId}).`,
+    '',
+    deleted.length > 0 ? 'We have deleted:' : 'We could not delete anything yet.',
+    ...deleted.map((d) => `  - ${d}`),
+    '',
+    `We must keep, for now, ${input.held}: a legal obligation requires us to preserve it for a legal matter (California Civil Code section 1798.105(d) and California Code of Regulations, title 11, section 7022(f)). We use it for that purpose only. We will delete it when the obligation ends, and write to you then.`,
+    '',
+    'We also keep:',
+    ...keptLines(input).map((k) => `  - ${k}`),
+    '',
+  ];
+  return { subject: 'Your deletion request has been partly carried out', text: lines.join('\n') };
+}

@@ -5,8 +5,9 @@ import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
-import type { DomainHooks, ErasureVeto, HookContext, RetainedCopy } from './hooks';
-import { erasureBlockedNotice, erasureConfirmation, recipientErasureNotice, requestRecordKeptUntil, type RecipientDisclosures } from './erasure-notice';
+import type { DomainHooks, ErasureVeto, HeldRows, HookContext, RetainedCopy } from './hooks';
+import { consentEventKept, disclosureKept, keepsConsents, keepsEverything, keptCategoryKeys, keptSubjectColumns, visitKept, type ErasureScope } from './erasure-scope';
+import { erasureBlockedNotice, erasureConfirmation, erasurePartialNotice, heldDescription, recipientErasureNotice, requestRecordKeptUntil, type RecipientDisclosures } from './erasure-notice';
 import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
@@ -16,6 +17,7 @@ import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './per
 export type ErasureOutcome =
   | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; kept?: RetainedCopy[]; alreadyErased?: boolean }
   | { status: 'BLOCKED_BY_HOLD'; code: string; refs: Record<string, number[]>; reasons: string[] }
+  | { status: 'PARTIALLY_COMPLETED'; code: string; refs: Record<string, number[]>; erased: Record<string, number>; keptColumns: string[] }
   | { status: 'NOOP'; reason: string };
 
 /** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
@@ -83,7 +85,10 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   }
 
   const vetoes = await hooks.vetoErasure(em, subject.id, ctx);
-  if (vetoes.length > 0) {
+  // A veto that names no scope keeps everything; a hold scoped to categories or dates keeps only
+  // those, and the rest is erased now (docs/legal.md, point 6).
+  const scopes = vetoes.flatMap((v) => v.keep ?? [EVERYTHING]);
+  if (vetoes.length > 0 && scopes.some(keepsEverything)) {
     const blocked = blockedBy(vetoes);
     if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(refsOf(previous)) !== JSON.stringify(blocked.refs) || row.reason_code !== blocked.code) {
       await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [
@@ -98,6 +103,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     return { status: 'BLOCKED_BY_HOLD', ...blocked };
   }
 
+  const partial = vetoes.length > 0 ? blockedBy(vetoes) : null;
   // What plugins keep of the person afterwards (export files, preserved copies): read before any step changes it.
   const kept = await hooks.retainedCopies(em, subject.id, ctx);
   // Who received identifiable data, and which categories and when: read before the disclosures
@@ -110,28 +116,55 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
       GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
     [subject.id, NOTIFIED_KINDS],
   );
-  const recipients = recipientsOf(received);
+  // A recipient told by an earlier, partial run of this request is not told twice.
+  const told = new Set(((previous?.notifiedRecipientIds as number[] | undefined) ?? []).map(Number));
+  const recipients = recipientsOf(received).filter((r) => !told.has(r.id));
 
   const erased: Record<string, number> = {};
   const count = (table: string, result: { affectedRows?: number }) => {
     erased[table] = (erased[table] ?? 0) + Number(result.affectedRows ?? 0);
   };
-  for (const table of TABLES_DELETED_ON_ERASURE) count(table, await em.query(DELETE_ROWS_SQL[table]!, [subject.id]));
+  let held: HeldRows = { collectionEventIds: [], disclosureIds: [] };
+  if (partial) held = await eraseOutsideScopes(em, subject.id, scopes, count);
+  else for (const table of TABLES_DELETED_ON_ERASURE) count(table, await em.query(DELETE_ROWS_SQL[table]!, [subject.id]));
 
-  const steps = await hooks.erasureSteps(em, subject.id, ctx);
+  const steps = await hooks.erasureSteps(em, subject.id, ctx, held);
   for (const [table, n] of Object.entries(steps)) erased[table] = (erased[table] ?? 0) + n;
   // Whatever no plugin took over cannot stay linked: raw collection events go, disclosures are unlinked.
-  if (!(COLLECTION_EVENTS_STEP in steps)) count('collection_events', await em.query('DELETE FROM collection_events WHERE subject_id = ?', [subject.id]));
-  if (!(DISCLOSURES_STEP in steps)) count('disclosures_unlinked', await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subject.id]));
+  const except = (ids: number[]) => (ids.length ? { sql: ' AND id NOT IN (?)', params: [ids] } : { sql: '', params: [] });
+  const events = except(held.collectionEventIds);
+  const disclosures = except(held.disclosureIds);
+  if (!(COLLECTION_EVENTS_STEP in steps)) count('collection_events', await em.query(`DELETE FROM collection_events WHERE subject_id = ?${events.sql}`, [subject.id, ...events.params]));
+  if (!(DISCLOSURES_STEP in steps)) count('disclosures_unlinked', await em.query(`UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?${disclosures.sql}`, [subject.id, ...disclosures.params]));
 
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id }) });
+  const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
+  if (partial) {
+    const keptColumns = keptSubjectColumns(scopes);
+    const gone = SUBJECT_COLUMNS_ERASED_TO_NULL.filter((c) => !keptColumns.includes(c));
+    await em.query(`UPDATE subjects SET ${gone.map((c) => `${c} = NULL, `).join('')}status = ?, updated_at = ? WHERE id = ?`, [SubjectStatus.RESTRICTED, now, subject.id]);
+    const labels = await categoryLabels(em, scopes);
+    const heldText = heldDescription(scopes.map((sc) => ({ labels: sc.categories === null ? null : sc.categories.map((c) => labels.get(c) ?? c), from: sc.from, until: sc.until })));
+    const drafts = recipients.filter((r) => r.email).map((r) => recipientDraft(requestId, subject, r));
+    // The person is told when the request becomes partial, not each time it is asked anew.
+    if (row.status !== DataRequestStatus.PARTIALLY_COMPLETED)
+      drafts.push(...toPerson(requestId, subject, 'ERASURE_PARTIAL', erasurePartialNotice({ requestId, erased, deletedColumns: gone, held: heldText, kept, completedAt: now })));
+    await enqueueMessages(em, drafts, now);
+    const result = {
+      partial: true, ...partial.refs, reasons: partial.reasons, erased, keptColumns, keptCategories: keptCategoryKeys(scopes),
+      notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)),
+      kept: kept.map((k) => ({ ...k, until: k.until ? k.until.toISOString() : null })),
+    };
+    await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.PARTIALLY_COMPLETED, JSON.stringify(result), partial.code, requestId]);
+    await appendAudit(em, actor, { action: 'erasure.partial', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...partial.refs, erased, keptColumns } });
+    return { status: 'PARTIALLY_COMPLETED', code: partial.code, refs: partial.refs, erased, keptColumns };
+  }
   erased.subjects = 1;
   await enqueueMessages(em, erasureMessages(requestId, subject, recipients, { erased, kept, completedAt: now }), now);
 
   await em.query(TOMBSTONE_SQL, [SubjectStatus.ERASED, now, now, subject.id]);
-  const notifiedRecipientIds = recipients.map((r) => Number(r.id));
   const result = {
     erased,
     notifiedRecipientIds,
@@ -194,14 +227,54 @@ export function erasureMessages(
     phone: subject.phone,
     postalAddress: [subject.street_address, subject.city, subject.postal_code].map((p) => p?.trim()).filter(Boolean).join(', ') || null,
   };
-  const drafts: OutboxDraft[] = recipients
-    .filter((r) => r.email)
-    .map((r) => {
-      const notice = recipientErasureNotice(requestId, person, r);
-      return { kind: 'ERASURE_NOTICE', to: r.email!, subject: notice.subject, text: notice.text, dataRequestId: requestId, recipientId: r.id };
-    });
+  const drafts: OutboxDraft[] = recipients.filter((r) => r.email).map((r) => recipientDraft(requestId, subject, r));
   drafts.push(...toPerson(requestId, subject, 'ERASURE_CONFIRMATION', erasureConfirmation({ requestId, ...account })));
   return drafts;
+}
+
+/** One recipient's erasure notice, naming the person by what it received. */
+function recipientDraft(requestId: number, subject: { phone: string | null } & PersonContact, r: NotifiedRecipient): OutboxDraft {
+  const person = {
+    name: subject.name,
+    email: subject.email,
+    phone: subject.phone,
+    postalAddress: [subject.street_address, subject.city, subject.postal_code].map((p) => p?.trim()).filter(Boolean).join(', ') || null,
+  };
+  const notice = recipientErasureNotice(requestId, person, r);
+  return { kind: 'ERASURE_NOTICE', to: r.email!, subject: notice.subject, text: notice.text, dataRequestId: requestId, recipientId: r.id };
+}
+
+const EVERYTHING: ErasureScope = { categories: null, from: null, until: null };
+
+/**
+ * A partial erasure's deletions (point 6): the privacy choices and their history unless a scope of
+ * every category keeps them (by its dates), email opens always (no hold copies them); and which
+ * disclosures and visits the scopes keep linked, for the steps that unlink or de-identify the rest.
+ */
+async function eraseOutsideScopes(em: EntityManager, subjectId: number, scopes: ErasureScope[], count: (table: string, result: { affectedRows?: number }) => void): Promise<HeldRows> {
+  const consentEvents: { id: number; occurred_at: Date }[] = await em.query('SELECT id, occurred_at FROM consent_events WHERE subject_id = ? FOR UPDATE', [subjectId]);
+  const keptEvents = consentEvents.filter((e) => consentEventKept(scopes, new Date(e.occurred_at))).map((e) => Number(e.id));
+  count('consent_events', await em.query(`DELETE FROM consent_events WHERE subject_id = ?${keptEvents.length ? ' AND id NOT IN (?)' : ''}`, keptEvents.length ? [subjectId, keptEvents] : [subjectId]));
+  if (!keepsConsents(scopes)) count('consents', await em.query('DELETE FROM consents WHERE subject_id = ?', [subjectId]));
+  count('email_opens', await em.query('DELETE FROM email_opens WHERE subject_id = ?', [subjectId]));
+  const disclosures: { id: number; occurred_at: Date; categories: string | null }[] = await em.query(
+    `SELECT d.id, d.occurred_at, GROUP_CONCAT(dc.category_key) AS categories FROM disclosures d LEFT JOIN disclosure_categories dc ON dc.disclosure_id = d.id
+      WHERE d.subject_id = ? GROUP BY d.id, d.occurred_at`,
+    [subjectId],
+  );
+  const visits: (Record<string, unknown> & { id: number; occurred_at: Date })[] = await em.query('SELECT * FROM collection_events WHERE subject_id = ?', [subjectId]);
+  return {
+    disclosureIds: disclosures.filter((d) => disclosureKept(scopes, new Date(d.occurred_at), (d.categories ?? '').split(',').filter(Boolean))).map((d) => Number(d.id)),
+    collectionEventIds: visits.filter((v) => visitKept(scopes, v)).map((v) => Number(v.id)),
+  };
+}
+
+/** The labels of the categories the scopes name, for telling the person. */
+async function categoryLabels(em: EntityManager, scopes: ErasureScope[]): Promise<Map<string, string>> {
+  const keys = [...new Set(scopes.flatMap((s) => s.categories ?? []))];
+  if (keys.length === 0) return new Map();
+  const rows: { key: string; label: string }[] = await em.query('SELECT `key`, label FROM data_categories WHERE `key` IN (?)', [keys]);
+  return new Map(rows.map((r) => [r.key, r.label]));
 }
 
 /**
@@ -213,8 +286,8 @@ export function erasureMessages(
 export async function resumeBlockedErasures(em: EntityManager, subjectIds: number[], jobs: JobDeclarer): Promise<number[]> {
   if (subjectIds.length === 0) return [];
   const blocked: { id: number; type: DataRequestType }[] = await em.query(
-    `SELECT id, type FROM data_requests WHERE subject_id IN (?) AND status = ? ORDER BY id FOR UPDATE`,
-    [subjectIds, DataRequestStatus.BLOCKED_BY_HOLD],
+    `SELECT id, type FROM data_requests WHERE subject_id IN (?) AND status IN (?) ORDER BY id FOR UPDATE`,
+    [subjectIds, [DataRequestStatus.BLOCKED_BY_HOLD, DataRequestStatus.PARTIALLY_COMPLETED]],
   );
   if (blocked.length === 0) return [];
   await jobs.declare(...blocked.map((b) => erasureJob(Number(b.id), b.type)));

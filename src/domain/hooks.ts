@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from './actor';
 import type { JobDeclarer } from './job-intents';
+import type { ErasureScope } from './erasure-scope';
 
 /**
  * A plugin's refusal to let a subject be erased, in the plugin's own terms: the core records its
@@ -17,6 +18,17 @@ export interface ErasureVeto {
   reason: string;
   /** What stands in the way, by kind: merged over all vetoes into the request's result. */
   refs: Record<string, number[]>;
+  /**
+   * What the plugin needs kept (a hold's categories and dates); absent: everything. Whatever no
+   * veto keeps is erased now, and the request waits, partly done, for the rest (docs/legal.md, point 6).
+   */
+  keep?: ErasureScope[];
+}
+
+/** The rows of a person's history a partial erasure leaves linked and as they are, by table. */
+export interface HeldRows {
+  collectionEventIds: number[];
+  disclosureIds: number[];
 }
 
 /**
@@ -53,7 +65,7 @@ export interface DomainHooks {
   /** Copies of the person plugins keep after the erasure, read before any step runs. */
   retainedCopies(em: EntityManager, subjectId: number, ctx: HookContext): Promise<RetainedCopy[]>;
   /** What plugins do to retained data on erasure; rows affected per table. */
-  erasureSteps(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
+  erasureSteps(em: EntityManager, subjectId: number, ctx: HookContext, held?: HeldRows): Promise<Record<string, number>>;
   /** After disclosures were recorded (ids), in the same transaction. */
   onDisclosure(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   /** Subjects a released hold covered (some may still be held by another): work a hold blocked is asked again. */

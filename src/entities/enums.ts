@@ -91,6 +91,8 @@ export enum DataRequestStatus {
   ACKNOWLEDGED = 'ACKNOWLEDGED',
   IN_PROGRESS = 'IN_PROGRESS',
   BLOCKED_BY_HOLD = 'BLOCKED_BY_HOLD',
+  /** An erasure a hold scoped to some categories or dates made partial: the rest waits for its release. */
+  PARTIALLY_COMPLETED = 'PARTIALLY_COMPLETED',
   COMPLETED = 'COMPLETED',
   REJECTED = 'REJECTED',
 }

@@ -2,7 +2,7 @@ import type { PluginMetric } from '../ops/metrics';
 import type { Logger } from '../ops/logger';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
-import type { ErasureVeto, HookContext, DomainHooks, RetainedCopy } from '../domain/hooks';
+import type { ErasureVeto, HeldRows, HookContext, DomainHooks, RetainedCopy } from '../domain/hooks';
 import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderDef } from '../schema/loaders/loader-registry';
@@ -54,7 +54,7 @@ export interface GatewayPlugin {
    * (even 0) takes that step over: the subject's rows there are no longer linked to it, and the
    * core skips its own fallback (deleting the events, unlinking the disclosures).
    */
-  erasureSteps?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<Record<string, number>>;
+  erasureSteps?(em: EntityManager, subjectId: number, ctx: HookContext, held?: HeldRows): Promise<Record<string, number>>;
   onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
 

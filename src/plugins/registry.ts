@@ -131,9 +131,9 @@ export class PluginRegistry {
         for (const p of this.plugins) copies.push(...((await p.retainedCopies?.(em, subjectId, ctx)) ?? []));
         return copies;
       },
-      erasureSteps: async (em, subjectId, ctx) => {
+      erasureSteps: async (em, subjectId, ctx, held) => {
         const summary: Record<string, number> = {};
-        for (const h of all()) for (const [table, n] of Object.entries((await h.erasureSteps?.(em, subjectId, ctx)) ?? {})) summary[table] = (summary[table] ?? 0) + n;
+        for (const h of all()) for (const [table, n] of Object.entries((await h.erasureSteps?.(em, subjectId, ctx, held)) ?? {})) summary[table] = (summary[table] ?? 0) + n;
         return summary;
       },
       onDisclosure: async (em, ids, ctx) => {

@@ -7,7 +7,7 @@ type Json = any;
 /** The built gateway as a newcomer starts it: migrate, demo data, serve, tokens, over real HTTP. */
 describe('npm start: the built gateway over HTTP', () => {
   const config = testConfig('e2e_start');
-  const env = { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, DEMO_SUBJECTS: '40', NODE_ENV: 'test' };
+  const env = { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, AUDIT_CHECKPOINT_FILE: config.integrity.checkpointFile, DEMO_SUBJECTS: '40', NODE_ENV: 'test' };
   let run: CliRun;
   let url: string;
   let appToken: string;
@@ -143,6 +143,7 @@ describe('npm start in production (issue 18)', () => {
       JWT_SECRET: 'j'.repeat(40),
       PSEUDONYM_SECRET: 'p'.repeat(40),
       UNSUBSCRIBE_SECRET: 'u'.repeat(40),
+      INTEGRITY_KEY: 'i'.repeat(40),
       PUBLIC_BASE_URL: 'https://privacy.example.com',
     });
     try {

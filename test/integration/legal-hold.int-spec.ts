@@ -172,7 +172,8 @@ describe('the legal-hold plugin', () => {
     const id = (await place({ matter: 'Veto', caseReference: 'V-1', subjectIds: ['30'] })).data!.placeLegalHold.hold.id;
     const ctx = { actor: systemActor, jobs: { declare: async () => undefined } };
     const vetoes = await inTransaction(t.gateway.dataSource, (em) => t.gateway.hooks.vetoErasure(em, 30, ctx));
-    expect(vetoes).toEqual([{ plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${id}`, refs: { holdIds: [Number(id)] } }]);
+    // A hold naming no category and no date keeps everything (docs/legal.md, point 6).
+    expect(vetoes).toEqual([{ plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${id}`, refs: { holdIds: [Number(id)] }, keep: [{ categories: null, from: null, until: null }] }]);
     await t.gql(RELEASE, { id, reason: 'over' }, legal());
     expect(await inTransaction(t.gateway.dataSource, (em) => t.gateway.hooks.vetoErasure(em, 30, ctx))).toEqual([]);
   });

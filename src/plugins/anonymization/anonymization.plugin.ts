@@ -21,11 +21,12 @@ export function anonymizationPlugin(options: AnonymizationOptions): GatewayPlugi
       UsageTotal: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a margin of a usage report' },
       SharedUsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'the record of a report shared with a partner' },
     },
-    async erasureSteps(em, subjectId) {
+    async erasureSteps(em, subjectId, _ctx, held) {
       return {
         // These two keys take the steps over from the core's fallback (which would delete the events).
-        [COLLECTION_EVENTS_STEP]: await deIdentifyCollectionEvents(em, subjectId),
-        [DISCLOSURES_STEP]: await unlinkDisclosures(em, subjectId),
+        // Rows a hold keeps (a partial erasure) stay as they are.
+        [COLLECTION_EVENTS_STEP]: await deIdentifyCollectionEvents(em, subjectId, held?.collectionEventIds ?? []),
+        [DISCLOSURES_STEP]: await unlinkDisclosures(em, subjectId, held?.disclosureIds ?? []),
       };
     },
   };

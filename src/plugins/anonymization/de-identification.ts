@@ -27,10 +27,10 @@ export function pathOnly(page: string | null): string | null {
  * user agent to browser family and device type, the page to its path, the time to the month;
  * device and cookie ids go. A fixed number of statements, whatever the number of events.
  */
-export async function deIdentifyCollectionEvents(em: EntityManager, subjectId: number): Promise<number> {
+export async function deIdentifyCollectionEvents(em: EntityManager, subjectId: number, keepIds: readonly number[] = []): Promise<number> {
   const rows: EventRow[] = await em.query(
-    'SELECT id, ip_address, latitude, longitude, user_agent, page, occurred_at FROM collection_events WHERE subject_id = ? FOR UPDATE',
-    [subjectId],
+    `SELECT id, ip_address, latitude, longitude, user_agent, page, occurred_at FROM collection_events WHERE subject_id = ?${keepIds.length ? ' AND id NOT IN (?)' : ''} FOR UPDATE`,
+    keepIds.length ? [subjectId, keepIds] : [subjectId],
   );
   if (rows.length === 0) return 0;
   const values = rows.map((r) => {
@@ -59,7 +59,7 @@ export async function deIdentifyCollectionEvents(em: EntityManager, subjectId: n
 }
 
 /** Disclosures keep their counts but no link to the erased subject. */
-export async function unlinkDisclosures(em: EntityManager, subjectId: number): Promise<number> {
-  const result = await em.query('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId]);
+export async function unlinkDisclosures(em: EntityManager, subjectId: number, keepIds: readonly number[] = []): Promise<number> {
+  const result = await em.query(`UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?${keepIds.length ? ' AND id NOT IN (?)' : ''}`, keepIds.length ? [subjectId, keepIds] : [subjectId]);
   return Number(result.affectedRows ?? 0);
 }

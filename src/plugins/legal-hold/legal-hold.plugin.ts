@@ -3,7 +3,7 @@ import type { GatewayPlugin } from '../plugin';
 import { HoldPreservation } from './hold-preservation.entity';
 import { maintenanceJob, snapshotJob } from './legal-hold.jobs';
 import { holdsBySubjectLoader, legalHoldResolvers, preservationByHoldLoader, subjectsByHoldLoader } from './legal-hold.resolver';
-import { activeHoldIdsFor, type LegalHoldOptions } from './legal-hold.service';
+import { activeHoldsFor, type LegalHoldOptions } from './legal-hold.service';
 import { LegalHoldPreservation1764370100000 } from './migrations/1764370100000-legal-hold-preservation';
 import { SnapshotIntents1766000100000 } from './migrations/1766000100000-snapshot-intents';
 import { PreservationSeal1766001100000 } from './migrations/1766001100000-preservation-seal';
@@ -45,8 +45,11 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
       },
     ],
     async vetoErasure(em, subjectId) {
-      const holdIds = await activeHoldIdsFor(em, subjectId);
-      return holdIds.length ? { plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${holdIds.join(', ')}`, refs: { holdIds } } : null;
+      const holds = await activeHoldsFor(em, subjectId);
+      if (holds.length === 0) return null;
+      const holdIds = holds.map((h) => h.id);
+      // Each hold keeps only what it covers: its categories (none named: all) within its dates.
+      return { plugin: 'legal-hold', code: 'LEGAL_HOLD_ACTIVE', reason: `held by legal hold ${holdIds.join(', ')}`, refs: { holdIds }, keep: holds.map((h) => h.scope) };
     },
     // Once the last hold is released, its preserved copies wait out the grace before the purge:
     // the erasure's confirmation says so, and until when (docs/legal.md, point 5).

@@ -8,6 +8,7 @@ import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
 import { historyBoundsNow, lockSubjects, type HistoryBounds } from '../../domain/subject-records.read';
 import type { DomainHooks, HookContext } from '../../domain/hooks';
+import type { ErasureScope } from '../../domain/erasure-scope';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from '../../domain/job-intents';
 import { HoldPreservation, PreservationStatus } from './hold-preservation.entity';
 import { PreservedRecord } from './preserved-record.entity';
@@ -258,12 +259,20 @@ export async function releaseLegalHold(
   return { hold: await em.getRepository(LegalHold).findOneByOrFail({ id: hold.id }), freedSubjectIds: freed };
 }
 
-export async function activeHoldIdsFor(em: EntityManager, subjectId: number): Promise<number[]> {
-  const rows: { id: number }[] = await em.query(
-    `SELECT h.id FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`,
+/** The active holds on a person, each with the scope it keeps (categories, dates), in id order. */
+export async function activeHoldsFor(em: EntityManager, subjectId: number): Promise<{ id: number; scope: ErasureScope }[]> {
+  const rows: { id: number; categories: string | null; scope_from: Date | null; scope_until: Date | null }[] = await em.query(
+    `SELECT h.id, h.categories, h.scope_from, h.scope_until FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`,
     [subjectId],
   );
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    scope: {
+      categories: r.categories ? r.categories.split(',').filter(Boolean) : null,
+      from: r.scope_from ? new Date(r.scope_from) : null,
+      until: r.scope_until ? new Date(r.scope_until) : null,
+    },
+  }));
 }
 
 /**
