@@ -405,11 +405,19 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   erased.disclosures_unlinked = Number((await q('UPDATE disclosures SET subject_id = NULL WHERE subject_id = ?', [subjectId])).affectedRows ?? 0);
   const now = new Date();
   // The person's pending mail is cancelled before the confirmation is queued, as the job does.
-  erased.outbox_messages_cancelled = Number((await q(
-    `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
-      WHERE status = 'PENDING' AND ((channel = 'EMAIL' AND to_address = ?) OR (channel = 'POST' AND data_request_id IN (SELECT id FROM data_requests WHERE subject_id = ?)))`,
-    [subject.email ?? null, subjectId],
+  let cancelled = 0;
+  if (subject.email)
+    cancelled += Number((await q(
+      `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL WHERE status = 'PENDING' AND to_address = ? AND channel = 'EMAIL'`,
+      [subject.email],
+    )).affectedRows ?? 0);
+  cancelled += Number((await q(
+    `UPDATE outbox_messages o JOIN data_requests r ON r.id = o.data_request_id
+        SET o.status = 'CANCELLED', o.to_address = NULL, o.text_body = '', o.html_body = NULL, o.headers = NULL, o.last_error = NULL
+      WHERE r.subject_id = ? AND o.status = 'PENDING' AND o.channel = 'POST'`,
+    [subjectId],
   )).affectedRows ?? 0);
+  erased.outbox_messages_cancelled = cancelled;
   erased.subjects = 1;
   const mail = erasureMessages(requestId, { ...(subject as unknown as PersonContact), phone: (subject.phone as string | null) ?? null, id: subjectId }, recipients, { erased, kept, completedAt: now });
   if (mail.length > 0)

@@ -48,12 +48,20 @@ export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], 
  * cancelled. One statement: it rides in the erasure's transaction.
  */
 export async function cancelPendingMessagesTo(em: EntityManager, person: { email: string | null; subjectId: number }): Promise<number> {
-  const result: { affectedRows?: number } = await em.query(
-    `UPDATE outbox_messages SET status = ?, to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
-      WHERE status = ? AND ((channel = ? AND to_address = ?) OR (channel = ? AND data_request_id IN (SELECT id FROM data_requests WHERE subject_id = ?)))`,
-    [OutboxStatus.CANCELLED, OutboxStatus.PENDING, OutboxChannel.EMAIL, person.email, OutboxChannel.POST, person.subjectId],
+  const cancel = "status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL";
+  let cancelled = 0;
+  // Two statements, each on an index (pending mail by address; letters by the person's requests):
+  // one statement ORing both scans every pending message, and the outbox can hold many.
+  if (person.email) {
+    const byEmail: { affectedRows?: number } = await em.query(`UPDATE outbox_messages SET ${cancel} WHERE status = ? AND to_address = ? AND channel = ?`, [OutboxStatus.PENDING, person.email, OutboxChannel.EMAIL]);
+    cancelled += Number(byEmail.affectedRows ?? 0);
+  }
+  const letters: { affectedRows?: number } = await em.query(
+    `UPDATE outbox_messages o JOIN data_requests r ON r.id = o.data_request_id SET ${cancel.replace(/(\w+) =/g, 'o.$1 =')}
+      WHERE r.subject_id = ? AND o.status = ? AND o.channel = ?`,
+    [person.subjectId, OutboxStatus.PENDING, OutboxChannel.POST],
   );
-  return Number(result.affectedRows ?? 0);
+  return cancelled + Number(letters.affectedRows ?? 0);
 }
 
 /** A delivery error as kept: the address it may quote is replaced (a failed message keeps no address). */

@@ -23,6 +23,8 @@ export enum OutboxChannel {
 @Entity('outbox_messages')
 @Index('idx_outbox_status_next', ['status', 'nextAttemptAt'])
 @Index('idx_outbox_request', ['dataRequestId'])
+// Erasure cancels a person's pending mail by address: without it, every pending message is read.
+@Index('idx_outbox_pending_address', ['status', 'toAddress'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
