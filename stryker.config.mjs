@@ -27,7 +27,7 @@ export const ISSUE_20 = [
 // the statute's categories and year, age bands, envelopes and letters, the erasure confirmation, recipient addresses.
 export const ISSUE_21 = [
   'src/domain/deadlines.ts',
-  'src/domain/outbox.service.ts:46-51',
+  'src/domain/outbox.service.ts:68-73',
   'src/domain/shine-the-light.ts',
   'src/plugins/anonymization/strategies.ts:237-261',
   'src/domain/postal-letter.ts',
