@@ -408,14 +408,15 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   let cancelled = 0;
   if (subject.email)
     cancelled += Number((await q(
-      `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL WHERE status = 'PENDING' AND to_address = ? AND channel = 'EMAIL'`,
-      [subject.email],
+      `UPDATE outbox_messages SET status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL
+        WHERE status = 'PENDING' AND to_address = ? AND channel = 'EMAIL' AND NOT (data_request_id <=> ? AND kind IN ('ERASURE_BLOCKED', 'ERASURE_PARTIAL'))`,
+      [subject.email, requestId],
     )).affectedRows ?? 0);
   cancelled += Number((await q(
     `UPDATE outbox_messages o JOIN data_requests r ON r.id = o.data_request_id
         SET o.status = 'CANCELLED', o.to_address = NULL, o.text_body = '', o.html_body = NULL, o.headers = NULL, o.last_error = NULL
-      WHERE r.subject_id = ? AND o.status = 'PENDING' AND o.channel = 'POST'`,
-    [subjectId],
+      WHERE r.subject_id = ? AND o.status = 'PENDING' AND o.channel = 'POST' AND NOT (o.data_request_id <=> ? AND o.kind IN ('ERASURE_BLOCKED', 'ERASURE_PARTIAL'))`,
+    [subjectId, requestId],
   )).affectedRows ?? 0);
   erased.outbox_messages_cancelled = cancelled;
   erased.subjects = 1;

@@ -47,10 +47,18 @@ export function blockedBy(vetoes: ErasureVeto[]): { code: string; refs: Record<s
   return { code: vetoes[0]!.code, refs: sorted, reasons: vetoes.map((v) => `${v.plugin}: ${v.reason}`) };
 }
 
-/** The references a blocked request's result holds (everything but its reasons). */
+/** What a request's result carries besides the vetoes' references (a partial run's account). */
+const NOT_REFS = new Set(['reasons', 'partial', 'erased', 'keptColumns', 'keptCategories', 'kept', 'notifiedRecipientIds', 'recipientsWithoutContact']);
+
+/** The references a blocked or partial request's result holds. */
 function refsOf(result: Record<string, unknown> | null): Record<string, unknown> {
-  const { reasons: _reasons, ...refs } = result ?? {};
-  return Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(result ?? {}).filter(([k]) => !NOT_REFS.has(k)).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What an earlier partial run did, carried into the request's later results: who was told, what went. */
+function carriedOver(previous: Record<string, unknown> | null): Record<string, unknown> {
+  if (!previous?.partial) return {};
+  return { partial: true, erased: previous.erased, notifiedRecipientIds: previous.notifiedRecipientIds, recipientsWithoutContact: previous.recipientsWithoutContact };
 }
 
 // The statements' column and table lists come from the personal-data catalogue, built once here:
@@ -92,7 +100,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     const blocked = blockedBy(vetoes);
     if (row.status !== DataRequestStatus.BLOCKED_BY_HOLD || JSON.stringify(refsOf(previous)) !== JSON.stringify(blocked.refs) || row.reason_code !== blocked.code) {
       await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [
-        DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ ...blocked.refs, reasons: blocked.reasons }), blocked.code, requestId,
+        DataRequestStatus.BLOCKED_BY_HOLD, JSON.stringify({ ...carriedOver(previous), ...blocked.refs, reasons: blocked.reasons }), blocked.code, requestId,
       ]);
       // Kept only because of the hold: used for its purpose alone until the erasure completes (point 7).
       if (subject.status === SubjectStatus.ACTIVE) await em.query('UPDATE subjects SET status = ? WHERE id = ?', [SubjectStatus.RESTRICTED, subject.id]);
@@ -116,8 +124,10 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
       GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
     [subject.id, NOTIFIED_KINDS],
   );
-  // A recipient told by an earlier, partial run of this request is not told twice.
-  const told = new Set(((previous?.notifiedRecipientIds as number[] | undefined) ?? []).map(Number));
+  // A recipient told by an earlier, partial run of this request is not told twice; one that had
+  // no address then is asked again (it may have one now).
+  const unreachable = new Set(((previous?.recipientsWithoutContact as number[] | undefined) ?? []).map(Number));
+  const told = new Set(((previous?.notifiedRecipientIds as number[] | undefined) ?? []).map(Number).filter((id) => !unreachable.has(id)));
   const recipients = recipientsOf(received).filter((r) => !told.has(r.id));
 
   const erased: Record<string, number> = {};
@@ -139,7 +149,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
-  count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id }) });
+  count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
   const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
   if (partial) {
     const keptColumns = keptSubjectColumns(scopes);

@@ -14,6 +14,9 @@ export interface OutboxDraft {
   recipientId?: number | null;
 }
 
+/** An erasure's own messages to the person on its way (blocked, partly done): never cancelled by a later run of it. */
+export const ERASURE_PROGRESS_KINDS: readonly string[] = ['ERASURE_BLOCKED', 'ERASURE_PARTIAL'];
+
 /**
  * Kinds whose body names someone other than the addressee (an erasure notice to a recipient
  * names the erased person by what it received): their body goes with the address once the
@@ -47,19 +50,23 @@ export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], 
  * mail server or the print queue and cannot be recalled (docs/legal.md). Returns how many were
  * cancelled. One statement: it rides in the erasure's transaction.
  */
-export async function cancelPendingMessagesTo(em: EntityManager, person: { email: string | null; subjectId: number }): Promise<number> {
+export async function cancelPendingMessagesTo(em: EntityManager, person: { email: string | null; subjectId: number; keepRequestId?: number }): Promise<number> {
   const cancel = "status = 'CANCELLED', to_address = NULL, text_body = '', html_body = NULL, headers = NULL, last_error = NULL";
+  // What the erasure itself told the person earlier (its blocked or partial message) still goes.
+  const keep = `NOT (data_request_id <=> ? AND kind IN (${ERASURE_PROGRESS_KINDS.map((k) => `'${k}'`).join(', ')}))`;
   let cancelled = 0;
   // Two statements, each on an index (pending mail by address; letters by the person's requests):
   // one statement ORing both scans every pending message, and the outbox can hold many.
   if (person.email) {
-    const byEmail: { affectedRows?: number } = await em.query(`UPDATE outbox_messages SET ${cancel} WHERE status = ? AND to_address = ? AND channel = ?`, [OutboxStatus.PENDING, person.email, OutboxChannel.EMAIL]);
+    const byEmail: { affectedRows?: number } = await em.query(`UPDATE outbox_messages SET ${cancel} WHERE status = ? AND to_address = ? AND channel = ? AND ${keep}`, [
+      OutboxStatus.PENDING, person.email, OutboxChannel.EMAIL, person.keepRequestId ?? null,
+    ]);
     cancelled += Number(byEmail.affectedRows ?? 0);
   }
   const letters: { affectedRows?: number } = await em.query(
     `UPDATE outbox_messages o JOIN data_requests r ON r.id = o.data_request_id SET ${cancel.replace(/(\w+) =/g, 'o.$1 =')}
-      WHERE r.subject_id = ? AND o.status = ? AND o.channel = ?`,
-    [person.subjectId, OutboxStatus.PENDING, OutboxChannel.POST],
+      WHERE r.subject_id = ? AND o.status = ? AND o.channel = ? AND ${keep.replace(/(data_request_id|kind)/g, 'o.$1')}`,
+    [person.subjectId, OutboxStatus.PENDING, OutboxChannel.POST, person.keepRequestId ?? null],
   );
   return cancelled + Number(letters.affectedRows ?? 0);
 }

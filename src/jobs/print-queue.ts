@@ -14,6 +14,8 @@ export interface PrintQueue {
 }
 
 const LETTER = /^letter-\d{10}\.html$/;
+/** A letter being written, or left half-written by a crash: it holds a name and address too. */
+const PART = /^letter-\d{10}\.html\.\d+\.part$/;
 
 export function createPrintQueue(dir: string, retentionDays: number): PrintQueue {
   return {
@@ -37,7 +39,7 @@ export function createPrintQueue(dir: string, retentionDays: number): PrintQueue
         throw err;
       }
       let purged = 0;
-      for (const name of names.filter((n) => LETTER.test(n))) {
+      for (const name of names.filter((n) => LETTER.test(n) || PART.test(n))) {
         const file = path.join(dir, name);
         const { mtimeMs } = await stat(file);
         if (mtimeMs < before) {

@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
-import { auditHash } from '../../src/domain/audit.service';
+import { appendAudit, auditHash } from '../../src/domain/audit.service';
+import { purgeExpiredRecords } from '../../src/plugins/legal-hold/legal-hold.service';
 import { Role } from '../../src/entities/enums';
 import { publishCheckpoint } from '../../src/jobs/audit-checkpoint.job';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
@@ -104,6 +105,35 @@ describe('integrity that survives a database writer', () => {
     }, () => tampered('legal_hold_preserved_records', `id = ${rec.id}`, () => ds().query('DELETE FROM legal_hold_preserved_records WHERE id = ?', [rec.id]), verifyHold));
     // The count and digest agree with the rows left, but the seal's MAC does not verify.
     expect(report).toMatchObject({ valid: false, setMatchesSeal: true, sealValid: false });
+    expect((await verifyHold()).valid).toBe(true);
+  });
+
+  it('a record stripped of its MAC stays a mismatch, and a purge date forced on an active hold purges nothing', async () => {
+    const [rec] = await ds().query(`SELECT id FROM legal_hold_preserved_records WHERE hold_id = ? ORDER BY id LIMIT 1`, [holdId]);
+    const stripped = await tampered('legal_hold_preserved_records', `id = ${rec.id}`, async () => {
+      await ds().query('UPDATE legal_hold_preserved_records SET mac = NULL WHERE id = ?', [rec.id]);
+      // The maintenance job runs: it seals nothing a writer stripped.
+      await t.gateway.dataSource.transaction((em) => purgeExpiredRecords(em, t.config.integrity.key));
+    }, verifyHold);
+    expect(stripped).toMatchObject({ valid: false, mismatchedRecordIds: [String(rec.id)] });
+    const forced = await tampered('legal_hold_preserved_records', `hold_id = ${holdId}`, async () => {
+      await ds().query('UPDATE legal_hold_preserved_records SET purge_after = ? WHERE hold_id = ?', [new Date(Date.now() - 86_400_000), holdId]);
+      expect(await t.gateway.dataSource.transaction((em) => purgeExpiredRecords(em, t.config.integrity.key))).toBe(0);
+    }, verifyHold);
+    expect(forced.valid).toBe(true);
+  });
+
+  it('a hold whose seal row is gone, or whose seal is not the last one the audit log recorded, does not verify', async () => {
+    const gone = await tampered('legal_hold_preservations', `hold_id = ${Number(holdId)}`, () => ds().query('DELETE FROM legal_hold_preservations WHERE hold_id = ?', [Number(holdId)]), verifyHold);
+    expect(gone).toMatchObject({ valid: false, sealValid: false });
+    // An extra, genuine-looking seal event after the current seal: the seal is no longer the last recorded.
+    const [{ maxSeq }] = await ds().query('SELECT MAX(seq) AS maxSeq FROM audit_events');
+    await t.gateway.dataSource.transaction((em) => appendAudit(em, systemActor, { action: 'legal-hold.sealed', entityType: 'LegalHold', entityId: holdId, details: { records: 0, digest: '0'.repeat(64) } }));
+    const stale = await verifyHold();
+    expect(stale).toMatchObject({ valid: false, sealValid: false });
+    await ds().query('DELETE FROM audit_events WHERE seq > ?', [maxSeq]);
+    const [last] = await ds().query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    await ds().query('UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1', [last.seq, last.hash]);
     expect((await verifyHold()).valid).toBe(true);
   });
 

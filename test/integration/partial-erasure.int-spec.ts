@@ -116,6 +116,25 @@ describe('a hold restricts erasure to its scope (11 CCR 7022(f), 1798.105(d))', 
     expect(await countOf('SELECT COUNT(*) AS n FROM consents WHERE subject_id = ?', whole)).toBe(1);
   });
 
+  it('a partial request a new, unscoped hold then blocks keeps its account: recipients told once, the person told twice', async () => {
+    const bea = await person('Bea Blocked');
+    const scoped = await hold(bea, ', categories: ["user.contact.email"]');
+    const request = await erase(bea);
+    await settled(request, 'PARTIALLY_COMPLETED');
+    const whole = await hold(bea, '');
+    // Asked again (as a release would), the request is blocked whole and remembers who was told.
+    await t.gql(`mutation { releaseLegalHold(holdId: "${scoped}", reason: "narrowed") { freedSubjectIds } }`, undefined, legal());
+    const blocked = await settled(request, 'BLOCKED_BY_HOLD');
+    expect(blocked.result).toMatchObject({ partial: true, holdIds: [Number(whole)], notifiedRecipientIds: [marketer, agent].sort((a, b) => a - b) });
+    await t.gql(`mutation { releaseLegalHold(holdId: "${whole}", reason: "done") { freedSubjectIds } }`, undefined, legal());
+    await settled(request, 'COMPLETED');
+    const sent: { kind: string }[] = await ds().query('SELECT kind FROM outbox_messages WHERE data_request_id = ? ORDER BY id', [Number(request)]);
+    expect(sent.filter((m) => m.kind === 'ERASURE_NOTICE')).toHaveLength(2);
+    // The partial message and the blocked one were not cancelled by the later runs.
+    const [{ n }] = await ds().query(`SELECT COUNT(*) AS n FROM outbox_messages WHERE data_request_id = ? AND kind IN ('ERASURE_PARTIAL', 'ERASURE_BLOCKED') AND status = 'CANCELLED'`, [Number(request)]);
+    expect(Number(n)).toBe(0);
+  });
+
   it('two scoped holds keep the union of their scopes; releasing one erases what only it kept', async () => {
     const tess = await person('Tess Two');
     const byEmail = await hold(tess, ', categories: ["user.contact.email"]');

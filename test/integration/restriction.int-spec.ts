@@ -95,6 +95,26 @@ describe('restriction of processing while a hold keeps an erased person (11 CCR 
     expect(queued).toBeNull();
   });
 
+  it('7022(f)(3): no other edge links to the person, and a lookup by what only a live record has does not find them', async () => {
+    const viaRecipient = await t.gql<{ recipient: { disclosures: { edges: { node: { purpose: string; user: { id: string } | null } }[] } } }>(
+      `{ recipient(id: "${authority}") { disclosures(first: 10) { edges { node { purpose user { id } } } } } }`, undefined, t.token(Role.APP), 'SERVICE',
+    );
+    expect(viaRecipient.errors).toBeUndefined();
+    const edges = viaRecipient.data!.recipient.disclosures.edges;
+    expect(edges.length).toBeGreaterThan(0);
+    for (const e of edges) expect(e.node.user).toBeNull();
+    // SECURITY still follows the link.
+    const security = await t.gql<{ recipient: { disclosures: { edges: { node: { user: { id: string } | null } }[] } } }>(
+      `{ recipient(id: "${authority}") { disclosures(first: 10) { edges { node { user { id } } } } } }`, undefined, t.token(Role.APP), 'SECURITY',
+    );
+    expect(security.data!.recipient.disclosures.edges.map((e) => e.node.user?.id)).toContain(String(held));
+    for (const filter of ['email: "hana@example.com"', 'region: "US-CA"']) {
+      const found = await t.gql<{ users: { edges: { node: { id: string } }[] } }>(`{ users(first: 50, filter: { ${filter} }) { edges { node { id } } } }`, undefined, t.token(Role.APP), 'SERVICE');
+      expect(found.errors).toBeUndefined();
+      expect(found.data!.users.edges.map((e) => e.node.id)).not.toContain(String(held));
+    }
+  });
+
   it('a second hold can still be placed on the person; releasing every hold completes the erasure and ends the restriction', async () => {
     const second = await t.gql<{ placeLegalHold: { addedSubjectIds: string[] } }>(`mutation { placeLegalHold(input: { matter: "Other", caseReference: "C-8", subjectIds: ["${held}"] }) { addedSubjectIds } }`, undefined, t.token(Role.LEGAL));
     expect(second.data!.placeLegalHold.addedSubjectIds).toEqual([String(held)]);

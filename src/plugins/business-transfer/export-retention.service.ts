@@ -21,7 +21,7 @@ export async function exportCopiesOf(em: EntityManager, subjectId: number): Prom
        FROM disclosures d
        JOIN business_transfers t ON d.transaction_reference = CONCAT(?, t.id)
        JOIN recipients r ON r.id = t.acquirer_id
-      WHERE d.subject_id = ? AND d.purpose = ? AND d.identifiable = 1 AND t.phase = ? AND t.artifacts_purged_at IS NULL
+      WHERE d.subject_id = ? AND d.purpose = ? AND d.identifiable = 1 AND t.phase = ? AND t.artifacts_purged_at IS NULL AND t.status <> 'CANCELLED'
       ORDER BY t.id`,
     [REFERENCE_PREFIX, subjectId, DisclosurePurpose.BUSINESS_TRANSFER, TransferPhase.CLOSING],
   );

@@ -174,7 +174,8 @@ export async function cancelBusinessTransfer(em: EntityManager, actor: Actor, id
   const t = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!t) throw notFound('business transfer', id);
   if (TERMINAL.has(t.status)) throw conflict(`business transfer ${id} is already ${t.status}`, { reason: 'TRANSFER_FINISHED' });
-  await repo.update({ id }, { status: TransferStatus.CANCELLED, cancelledBy: actor.id, finishedAt: now, dataKey: null });
+  // Its files are deleted now; any the deletion misses, the purge sweep takes at once.
+  await repo.update({ id }, { status: TransferStatus.CANCELLED, cancelledBy: actor.id, finishedAt: now, dataKey: null, artifactsExpireAt: now });
   await appendAudit(em, actor, { action: 'business-transfer.cancelled', entityType: 'BusinessTransfer', entityId: id, details: { subjectsDone: t.subjectsDone, subjectsTotal: t.subjectsTotal } });
   return repo.findOneByOrFail({ id });
 }

@@ -1,6 +1,6 @@
 import type { JobDefinition } from '../../jobs/job-definition';
 import { inTransaction } from '../../domain/transaction';
-import { SNAPSHOT_JOB, purgeExpiredRecords, sealUnsealedRecords, snapshotNextBatch } from './legal-hold.service';
+import { SNAPSHOT_JOB, purgeExpiredRecords, snapshotNextBatch } from './legal-hold.service';
 
 export const LEGAL_HOLD_QUEUE = 'legal-hold';
 export const MAINTENANCE_JOB = 'legal-hold.maintenance';
@@ -25,7 +25,7 @@ export const snapshotJob: JobDefinition<{ holdId: number }> = {
   },
 };
 
-/** Seals preserved copies made before seals existed, and purges those whose grace after release has passed. */
+/** Purges the preserved copies whose grace after release has passed. */
 export const maintenanceJob: JobDefinition<Record<string, never>> = {
   name: MAINTENANCE_JOB,
   queue: LEGAL_HOLD_QUEUE,
@@ -33,19 +33,12 @@ export const maintenanceJob: JobDefinition<Record<string, never>> = {
   repeat: { every: 60_000 },
   async process(_payload, ctx) {
     const key = ctx.config.integrity.key;
-    // Records preserved before seals existed are sealed first, so that a purge can take them off.
-    let sealed = 0;
-    for (;;) {
-      const n = await inTransaction(ctx.dataSource, (em) => sealUnsealedRecords(em, key));
-      sealed += n;
-      if (n < 2000) break;
-    }
     let purged = 0;
     for (;;) {
       const n = await inTransaction(ctx.dataSource, (em) => purgeExpiredRecords(em, key));
       purged += n;
       if (n < 5000) break;
     }
-    return { sealed, purged };
+    return { purged };
   },
 };

@@ -261,17 +261,23 @@ export async function releaseLegalHold(
 
 /** The active holds on a person, each with the scope it keeps (categories, dates), in id order. */
 export async function activeHoldsFor(em: EntityManager, subjectId: number): Promise<{ id: number; scope: ErasureScope }[]> {
-  const rows: { id: number; categories: string | null; scope_from: Date | null; scope_until: Date | null }[] = await em.query(
-    `SELECT h.id, h.categories, h.scope_from, h.scope_until FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`,
+  const rows: { id: number; categories: string | null; scope_from: Date | null; scope_until: Date | null; pending: number }[] = await em.query(
+    `SELECT h.id, h.categories, h.scope_from, h.scope_until,
+            EXISTS (SELECT 1 FROM legal_hold_pending_copies p WHERE p.hold_id = h.id AND p.subject_id = hs.subject_id) AS pending
+       FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE hs.subject_id = ? AND h.status = 'ACTIVE' ORDER BY h.id`,
     [subjectId],
   );
+  // Until the person's history is copied, the hold keeps everything: a partial erasure would
+  // delete rows the copy has still to take (point 11).
   return rows.map((r) => ({
     id: Number(r.id),
-    scope: {
-      categories: r.categories ? r.categories.split(',').filter(Boolean) : null,
-      from: r.scope_from ? new Date(r.scope_from) : null,
-      until: r.scope_until ? new Date(r.scope_until) : null,
-    },
+    scope: Number(r.pending)
+      ? { categories: null, from: null, until: null }
+      : {
+          categories: r.categories ? r.categories.split(',').filter(Boolean) : null,
+          from: r.scope_from ? new Date(r.scope_from) : null,
+          until: r.scope_until ? new Date(r.scope_until) : null,
+        },
   }));
 }
 
@@ -368,20 +374,31 @@ export async function verifyPreservation(em: EntityManager, holdId: number, inte
   }
   const sealCount = preservation?.sealCount ?? 0;
   const sealDigest = preservation?.sealDigest ?? ZERO_DIGEST;
-  const sealValid = sameMac(preservation?.sealMac, sealMac(integrityKey, holdId, sealCount, sealDigest)) || (sealCount === 0 && !preservation?.sealMac);
+  // Every placement writes a seal (an empty one too), and every change of it an audit event: a
+  // missing seal, or an older set put back with its older seal, does not verify (the chain is
+  // checkpointed outside the database).
+  const [audited]: { details: string | { records: number; digest: string } | null }[] = await em.query(
+    `SELECT details FROM audit_events WHERE action = 'legal-hold.sealed' AND entity_type = 'LegalHold' AND entity_id = ? ORDER BY seq DESC LIMIT 1`,
+    [String(holdId)],
+  );
+  const last = typeof audited?.details === 'string' ? (JSON.parse(audited.details) as { records: number; digest: string }) : audited?.details ?? null;
+  const matchesAudit = last === null ? sealCount === 0 : last.records === sealCount && last.digest === sealDigest;
+  const sealValid = preservation !== null && sameMac(preservation.sealMac, sealMac(integrityKey, holdId, sealCount, sealDigest)) && matchesAudit;
   const setMatchesSeal = checked === sealCount && addToDigest(ZERO_DIGEST, macs) === sealDigest;
   return { holdId, valid: mismatched.length === 0 && sealValid && setMatchesSeal, recordsChecked: checked, mismatchedRecordIds: mismatched, recordsSealed: sealCount, sealValid, setMatchesSeal };
 }
 
 /**
- * Seals records preserved before seals existed (mac NULL), a batch per call, adding them to their
- * holds' seals. What was changed before the upgrade is sealed as it is then: the SHA-256 kept
- * beside each record still shows an edit that did not recompute it.
+ * Seals records preserved before seals existed (mac NULL, id at most `upToId`), a batch per call,
+ * adding them to their holds' seals. The bound comes from outside the database (the operator runs
+ * it once at the upgrade, with the largest id then): a record a writer later strips of its MAC is
+ * never sealed, it stays a mismatch. What was changed before the upgrade is sealed as it is then;
+ * the SHA-256 kept beside each record still shows an edit that did not recompute it.
  */
-export async function sealUnsealedRecords(em: EntityManager, integrityKey: string, batchSize = 2000): Promise<number> {
+export async function sealUnsealedRecords(em: EntityManager, integrityKey: string, upToId: number, batchSize = 2000): Promise<number> {
   const rows: { id: number; hold_id: number; subject_id: number; record_type: string; record_id: number; sha256: string }[] = await em.query(
-    'SELECT id, hold_id, subject_id, record_type, record_id, sha256 FROM legal_hold_preserved_records WHERE mac IS NULL ORDER BY id LIMIT ? FOR UPDATE',
-    [batchSize],
+    'SELECT id, hold_id, subject_id, record_type, record_id, sha256 FROM legal_hold_preserved_records WHERE mac IS NULL AND id <= ? ORDER BY id LIMIT ? FOR UPDATE',
+    [upToId, batchSize],
   );
   if (rows.length === 0) return 0;
   const byHold = new Map<number, string[]>();
@@ -402,10 +419,16 @@ async function reseal(em: EntityManager, integrityKey: string, holdId: number, d
   await sealAudited(em, systemActor, holdId, seal);
 }
 
-/** Deletes preserved records whose grace period has passed. */
+/**
+ * Deletes preserved records whose grace period has passed: only of released holds, only of people
+ * no active hold covers, whatever purge_after a database writer sets (it is not under the MAC).
+ */
 export async function purgeExpiredRecords(em: EntityManager, integrityKey: string, now = new Date()): Promise<number> {
   const rows: { id: number; hold_id: number; mac: string | null }[] = await em.query(
-    'SELECT id, hold_id, mac FROM legal_hold_preserved_records WHERE purge_after IS NOT NULL AND purge_after <= ? ORDER BY id LIMIT 5000 FOR UPDATE',
+    `SELECT r.id, r.hold_id, r.mac FROM legal_hold_preserved_records r JOIN legal_holds h ON h.id = r.hold_id
+      WHERE r.purge_after IS NOT NULL AND r.purge_after <= ? AND h.status = 'RELEASED'
+        AND NOT EXISTS (SELECT 1 FROM legal_hold_subjects hs JOIN legal_holds a ON a.id = hs.hold_id WHERE hs.subject_id = r.subject_id AND a.status = 'ACTIVE')
+      ORDER BY r.id LIMIT 5000 FOR UPDATE`,
     [now],
   );
   if (rows.length === 0) return 0;

@@ -1,5 +1,5 @@
 import {
-  defaultFieldResolver, getNamedType, isObjectType,
+  defaultFieldResolver, getNamedType, isNonNullType, isObjectType,
   type GraphQLField, type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLSchema,
 } from 'graphql';
 import { FIELD_CATEGORY, READ_PURPOSE_RULES, RELATION_CATEGORY, type PersonalField, type ReadPurpose, type RelationField } from '../../domain/read-purpose.rules';
@@ -48,10 +48,11 @@ export function enforceReadPurpose(schema: GraphQLSchema): GraphQLSchema {
   const status = user.getFields().status;
   if (status) status.resolve = statusField(status);
   const mutation = schema.getMutationType();
+  const query = schema.getQueryType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (getNamedType(field.type) === user) field.resolve = usersOnly(field, type === mutation);
+      if (getNamedType(field.type) === user) field.resolve = usersOnly(field, type === mutation, type === query);
     }
   }
   return schema;
@@ -106,6 +107,14 @@ function maskedValue(name: string, type: GraphQLOutputType): () => unknown {
 
 /** A mutation's person the purpose may not read about: a copy whose personal fields and lists are all masked. */
 const maskedPerson = (u: Subject): Subject => Object.assign(Object.create(Object.getPrototypeOf(u) as object) as Subject, u, { [NOT_FOR_PURPOSE]: true });
+/** Drops restricted people from what an edge returns: null for one, left out of a list. */
+function unlinkRestricted(value: unknown): unknown {
+  const restricted = (u: unknown) => (u as Subject | null)?.status === SubjectStatus.RESTRICTED;
+  if (value == null) return value;
+  if (Array.isArray(value)) return value.filter((u) => !restricted(u));
+  return restricted(value) ? null : value;
+}
+
 /** A restricted person, to a purpose that sees them as erased (seesRestrictedAsErased). */
 const hiddenAsErased = (source: unknown, purpose: ReadPurpose | null): boolean =>
   (source as Subject).status === SubjectStatus.RESTRICTED && seesRestrictedAsErased(purpose);
@@ -118,13 +127,20 @@ function statusField(field: GraphQLField<unknown, GatewayContext>): Resolver {
 
 const isMaskedPerson = (source: unknown): boolean => (source as { [NOT_FOR_PURPOSE]?: true })[NOT_FOR_PURPOSE] === true;
 
-function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boolean): Resolver {
+function usersOnly(field: GraphQLField<unknown, GatewayContext>, isMutation: boolean, isRoot: boolean): Resolver {
   const original: Resolver = field.resolve ?? defaultFieldResolver;
   return (source, args, ctx, info) => {
     if (ctx.purpose === null) return original(source, args, ctx, info);
     const purpose = ctx.purpose;
     const rule = READ_PURPOSE_RULES[purpose];
-    if (!rule.requiresConsent && !rule.honoursGpcOptOut) return original(source, args, ctx, info);
+    // A restricted person reached through any edge (a disclosure's user, a request's user) is,
+    // to these purposes, as an erased one is there: no link to them (point 7). A mutation's
+    // answer still comes back, masked by its fields.
+    if (!rule.requiresConsent && !rule.honoursGpcOptOut) {
+      // The roots (`user`, `users`) keep them, shown as erased by their fields, as an erased person is.
+      if (isMutation || isRoot || isNonNullType(field.type) || !seesRestrictedAsErased(purpose)) return original(source, args, ctx, info);
+      return Promise.resolve(original(source, args, ctx, info)).then(unlinkRestricted);
+    }
     const resolved = original(source, args, ctx, info);
     // A page of `users` was filtered by its own statement: nothing more to check, nor to wait for.
     if (resolved !== null && typeof resolved === 'object' && (resolved as { [FILTERED_FOR]?: ReadPurpose })[FILTERED_FOR] === purpose) return resolved;

@@ -62,6 +62,10 @@ export class UserResolver {
         purpose: filter.purposeGranted,
         granted: ConsentStatus.GRANTED,
       });
+    // A restricted person, whose personal columns and consents an erased person no longer has,
+    // must not be found by them under a purpose that sees them as erased (point 7).
+    if (seesRestrictedAsErased(ctx.purpose) && (filter?.email || filter?.region || filter?.purposeGranted))
+      qb.andWhere('s.status <> :restricted', { restricted: SubjectStatus.RESTRICTED });
     // Marketing purposes: people without the consent (or with a GPC opt-out) are not in the list.
     const eligible = rule && eligibilitySql(rule, 's.id');
     if (eligible) qb.andWhere(eligible.sql, eligible.params);
