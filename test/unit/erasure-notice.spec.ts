@@ -68,7 +68,9 @@ describe('the erasure confirmation (11 CCR 7022(f))', () => {
     expect(notice.subject).toBe('Your deletion request cannot be completed yet');
     expect(notice.text).toContain('(reference 31)');
     expect(notice.text).toContain('a legal obligation requires us to preserve some of your personal information for a legal matter');
-    expect(notice.text).toContain('write to you again then');
+    expect(notice.text).toBe(
+      'We received your deletion request (reference 31).\n\nWe cannot complete it now: a legal obligation requires us to preserve some of your personal information for a legal matter (California Civil Code section 1798.105(d) and California Code of Regulations, title 11, section 7022(f)).\n\nWe will finish your request when the obligation ends, and write to you again then to tell you what we deleted and what, if anything, we keep.\n',
+    );
   });
 });
 

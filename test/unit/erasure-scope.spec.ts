@@ -39,6 +39,18 @@ describe('erasure scopes (a hold keeps only what it covers)', () => {
     expect(disclosureKept([q1], d('2026-02-01T00:00:00Z'), [])).toBe(true);
   });
 
+  it('keeps what any one of several scopes covers (the union of the holds), not only what all cover', () => {
+    const name: ErasureScope = { categories: ['user.name'], from: d('2030-01-01T00:00:00Z'), until: null };
+    expect(consentEventKept([emailOnly, q1], d('2026-02-01T00:00:00Z'))).toBe(true);
+    expect(disclosureKept([name, emailOnly], d('2020-01-01T00:00:00Z'), ['user.contact.email'])).toBe(true);
+    const visit = { occurred_at: d('2026-02-01T00:00:00Z'), ip_address: '198.51.100.7', cookie_id: 'ck' };
+    expect(visitKept([name, { ...emailOnly, categories: ['user.device.cookie_id'] }], visit)).toBe(true);
+    // One covered value is enough, the others need not be covered.
+    expect(visitKept([{ ...emailOnly, categories: ['user.device.cookie_id'] }], visit)).toBe(true);
+    // A column the row does not carry at all is not held.
+    expect(visitKept([{ ...emailOnly, categories: ['user.device.device_id'] }], { occurred_at: d('2026-02-01T00:00:00Z') })).toBe(false);
+  });
+
   it('keeps a visit holding a value of a covered category within the dates; an empty value is not held', () => {
     const visit = { occurred_at: d('2026-02-01T00:00:00Z'), ip_address: '198.51.100.7', cookie_id: null };
     expect(visitKept([{ ...emailOnly, categories: ['user.device.ip_address'] }], visit)).toBe(true);
@@ -62,6 +74,21 @@ describe('erasure scopes (a hold keeps only what it covers)', () => {
     expect(notice.subject).toBe('Your deletion request has been partly carried out');
     expect(notice.text).toContain('We have deleted:\n  - from your profile: name, telephone number\n  - your privacy choices\n');
     expect(notice.text).not.toContain('your profile: name, email address');
-    expect(notice.text).toContain('We must keep, for now, your email address: a legal obligation requires us to preserve it for a legal matter');
+    expect(notice.text).toBe(
+      [
+        'We have carried out part of your deletion request (reference 5).',
+        '',
+        'We have deleted:',
+        '  - from your profile: name, telephone number',
+        '  - your privacy choices',
+        '',
+        'We must keep, for now, your email address: a legal obligation requires us to preserve it for a legal matter (California Civil Code section 1798.105(d) and California Code of Regulations, title 11, section 7022(f)). We use it for that purpose only. We will delete it when the obligation ends, and write to you then.',
+        '',
+        'We also keep:',
+        '  - A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until December 6, 2028. It holds no other information about you.',
+        '',
+      ].join('\n'),
+    );
+    expect(erasurePartialNotice({ requestId: 5, erased: { subjects: 1 }, deletedColumns: [], held: 'x', kept: [], completedAt: d('2026-12-06T23:00:00Z') }).text).toContain('We could not delete anything yet.');
   });
 });

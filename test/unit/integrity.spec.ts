@@ -32,6 +32,17 @@ describe('integrity under a key outside the database', () => {
     expect(addToDigest(a, [])).toBe(a);
   });
 
+  it('labels each use, so a MAC of one kind is never a MAC of another', () => {
+    const r = { holdId: 1, subjectId: 2, recordType: 'SUBJECT', recordId: 2, sha256: 'a'.repeat(64) };
+    expect(recordMac(KEY, r)).toBe(integrityMac(KEY, 'preserved-record', [1, 2, 'SUBJECT', 2, 'a'.repeat(64)]));
+    expect(signCheckpoint(KEY, { seq: 3, hash: 'c'.repeat(64), at: 'T' }).mac).toBe(integrityMac(KEY, 'audit-checkpoint', [3, 'c'.repeat(64), 'T']));
+  });
+
+  it('comes back to zero exactly when what was added is taken off', () => {
+    expect(addToDigest(hex(5n), [hex(5n)], -1)).toBe(ZERO_DIGEST);
+    expect(addToDigest(ZERO_DIGEST, [hex(2n ** 255n), hex(2n ** 255n)])).toBe(ZERO_DIGEST);
+  });
+
   it('seals a count and a digest together', () => {
     expect(sealMac(KEY, 1, 3, ZERO_DIGEST)).not.toBe(sealMac(KEY, 1, 4, ZERO_DIGEST));
     expect(sealMac(KEY, 1, 3, ZERO_DIGEST)).not.toBe(sealMac(KEY, 2, 3, ZERO_DIGEST));
@@ -42,7 +53,10 @@ describe('integrity under a key outside the database', () => {
     const m = sealMac(KEY, 1, 1, ZERO_DIGEST);
     expect(sameMac(m, m)).toBe(true);
     expect(sameMac(m, `${m.slice(0, 63)}${m[63] === '0' ? '1' : '0'}`)).toBe(false);
-    for (const bad of [null, undefined, '', m.toUpperCase(), m.slice(1), `${m}0`]) expect(sameMac(bad, m)).toBe(false);
+    for (const bad of [null, undefined, '', m.toUpperCase(), m.slice(1), `${m}0`, `z${m}`, `${m.slice(0, 63)}z`]) {
+      expect(sameMac(bad, m)).toBe(false);
+      expect(sameMac(m, bad)).toBe(false);
+    }
   });
 
   it('reads signed checkpoints and names every line that is not one', () => {
@@ -52,5 +66,7 @@ describe('integrity under a key outside the database', () => {
     const text = [JSON.stringify(one), '', JSON.stringify(forged), 'not json', JSON.stringify(moved), JSON.stringify({ ...one, seq: 0 }), ''].join('\n');
     expect(readCheckpoints(KEY, text)).toEqual({ checkpoints: [one], badLines: [3, 4, 5, 6] });
     expect(readCheckpoints(KEY, '')).toEqual({ checkpoints: [], badLines: [] });
+    // A line of spaces is blank; a checkpoint with a MAC but a wrong type of field is not one.
+    expect(readCheckpoints(KEY, `   \n${JSON.stringify(one)}`)).toEqual({ checkpoints: [one], badLines: [] });
   });
 });
