@@ -64,6 +64,23 @@ describe('a large hold preserves the data as of placement', () => {
     expect(hold.data!.legalHold.preservation).toMatchObject({ status: 'COMPLETED', subjectsDone: 5, recordsPreserved: verify.data!.verifyPreservation.recordsChecked });
   });
 
+  it('while a person\'s history copy is pending, their scoped hold keeps everything from an erasure (point 6 waits for point 11)', async () => {
+    const placed = await t.gql<{ placeLegalHold: { hold: { id: string } } }>(
+      `mutation { placeLegalHold(input: { matter: "Scoped big", caseReference: "SB-11", subjectIds: ["6", "7", "8", "9"], categories: ["user.contact.email"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL),
+    );
+    const holdId = Number(placed.data!.placeLegalHold.hold.id);
+    const ctx = { actor: systemActor, jobs: { declare: async () => undefined } };
+    const pending = await inTransaction(ds(), (em) => t.gateway.hooks.vetoErasure(em, 7, ctx));
+    expect(pending.flatMap((v) => v.keep ?? [])).toContainEqual({ categories: null, from: null, until: null });
+    for (;;) {
+      const { remaining } = await inTransaction(ds(), (em) => snapshotNextBatch(em, holdId, 10, t.config.integrity.key));
+      if (!remaining) break;
+    }
+    const copied = await inTransaction(ds(), (em) => t.gateway.hooks.vetoErasure(em, 7, ctx));
+    expect(copied.flatMap((v) => v.keep ?? [])).toEqual([{ categories: ['user.contact.email'], from: null, until: null }]);
+    await t.gql(`mutation { releaseLegalHold(holdId: "${holdId}", reason: "done") { freedSubjectIds } }`, undefined, t.token(Role.LEGAL));
+  });
+
   it('a hold released before its job ran leaves nothing pending', async () => {
     const placed = await t.gql<{ placeLegalHold: { hold: { id: string } } }>(`mutation { placeLegalHold(input: { matter: "Short", caseReference: "S-11", subjectIds: ["6", "7", "8", "9"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL));
     const holdId = Number(placed.data!.placeLegalHold.hold.id);
