@@ -9,7 +9,7 @@ import { CALIFORNIA_NOTICE_DAYS, addDays } from './deadlines';
 import { badInput, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import { OutboxChannel } from '../entities/outbox-message.entity';
-import { CONTACT_COLUMNS, deliveryTo, type Delivery, type PersonContact } from './postal-letter';
+import { CONTACT_COLUMNS, deliveryTo, escapeHtml, type Delivery, type PersonContact } from './postal-letter';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
 
@@ -208,8 +208,6 @@ export function requestCaliforniaNotices(
   });
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 export function renderNotice(n: Omit<StoredCaliforniaNotice, 'company'>, addressee: string | null, company: string): { text: string; html: string } {
   const greeting = addressee ? `Dear ${addressee},` : 'Dear customer,';
   const intro = `You asked which categories of your personal information ${company} disclosed to third parties for their own direct marketing purposes during ${n.year}, and to whom (California Civil Code section 1798.83).`;
@@ -233,19 +231,19 @@ export function renderNotice(n: Omit<StoredCaliforniaNotice, 'company'>, address
   lines.push('', 'This answer is free of charge. You may ask once per calendar year.', '', `${company} Privacy Team`);
   const text = `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
   const body = n.noDisclosures
-    ? `<p>${esc(none)}</p>`
-    : `<p>${esc(`During ${n.year}, ${company} disclosed the following categories of your personal information to third parties for their direct marketing purposes:`)}</p>
-<ul>${n.categories.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>
+    ? `<p>${escapeHtml(none)}</p>`
+    : `<p>${escapeHtml(`During ${n.year}, ${company} disclosed the following categories of your personal information to third parties for their direct marketing purposes:`)}</p>
+<ul>${n.categories.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
 <p>It disclosed them to:</p>
-${n.recipients.map((r) => `<address><strong>${esc(r.name)}</strong>${r.postalAddress ? `<br>${esc(r.postalAddress)}` : ''}${r.businessDescription ? `<br>Products or services it markets: ${esc(r.businessDescription)}` : ''}</address>`).join('\n')}`;
+${n.recipients.map((r) => `<address><strong>${escapeHtml(r.name)}</strong>${r.postalAddress ? `<br>${escapeHtml(r.postalAddress)}` : ''}${r.businessDescription ? `<br>Products or services it markets: ${escapeHtml(r.businessDescription)}` : ''}</address>`).join('\n')}`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Your California privacy notice for ${n.year}</title></head>
 <body style="font-family: Georgia, serif; max-width: 40em; margin: 2em auto; line-height: 1.5">
-<p>${esc(greeting)}</p>
-<p>${esc(intro)}</p>
+<p>${escapeHtml(greeting)}</p>
+<p>${escapeHtml(intro)}</p>
 ${body}
 <p>This answer is free of charge. You may ask once per calendar year.</p>
-<p>${esc(company)} Privacy Team</p>
+<p>${escapeHtml(company)} Privacy Team</p>
 </body></html>
 `;
   return { text, html };

@@ -11,6 +11,13 @@ export const CALIFORNIA_NOTICE_DAYS = { DESIGNATED: 30, OTHER: 150 } as const;
 /** The time zone whose calendar counts the days. */
 export const DEADLINE_TIME_ZONE = 'America/Los_Angeles';
 
+const longDate = new Intl.DateTimeFormat('en-US', { timeZone: DEADLINE_TIME_ZONE, dateStyle: 'long' });
+
+/** A day as a letter to a Californian writes it ("December 6, 2026"), in California time. */
+export function californiaLongDate(at: Date): string {
+  return longDate.format(at);
+}
+
 const DAY = 86400_000;
 
 interface LocalDate {

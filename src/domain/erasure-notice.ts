@@ -1,3 +1,4 @@
+import { californiaLongDate } from './deadlines';
 import type { RetainedCopy } from './hooks';
 
 /**
@@ -33,7 +34,6 @@ export interface ErasureAccount {
   completedAt: Date;
 }
 
-const day = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', dateStyle: 'long' });
 
 /** The end of the request record's retention: the same instant REQUEST_RECORD_MONTHS later (dates are then told in California time). */
 export function requestRecordKeptUntil(completedAt: Date): Date {
@@ -58,9 +58,9 @@ function rank(step: string): number {
 /** The lines saying what is kept: the request's own record, then each retained copy with its exception and end. */
 export function keptLines(account: Pick<ErasureAccount, 'requestId' | 'kept' | 'completedAt'>): string[] {
   const lines = [
-    `A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until ${day.format(requestRecordKeptUntil(account.completedAt))}. It holds no other information about you.`,
+    `A record of this request (its dates, what was done and this letter), which the law requires us to keep (California Code of Regulations, title 11, section 7101), until ${californiaLongDate(requestRecordKeptUntil(account.completedAt))}. It holds no other information about you.`,
   ];
-  for (const k of account.kept) lines.push(`${capitalize(k.what)}. We keep it ${k.exception}, ${k.until ? `until ${day.format(k.until)}` : 'until that obligation ends; we will not use it for anything else'}.`);
+  for (const k of account.kept) lines.push(`${capitalize(k.what)}. We keep it ${k.exception}, ${k.until ? `until ${californiaLongDate(k.until)}` : 'until that obligation ends; we will not use it for anything else'}.`);
   return lines;
 }
 
@@ -137,7 +137,7 @@ export interface RecipientDisclosures {
 export function recipientErasureNotice(requestId: number, person: PersonIdentifiers, recipient: RecipientDisclosures): { subject: string; text: string } {
   const received = new Set(recipient.categories);
   const ids = IDENTIFYING.filter(([category, , field]) => received.has(category) && person[field]).map(([, label, field]) => `  ${label}: ${person[field]}`);
-  const dates = recipient.firstAt.getTime() === recipient.lastAt.getTime() ? `on ${day.format(recipient.firstAt)}` : `between ${day.format(recipient.firstAt)} and ${day.format(recipient.lastAt)}`;
+  const dates = recipient.firstAt.getTime() === recipient.lastAt.getTime() ? `on ${californiaLongDate(recipient.firstAt)}` : `between ${californiaLongDate(recipient.firstAt)} and ${californiaLongDate(recipient.lastAt)}`;
   const lines = [
     `Dear ${recipient.name},`,
     '',
@@ -165,7 +165,7 @@ const COLUMN_WORDS: Readonly<Record<string, string>> = {
 export function heldDescription(held: { labels: string[] | null; from: Date | null; until: Date | null }[]): string {
   const parts = held.map((h) => {
     const what = h.labels === null ? 'your information' : `your ${h.labels.map((l) => l.charAt(0).toLowerCase() + l.slice(1)).join(', ')}`;
-    const when = h.from && h.until ? ` from ${day.format(h.from)} to ${day.format(h.until)}` : h.from ? ` from ${day.format(h.from)} on` : h.until ? ` before ${day.format(h.until)}` : '';
+    const when = h.from && h.until ? ` from ${californiaLongDate(h.from)} to ${californiaLongDate(h.until)}` : h.from ? ` from ${californiaLongDate(h.from)} on` : h.until ? ` before ${californiaLongDate(h.until)}` : '';
     return `${what}${when}`;
   });
   return [...new Set(parts)].join('; ');

@@ -65,7 +65,8 @@ export function deliveryTo(person: PersonContact | undefined): Delivery {
 /** The columns of `subjects` deliveryTo reads, for a SELECT list. */
 export const CONTACT_COLUMNS = 'email, name, street_address, city, postal_code, region, country';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** Text made safe inside HTML. */
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The file name of a message's letter in the print queue: the message id, so a resend overwrites it. */
 export function letterFileName(messageId: number): string {
@@ -79,9 +80,9 @@ export function letterFileName(messageId: number): string {
  * one (its own <body> content), else its text in a preformatted block.
  */
 export function printReadyLetter(input: { envelope: string; subject: string; html: string | null; text: string; reference: string; date: string }): string {
-  const body = input.html ? (/<body[^>]*>([\s\S]*)<\/body>/i.exec(input.html)?.[1] ?? input.html) : `<pre style="white-space: pre-wrap; font-family: inherit">${esc(input.text)}</pre>`;
+  const body = input.html ? (/<body[^>]*>([\s\S]*)<\/body>/i.exec(input.html)?.[1] ?? input.html) : `<pre style="white-space: pre-wrap; font-family: inherit">${escapeHtml(input.text)}</pre>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(input.subject)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.subject)}</title>
 <style>
 @page { size: letter; margin: 0; }
 body { margin: 0; font-family: Georgia, serif; font-size: 11pt; line-height: 1.45; }
@@ -90,8 +91,8 @@ body { margin: 0; font-family: Georgia, serif; font-size: 11pt; line-height: 1.4
 .reference { position: absolute; right: 1in; top: 1in; font-size: 9pt; text-align: right; }
 </style></head>
 <body><div class="sheet">
-<div class="reference">${esc(input.date)}<br>Ref. ${esc(input.reference)}</div>
-<div class="envelope">${esc(input.envelope)}</div>
+<div class="reference">${escapeHtml(input.date)}<br>Ref. ${escapeHtml(input.reference)}</div>
+<div class="envelope">${escapeHtml(input.envelope)}</div>
 ${body.trim()}
 </div></body></html>
 `;

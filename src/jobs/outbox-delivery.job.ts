@@ -3,6 +3,7 @@ import { OutboxChannel, OutboxStatus } from '../entities/outbox-message.entity';
 import { systemActor } from '../domain/actor';
 import { CALIFORNIA_NOTICE_KIND, completePostedNotices, renderNoticeMessages } from '../domain/california-notice.service';
 import { letterFileName, printReadyLetter } from '../domain/postal-letter';
+import { californiaLongDate } from '../domain/deadlines';
 import { inTransaction } from '../domain/transaction';
 import { CLEAR_PERSON_BODY, scrubbedError } from '../domain/outbox.service';
 import type { JobDefinition } from './job-definition';
@@ -28,8 +29,6 @@ interface Claimed {
   headers: string | Record<string, string> | null;
   attempts: number;
 }
-
-const letterDate = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', dateStyle: 'long' });
 
 /**
  * Delivers outbox messages: claims a batch (SKIP LOCKED, so several workers share the work),
@@ -78,7 +77,7 @@ export async function deliverOutbox(
             letterFileName(Number(m.id)),
             printReadyLetter({
               envelope: m.to_address, subject: m.subject, html: letter?.html ?? m.html_body, text: letter?.text ?? m.text_body,
-              reference: String(m.data_request_id ?? m.id), date: letterDate.format(at),
+              reference: String(m.data_request_id ?? m.id), date: californiaLongDate(at),
             }),
           );
           await inTransaction(ds, async (em) => {

@@ -388,29 +388,6 @@ export async function verifyPreservation(em: EntityManager, holdId: number, inte
   return { holdId, valid: mismatched.length === 0 && sealValid && setMatchesSeal, recordsChecked: checked, mismatchedRecordIds: mismatched, recordsSealed: sealCount, sealValid, setMatchesSeal };
 }
 
-/**
- * Seals records preserved before seals existed (mac NULL, id at most `upToId`), a batch per call,
- * adding them to their holds' seals. The bound comes from outside the database (the operator runs
- * it once at the upgrade, with the largest id then): a record a writer later strips of its MAC is
- * never sealed, it stays a mismatch. What was changed before the upgrade is sealed as it is then;
- * the SHA-256 kept beside each record still shows an edit that did not recompute it.
- */
-export async function sealUnsealedRecords(em: EntityManager, integrityKey: string, upToId: number, batchSize = 2000): Promise<number> {
-  const rows: { id: number; hold_id: number; subject_id: number; record_type: string; record_id: number; sha256: string }[] = await em.query(
-    'SELECT id, hold_id, subject_id, record_type, record_id, sha256 FROM legal_hold_preserved_records WHERE mac IS NULL AND id <= ? ORDER BY id LIMIT ? FOR UPDATE',
-    [upToId, batchSize],
-  );
-  if (rows.length === 0) return 0;
-  const byHold = new Map<number, string[]>();
-  for (const r of rows) {
-    const mac = recordMac(integrityKey, { holdId: Number(r.hold_id), subjectId: Number(r.subject_id), recordType: r.record_type, recordId: Number(r.record_id), sha256: r.sha256 });
-    await em.query('UPDATE legal_hold_preserved_records SET mac = ? WHERE id = ?', [mac, r.id]);
-    byHold.set(Number(r.hold_id), [...(byHold.get(Number(r.hold_id)) ?? []), mac]);
-  }
-  for (const [holdId, macs] of byHold) await reseal(em, integrityKey, holdId, { count: macs.length, macs }, 1);
-  return rows.length;
-}
-
 async function reseal(em: EntityManager, integrityKey: string, holdId: number, delta: { count: number; macs: string[] }, sign: 1 | -1): Promise<void> {
   const current = await em.getRepository(HoldPreservation).findOne({ where: { holdId }, lock: { mode: 'pessimistic_write' } });
   if (!current) return;

@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 21, point 10 (docs/legal.md): each preserved record carries a MAC keyed with a secret
  * that is not in the database, and each hold a seal of its preserved set (count, digest, MAC), so
  * that an edit, a deletion or an insertion by a database writer is found. Records preserved
- * before this migration are sealed by the maintenance job (it has the key; a migration has not).
+ * before this migration keep a NULL mac and verify as mismatches until a keyed reseal exists.
  */
 export class PreservationSeal1766001100000 implements MigrationInterface {
   name = 'PreservationSeal1766001100000';
