@@ -502,9 +502,10 @@ async function verify(conn: mysql.Connection, seeded: SeedResult, floor: Map<num
   const lettersQueued = Number(queuedRows[0]?.n ?? 0);
   // Only the sets, not the rendered letters: JSON paths keep the transfer small.
   const [rows] = await conn.query<mysql.RowDataPacket[]>(
-    `SELECT subject_id AS subjectId, JSON_EXTRACT(result, '$.notice.year') AS year, JSON_EXTRACT(result, '$.notice.categories') AS categories,
-            JSON_EXTRACT(result, '$.notice.recipients[*].name') AS names, JSON_EXTRACT(result, '$.notice.noDisclosures') AS none
-       FROM data_requests WHERE type = 'CALIFORNIA_NOTICE' AND (status = 'COMPLETED' OR reason_code = 'LETTER_QUEUED')`,
+    `SELECT r.subject_id AS subjectId, JSON_EXTRACT(a.notice, '$.year') AS year, JSON_EXTRACT(a.notice, '$.categories') AS categories,
+            JSON_EXTRACT(a.notice, '$.recipients[*].name') AS names, JSON_EXTRACT(a.notice, '$.noDisclosures') AS none
+       FROM data_requests r JOIN california_notice_answers a ON a.request_id = r.id
+      WHERE r.type = 'CALIFORNIA_NOTICE' AND (r.status = 'COMPLETED' OR r.reason_code = 'LETTER_QUEUED')`,
   );
   const examples: string[] = [];
   let allMismatches = 0;

@@ -51,13 +51,34 @@ export interface CaliforniaNotice extends StoredCaliforniaNotice {
 
 export const CALIFORNIA_NOTICE_KIND = 'CALIFORNIA_NOTICE';
 
-/** The stored notice of a request's result, with its letter rendered for this addressee. */
-export function noticeOfResult(result: unknown, addressee: string | null, defaultCompany: string): CaliforniaNotice | null {
-  const stored = (result as { notice?: StoredCaliforniaNotice } | null)?.notice;
-  if (!stored) return null;
+/** How a compiled notice went: by email, by post, or not at all (no address on record). */
+export type NoticeDelivery = 'EMAIL' | 'POSTAL_MAIL' | null;
+
+/** A compiled request's answer, as its own row stores it (california_notice_answers). */
+export interface NoticeAnswer {
+  notice: StoredCaliforniaNotice;
+  delivery: NoticeDelivery;
+}
+
+/** The stored notice with its letter rendered for this addressee. */
+export function renderedNotice(stored: StoredCaliforniaNotice, addressee: string | null, defaultCompany: string): CaliforniaNotice {
   const { year, categories, recipients, noDisclosures } = stored;
   const company = stored.company ?? defaultCompany;
   return { year, categories, recipients, noDisclosures, company, ...renderNotice({ year, categories, recipients, noDisclosures }, addressee, company) };
+}
+
+const parsed = <T>(json: unknown): T => (typeof json === 'string' ? JSON.parse(json) : json) as T;
+
+/** The answers of these requests, by request id (requests not compiled are absent): one statement. */
+export async function noticeAnswers(em: EntityManager, requestIds: readonly number[]): Promise<Map<number, NoticeAnswer>> {
+  const out = new Map<number, NoticeAnswer>();
+  if (requestIds.length === 0) return out;
+  const rows: { request_id: number; notice: unknown; delivery: NoticeDelivery }[] = await em.query(
+    'SELECT request_id, notice, delivery FROM california_notice_answers WHERE request_id IN (?)',
+    [[...requestIds]],
+  );
+  for (const r of rows) out.set(Number(r.request_id), { notice: parsed<StoredCaliforniaNotice>(r.notice), delivery: r.delivery });
+  return out;
 }
 
 /**
@@ -67,14 +88,14 @@ export function noticeOfResult(result: unknown, addressee: string | null, defaul
 export async function renderNoticeMessages(em: EntityManager, requestIds: number[], defaultCompany: string): Promise<Map<number, { text: string; html: string }>> {
   const out = new Map<number, { text: string; html: string }>();
   if (requestIds.length === 0) return out;
-  const rows: { id: number; result: unknown; name: string | null; status: SubjectStatus | null }[] = await em.query(
-    `SELECT r.id, r.result, s.name, s.status FROM data_requests r LEFT JOIN subjects s ON s.id = r.subject_id WHERE r.id IN (?)`,
+  const rows: { id: number; notice: unknown; name: string | null; status: SubjectStatus | null }[] = await em.query(
+    `SELECT a.request_id AS id, a.notice, s.name, s.status FROM california_notice_answers a
+       JOIN data_requests r ON r.id = a.request_id LEFT JOIN subjects s ON s.id = r.subject_id WHERE a.request_id IN (?)`,
     [requestIds],
   );
   for (const r of rows) {
-    const result = typeof r.result === 'string' ? JSON.parse(r.result) : r.result;
-    const notice = noticeOfResult(result, r.status === SubjectStatus.ERASED ? null : r.name, defaultCompany);
-    if (notice) out.set(Number(r.id), { text: notice.text, html: notice.html });
+    const notice = renderedNotice(parsed<StoredCaliforniaNotice>(r.notice), r.status === SubjectStatus.ERASED ? null : r.name, defaultCompany);
+    out.set(Number(r.id), { text: notice.text, html: notice.html });
   }
   return out;
 }
@@ -298,7 +319,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const years = open.map((r) => californiaYear(new Date(r.received_at)) - 1);
   const ranges = [...new Set(years)].map((y) => ({ y, ...californiaYearRange(y) }));
   const bucket = `CASE ${ranges.map(() => 'WHEN d.occurred_at >= ? AND d.occurred_at < ? THEN ?').join(' ')} END`;
-  const rows: { subject_id: number; recipient_id: number; category: string | null; year: number | null }[] = await em.query(
+  const rows: { subject_id: number; year: number | null; categories: string; recipients: string }[] = await em.query(
     // STRAIGHT_JOIN from the chunk's disclosures: InnoDB's sampled statistics overcount the
     // distinct category keys, and left to itself MariaDB starts from data_categories and reads
     // every disclosure_categories row for each chunk (26 s a job at 2M disclosures; 0.3 s so).
@@ -306,14 +327,18 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     // none from the table itself (it was 121 ms a chunk of 400 on (subject_id, occurred_at)).
     // The categories are read by subject too: a chunk's rows lie side by side in that index,
     // where by disclosure id they are spread over ~2,000 pages (migration 1766000400000).
-    `SELECT STRAIGHT_JOIN d.subject_id, d.recipient_id, c.shine_the_light_category AS category, ${bucket} AS year
+    // A category without a statutory label neither counts nor brings its recipient: those rows
+    // are dropped here, and each person's year comes back as one row of two lists (a fifth of
+    // the rows a (recipient, category) grouping returned).
+    `SELECT STRAIGHT_JOIN d.subject_id, ${bucket} AS year,
+            GROUP_CONCAT(DISTINCT c.shine_the_light_category SEPARATOR '\n') AS categories, GROUP_CONCAT(DISTINCT d.recipient_id) AS recipients
        FROM disclosures d FORCE INDEX (idx_disclosures_subject_purpose)
        JOIN recipients r ON r.id = d.recipient_id
        JOIN disclosure_categories dc FORCE INDEX (idx_disclosure_categories_subject) ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
        JOIN data_categories c ON c.\`key\` = dc.category_key
       WHERE d.subject_id IN (?) AND d.identifiable = 1 AND d.purpose = ? AND r.kind IN (?)
-        AND d.occurred_at >= ? AND d.occurred_at < ?
-      GROUP BY d.subject_id, d.recipient_id, c.shine_the_light_category, year`,
+        AND d.occurred_at >= ? AND d.occurred_at < ? AND c.shine_the_light_category IS NOT NULL
+      GROUP BY d.subject_id, year`,
     [
       ...ranges.flatMap((r) => [r.start, r.end, r.y]),
       subjectIds,
@@ -323,7 +348,8 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
       new Date(Math.max(...ranges.map((r) => r.end.getTime()))),
     ],
   );
-  const recipientIds = [...new Set(rows.map((r) => Number(r.recipient_id)))];
+  const found = new Map(rows.map((r) => [`${Number(r.subject_id)}:${Number(r.year)}`, { categories: String(r.categories).split('\n'), recipientIds: String(r.recipients).split(',').map(Number) }]));
+  const recipientIds = [...new Set([...found.values()].flatMap((f) => f.recipientIds))];
   const recipients: { id: number; name: string; postal_address: string | null; business_description: string | null }[] = recipientIds.length
     ? await em.query('SELECT id, name, postal_address, business_description FROM recipients WHERE id IN (?)', [recipientIds])
     : [];
@@ -332,20 +358,13 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const notices = new Map<number, StoredCaliforniaNotice>();
   const drafts: OutboxDraft[] = [];
   const audits: AuditEntry[] = [];
-  const rowsBySubjectYear = new Map<string, typeof rows>();
-  for (const r of rows) {
-    const key = `${Number(r.subject_id)}:${Number(r.year)}`;
-    const list = rowsBySubjectYear.get(key);
-    if (list) list.push(r);
-    else rowsBySubjectYear.set(key, [r]);
-  }
   const deliveries = new Map<number, Delivery>();
   for (let i = 0; i < open.length; i += 1) {
     const req = open[i]!;
     const year = years[i]!;
-    const mine = rowsBySubjectYear.get(`${Number(req.subject_id)}:${year}`) ?? [];
-    const categories = statuteOrder(mine.map((r) => r.category).filter((c): c is string => c !== null));
-    const recipientList = [...new Set(mine.filter((r) => r.category !== null).map((r) => Number(r.recipient_id)))]
+    const mine = found.get(`${Number(req.subject_id)}:${year}`);
+    const categories = statuteOrder(mine?.categories ?? []);
+    const recipientList = (mine?.recipientIds ?? [])
       .map((id) => recipientById.get(id)!)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((r) => ({ name: r.name, postalAddress: r.postal_address, businessDescription: r.business_description }));
@@ -365,21 +384,23 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const ids = [...notices.keys()];
   // Emailed: answered now. Posted: answered when the letter is handed over (completePostedNotices).
   // No address at all: kept open, flagged, until one is recorded and the request is made again.
-  // Status and reason by membership (IN lists are sorted once), the notice by id: one statement.
+  // Status and reason by membership (IN lists are sorted once): one statement, and with
+  // ROW_FORMAT=REDUNDANT every change is in place. The answers are one insert; a request compiled
+  // again (its person had no address) replaces its answer.
   const by = (kind: Delivery['by']) => [...ids.filter((id) => deliveries.get(id)!.by === kind), 0];
   await em.query(
     `UPDATE data_requests SET
        status = IF(id IN (?), 'COMPLETED', 'IN_PROGRESS'),
        completed_at = IF(id IN (?), ?, NULL),
-       reason_code = IF(id IN (?), ?, IF(id IN (?), ?, NULL)),
-       result = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
+       reason_code = IF(id IN (?), ?, IF(id IN (?), ?, NULL))
      WHERE id IN (?)`,
-    [
-      by('EMAIL'), by('EMAIL'), now,
-      by('POSTAL_MAIL'), LETTER_QUEUED, by('NONE'), NO_DELIVERY_ADDRESS,
-      ...ids.flatMap((id) => [id, JSON.stringify({ notice: notices.get(id), delivery: ({ EMAIL: 'EMAIL', POSTAL_MAIL: 'POSTAL_MAIL', NONE: null })[deliveries.get(id)!.by] })]),
-      ids,
-    ],
+    [by('EMAIL'), by('EMAIL'), now, by('POSTAL_MAIL'), LETTER_QUEUED, by('NONE'), NO_DELIVERY_ADDRESS, ids],
+  );
+  const deliveryOf: Record<Delivery['by'], NoticeDelivery> = { EMAIL: 'EMAIL', POSTAL_MAIL: 'POSTAL_MAIL', NONE: null };
+  await em.query(
+    `INSERT INTO california_notice_answers (request_id, notice, delivery, compiled_at) VALUES ${ids.map(() => '(?,?,?,?)').join(',')}
+     ON DUPLICATE KEY UPDATE notice = VALUES(notice), delivery = VALUES(delivery), compiled_at = VALUES(compiled_at)`,
+    ids.flatMap((id) => [id, JSON.stringify(notices.get(id)), deliveryOf[deliveries.get(id)!.by], now]),
   );
   await enqueueMessages(em, drafts, now);
   await appendAuditBatch(em, actor, audits);

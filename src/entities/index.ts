@@ -1,6 +1,7 @@
 import { AccessLogEntry } from './access-log-entry.entity';
 import { AuditChainHead } from './audit-chain-head.entity';
 import { AuditEvent } from './audit-event.entity';
+import { CaliforniaNoticeAnswer } from './california-notice-answer.entity';
 import { CollectionEvent } from './collection-event.entity';
 import { Consent } from './consent.entity';
 import { ConsentEvent } from './consent-event.entity';
@@ -19,7 +20,7 @@ import { Recipient } from './recipient.entity';
 import { Subject } from './subject.entity';
 
 export {
-  AccessLogEntry, AuditChainHead, AuditEvent, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
+  AccessLogEntry, AuditChainHead, AuditEvent, CaliforniaNoticeAnswer, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
   DisclosureCategory, EmailOpen, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyNotice, PolicyNoticeChannel, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
@@ -27,5 +28,5 @@ export * from './enums';
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
   DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
-  EmailOpen, PolicyNotice, AccessLogEntry,
+  EmailOpen, PolicyNotice, AccessLogEntry, CaliforniaNoticeAnswer,
 ];

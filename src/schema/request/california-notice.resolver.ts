@@ -1,10 +1,13 @@
 import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, ArgsType, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataRequestType, Role } from '../../entities/enums';
 import { FIELD_CATEGORY } from '../../domain/read-purpose.rules';
-import { noticeOfResult, type CaliforniaNotice, type OpenedNotices } from '../../domain/california-notice.service';
+import DataLoader from 'dataloader';
+import { noticeAnswers, renderedNotice, type CaliforniaNotice, type NoticeAnswer, type OpenedNotices } from '../../domain/california-notice.service';
 import { useCases } from '../../domain/use-cases';
 import { SubjectStatus } from '../../entities/enums';
+import { defineLoader, type LoaderRegistry } from '../loaders/loader-registry';
 import { subjectLoader } from '../loaders/subject.loader';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
@@ -75,8 +78,25 @@ async function open(ctx: GatewayContext, subjectIds: number[], args: NoticeArgs,
   return presented(ctx, outcome, field, (opened) => `${opened.toCompile.length} notice request(s)`);
 }
 
+/** DataRequest.notice and .result of Shine-the-Light requests: one statement for every request on the page. */
+export const noticeAnswerLoader = defineLoader('noticeAnswer', ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, NoticeAnswer | null>(async (ids) => {
+    const answers = await noticeAnswers(dataSource.manager, ids);
+    return ids.map((id) => answers.get(id) ?? null);
+  }));
+
+const answerOf = (request: DataRequestObject, ctx: GatewayContext): Promise<NoticeAnswer | null> =>
+  request.type === DataRequestType.CALIFORNIA_NOTICE ? ctx.loaders.of(noticeAnswerLoader).load(request.id) : Promise.resolve(null);
+
 @Resolver(() => DataRequestObject)
 export class CaliforniaNoticeResolver {
+  @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: 'What was done: rows erased per table, hold ids, or the notice.' })
+  async result(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext): Promise<Record<string, unknown> | null> {
+    // A compiled notice is stored as its own row (california_notice_answers), shown here as before.
+    const answer = await answerOf(request, ctx);
+    return answer ? { ...(request.result ?? {}), notice: answer.notice, delivery: answer.delivery } : request.result;
+  }
+
   @Mutation(() => DataRequestReceiptType, { description: 'A California customer asks what went to third parties for their direct marketing last year.' })
   @Roles(Role.PRIVACY_OPS, Role.ADMIN)
   async requestCaliforniaNotice(@Arg('userId', () => ID) userId: string, @Args() args: NoticeArgs, @Ctx() ctx: GatewayContext) {
@@ -95,13 +115,14 @@ export class CaliforniaNoticeResolver {
 
   @FieldResolver(() => CaliforniaNoticeType, { nullable: true, description: 'The compiled notice, for a completed California notice request.' })
   async notice(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext): Promise<CaliforniaNotice | null> {
-    if (!request.result?.notice) return null;
+    const answer = await answerOf(request, ctx);
+    if (!answer) return null;
     // The letter greets the person by their current name (none once erased), as the email does.
     const subject = await ctx.loaders.of(subjectLoader).load(request.subjectId);
     const addressee = subject && subject.status !== SubjectStatus.ERASED ? subject.name : null;
     // The letter names the person: a read of their name, logged.
     if (addressee) ctx.access.note(request.subjectId, FIELD_CATEGORY.name);
-    return noticeOfResult(request.result, addressee, ctx.config.company.name);
+    return renderedNotice(answer.notice, addressee, ctx.config.company.name);
   }
 }
 
