@@ -275,6 +275,33 @@ export const LETTER_QUEUED = 'LETTER_QUEUED';
 /** A notice compiled for a person with neither an email nor a postal address on record. */
 export const NO_DELIVERY_ADDRESS = 'NO_DELIVERY_ADDRESS';
 
+/** Why an erased person's open notice request was closed, as its result says. */
+export const ERASED_BEFORE_ANSWER = 'the person was erased at their request before the notice was sent; no personal information about them is held';
+
+/**
+ * An erased person's open Shine-the-Light requests close with their erasure (docs/legal.md, issue
+ * 21): the erasure cancels the letter or email waiting for them, and a request compiled later
+ * would find no address and wait, overdue, for ever. They become REJECTED with SUBJECT_ERASED,
+ * as a request made after the erasure is. A letter the print queue has already taken (SENDING)
+ * cannot be recalled: its request is answered when the hand-over completes, as any other.
+ */
+export async function closeNoticesOfErased(em: EntityManager, actor: Actor, subjectId: number, now = new Date()): Promise<number[]> {
+  const open: { id: number }[] = await em.query(
+    `SELECT r.id FROM data_requests r
+      WHERE r.subject_id = ? AND r.type = 'CALIFORNIA_NOTICE' AND r.status IN (?)
+        AND NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE o.data_request_id = r.id AND o.status IN ('SENDING', 'SENT'))
+      FOR UPDATE`,
+    [subjectId, OPEN_STATUSES],
+  );
+  if (open.length === 0) return [];
+  const ids = open.map((r) => Number(r.id));
+  await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = 'SUBJECT_ERASED', completed_at = ?, result = ? WHERE id IN (?)`, [
+    now, JSON.stringify({ reason: ERASED_BEFORE_ANSWER }), ids,
+  ]);
+  await appendAuditBatch(em, actor, ids.map((id) => ({ action: 'notice.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode: 'SUBJECT_ERASED' } })));
+  return ids;
+}
+
 /**
  * The hand-over of posted notices: once a letter is in the print queue, its request is answered.
  * Requests already answered (or no longer waiting for their letter) are left alone.

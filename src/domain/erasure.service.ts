@@ -12,6 +12,7 @@ import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
+import { closeNoticesOfErased } from './california-notice.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
@@ -150,6 +151,8 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
+  // Their Shine-the-Light requests still open can no longer be answered: they close (not counted as erased rows).
+  await closeNoticesOfErased(em, actor, subject.id, now);
   const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
   if (partial) {
     const keptColumns = keptSubjectColumns(scopes);

@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemActor } from '../../src/domain/actor';
-import { compileCaliforniaNotices } from '../../src/domain/california-notice.service';
+import { closeNoticesOfErased, compileCaliforniaNotices, ERASED_BEFORE_ANSWER } from '../../src/domain/california-notice.service';
 import { californiaYear, californiaYearRange } from '../../src/domain/shine-the-light';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
@@ -130,7 +130,23 @@ describe('Shine-the-Light notices by post (1798.83(a): "in writing or by electro
     expect(await read(request.id)).toMatchObject({ status: 'COMPLETED' });
   });
 
-  it('an erasure cancels a letter still waiting to be printed, and the print queue keeps no letter past its retention', async () => {
+  it('a letter the print queue has already taken is not recalled: its request is not closed by an erasure, and is answered at the hand-over', async () => {
+    const sam = await person('Sam Sending', { street: '2 Press Way', city: 'Davis', postal: '95616' });
+    const request = await ask(sam);
+    await compiledAs(request.id, 'LETTER_QUEUED');
+    const [letter] = await letters(request.id);
+    await ds().query(`UPDATE outbox_messages SET status = 'SENDING' WHERE id = ?`, [letter!.id]);
+    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([]);
+    expect(await read(request.id)).toMatchObject({ status: 'IN_PROGRESS', reasonCode: 'LETTER_QUEUED' });
+    // Once the letter is back to waiting (the claim lapsed), the same call closes the request.
+    await ds().query(`UPDATE outbox_messages SET status = 'PENDING' WHERE id = ?`, [letter!.id]);
+    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([Number(request.id)]);
+    expect(await read(request.id)).toMatchObject({ status: 'REJECTED', reasonCode: 'SUBJECT_ERASED' });
+    // Closed requests are not closed twice.
+    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([]);
+  });
+
+  it('11 CCR 7022: an erasure cancels a letter still waiting to be printed and closes its request (SUBJECT_ERASED), and the print queue keeps no letter past its retention', async () => {
     const eve = await person('Eve Erased', { street: '11 Gone Rd', city: 'Napa', postal: '94558' });
     const request = await ask(eve);
     await compiledAs(request.id, 'LETTER_QUEUED');
@@ -138,6 +154,10 @@ describe('Shine-the-Light notices by post (1798.83(a): "in writing or by electro
     expect(erasure.errors).toBeUndefined();
     await waitFor(async () => ((await read(erasure.data!.requestErasure.request.id)).status === 'COMPLETED' ? true : undefined), 'erasure');
     expect((await letters(request.id))[0]).toMatchObject({ status: 'CANCELLED', to_address: null });
+    // Its request closes with the erasure rather than waiting at LETTER_QUEUED for a letter that will never go.
+    expect(await read(request.id)).toMatchObject({ status: 'REJECTED', reasonCode: 'SUBJECT_ERASED', result: { reason: ERASED_BEFORE_ANSWER } });
+    const audit: { action: string; details: string | { reasonCode: string } }[] = await ds().query(`SELECT action, details FROM audit_events WHERE entity_type = 'DataRequest' AND entity_id = ? ORDER BY seq`, [request.id]);
+    expect(audit.map((a) => a.action)).toEqual(['notice.received', 'notice.letter_queued', 'notice.rejected']);
 
     // A letter printed longer ago than the retention is deleted by the next delivery run.
     const names = (await readdir(t.config.print.dir)).filter((f) => f.startsWith('letter-'));
