@@ -3,6 +3,7 @@ import path from 'node:path';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
 import { purgeExpiredArtifacts } from '../../src/plugins/business-transfer/export-retention.service';
+import { cancelBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import { createMailTransport } from '../../src/jobs/mail-transport';
 import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
 import { waitFor } from '../helpers/wait';
@@ -110,6 +111,34 @@ describe('what an erasure tells the person (11 CCR 7022(f))', () => {
     expect(done.result!.kept).toEqual([]);
     const confirmation = (await messages(request)).find((m) => m.kind === 'ERASURE_CONFIRMATION')!;
     expect(confirmation.subject).toBe('Your personal information has been deleted');
+  });
+
+  it('a cancelled transfer keeps its files no longer: they expire at the cancel, the sweep takes them, and an erasure lists none of them', async () => {
+    const cora = await person('Cora Cancelled', 'cora@example.com');
+    const dir = path.join(t.config.plugins.businessTransfer.exportDir, `cancelled-${Date.now()}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'subjects.ndjson.gz'), 'rows');
+    // Running, with a retention that would last a month had it completed.
+    const transfer = await closingTransfer([cora], new Date(Date.now() + 30 * 86_400_000), dir);
+    await ds().query(`UPDATE business_transfers SET status = 'RUNNING', finished_at = NULL WHERE id = ?`, [transfer]);
+    const before = Date.now();
+    await inTransaction(ds(), (em) => cancelBusinessTransfer(em, { id: 'test:mna', roles: [Role.MNA] }, transfer));
+    const [row] = await ds().query('SELECT status, artifacts_expire_at FROM business_transfers WHERE id = ?', [transfer]);
+    expect(row.status).toBe('CANCELLED');
+    expect(new Date(row.artifacts_expire_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(new Date(row.artifacts_expire_at).getTime()).toBeLessThanOrEqual(Date.now());
+    // Even before the sweep, an erasure does not count a cancelled transfer's files as kept.
+    const request = await erase(cora);
+    const done = await settled(request, 'COMPLETED');
+    expect(done.result!.kept).toEqual([]);
+    const purged: number[] = [];
+    for (;;) {
+      const id = await inTransaction(ds(), (em) => purgeExpiredArtifacts(em));
+      if (id === null) break;
+      purged.push(id);
+    }
+    expect(purged).toContain(transfer);
+    await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('7022(f)(1): a hold stops the request and the person is told once; on release the confirmation says the preserved copy stays until its purge', async () => {

@@ -135,6 +135,29 @@ describe('a hold restricts erasure to its scope (11 CCR 7022(f), 1798.105(d))', 
     expect(Number(n)).toBe(0);
   });
 
+  it('1798.105(c)(1): a recipient that had no address when the request was partial is told when it is run again, once it has one', async () => {
+    const nia = await person('Nia Noaddress');
+    const silent = Number(((await ds().query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('AGENT', 'Quiet Vendor', 'SERVICE_PROVISION')`)) as { insertId: number }).insertId);
+    // What it received is under the hold, so the disclosure stays linked to the person until the release.
+    const d = (await ds().query(`INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, occurred_at, recorded_by) VALUES (?, ?, 'SERVICE_PROVISION', 1, '2026-05-01 12:00:00', 'test')`, [nia, silent])) as { insertId: number };
+    await ds().query(`INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES (?, 'user.contact.email')`, [d.insertId]);
+    const scoped = await hold(nia, ', categories: ["user.contact.email"]');
+    const request = await erase(nia);
+    const partial = await settled(request, 'PARTIALLY_COMPLETED');
+    expect(partial.result).toMatchObject({ recipientsWithoutContact: [silent] });
+    const noticesTo = async (recipientId: number) => countOf(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND recipient_id = ?`, recipientId);
+    expect(await noticesTo(silent)).toBe(0);
+
+    await ds().query(`UPDATE recipients SET email = 'privacy@quiet.example' WHERE id = ?`, [silent]);
+    await t.gql(`mutation { releaseLegalHold(holdId: "${scoped}", reason: "closed") { freedSubjectIds } }`, undefined, legal());
+    const done = await settled(request, 'COMPLETED');
+    // Told now, and counted as told; the recipients told by the partial run are not told again.
+    expect(await noticesTo(silent)).toBe(1);
+    expect((done.result!.notifiedRecipientIds as number[])).toContain(silent);
+    const [{ n }] = await ds().query(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND data_request_id = ? AND recipient_id = ?`, [Number(request), marketer]);
+    expect(Number(n)).toBe(1);
+  });
+
   it('two scoped holds keep the union of their scopes; releasing one erases what only it kept', async () => {
     const tess = await person('Tess Two');
     const byEmail = await hold(tess, ', categories: ["user.contact.email"]');
