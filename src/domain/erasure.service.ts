@@ -49,17 +49,28 @@ export function blockedBy(vetoes: ErasureVeto[]): { code: string; refs: Record<s
 }
 
 /** What a request's result carries besides the vetoes' references (a partial run's account). */
-const NOT_REFS = new Set(['reasons', 'partial', 'erased', 'keptColumns', 'keptCategories', 'kept', 'notifiedRecipientIds', 'recipientsWithoutContact']);
+const NOT_REFS = new Set(['reasons', 'partial', 'erased', 'keptColumns', 'keptCategories', 'kept', 'notifiedRecipientIds', 'recipientsWithoutContact', 'unreachableRecipients']);
 
 /** The references a blocked or partial request's result holds. */
 function refsOf(result: Record<string, unknown> | null): Record<string, unknown> {
   return Object.fromEntries(Object.entries(result ?? {}).filter(([k]) => !NOT_REFS.has(k)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** A recipient a partial run could not tell (no address): what it received, to tell it on a later run. */
+interface UnreachableRecipient {
+  id: number;
+  categories: string[];
+  firstAt: string;
+  lastAt: string;
+}
+
 /** What an earlier partial run did, carried into the request's later results: who was told, what went. */
 function carriedOver(previous: Record<string, unknown> | null): Record<string, unknown> {
   if (!previous?.partial) return {};
-  return { partial: true, erased: previous.erased, notifiedRecipientIds: previous.notifiedRecipientIds, recipientsWithoutContact: previous.recipientsWithoutContact };
+  return {
+    partial: true, erased: previous.erased, notifiedRecipientIds: previous.notifiedRecipientIds, recipientsWithoutContact: previous.recipientsWithoutContact,
+    unreachableRecipients: previous.unreachableRecipients,
+  };
 }
 
 // The statements' column and table lists come from the personal-data catalogue, built once here:
@@ -130,6 +141,17 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   const unreachable = new Set(((previous?.recipientsWithoutContact as number[] | undefined) ?? []).map(Number));
   const told = new Set(((previous?.notifiedRecipientIds as number[] | undefined) ?? []).map(Number).filter((id) => !unreachable.has(id)));
   const recipients = recipientsOf(received).filter((r) => !told.has(r.id));
+  // Its disclosures may have been unlinked by that run (outside the holds' scope): what it
+  // received then was kept on the request (ids, category keys and dates, no values) for this.
+  const earlier = ((previous?.unreachableRecipients as UnreachableRecipient[] | undefined) ?? []).filter((e) => !recipients.some((r) => r.id === Number(e.id)));
+  if (earlier.length > 0) {
+    const rows: { id: number; name: string; email: string | null }[] = await em.query('SELECT id, name, email FROM recipients WHERE id IN (?)', [earlier.map((e) => Number(e.id))]);
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    for (const e of earlier) {
+      const r = byId.get(Number(e.id));
+      if (r) recipients.push({ id: Number(e.id), name: r.name, email: r.email, categories: e.categories, firstAt: new Date(e.firstAt), lastAt: new Date(e.lastAt) });
+    }
+  }
 
   const erased: Record<string, number> = {};
   const count = (table: string, result: { affectedRows?: number }) => {
@@ -168,6 +190,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     const result = {
       partial: true, ...partial.refs, reasons: partial.reasons, erased, keptColumns, keptCategories: keptCategoryKeys(scopes),
       notifiedRecipientIds, recipientsWithoutContact: recipients.filter((r) => !r.email).map((r) => Number(r.id)),
+      unreachableRecipients: recipients.filter((r) => !r.email).map((r): UnreachableRecipient => ({ id: r.id, categories: r.categories, firstAt: r.firstAt.toISOString(), lastAt: r.lastAt.toISOString() })),
       kept: kept.map((k) => ({ ...k, until: k.until ? k.until.toISOString() : null })),
     };
     await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.PARTIALLY_COMPLETED, JSON.stringify(result), partial.code, requestId]);

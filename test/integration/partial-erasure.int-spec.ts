@@ -137,23 +137,33 @@ describe('a hold restricts erasure to its scope (11 CCR 7022(f), 1798.105(d))', 
 
   it('1798.105(c)(1): a recipient that had no address when the request was partial is told when it is run again, once it has one', async () => {
     const nia = await person('Nia Noaddress');
-    const silent = Number(((await ds().query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('AGENT', 'Quiet Vendor', 'SERVICE_PROVISION')`)) as { insertId: number }).insertId);
-    // What it received is under the hold, so the disclosure stays linked to the person until the release.
-    const d = (await ds().query(`INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, occurred_at, recorded_by) VALUES (?, ?, 'SERVICE_PROVISION', 1, '2026-05-01 12:00:00', 'test')`, [nia, silent])) as { insertId: number };
-    await ds().query(`INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES (?, 'user.contact.email')`, [d.insertId]);
+    const vendor = async (name: string, category: string) => {
+      const id = Number(((await ds().query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('AGENT', ?, 'SERVICE_PROVISION')`, [name])) as { insertId: number }).insertId);
+      const d = (await ds().query(`INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, occurred_at, recorded_by) VALUES (?, ?, 'SERVICE_PROVISION', 1, '2026-05-01 12:00:00', 'test')`, [nia, id])) as { insertId: number };
+      await ds().query(`INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES (?, ?)`, [d.insertId, category]);
+      return id;
+    };
+    // One received what the hold keeps (its disclosure stays linked to the person until the
+    // release); the other what the partial run erases (its disclosure is unlinked then).
+    const heldVendor = await vendor('Quiet Vendor', 'user.contact.email');
+    const unlinkedVendor = await vendor('Silent Vendor', 'user.contact.phone_number');
     const scoped = await hold(nia, ', categories: ["user.contact.email"]');
     const request = await erase(nia);
     const partial = await settled(request, 'PARTIALLY_COMPLETED');
-    expect(partial.result).toMatchObject({ recipientsWithoutContact: [silent] });
+    expect(partial.result).toMatchObject({ recipientsWithoutContact: [heldVendor, unlinkedVendor] });
+    expect(await countOf('SELECT COUNT(*) AS n FROM disclosures WHERE recipient_id = ? AND subject_id IS NULL', unlinkedVendor)).toBe(1);
     const noticesTo = async (recipientId: number) => countOf(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND recipient_id = ?`, recipientId);
-    expect(await noticesTo(silent)).toBe(0);
+    expect(await noticesTo(heldVendor)).toBe(0);
+    expect(await noticesTo(unlinkedVendor)).toBe(0);
 
-    await ds().query(`UPDATE recipients SET email = 'privacy@quiet.example' WHERE id = ?`, [silent]);
+    await ds().query(`UPDATE recipients SET email = CONCAT('privacy@', id, '.example') WHERE id IN (?)`, [[heldVendor, unlinkedVendor]]);
     await t.gql(`mutation { releaseLegalHold(holdId: "${scoped}", reason: "closed") { freedSubjectIds } }`, undefined, legal());
     const done = await settled(request, 'COMPLETED');
-    // Told now, and counted as told; the recipients told by the partial run are not told again.
-    expect(await noticesTo(silent)).toBe(1);
-    expect((done.result!.notifiedRecipientIds as number[])).toContain(silent);
+    // Both told now, and counted as told; the recipients told by the partial run are not told again.
+    expect(await noticesTo(heldVendor)).toBe(1);
+    expect(await noticesTo(unlinkedVendor)).toBe(1);
+    expect(done.result!.notifiedRecipientIds).toEqual(expect.arrayContaining([heldVendor, unlinkedVendor]));
+    expect(done.result!.recipientsWithoutContact).toEqual([]);
     const [{ n }] = await ds().query(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND data_request_id = ? AND recipient_id = ?`, [Number(request), marketer]);
     expect(Number(n)).toBe(1);
   });
