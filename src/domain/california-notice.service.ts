@@ -343,7 +343,14 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
 
   // One statement covers every year in the chunk: each row carries the year it falls in, and a
   // request keeps only the rows of its own year (the one before receipt).
-  const years = open.map((r) => californiaYear(new Date(r.received_at)) - 1);
+  // A chunk's requests mostly share a receipt time: the time-zone formatting runs once per instant.
+  const yearAt = new Map<number, number>();
+  const years = open.map((r) => {
+    const at = new Date(r.received_at).getTime();
+    let year = yearAt.get(at);
+    if (year === undefined) yearAt.set(at, (year = californiaYear(new Date(at)) - 1));
+    return year;
+  });
   const ranges = [...new Set(years)].map((y) => ({ y, ...californiaYearRange(y) }));
   const bucket = `CASE ${ranges.map(() => 'WHEN d.occurred_at >= ? AND d.occurred_at < ? THEN ?').join(' ')} END`;
   const rows: { subject_id: number; year: number | null; categories: string; recipients: string }[] = await em.query(
@@ -380,7 +387,9 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
   const recipients: { id: number; name: string; postal_address: string | null; business_description: string | null }[] = recipientIds.length
     ? await em.query('SELECT id, name, postal_address, business_description FROM recipients WHERE id IN (?)', [recipientIds])
     : [];
-  const recipientById = new Map(recipients.map((r) => [Number(r.id), r]));
+  // Sorted by name once per chunk (localeCompare per notice cost more than the notice's SQL).
+  recipients.sort((a, b) => a.name.localeCompare(b.name));
+  const recipientById = new Map(recipients.map((r, rank) => [Number(r.id), { ...r, rank }]));
 
   const notices = new Map<number, StoredCaliforniaNotice>();
   const drafts: OutboxDraft[] = [];
@@ -393,7 +402,7 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     const categories = statuteOrder(mine?.categories ?? []);
     const recipientList = (mine?.recipientIds ?? [])
       .map((id) => recipientById.get(id)!)
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => a.rank - b.rank)
       .map((r) => ({ name: r.name, postalAddress: r.postal_address, businessDescription: r.business_description }));
     const noDisclosures = categories.length === 0;
     const subject = subjectById.get(Number(req.subject_id));
