@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditChainHead } from '../entities/audit-chain-head.entity';
 import { AuditEvent } from '../entities/audit-event.entity';
 import type { Actor } from './actor';
+import { insertRows } from './transaction';
 
 export interface AuditEntry {
   action: string;
@@ -97,7 +98,9 @@ export async function appendAuditBatch(em: EntityManager, actor: Actor, entries:
     values.push(seq, occurredAt, event.actor, event.action, event.entityType, event.entityId, event.details === null ? null : JSON.stringify(event.details), prevHash, hash);
     prevHash = hash;
   }
-  await em.query(
+  await insertRows(
+    em,
+    entries.length,
     `INSERT INTO audit_events (seq, occurred_at, actor, action, entity_type, entity_id, details, prev_hash, hash) VALUES ${entries.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`,
     values,
   );

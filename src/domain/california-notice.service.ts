@@ -11,6 +11,7 @@ import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import { CONTACT_COLUMNS, deliveryTo, escapeHtml, type Delivery, type PersonContact } from './postal-letter';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
+import { insertRows } from './transaction';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from './shine-the-light';
 
 export type NoticeChannel = 'DESIGNATED' | 'OTHER';
@@ -433,7 +434,9 @@ export async function compileCaliforniaNotices(em: EntityManager, actor: Actor, 
     [by('EMAIL'), by('EMAIL'), now, by('POSTAL_MAIL'), LETTER_QUEUED, by('NONE'), NO_DELIVERY_ADDRESS, ids],
   );
   const deliveryOf: Record<Delivery['by'], NoticeDelivery> = { EMAIL: 'EMAIL', POSTAL_MAIL: 'POSTAL_MAIL', NONE: null };
-  await em.query(
+  await insertRows(
+    em,
+    ids.length,
     `INSERT INTO california_notice_answers (request_id, notice, delivery, compiled_at) VALUES ${ids.map(() => '(?,?,?,?)').join(',')}
      ON DUPLICATE KEY UPDATE notice = VALUES(notice), delivery = VALUES(delivery), compiled_at = VALUES(compiled_at)`,
     ids.flatMap((id) => [id, JSON.stringify(notices.get(id)), deliveryOf[deliveries.get(id)!.by], now]),

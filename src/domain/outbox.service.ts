@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { OutboxChannel, OutboxStatus } from '../entities/outbox-message.entity';
+import { insertRows } from './transaction';
 
 export interface OutboxDraft {
   kind: string;
@@ -30,8 +31,11 @@ export const CLEAR_PERSON_BODY = `text_body = IF(kind IN (${BODY_NAMES_A_PERSON.
 /** Writes messages in the caller's transaction; the outbox job delivers them after commit. */
 export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], now = new Date()): Promise<number> {
   if (drafts.length === 0) return 0;
-  // One multi-row INSERT in plain SQL: outbox writes ride inside hot transactions (erasure, notices).
-  await em.query(
+  // One multi-row INSERT in plain SQL: outbox writes ride inside hot transactions (erasure, notices);
+  // a bulk one (a notice chunk, a fan-out page) as a prepared statement (insertRows).
+  await insertRows(
+    em,
+    drafts.length,
     `INSERT INTO outbox_messages (kind, channel, to_address, subject, text_body, html_body, headers, status, attempts, next_attempt_at, data_request_id, recipient_id)
      VALUES ${drafts.map(() => '(?,?,?,?,?,?,?,?,0,?,?,?)').join(',')}`,
     drafts.flatMap((d) => [

@@ -1,4 +1,9 @@
-import { inTransaction } from '../../src/domain/transaction';
+import { systemActor } from '../../src/domain/actor';
+import { appendAuditBatch, verifyAuditChain } from '../../src/domain/audit.service';
+import { isDuplicateKeyError, isTransientDbError } from '../../src/domain/db-errors';
+import { enqueueMessages } from '../../src/domain/outbox.service';
+import { executePrepared, inTransaction, insertRows, PREPARED_FROM_ROWS } from '../../src/domain/transaction';
+import { statementCount } from '../../src/database';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 /** inTransaction sets READ COMMITTED once per pooled connection; every transaction must see it. */
@@ -35,5 +40,58 @@ describe('inTransaction', () => {
     // The next transaction commits normally.
     await inTransaction(ds, (em) => em.query('INSERT INTO tx_probe VALUES (2)'));
     expect((await ds.query('SELECT id FROM tx_probe')).map((r: { id: number }) => r.id)).toEqual([2]);
+  });
+
+  describe('bulk inserts as prepared statements', () => {
+    it('write exactly what plain SQL writes: UTC times, JSON, NULLs and text with quotes', async () => {
+      const ds = t.gateway.dataSource;
+      const at = new Date('2026-03-08T09:59:59.123Z');
+      const rows = PREPARED_FROM_ROWS + 1;
+      const drafts = Array.from({ length: rows }, (_, i) => ({ kind: 'TEST_BULK', to: `p${i}@example.com`, subject: `It's "row" ${i}`, text: `line\n\\ ${i}`, html: i % 2 ? null : '<p>é</p>', headers: { 'X-Row': String(i) } }));
+      const executed = async () => Number((await ds.query(`SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'`))[0].Value);
+      const executedBefore = await executed();
+      const before = statementCount(ds);
+      await inTransaction(ds, (em) => enqueueMessages(em, drafts, at));
+      // It went prepared (the binary protocol), not as SQL text.
+      expect(await executed()).toBeGreaterThan(executedBefore);
+      // One INSERT, counted like any statement (plus BEGIN/COMMIT and the session level, not asserted).
+      expect(statementCount(ds) - before).toBeGreaterThanOrEqual(1);
+      const stored: { to_address: string; subject: string; text_body: string; html_body: string | null; headers: unknown; next_attempt_at: Date }[] = await ds.query(
+        `SELECT to_address, subject, text_body, html_body, headers, next_attempt_at FROM outbox_messages WHERE kind = 'TEST_BULK' ORDER BY id`,
+      );
+      expect(stored).toHaveLength(rows);
+      expect(stored[0]).toMatchObject({ to_address: 'p0@example.com', subject: `It's "row" 0`, text_body: 'line\n\\ 0', html_body: '<p>é</p>' });
+      expect(stored[1]!.html_body).toBeNull();
+      expect(typeof stored[5]!.headers === 'string' ? JSON.parse(stored[5]!.headers as string) : stored[5]!.headers).toEqual({ 'X-Row': '5' });
+      expect(new Date(stored[rows - 1]!.next_attempt_at).toISOString()).toBe(at.toISOString());
+    });
+
+    it('keep the audit chain verifiable when a batch is large enough to be prepared', async () => {
+      const ds = t.gateway.dataSource;
+      await inTransaction(ds, (em) => appendAuditBatch(em, systemActor, Array.from({ length: PREPARED_FROM_ROWS * 2 }, (_, i) => ({ action: 'test.bulk', entityType: 'Probe', entityId: i, details: { n: i, note: "it's" } }))));
+      const report = await inTransaction(ds, (em) => verifyAuditChain(em));
+      expect(report).toMatchObject({ valid: true, reason: null });
+      expect(report.eventsChecked).toBeGreaterThanOrEqual(PREPARED_FROM_ROWS * 2);
+    });
+
+    it('fail as TypeORM queries do, with the driver code, and roll the transaction back', async () => {
+      const ds = t.gateway.dataSource;
+      await ds.query(`CREATE TABLE bulk_probe (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB`);
+      const values = (ids: number[]) => ids.flatMap((id) => [id, `v${id}`]);
+      const sql = (n: number) => `INSERT INTO bulk_probe (id, v) VALUES ${Array.from({ length: n }, () => '(?,?)').join(',')}`;
+      const ids = Array.from({ length: PREPARED_FROM_ROWS }, (_, i) => i + 1);
+      const err = await inTransaction(ds, async (em) => {
+        await insertRows(em, ids.length, sql(ids.length), values(ids));
+        await executePrepared(em, sql(1), values([1]));
+      }).catch((e: unknown) => e);
+      expect(isDuplicateKeyError(err)).toBe(true);
+      expect(isTransientDbError(err)).toBe(false);
+      expect((err as Error).constructor.name).toBe('QueryFailedError');
+      expect(Number((await ds.query('SELECT COUNT(*) AS n FROM bulk_probe'))[0].n)).toBe(0);
+      // Outside a transaction it is a plain query; the same text prepared again on another connection works.
+      await executePrepared(ds.manager, sql(1), values([7]));
+      await inTransaction(ds, (em) => insertRows(em, ids.length, sql(ids.length), values(ids.map((i) => i + 100))));
+      expect(Number((await ds.query('SELECT COUNT(*) AS n FROM bulk_probe'))[0].n)).toBe(PREPARED_FROM_ROWS + 1);
+    });
   });
 });
