@@ -31,6 +31,14 @@ export interface DataSourceParts {
   migrations?: MixedList<Function>;
 }
 
+/**
+ * Prepared statements each pooled connection keeps (mysql2's maxPreparedStatements, an LRU that
+ * closes what it evicts): bulk row counts vary (a fan-out page, a chunk split by delivery), so
+ * without a bound a connection would keep one statement per count, and the server refuses every
+ * prepare once max_prepared_stmt_count (16,382 by default, server-wide) is reached.
+ */
+export const PREPARED_PER_CONNECTION = 24;
+
 export function createDataSource(config: Config, parts: DataSourceParts = {}): DataSource {
   const counter = new StatementCounter();
   const ds = new DataSource({
@@ -50,7 +58,7 @@ export function createDataSource(config: Config, parts: DataSourceParts = {}): D
     logging: ['query', 'error'],
     logger: counter,
     poolSize: config.mysql.poolSize,
-    extra: { connectionLimit: config.mysql.poolSize, decimalNumbers: true },
+    extra: { connectionLimit: config.mysql.poolSize, decimalNumbers: true, maxPreparedStatements: PREPARED_PER_CONNECTION },
   });
   statementCounters.set(ds, counter);
   return ds;

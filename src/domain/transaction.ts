@@ -70,8 +70,10 @@ export async function executePrepared(em: EntityManager, sql: string, values: un
   // TypeORM's MySQL query runner hands out its mysql2 pool connection from connect().
   const connection = (await runner.connect()) as PreparingConnection;
   em.connection.logger.logQuery(sql, values, runner);
+  // Plain SQL writes undefined as NULL; the binary protocol refuses it.
+  const bound = values.map((v) => (v === undefined ? null : v));
   return new Promise((resolve, reject) =>
-    connection.execute(sql, values, (err, result) => {
+    connection.execute(sql, bound, (err, result) => {
       if (err) {
         em.connection.logger.logQueryError(err, sql, values, runner);
         reject(new QueryFailedError(sql, values, err));
@@ -80,14 +82,15 @@ export async function executePrepared(em: EntityManager, sql: string, values: un
   );
 }
 
-/** Rows from which a multi-row INSERT is sent prepared: bulk chunks, whose row counts repeat. */
+/** Rows from which a multi-row INSERT is sent prepared: the bulk ones. */
 export const PREPARED_FROM_ROWS = 100;
+/** The protocol's limit on a prepared statement's placeholders (a 16-bit count). */
+export const PREPARED_MAX_VALUES = 65_535;
 
 /**
- * A multi-row INSERT of `rows` rows: prepared when it is a bulk one (executePrepared), plain SQL
- * otherwise. Small inserts vary in row count, and each distinct text would be one more prepared
- * statement held by the connection and counted against the server's max_prepared_stmt_count.
+ * A multi-row INSERT of `rows` rows: prepared when it is a bulk one within the placeholder limit
+ * (executePrepared), plain SQL otherwise (small inserts, and a 10,000-request batch's audit rows).
  */
 export function insertRows(em: EntityManager, rows: number, sql: string, values: unknown[]): Promise<{ affectedRows?: number; insertId?: number }> {
-  return rows >= PREPARED_FROM_ROWS ? executePrepared(em, sql, values) : em.query(sql, values);
+  return rows >= PREPARED_FROM_ROWS && values.length <= PREPARED_MAX_VALUES ? executePrepared(em, sql, values) : em.query(sql, values);
 }
