@@ -278,29 +278,40 @@ export const NO_DELIVERY_ADDRESS = 'NO_DELIVERY_ADDRESS';
 
 /** Why an erased person's open notice request was closed, as its result says. */
 export const ERASED_BEFORE_ANSWER = 'the person was erased at their request before the notice was sent; no personal information about them is held';
+/** Why a person's open notice request was closed by an erasure a legal hold made partial. */
+export const RESTRICTED_BEFORE_ANSWER =
+  'the person asked for their information to be deleted before the notice was sent; what a legal hold still keeps of it is not used for anything else, mailing included';
 
 /**
- * An erased person's open Shine-the-Light requests close with their erasure (docs/legal.md, issue
- * 21): the erasure cancels the letter or email waiting for them, and a request compiled later
- * would find no address and wait, overdue, for ever. They become REJECTED with SUBJECT_ERASED,
- * as a request made after the erasure is. A letter the print queue has already taken (SENDING)
- * cannot be recalled: its request is answered when the hand-over completes, as any other.
+ * A person's open Shine-the-Light requests close with their erasure (docs/legal.md, point 14):
+ * the erasure cancels the letter or email waiting for them, and a request compiled later would
+ * find no address and wait, overdue, for ever. They become REJECTED, SUBJECT_ERASED (as a request
+ * made after the erasure is) or, when a hold made the erasure partial, SUBJECT_RESTRICTED; their
+ * compiled answer goes (it was never sent). A letter the print queue has already taken (SENDING)
+ * cannot be recalled: its request is answered at the hand-over, as any other.
+ *
+ * Called before the erasure cancels the person's messages: the requests are locked first, so a
+ * compile still running for them commits its letter before this looks, and the cancel then takes
+ * it. Returns the audit entries, for the caller to append with its own, last (the chain's lock).
  */
-export async function closeNoticesOfErased(em: EntityManager, actor: Actor, subjectId: number, now = new Date()): Promise<number[]> {
-  const open: { id: number }[] = await em.query(
-    `SELECT r.id FROM data_requests r
-      WHERE r.subject_id = ? AND r.type = 'CALIFORNIA_NOTICE' AND r.status IN (?)
-        AND NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE o.data_request_id = r.id AND o.status IN ('SENDING', 'SENT'))
-      FOR UPDATE`,
-    [subjectId, OPEN_STATUSES],
-  );
-  if (open.length === 0) return [];
-  const ids = open.map((r) => Number(r.id));
-  await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = 'SUBJECT_ERASED', completed_at = ?, result = ? WHERE id IN (?)`, [
-    now, JSON.stringify({ reason: ERASED_BEFORE_ANSWER }), ids,
+export async function closeNoticesOfErased(em: EntityManager, subjectId: number, how: 'ERASED' | 'RESTRICTED', now = new Date()): Promise<AuditEntry[]> {
+  const locked: { id: number }[] = await em.query(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CALIFORNIA_NOTICE' AND status IN (?) ORDER BY id FOR UPDATE`, [
+    subjectId, OPEN_STATUSES,
   ]);
-  await appendAuditBatch(em, actor, ids.map((id) => ({ action: 'notice.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode: 'SUBJECT_ERASED' } })));
-  return ids;
+  if (locked.length === 0) return [];
+  // A statement of its own, after the locks: under READ COMMITTED it sees what a compile committed meanwhile.
+  const taken: { id: number }[] = await em.query(`SELECT DISTINCT data_request_id AS id FROM outbox_messages WHERE data_request_id IN (?) AND status IN ('SENDING', 'SENT')`, [
+    locked.map((r) => Number(r.id)),
+  ]);
+  const left = new Set(taken.map((r) => Number(r.id)));
+  const ids = locked.map((r) => Number(r.id)).filter((id) => !left.has(id));
+  if (ids.length === 0) return [];
+  const reasonCode = how === 'ERASED' ? 'SUBJECT_ERASED' : 'SUBJECT_RESTRICTED';
+  await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = ?, completed_at = ?, result = ? WHERE id IN (?)`, [
+    reasonCode, now, JSON.stringify({ reason: how === 'ERASED' ? ERASED_BEFORE_ANSWER : RESTRICTED_BEFORE_ANSWER }), ids,
+  ]);
+  await em.query('DELETE FROM california_notice_answers WHERE request_id IN (?)', [ids]);
+  return ids.map((id) => ({ action: 'notice.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode } }));
 }
 
 /**

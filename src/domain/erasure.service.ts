@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { DataRequest } from '../entities/data-request.entity';
 import { DataRequestStatus, type DataRequestType, RecipientKind, SubjectStatus } from '../entities/enums';
 import type { Actor } from './actor';
-import { appendAudit } from './audit.service';
+import { appendAudit, appendAuditBatch } from './audit.service';
 import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service';
 import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HeldRows, HookContext, RetainedCopy } from './hooks';
@@ -143,13 +143,23 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   const recipients = recipientsOf(received).filter((r) => !told.has(r.id));
   // Its disclosures may have been unlinked by that run (outside the holds' scope): what it
   // received then was kept on the request (ids, category keys and dates, no values) for this.
-  const earlier = ((previous?.unreachableRecipients as UnreachableRecipient[] | undefined) ?? []).filter((e) => !recipients.some((r) => r.id === Number(e.id)));
+  // A recipient some of whose disclosures are still linked gets the union of both.
+  const earlier = (previous?.unreachableRecipients as UnreachableRecipient[] | undefined) ?? [];
   if (earlier.length > 0) {
     const rows: { id: number; name: string; email: string | null }[] = await em.query('SELECT id, name, email FROM recipients WHERE id IN (?)', [earlier.map((e) => Number(e.id))]);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     for (const e of earlier) {
       const r = byId.get(Number(e.id));
-      if (r) recipients.push({ id: Number(e.id), name: r.name, email: r.email, categories: e.categories, firstAt: new Date(e.firstAt), lastAt: new Date(e.lastAt) });
+      if (!r || told.has(Number(e.id))) continue;
+      const firstAt = new Date(e.firstAt);
+      const lastAt = new Date(e.lastAt);
+      const current = recipients.find((x) => x.id === Number(e.id));
+      if (!current) recipients.push({ id: Number(e.id), name: r.name, email: r.email, categories: [...e.categories], firstAt, lastAt });
+      else {
+        current.categories = [...new Set([...current.categories, ...e.categories])];
+        if (firstAt < current.firstAt) current.firstAt = firstAt;
+        if (lastAt > current.lastAt) current.lastAt = lastAt;
+      }
     }
   }
 
@@ -172,9 +182,10 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
   // Nothing more is sent to the person but this erasure's confirmation (docs/legal.md, 11 CCR 7022):
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
+  // Their Shine-the-Light requests still open can no longer be answered: they close (not counted
+  // as erased rows), before the cancel, so that a compile running for them is waited for.
+  const closedNotices = await closeNoticesOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now);
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
-  // Their Shine-the-Light requests still open can no longer be answered: they close (not counted as erased rows).
-  await closeNoticesOfErased(em, actor, subject.id, now);
   const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
   if (partial) {
     const keptColumns = keptSubjectColumns(scopes);
@@ -194,6 +205,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
       kept: kept.map((k) => ({ ...k, until: k.until ? k.until.toISOString() : null })),
     };
     await em.query(`UPDATE data_requests SET status = ?, result = ?, reason_code = ? WHERE id = ?`, [DataRequestStatus.PARTIALLY_COMPLETED, JSON.stringify(result), partial.code, requestId]);
+    await appendAuditBatch(em, actor, closedNotices);
     await appendAudit(em, actor, { action: 'erasure.partial', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...partial.refs, erased, keptColumns } });
     return { status: 'PARTIALLY_COMPLETED', code: partial.code, refs: partial.refs, erased, keptColumns };
   }
@@ -210,6 +222,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     requestRecordKeptUntil: requestRecordKeptUntil(now).toISOString(),
   };
   await completeRequest(em, requestId, now, result, null);
+  await appendAuditBatch(em, actor, closedNotices);
   await appendAudit(em, actor, { action: 'erasure.completed', entityType: 'DataRequest', entityId: requestId, details: { subjectId: subject.id, ...result } });
   return { status: 'COMPLETED', erased, notifiedRecipientIds, kept };
 }

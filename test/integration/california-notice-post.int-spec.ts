@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemActor } from '../../src/domain/actor';
-import { closeNoticesOfErased, compileCaliforniaNotices, ERASED_BEFORE_ANSWER } from '../../src/domain/california-notice.service';
+import { closeNoticesOfErased, compileCaliforniaNotices, ERASED_BEFORE_ANSWER, RESTRICTED_BEFORE_ANSWER } from '../../src/domain/california-notice.service';
 import { californiaYear, californiaYearRange } from '../../src/domain/shine-the-light';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
@@ -136,14 +136,15 @@ describe('Shine-the-Light notices by post (1798.83(a): "in writing or by electro
     await compiledAs(request.id, 'LETTER_QUEUED');
     const [letter] = await letters(request.id);
     await ds().query(`UPDATE outbox_messages SET status = 'SENDING' WHERE id = ?`, [letter!.id]);
-    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([]);
+    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, sam, 'ERASED'))).toEqual([]);
     expect(await read(request.id)).toMatchObject({ status: 'IN_PROGRESS', reasonCode: 'LETTER_QUEUED' });
     // Once the letter is back to waiting (the claim lapsed), the same call closes the request.
     await ds().query(`UPDATE outbox_messages SET status = 'PENDING' WHERE id = ?`, [letter!.id]);
-    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([Number(request.id)]);
-    expect(await read(request.id)).toMatchObject({ status: 'REJECTED', reasonCode: 'SUBJECT_ERASED' });
+    const closed = await inTransaction(ds(), (em) => closeNoticesOfErased(em, sam, 'RESTRICTED'));
+    expect(closed).toEqual([{ action: 'notice.rejected', entityType: 'DataRequest', entityId: Number(request.id), details: { subjectId: sam, reasonCode: 'SUBJECT_RESTRICTED' } }]);
+    expect(await read(request.id)).toEqual({ id: request.id, status: 'REJECTED', reasonCode: 'SUBJECT_RESTRICTED', result: { reason: RESTRICTED_BEFORE_ANSWER } });
     // Closed requests are not closed twice.
-    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, systemActor, sam))).toEqual([]);
+    expect(await inTransaction(ds(), (em) => closeNoticesOfErased(em, sam, 'ERASED'))).toEqual([]);
   });
 
   it('11 CCR 7022: an erasure cancels a letter still waiting to be printed and closes its request (SUBJECT_ERASED), and the print queue keeps no letter past its retention', async () => {
@@ -155,7 +156,9 @@ describe('Shine-the-Light notices by post (1798.83(a): "in writing or by electro
     await waitFor(async () => ((await read(erasure.data!.requestErasure.request.id)).status === 'COMPLETED' ? true : undefined), 'erasure');
     expect((await letters(request.id))[0]).toMatchObject({ status: 'CANCELLED', to_address: null });
     // Its request closes with the erasure rather than waiting at LETTER_QUEUED for a letter that will never go.
-    expect(await read(request.id)).toMatchObject({ status: 'REJECTED', reasonCode: 'SUBJECT_ERASED', result: { reason: ERASED_BEFORE_ANSWER } });
+    // Nothing of the unsent notice is shown or kept: the result is the reason alone.
+    expect(await read(request.id)).toEqual({ id: request.id, status: 'REJECTED', reasonCode: 'SUBJECT_ERASED', result: { reason: ERASED_BEFORE_ANSWER } });
+    expect(await ds().query('SELECT request_id FROM california_notice_answers WHERE request_id = ?', [Number(request.id)])).toEqual([]);
     const audit: { action: string; details: string | { reasonCode: string } }[] = await ds().query(`SELECT action, details FROM audit_events WHERE entity_type = 'DataRequest' AND entity_id = ? ORDER BY seq`, [request.id]);
     expect(audit.map((a) => a.action)).toEqual(['notice.received', 'notice.letter_queued', 'notice.rejected']);
 

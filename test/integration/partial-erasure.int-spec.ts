@@ -147,6 +147,9 @@ describe('a hold restricts erasure to its scope (11 CCR 7022(f), 1798.105(d))', 
     // release); the other what the partial run erases (its disclosure is unlinked then).
     const heldVendor = await vendor('Quiet Vendor', 'user.contact.email');
     const unlinkedVendor = await vendor('Silent Vendor', 'user.contact.phone_number');
+    // The first also received the phone number, in a disclosure the partial run unlinks: it is told of both.
+    const also = (await ds().query(`INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, occurred_at, recorded_by) VALUES (?, ?, 'SERVICE_PROVISION', 1, '2026-06-01 12:00:00', 'test')`, [nia, heldVendor])) as { insertId: number };
+    await ds().query(`INSERT INTO disclosure_categories (disclosure_id, category_key) VALUES (?, 'user.contact.phone_number')`, [also.insertId]);
     const scoped = await hold(nia, ', categories: ["user.contact.email"]');
     const request = await erase(nia);
     const partial = await settled(request, 'PARTIALLY_COMPLETED');
@@ -162,6 +165,9 @@ describe('a hold restricts erasure to its scope (11 CCR 7022(f), 1798.105(d))', 
     // Both told now, and counted as told; the recipients told by the partial run are not told again.
     expect(await noticesTo(heldVendor)).toBe(1);
     expect(await noticesTo(unlinkedVendor)).toBe(1);
+    const [told] = await ds().query(`SELECT text_body FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND recipient_id = ?`, [heldVendor]);
+    expect(told.text_body).toContain('Categories you received: user.contact.email, user.contact.phone_number.');
+    expect(told.text_body).toContain('between May 1, 2026 and June 1, 2026');
     expect(done.result!.notifiedRecipientIds).toEqual(expect.arrayContaining([heldVendor, unlinkedVendor]));
     expect(done.result!.recipientsWithoutContact).toEqual([]);
     const [{ n }] = await ds().query(`SELECT COUNT(*) AS n FROM outbox_messages WHERE kind = 'ERASURE_NOTICE' AND data_request_id = ? AND recipient_id = ?`, [Number(request), marketer]);
