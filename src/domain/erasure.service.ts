@@ -140,28 +140,21 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   // no address then is asked again (it may have one now).
   const unreachable = new Set(((previous?.recipientsWithoutContact as number[] | undefined) ?? []).map(Number));
   const told = new Set(((previous?.notifiedRecipientIds as number[] | undefined) ?? []).map(Number).filter((id) => !unreachable.has(id)));
-  const recipients = recipientsOf(received).filter((r) => !told.has(r.id));
   // Its disclosures may have been unlinked by that run (outside the holds' scope): what it
-  // received then was kept on the request (ids, category keys and dates, no values) for this.
-  // A recipient some of whose disclosures are still linked gets the union of both.
-  const earlier = (previous?.unreachableRecipients as UnreachableRecipient[] | undefined) ?? [];
+  // received then was kept on the request (ids, category keys and dates, no values) and is folded
+  // in with what is still linked, so a recipient with both gets the union.
+  const earlier = ((previous?.unreachableRecipients as UnreachableRecipient[] | undefined) ?? []).filter((e) => !told.has(Number(e.id)));
+  const remembered: typeof received = [];
   if (earlier.length > 0) {
-    const rows: { id: number; name: string; email: string | null }[] = await em.query('SELECT id, name, email FROM recipients WHERE id IN (?)', [earlier.map((e) => Number(e.id))]);
-    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    const contacts: { id: number; name: string; email: string | null }[] = await em.query('SELECT id, name, email FROM recipients WHERE id IN (?)', [earlier.map((e) => Number(e.id))]);
+    const byId = new Map(contacts.map((r) => [Number(r.id), r]));
     for (const e of earlier) {
       const r = byId.get(Number(e.id));
-      if (!r || told.has(Number(e.id))) continue;
-      const firstAt = new Date(e.firstAt);
-      const lastAt = new Date(e.lastAt);
-      const current = recipients.find((x) => x.id === Number(e.id));
-      if (!current) recipients.push({ id: Number(e.id), name: r.name, email: r.email, categories: [...e.categories], firstAt, lastAt });
-      else {
-        current.categories = [...new Set([...current.categories, ...e.categories])];
-        if (firstAt < current.firstAt) current.firstAt = firstAt;
-        if (lastAt > current.lastAt) current.lastAt = lastAt;
-      }
+      if (!r) continue;
+      for (const category of e.categories.length > 0 ? e.categories : [null]) remembered.push({ ...r, id: Number(e.id), category_key: category, first_at: new Date(e.firstAt), last_at: new Date(e.lastAt) });
     }
   }
+  const recipients = recipientsOf([...received, ...remembered]).filter((r) => !told.has(r.id));
 
   const erased: Record<string, number> = {};
   const count = (table: string, result: { affectedRows?: number }) => {
@@ -250,7 +243,7 @@ export function recipientsOf(rows: { id: number; name: string; email: string | n
     const entry = byId.get(id);
     if (!entry) byId.set(id, { id, name: r.name, email: r.email, categories: r.category_key ? [r.category_key] : [], firstAt: first, lastAt: last });
     else {
-      if (r.category_key) entry.categories.push(r.category_key);
+      if (r.category_key && !entry.categories.includes(r.category_key)) entry.categories.push(r.category_key);
       if (first < entry.firstAt) entry.firstAt = first;
       if (last > entry.lastAt) entry.lastAt = last;
     }
