@@ -37,6 +37,15 @@ export const ISSUE_21 = [
   'src/domain/erasure-scope.ts',
 ];
 
+// Issue 22's rule modules: verification levels, sealed files, the package's CSV/JSON writing, keyset pages, the letter.
+export const ISSUE_22 = [
+  'src/domain/verification.rules.ts',
+  'src/domain/sealed-file.ts',
+  'src/domain/access-package.files.ts',
+  'src/domain/access-letter.ts',
+  'src/domain/access-package.assembly.ts:78-88',
+];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -46,14 +55,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21],
+    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

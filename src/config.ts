@@ -74,6 +74,12 @@ export interface Config {
     /** Where people reach the gateway's public pages (unsubscribe, open pixel), without a trailing slash. */
     publicBaseUrl: string;
   };
+  /**
+   * Access requests (src/domain/access-package.service.ts): where sealed packages are kept, the key
+   * their data keys are wrapped with (never in the database), how long the one-time link works and
+   * when a package is purged.
+   */
+  access: { dir: string; packageKey: string; linkTtlHours: number; retentionDays: number; pageRows: number };
   demo: { subjects: number };
   /** Group commit of the access log (see src/domain/access-log.service.ts). */
   accessLog: { flushMs: number; batchRows: number };
@@ -116,6 +122,7 @@ const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-secret-change-me';
 const DEV_UNSUBSCRIBE_SECRET = 'dev-only-unsubscribe-secret-change-me-0123456789';
 const DEV_INTEGRITY_KEY = 'dev-only-integrity-key-change-me-0123456789abcdef';
+const DEV_ACCESS_PACKAGE_KEY = 'dev-only-access-package-key-change-me-0123456789';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -161,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pseudonymSecret.length < 16) problems.push('PSEUDONYM_SECRET must be at least 16 characters');
   if (!/^[A-Za-z0-9-]{1,64}$/.test(str('PSEUDONYM_KEY_ID', 'k1'))) problems.push('PSEUDONYM_KEY_ID must be 1 to 64 letters, digits or dashes');
 
+  const accessPackageKey = str('ACCESS_PACKAGE_KEY', DEV_ACCESS_PACKAGE_KEY);
+  if (nodeEnv === 'production' && accessPackageKey === DEV_ACCESS_PACKAGE_KEY) problems.push('ACCESS_PACKAGE_KEY must be set in production');
+  else if (accessPackageKey.length < 32) problems.push('ACCESS_PACKAGE_KEY must be at least 32 characters');
   const integrityKey = str('INTEGRITY_KEY', DEV_INTEGRITY_KEY);
   if (nodeEnv === 'production' && integrityKey === DEV_INTEGRITY_KEY) problems.push('INTEGRITY_KEY must be set in production');
   if (integrityKey.length < 32) problems.push('INTEGRITY_KEY must be at least 32 characters');
@@ -200,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ['PSEUDONYM_SECRET', pseudonymSecret === DEV_PSEUDONYM_SECRET],
       ['UNSUBSCRIBE_SECRET', unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET],
       ['INTEGRITY_KEY', integrityKey === DEV_INTEGRITY_KEY],
+      ['ACCESS_PACKAGE_KEY', accessPackageKey === DEV_ACCESS_PACKAGE_KEY],
     ].flatMap(([k, dev]) => (dev ? [k] : []));
     if (nodeEnv !== 'production' && devSecrets.length > 0)
       problems.push(`HOST=${host} listens beyond loopback, so ${devSecrets.join(', ')} must be set (the development defaults are public in the source)`);
@@ -262,6 +273,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: int('PRINT_QUEUE_RETENTION_DAYS', 14, 1, 365),
     },
     company: { name: str('COMPANY_NAME', 'Example Company, Inc.') },
+    access: {
+      dir: str('ACCESS_PACKAGE_DIR', 'var/access-packages'),
+      packageKey: accessPackageKey,
+      // A week to open the email; the link works once (a new one can be issued until the purge).
+      linkTtlHours: int('ACCESS_LINK_TTL_HOURS', 7 * 24, 1, 90 * 24),
+      // The package holds everything about the person: kept no longer than a month.
+      retentionDays: int('ACCESS_PACKAGE_RETENTION_DAYS', 30, 1, 365),
+      pageRows: int('ACCESS_PAGE_ROWS', 2000, 1, 100_000),
+    },
     integrity: {
       key: integrityKey,
       // One file per database: a chain's checkpoints verify that chain only.
@@ -326,4 +346,9 @@ function isAllowEntry(a: string): boolean {
   if (bits === undefined) return true;
   const n = Number(bits);
   return isIP(ip) === 4 && Number.isInteger(n) && n >= 0 && n <= 32;
+}
+
+/** What access requests need of the configuration (src/domain/access-request.service.ts AccessSettings). */
+export function accessSettingsOf(config: Config): Config['access'] & { company: string; publicBaseUrl: string } {
+  return { ...config.access, company: config.company.name, publicBaseUrl: config.communications.publicBaseUrl };
 }

@@ -17,6 +17,7 @@ import { openTrackingRoutes } from './http/open-tracking.routes';
 import { metricsRoutes } from './http/metrics.routes';
 import { queueDashboardRoutes } from './http/queue-dashboard.routes';
 import { unsubscribeRoutes } from './http/unsubscribe.routes';
+import { accessPackageRoutes } from './http/access-package.routes';
 import { clientIp, jsonErrors, noSniff, notFound } from './http/http-support';
 import type { QueueRegistry } from './jobs/queue-registry';
 import { errorFields, type Logger } from './ops/logger';
@@ -118,6 +119,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   const httpDeps = { dataSource: deps.dataSource, run: deps.run, config, log: deps.logger };
   app.use(
     unsubscribeRoutes({ ...httpDeps, limiter }),
+    accessPackageRoutes({ ...httpDeps, limiter }),
     openTrackingRoutes(httpDeps),
     collectRoutes({ ...httpDeps, limiter: collectLimiter }),
     consentExportRoutes(httpDeps),

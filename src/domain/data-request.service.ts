@@ -1,7 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DataRequest } from '../entities/data-request.entity';
-import { DataRequestStatus, DataRequestType, SubjectStatus } from '../entities/enums';
+import { DataRequestStatus, DataRequestType, SubjectStatus, VerificationMethod } from '../entities/enums';
+import { REQUIRED_LEVEL } from './verification.rules';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
@@ -33,6 +34,13 @@ export interface OpenedRequest {
   created: boolean;
 }
 
+/** A request's channel as stored: one upper-case word such as WEB_FORM, EMAIL or PHONE. */
+export function parseChannel(raw: string): string {
+  const channel = raw.trim().toUpperCase();
+  if (!/^[A-Z_]{2,40}$/.test(channel)) throw badInput('channel must be a word such as WEB_FORM, EMAIL or PHONE', { field: 'channel' });
+  return channel;
+}
+
 async function lockSubject(em: EntityManager, subjectId: number): Promise<Subject> {
   const subject = await em.getRepository(Subject).findOne({ where: { id: subjectId }, lock: { mode: 'pessimistic_write' } });
   if (!subject) throw notFound('subject', subjectId);
@@ -47,11 +55,10 @@ async function lockSubject(em: EntityManager, subjectId: number): Promise<Subjec
 export async function openErasureRequest(
   em: EntityManager,
   actor: Actor,
-  input: { subjectId: number; type: DataRequestType.ERASURE | DataRequestType.CHILD_DELETION; channel: string },
+  input: { subjectId: number; type: DataRequestType.ERASURE | DataRequestType.CHILD_DELETION; channel: string; verification?: VerificationMethod | null },
   now = new Date(),
 ): Promise<OpenedRequest> {
-  const channel = input.channel.trim().toUpperCase();
-  if (!/^[A-Z_]{2,40}$/.test(channel)) throw badInput('channel must be a word such as WEB_FORM, EMAIL or PHONE', { field: 'channel' });
+  const channel = parseChannel(input.channel);
   const subject = await lockSubject(em, input.subjectId);
   if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subject.id} has already been erased`, { reason: 'SUBJECT_ERASED' });
   const repo = em.getRepository(DataRequest);
@@ -75,6 +82,9 @@ export async function openErasureRequest(
     overdue: false,
     reasonCode: null,
     result: null,
+    // A child's data is the company's own finding; a deletion records how its person was verified, when the caller says.
+    verificationMethod: child ? VerificationMethod.NOT_APPLICABLE : (input.verification ?? null),
+    verificationRequired: REQUIRED_LEVEL[input.type],
     createdBy: actor.id,
   });
   // The JSON result column defeats TypeORM's deep-partial type; the entity is complete.
@@ -98,7 +108,8 @@ export async function extendRequestDeadline(em: EntityManager, actor: Actor, req
   const repo = em.getRepository(DataRequest);
   const request = await repo.findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   if (!request) throw notFound('data request', requestId);
-  if (request.type !== DataRequestType.ERASURE) throw conflict(`a ${request.type} request cannot be extended`, { reason: 'NOT_EXTENDABLE' });
+  // Deletion and access have the 45 + 45 days of 1798.130(a)(2); a child's data goes at once; a Shine-the-Light notice has its own days.
+  if (request.type !== DataRequestType.ERASURE && request.type !== DataRequestType.ACCESS) throw conflict(`a ${request.type} request cannot be extended`, { reason: 'NOT_EXTENDABLE' });
   if (!OPEN_STATUSES.includes(request.status)) throw conflict(`request ${requestId} is ${request.status}`, { reason: 'REQUEST_CLOSED' });
   if (request.extendedAt) throw conflict(`request ${requestId} was already extended on ${request.extendedAt.toISOString()}`, { reason: 'ALREADY_EXTENDED' });
   const dueAt = addDays(request.dueAt, EXTENSION_DAYS);
@@ -132,7 +143,7 @@ export async function markOverdue(em: EntityManager, now = new Date()): Promise<
 export function requestErasure(
   run: UseCaseRunner,
   actor: Actor,
-  input: { subjectId: number; type: DataRequestType.ERASURE | DataRequestType.CHILD_DELETION; channel: string },
+  input: { subjectId: number; type: DataRequestType.ERASURE | DataRequestType.CHILD_DELETION; channel: string; verification?: VerificationMethod | null },
 ): Promise<UseCaseOutcome<OpenedRequest>> {
   return run(async (uow) => {
     const opened = await openErasureRequest(uow.em, actor, input);

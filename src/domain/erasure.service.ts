@@ -13,6 +13,7 @@ import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { closeNoticesOfErased } from './california-notice.service';
+import { expireAccessPackagesOf } from './access-request.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
@@ -179,6 +180,8 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   // as erased rows), before the cancel, so that a compile running for them is waited for.
   const closedNotices = await closeNoticesOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now);
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
+  // An access package is a copy of what was just erased: its link stops, its file goes at the next purge run.
+  await expireAccessPackagesOf(em, subject.id, now);
   const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
   if (partial) {
     const keptColumns = keptSubjectColumns(scopes);

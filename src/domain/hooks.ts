@@ -48,6 +48,26 @@ export interface RetainedCopy {
   refs: Record<string, number[]>;
 }
 
+/** A value of an access package's row: what JSON and CSV both carry as they are. */
+export type AccessValue = string | number | boolean | null;
+
+/**
+ * What a plugin holds about a person, for their access package (issue 22): one section, in the
+ * person's terms. The core writes it as `plugins/<plugin>-<section>.json` (and .csv) and lists it in
+ * the letter, and knows nothing of what it is. A plugin says what it keeps and why, never what
+ * would be privileged (a legal matter's name or counsel).
+ */
+export interface AccessContribution {
+  plugin: string;
+  /** kebab-case, unique within the plugin. */
+  section: string;
+  /** For people: "Information we must keep for a legal matter". */
+  title: string;
+  /** For people: what the rows are and why they are kept or were shared. */
+  explanation: string;
+  rows: Record<string, AccessValue>[];
+}
+
 export interface HookContext {
   actor: Actor;
   /** Jobs a handler asks for, declared in the caller's change. */
@@ -70,4 +90,6 @@ export interface DomainHooks {
   onDisclosure(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   /** Subjects a released hold covered (some may still be held by another): work a hold blocked is asked again. */
   onHoldReleased(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
+  /** What every plugin holds about the person, for an access package (read in the package's snapshot). */
+  accessContributions(em: EntityManager, subjectId: number, ctx: HookContext): Promise<AccessContribution[]>;
 }

@@ -25,8 +25,13 @@ export const ERASURE_PROGRESS_KINDS: readonly string[] = ['ERASURE_BLOCKED', 'ER
  */
 export const BODY_NAMES_A_PERSON: readonly string[] = ['ERASURE_NOTICE'];
 
+/** Kinds whose body carries a credential (an access package's one-time link): cleared the same way, so the outbox keeps no live link. */
+export const BODY_CARRIES_A_CREDENTIAL: readonly string[] = ['ACCESS_PACKAGE_READY'];
+
+const CLEARED_AFTER_DELIVERY = [...BODY_NAMES_A_PERSON, ...BODY_CARRIES_A_CREDENTIAL].map((k) => `'${k}'`).join(', ');
+
 /** The SET clause that clears such a body, for a statement that ends a message's delivery. */
-export const CLEAR_PERSON_BODY = `text_body = IF(kind IN (${BODY_NAMES_A_PERSON.map((k) => `'${k}'`).join(', ')}), '', text_body), html_body = IF(kind IN (${BODY_NAMES_A_PERSON.map((k) => `'${k}'`).join(', ')}), NULL, html_body)`;
+export const CLEAR_PERSON_BODY = `text_body = IF(kind IN (${CLEARED_AFTER_DELIVERY}), '', text_body), html_body = IF(kind IN (${CLEARED_AFTER_DELIVERY}), NULL, html_body)`;
 
 /** Writes messages in the caller's transaction; the outbox job delivers them after commit. */
 export async function enqueueMessages(em: EntityManager, drafts: OutboxDraft[], now = new Date()): Promise<number> {

@@ -64,6 +64,17 @@ export interface PersonalTable {
   readonly erasureWhy: string;
   /** Every column of the table that is not personal, and why. */
   readonly nonPersonal: Readonly<Record<string, string>>;
+  /**
+   * How an access request presents the table's rows to the person (CCPA 1798.110(a)): the
+   * section's title, where the data came from (the category of source) and why it is collected.
+   */
+  readonly access: {
+    readonly title: string;
+    readonly source: string;
+    readonly purposes: string;
+    /** The order rows are read and listed in, after subject_id: an index's columns, so the package reads in keyset pages. */
+    readonly order: readonly string[];
+  };
 }
 
 /**
@@ -76,6 +87,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Subject',
     erasure: 'TOMBSTONE',
     erasureWhy: 'The request record and the audit chain point at the subject: the row stays as a tombstone (id, status, times), with every personal field gone.',
+    access: { title: 'Your record', source: 'you, through our contact form and when you deal with us', purposes: 'to answer you, to provide our services, and to send the emails you agreed to', order: ['id'] },
     nonPersonal: {
       id: 'key',
       status: 'the state of the record (ACTIVE, ERASED), kept on the tombstone',
@@ -90,6 +102,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'ConsentEvent',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'Consent history is about the person alone; nothing of it is needed once they are erased.',
+    access: { title: 'Your consent history: every choice you made, in order', source: 'you, through our website, our emails and our staff', purposes: 'to record your choices and to prove what you agreed to', order: ['purpose', 'seq'] },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -103,6 +116,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Consent',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'The current consents are derived from the history and go with it.',
+    access: { title: 'Your current consents', source: 'you, through our website, our emails and our staff', purposes: 'to respect your current choices', order: ['purpose'] },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -115,6 +129,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'EmailOpen',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'An email open is kept only for the person it was tracked for (with consent); it goes with them.',
+    access: { title: 'Emails of ours you opened (tracked only with your consent)', source: "your email program, when it loaded our emails' tracking image", purposes: 'to measure whether our emails are read, with your consent', order: ['opened_at', 'id'] },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -127,6 +142,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'CollectionEvent',
     erasure: 'DE_IDENTIFY_OR_DELETE',
     erasureWhy: 'Usage counts may outlive the person if they cannot identify them (LEGAL.md, Aggregates): the anonymization plugin generalizes and unlinks the events; without it they are deleted.',
+    access: { title: 'Your visits to our website, as our server logs record them', source: "your browser and device, through our web servers' logs", purposes: 'to run and secure our website and to count its use', order: ['occurred_at', 'id'] },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject (NULL for visits of no known person, and after erasure)',
@@ -139,6 +155,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Disclosure',
     erasure: 'UNLINK',
     erasureWhy: 'The disclosure log is the company\'s record of what it shared and with whom (counts, notices already sent to recipients); after erasure it no longer names the person.',
+    access: { title: 'Every disclosure of your information: to whom, when, why and what', source: 'our own records of what we shared', purposes: 'to keep the record the law asks of what we shared and with whom', order: ['occurred_at', 'id'] },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject (NULL for aggregates, and after erasure)',
@@ -162,6 +179,7 @@ export const LINKED_RECORDS_NOT_CATALOGUED: Readonly<Record<string, string>> = {
   legal_hold_subjects: 'the scope of a legal hold, the record of a legal matter placed and released by legal',
   disclosure_categories: 'the categories a disclosure carried; its subject_id is a copy of the disclosure\'s, kept by triggers so that erasure\'s unlinking of the disclosure unlinks it too (migration 1766000400000)',
   legal_hold_preserved_records: 'copies of the catalogued fields, made by a hold as each field\'s `hold` says, purged once no hold covers them',
+  access_packages: 'the sealed answer to an access request: a copy of what the catalogue lists, purged after its retention and at erasure',
   legal_hold_pending_copies: 'which held people still have their history to copy, and the bounds of what existed at placement: ids only, deleted as the copy is made or the hold released',
 };
 

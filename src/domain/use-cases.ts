@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { claimAccessPackage, reissueAccessLink, requestAccess } from './access-request.service';
 import { appendAudit } from './audit.service';
 import { requestCaliforniaNotices } from './california-notice.service';
 import { recordCollectionEvent } from './collection.service';
@@ -38,6 +39,9 @@ export const useCases = {
   /** An audit event on its own (a read worth recording, such as a consent export). */
   audit: useCaseOf(appendAudit),
   requestErasure,
+  requestAccess,
+  reissueAccessLink: useCaseOf(reissueAccessLink),
+  claimAccessPackage: useCaseOf(claimAccessPackage),
   requestCaliforniaNotices,
   publishPolicy,
   recordDisclosure: disclose,

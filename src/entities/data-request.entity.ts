@@ -1,9 +1,9 @@
 import type { Relation } from 'typeorm';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { DataRequestStatus, DataRequestType } from './enums';
+import { DataRequestStatus, DataRequestType, VerificationLevel, VerificationMethod } from './enums';
 import { Subject } from './subject.entity';
 
-/** A request a person made about their data (deletion, child deletion, California notice). */
+/** A request a person made about their data (deletion, child deletion, California notice, access). */
 @Entity('data_requests')
 @Index('idx_data_requests_subject', ['subjectId', 'type', 'status'])
 @Index('idx_data_requests_status_due', ['status', 'dueAt'])
@@ -59,6 +59,14 @@ export class DataRequest {
   /** What was done, e.g. rows erased per table, or the compiled notice. */
   @Column({ type: 'json', nullable: true })
   result!: Record<string, unknown> | null;
+
+  /** How the person was verified (src/domain/verification.rules.ts); null on requests recorded before it was. */
+  @Column({ name: 'verification_method', type: 'enum', enum: VerificationMethod, nullable: true })
+  verificationMethod!: VerificationMethod | null;
+
+  /** The level the request's full answer needs. */
+  @Column({ name: 'verification_required', type: 'enum', enum: VerificationLevel, nullable: true })
+  verificationRequired!: VerificationLevel | null;
 
   @Column({ name: 'created_by', type: 'varchar', length: 200 })
   createdBy!: string;

@@ -84,6 +84,8 @@ export enum DataRequestType {
   ERASURE = 'ERASURE',
   CHILD_DELETION = 'CHILD_DELETION',
   CALIFORNIA_NOTICE = 'CALIFORNIA_NOTICE',
+  /** "What do you hold about me, and who got it?" (CCPA 1798.100/110/130, GDPR Art. 15 and 20). */
+  ACCESS = 'ACCESS',
 }
 
 export enum DataRequestStatus {
@@ -100,4 +102,29 @@ export enum DataRequestStatus {
 export enum LegalHoldStatus {
   ACTIVE = 'ACTIVE',
   RELEASED = 'RELEASED',
+}
+
+/** How the person was verified when the request came in. */
+export enum VerificationMethod {
+  /** Not verified (or the request arrived through a channel that cannot verify). */
+  NONE = 'NONE',
+  /** A link or code sent to the email address on file came back: one data point we hold, matched. */
+  EMAIL_ROUND_TRIP = 'EMAIL_ROUND_TRIP',
+  /** Two data points the person gave match two we hold (7062(b)). */
+  TWO_DATA_POINTS = 'TWO_DATA_POINTS',
+  /** Three data points matched, with a declaration signed under penalty of perjury (7062(c)). */
+  THREE_DATA_POINTS_DECLARATION = 'THREE_DATA_POINTS_DECLARATION',
+  /** The person asked from a signed-in session of their password-protected account (7061). */
+  SIGNED_IN_SESSION = 'SIGNED_IN_SESSION',
+  /** The request is the company's own (a child's data found): nobody's identity to verify. */
+  NOT_APPLICABLE = 'NOT_APPLICABLE',
+}
+
+/** The degree of certainty the regulations name, lowest first. */
+export enum VerificationLevel {
+  NONE = 'NONE',
+  /** "A reasonable degree of certainty" (7062(b)): enough for categories, and for most deletions. */
+  REASONABLE = 'REASONABLE',
+  /** "A reasonably high degree of certainty" (7062(c)): needed for specific pieces of information. */
+  REASONABLY_HIGH = 'REASONABLY_HIGH',
 }

@@ -1,4 +1,5 @@
 import { AccessLogEntry } from './access-log-entry.entity';
+import { AccessPackage, AccessPackageStatus } from './access-package.entity';
 import { AuditChainHead } from './audit-chain-head.entity';
 import { AuditEvent } from './audit-event.entity';
 import { CaliforniaNoticeAnswer } from './california-notice-answer.entity';
@@ -20,7 +21,7 @@ import { Recipient } from './recipient.entity';
 import { Subject } from './subject.entity';
 
 export {
-  AccessLogEntry, AuditChainHead, AuditEvent, CaliforniaNoticeAnswer, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
+  AccessLogEntry, AccessPackage, AccessPackageStatus, AuditChainHead, AuditEvent, CaliforniaNoticeAnswer, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
   DisclosureCategory, EmailOpen, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyNotice, PolicyNoticeChannel, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
@@ -28,5 +29,5 @@ export * from './enums';
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
   DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
-  EmailOpen, PolicyNotice, AccessLogEntry, CaliforniaNoticeAnswer,
+  EmailOpen, PolicyNotice, AccessLogEntry, CaliforniaNoticeAnswer, AccessPackage,
 ];

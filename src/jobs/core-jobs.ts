@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { accessPackageJob, accessPurgeJob } from './access-package.job';
 import { auditCheckpointJob } from './audit-checkpoint.job';
 import { californiaNoticeJob } from './california-notice.job';
 import { erasureJob } from './erasure.job';
@@ -13,5 +14,6 @@ export function coreJobs(config: Config): AnyJobDefinition[] {
     erasureJob, californiaNoticeJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs),
     intentReplayJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs),
     policyNoticeJob, auditCheckpointJob(config.integrity.checkpointEveryMs),
+    accessPackageJob(config), accessPurgeJob(config.requests.monitorEveryMs),
   ];
 }

@@ -94,6 +94,26 @@ export class GatewayMetrics {
         },
       });
     countGauge('drg_data_requests_overdue', 'Open data requests past their due date', `SELECT COUNT(*) AS n FROM data_requests WHERE status IN ('RECEIVED','ACKNOWLEDGED','IN_PROGRESS','BLOCKED_BY_HOLD') AND due_at < NOW(3)`);
+    // Open requests by type (every DataRequestType, zero included) and whether they are overdue.
+    new Gauge({
+      name: 'drg_data_requests_open',
+      help: 'Open data requests by type, and whether past their due date',
+      labelNames: ['type', 'overdue'],
+      registers,
+      async collect() {
+        const rows = (await dataSource.query(
+          `SELECT type, due_at < NOW(3) AS overdue, COUNT(*) AS n FROM data_requests WHERE status IN ('RECEIVED','ACKNOWLEDGED','IN_PROGRESS','BLOCKED_BY_HOLD','PARTIALLY_COMPLETED') GROUP BY type, due_at < NOW(3)`,
+        )) as { type: string; overdue: number | string; n: number | string }[];
+        // Every type the column allows, zero included (ops imports no entity: the schema says which).
+        const [column] = (await dataSource.query(
+          `SELECT COLUMN_TYPE AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'data_requests' AND column_name = 'type'`,
+        )) as { t: string }[];
+        this.reset();
+        for (const [, type] of String(column?.t ?? '').matchAll(/'([A-Z_]+)'/g)) for (const overdue of ['true', 'false']) this.set({ type: type!, overdue }, 0);
+        for (const r of rows) this.set({ type: r.type, overdue: Number(r.overdue) === 1 ? 'true' : 'false' }, Number(r.n));
+      },
+    });
+    countGauge('drg_access_packages_stored', 'Access packages on disk (not yet purged)', `SELECT COUNT(*) AS n FROM access_packages WHERE purged_at IS NULL`);
     countGauge('drg_outbox_backlog', 'Outbox messages not yet sent (pending, sending or failed)', `SELECT COUNT(*) AS n FROM outbox_messages WHERE status <> 'SENT'`);
     // Plugins contribute their own gauges (e.g. legal-hold: active holds) through the contract.
     for (const m of sources.plugins) {

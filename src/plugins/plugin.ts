@@ -2,7 +2,7 @@ import type { PluginMetric } from '../ops/metrics';
 import type { Logger } from '../ops/logger';
 import type { EntityManager, DataSource } from 'typeorm';
 import type { Config } from '../config';
-import type { ErasureVeto, HeldRows, HookContext, DomainHooks, RetainedCopy } from '../domain/hooks';
+import type { AccessContribution, ErasureVeto, HeldRows, HookContext, DomainHooks, RetainedCopy } from '../domain/hooks';
 import type { UseCaseRunner } from '../domain/job-intents';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { LoaderDef } from '../schema/loaders/loader-registry';
@@ -57,6 +57,8 @@ export interface GatewayPlugin {
   erasureSteps?(em: EntityManager, subjectId: number, ctx: HookContext, held?: HeldRows): Promise<Record<string, number>>;
   onDisclosure?(em: EntityManager, disclosureIds: number[], ctx: HookContext): Promise<void>;
   onHoldReleased?(em: EntityManager, subjectIds: number[], ctx: HookContext): Promise<void>;
+  /** What the plugin holds about a person, for their access package: sections in the person's terms. */
+  accessContributions?(em: EntityManager, subjectId: number, ctx: HookContext): Promise<AccessContribution[]>;
 
   /** Gauges the plugin adds to /metrics, read at scrape time (e.g. active legal holds). */
   metrics?: PluginMetric[];

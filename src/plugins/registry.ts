@@ -1,7 +1,7 @@
 import type { TypeAccessTable } from '../domain/type-access.policy';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import type { DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
+import type { AccessContribution, DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
 import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric } from './plugin';
 import type { PluginServices } from '../domain/plugin-services.port';
@@ -142,6 +142,17 @@ export class PluginRegistry {
       onHoldReleased: async (em, subjectIds, ctx) => {
         if (subjectIds.length === 0) return;
         for (const h of all()) await h.onHoldReleased?.(em, subjectIds, ctx);
+      },
+      accessContributions: async (em, subjectId, ctx) => {
+        const sections: AccessContribution[] = [];
+        for (const p of this.plugins)
+          for (const c of (await p.accessContributions?.(em, subjectId, ctx)) ?? []) {
+            if (c.plugin !== p.name) throw new PluginRegistryError(`plugin "${p.name}" contributed a section as "${c.plugin}"`);
+            if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(c.section)) throw new PluginRegistryError(`plugin "${p.name}": section "${c.section}" is not kebab-case`);
+            if (sections.some((s) => s.plugin === c.plugin && s.section === c.section)) throw new PluginRegistryError(`plugin "${p.name}" contributed section "${c.section}" twice`);
+            sections.push(c);
+          }
+        return sections;
       },
     };
   }

@@ -32,6 +32,7 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     RATE_LIMIT_COLLECT_BURST: '1000000',
     OUTBOX_DIR: `/tmp/drg-outbox/${safe}_${suffix}`,
     PRINT_QUEUE_DIR: `/tmp/drg-print/${safe}_${suffix}`,
+    ACCESS_PACKAGE_DIR: `/tmp/drg-access/${safe}_${suffix}`,
     AUDIT_CHECKPOINT_FILE: `/tmp/drg-audit/${safe}_${suffix}.jsonl`,
     // Quiet unless a test asks for logs (it passes its own logger or LOG_LEVEL).
     LOG_LEVEL: 'warn',

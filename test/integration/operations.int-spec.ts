@@ -54,9 +54,12 @@ describe('operating it: /metrics, /admin/queues, request ids and logs', () => {
     expect(text).toMatch(/^drg_graphql_request_duration_seconds_count\{operation="Erase",outcome="ok"\} 1$/m);
     await waitFor(async () => /^drg_jobs_total\{queue="erasure",job="erasure.run",outcome="completed"\} 1$/m.test((await metrics(METRICS_TOKEN)).text), 'erasure job counted');
     // Every queue the registry knows, plugin queues included, in every state.
-    for (const q of ['erasure', 'california-notice', 'outbox', 'business-transfer', 'legal-hold', 'requests', 'policy-notice'])
+    for (const q of ['erasure', 'california-notice', 'outbox', 'business-transfer', 'legal-hold', 'requests', 'policy-notice', 'access'])
       for (const s of ['waiting', 'prioritized', 'active', 'delayed', 'failed']) expect(text).toContain(`drg_queue_jobs{queue="${q}",state="${s}"}`);
     expect(text).toMatch(/^drg_data_requests_overdue 0$/m);
+    // Open requests by type, every type listed (the erasure above completed).
+    for (const type of ['ERASURE', 'CHILD_DELETION', 'CALIFORNIA_NOTICE', 'ACCESS']) expect(text).toMatch(new RegExp(`^drg_data_requests_open\\{type="${type}",overdue="false"\\} 0$`, 'm'));
+    expect(text).toMatch(/^drg_access_packages_stored 0$/m);
     expect(text).toMatch(/^drg_outbox_backlog \d+$/m);
     // From the legal-hold plugin, through the plugin contract.
     expect(text).toMatch(/^drg_legal_holds_active 0$/m);

@@ -144,7 +144,7 @@ describe('the personal-data catalogue, against the database', () => {
 
     it('without it: the visits are deleted, the rest as before', async () => {
       const before = await prepare(5);
-      const noPlugins: DomainHooks = { vetoErasure: async () => [], retainedCopies: async () => [], erasureSteps: async () => ({}), onDisclosure: async () => undefined, onHoldReleased: async () => undefined };
+      const noPlugins: DomainHooks = { vetoErasure: async () => [], retainedCopies: async () => [], erasureSteps: async () => ({}), onDisclosure: async () => undefined, onHoldReleased: async () => undefined, accessContributions: async () => [] };
       await erase(5, noPlugins);
       await expectErasedAsCatalogued(5, before, false);
     });

@@ -2,7 +2,7 @@ import { Role } from '../../entities/enums';
 import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
 import { artifactPurgeJob, assembleJob, chunkJob, planJob } from './business-transfer.job';
-import { exportCopiesOf } from './export-retention.service';
+import { exportCopiesOf, transfersOf } from './export-retention.service';
 import { ExportArtifactRetention1766000900000 } from './migrations/1766000900000-export-artifact-retention';
 import { acquirerLoader, businessTransferResolvers } from './business-transfer.resolver';
 import type { BusinessTransferOptions } from './transfer-lifecycle.service';
@@ -38,5 +38,6 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     jobs: [planJob, chunkJob, assembleJob, artifactPurgeJob],
     // Closing exports hold full records: an erasure says which still hold the person, and until when.
     retainedCopies: (em, subjectId) => exportCopiesOf(em, subjectId),
+    accessContributions: (em, subjectId) => transfersOf(em, subjectId),
   };
 }

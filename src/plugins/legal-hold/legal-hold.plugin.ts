@@ -53,6 +53,34 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
     },
     // Once the last hold is released, its preserved copies wait out the grace before the purge:
     // the erasure's confirmation says so, and until when (docs/legal.md, point 5).
+    // What a hold keeps of the person, in their terms: never the matter, its case or its counsel.
+    async accessContributions(em, subjectId) {
+      const rows: { records: number | string; since: Date; purge_after: Date | null; active: number | string; categories: string | null; scope_from: Date | null; scope_until: Date | null }[] = await em.query(
+        `SELECT COUNT(*) AS records, MIN(p.preserved_at) AS since, MAX(p.purge_after) AS purge_after, MAX(h.status = 'ACTIVE') AS active,
+                MAX(h.categories) AS categories, MIN(h.scope_from) AS scope_from, MAX(h.scope_until) AS scope_until
+           FROM legal_hold_preserved_records p JOIN legal_holds h ON h.id = p.hold_id
+          WHERE p.subject_id = ? GROUP BY p.hold_id ORDER BY MIN(p.preserved_at), p.hold_id`,
+        [subjectId],
+      );
+      if (rows.length === 0) return [];
+      return [{
+        plugin: 'legal-hold',
+        section: 'kept-under-legal-obligation',
+        title: 'Information we must keep under a legal obligation',
+        explanation:
+          'A legal obligation (for example, to preserve evidence for legal proceedings) requires us to keep a copy of some of your information as it was. ' +
+          'It is used for nothing else, and deleted once the obligation ends. Each row is one such obligation; the information kept is the same as in the other sections of this package.',
+        rows: rows.map((r) => ({
+          records_kept: Number(r.records),
+          kept_since: new Date(r.since).toISOString(),
+          categories: r.categories ? r.categories.split(',').join(';') : 'all categories',
+          covering_from: r.scope_from ? new Date(r.scope_from).toISOString() : null,
+          covering_until: r.scope_until ? new Date(r.scope_until).toISOString() : null,
+          obligation_in_force: Number(r.active) === 1,
+          deleted_after: r.purge_after ? new Date(r.purge_after).toISOString() : null,
+        })),
+      }];
+    },
     async retainedCopies(em, subjectId) {
       const [row]: { holds: string | null; until: Date | null }[] = await em.query(
         `SELECT GROUP_CONCAT(DISTINCT hold_id ORDER BY hold_id) AS holds, MAX(purge_after) AS until

@@ -3,7 +3,7 @@ import { useCases } from '../../domain/use-cases';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { In } from 'typeorm';
 import { DataRequest } from '../../entities/data-request.entity';
-import { DataRequestStatus, DataRequestType, Role } from '../../entities/enums';
+import { DataRequestStatus, DataRequestType, Role, VerificationMethod } from '../../entities/enums';
 import { badInput } from '../../domain/errors';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
@@ -52,10 +52,15 @@ export class DataRequestResolver {
 
   @Mutation(() => DataRequestReceiptType, { description: 'Opens a deletion request; a second one while one is open returns the open one.' })
   @Roles(...OPS)
-  async requestErasure(@Arg('userId', () => ID) userId: string, @Arg('channel') channel: string, @Ctx() ctx: GatewayContext) {
+  async requestErasure(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('channel') channel: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('verification', () => VerificationMethod, { nullable: true, description: 'How the person was verified, recorded with the request (a deletion needs REASONABLE).' }) verification?: VerificationMethod | null,
+  ) {
     const subjectId = parseId(userId, 'user');
     if (channel.length > 40) throw badInput('channel is at most 40 characters', { field: 'channel' });
-    const outcome = await useCases.requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel });
+    const outcome = await useCases.requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.ERASURE, channel, verification });
     return presented(ctx, outcome, 'requestErasure', (opened) => `request ${opened.request.id}`);
   }
 

@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DataRequestStatus, DataRequestType } from '../../entities/enums';
+import { DataRequestStatus, DataRequestType, VerificationLevel, VerificationMethod } from '../../entities/enums';
 import { ConnectionType } from '../pagination';
 import '../enums';
 
@@ -47,6 +47,12 @@ export class DataRequestObject {
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'What was done: rows erased per table, hold ids, or the notice.' })
   result!: Record<string, unknown> | null;
+
+  @Field(() => VerificationMethod, { nullable: true, description: 'How the person was verified; null on requests recorded before verification was.' })
+  verificationMethod!: VerificationMethod | null;
+
+  @Field(() => VerificationLevel, { nullable: true, description: 'The level the full answer needs.' })
+  verificationRequired!: VerificationLevel | null;
 
   subjectId!: number;
 }

@@ -1,0 +1,369 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { seedDemoData } from '../../src/demo-data';
+import { systemActor } from '../../src/domain/actor';
+import { purgeNextAccessPackage } from '../../src/domain/access-request.service';
+import { PERSONAL_DATA, PERSONAL_TABLES, fieldsOf, type PersonalFieldEntry } from '../../src/domain/personal-data.catalogue';
+import { inTransaction } from '../../src/domain/transaction';
+import { Role } from '../../src/entities/enums';
+import { download, section, sha256, tokenIn, unzip } from '../helpers/access-package';
+import { endOfCaliforniaDay } from '../helpers/california-time';
+import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
+import { waitFor } from '../helpers/wait';
+
+const REQUEST = `mutation($id: ID!, $channel: String!, $verification: VerificationMethod!, $receivedAt: DateTimeISO) {
+  requestAccess(userId: $id, channel: $channel, verification: $verification, receivedAt: $receivedAt) {
+    created request { id type status receivedAt acknowledgeDueAt dueAt overdue verificationMethod verificationRequired } } }`;
+const STATUS = `query($id: ID!) { dataRequest(id: $id) { id type status reasonCode result completedAt dueAt extendedAt
+  accessPackage { id status scope bytes sha256 delivery linkExpiresAt downloadedAt purgeAfter purgedAt } } }`;
+
+interface Receipt {
+  requestAccess: { created: boolean; request: { id: string; type: string; status: string; receivedAt: string; acknowledgeDueAt: string; dueAt: string; overdue: boolean; verificationMethod: string; verificationRequired: string } };
+}
+interface Shown {
+  id: string;
+  status: string;
+  reasonCode: string | null;
+  result: Record<string, unknown> | null;
+  completedAt: string | null;
+  dueAt: string;
+  accessPackage: { id: string; status: string; scope: string; bytes: string; sha256: string; delivery: string; linkExpiresAt: string; downloadedAt: string | null; purgeAfter: string; purgedAt: string | null } | null;
+}
+
+/** Rows as JSON carries them: times as ISO strings. */
+const asJson = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
+
+describe('access requests: the package, its link, its deadlines and its verification', () => {
+  let t: TestGateway;
+  let exportDir: string;
+  let base: string;
+  const ops = () => t.token(Role.PRIVACY_OPS);
+  const ds = () => t.gateway.dataSource;
+  const show = async (id: string) => (await t.gql<{ dataRequest: Shown }>(STATUS, { id }, ops())).data!.dataRequest;
+  const finished = (id: string) => waitFor(async () => {
+    const s = await show(id);
+    return ['COMPLETED', 'REJECTED'].includes(s.status) ? s : undefined;
+  }, `access request ${id} answered`, 60000, 100);
+  const open = async (subjectId: number, verification = 'SIGNED_IN_SESSION', extra: Record<string, unknown> = {}) => {
+    const res = await t.gql<Receipt>(REQUEST, { id: String(subjectId), channel: 'WEB_FORM', verification, ...extra }, ops());
+    expect(res.errors).toBeUndefined();
+    return res.data!.requestAccess;
+  };
+  const linkOf = async (requestId: string): Promise<string> => {
+    const rows: { text_body: string }[] = await ds().query(`SELECT text_body FROM outbox_messages WHERE kind = 'ACCESS_PACKAGE_READY' AND data_request_id = ? ORDER BY id DESC LIMIT 1`, [Number(requestId)]);
+    return tokenIn(rows[0]!.text_body);
+  };
+
+  beforeAll(async () => {
+    exportDir = await mkdtemp(path.join(tmpdir(), 'drg-access-bt-'));
+    t = await startTestGateway('access_request', { env: { EXPORT_DIR: exportDir, ACCESS_PAGE_ROWS: '7' } });
+    base = new URL(t.url).origin;
+    await seedDemoData(ds(), systemActor, { subjects: 40, recipients: 12, collectionEventsPerSubject: 25, disclosuresPerSubject: 12, seed: 5 });
+    await t.gateway.work(['access', 'legal-hold', 'business-transfer', 'california-notice']);
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(exportDir, { recursive: true, force: true });
+    await rm(t.config.access.dir, { recursive: true, force: true });
+  });
+
+  it('answers with a package that holds, section by section, what the database holds about the person, and every plugin\'s part', async () => {
+    const person = 1;
+    // Data in every table: the seed gave records, consents, their history, visits and disclosures.
+    await ds().query(`INSERT INTO email_opens (subject_id, campaign, pixel_key, opened_at) VALUES (?, 'spring-sale', ?, NOW(3)), (?, 'newsletter-7', ?, NOW(3))`, [person, 'a'.repeat(43), person, 'b'.repeat(43)]);
+    await ds().query(`INSERT INTO policy_versions (version, effective_at, summary, url, published_at, published_by) VALUES ('2026-11', NOW(3), 'New retention periods', 'https://example.com/privacy/2026-11', NOW(3), 'test')`);
+    await ds().query(`INSERT INTO policy_notices (policy_version_id, subject_id, channel, notified_at, acknowledged_at) SELECT id, ?, 'EMAIL', NOW(3), NOW(3) FROM policy_versions WHERE version = '2026-11'`, [person]);
+    // A Shine-the-Light request of a Californian, answered.
+    await ds().query(`UPDATE subjects SET region = 'US-CA', country = 'US' WHERE id = ?`, [person]);
+    const notice = await t.gql<{ requestCaliforniaNotice: { request: { id: string } } }>(`mutation { requestCaliforniaNotice(userId: "${person}", channel: DESIGNATED) { request { id } } }`, undefined, ops());
+    expect(notice.errors).toBeUndefined();
+    expect(await finished(notice.data!.requestCaliforniaNotice.request.id)).toMatchObject({ status: 'COMPLETED' });
+    // A read by an app: the access log.
+    expect((await t.gql(`{ user(id: "${person}") { name email } }`, undefined, t.token(Role.APP), 'SUPPORT')).errors).toBeUndefined();
+    // Every plugin: a hold that preserved a copy, a closing transfer that included the record.
+    const hold = await t.gql<{ placeLegalHold: { hold: { id: string } } }>(`mutation { placeLegalHold(input: { matter: "Privileged v. Matter", caseReference: "SECRET-42", subjectIds: ["${person}"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL));
+    expect(hold.errors).toBeUndefined();
+    await waitFor(async () => Number((await ds().query('SELECT COUNT(*) AS n FROM legal_hold_preserved_records WHERE subject_id = ?', [person]))[0].n) > 0, 'the hold\'s copy');
+    const [acq] = await ds().query(`SELECT id, name FROM recipients WHERE kind = 'ACQUIRER' ORDER BY id LIMIT 1`);
+    const transfer = await t.gql<{ startBusinessTransfer: { id: string } }>(`mutation($input: StartBusinessTransferInput!) { startBusinessTransfer(input: $input) { id } }`, { input: { dealName: 'Heron', acquirerId: String(acq.id), phase: 'CLOSING', scope: { statuses: ['ACTIVE'] } } }, t.token(Role.MNA));
+    expect(transfer.errors).toBeUndefined();
+    await waitFor(async () => (await ds().query('SELECT status FROM business_transfers WHERE id = ?', [Number(transfer.data!.startBusinessTransfer.id)]))[0].status === 'COMPLETED', 'the transfer', 60000);
+    // The access log's writer commits in groups: wait for the app's read to be there.
+    await waitFor(async () => Number((await ds().query('SELECT COUNT(*) AS n FROM access_log WHERE subject_id = ?', [person]))[0].n) > 0, 'the access log');
+
+    const receipt = await open(person);
+    expect(receipt.created).toBe(true);
+    expect(receipt.request).toMatchObject({ type: 'ACCESS', status: 'ACKNOWLEDGED', verificationMethod: 'SIGNED_IN_SESSION', verificationRequired: 'REASONABLY_HIGH' });
+    const done = await finished(receipt.request.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', reasonCode: null, accessPackage: { status: 'READY', scope: 'SPECIFIC_PIECES', delivery: 'EMAIL', downloadedAt: null } });
+    const pkg = done.accessPackage!;
+
+    // A GET (a mail scanner, a preview) does not spend the link; the POST does, once.
+    const token = await linkOf(receipt.request.id);
+    const page = await fetch(`${base}/access-package?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post" action="/access-package">');
+    const got = await download(base, token);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/zip');
+    expect(sha256(got.body)).toBe(pkg.sha256);
+    expect(String(got.body.length)).toBe(pkg.bytes);
+    expect((await download(base, token)).status).toBe(410);
+    expect((await show(receipt.request.id)).accessPackage).toMatchObject({ status: 'DOWNLOADED' });
+    const [audited] = await ds().query(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'access-package.downloaded' AND entity_id = ?`, [pkg.id]);
+    expect(Number(audited.n)).toBe(1);
+
+    const entries = await unzip(got.body);
+    // The manifest names every other file with its rows, size and hash.
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as { requestId: number; scope: string; files: { name: string; rows: number; bytes: number; sha256: string }[]; withheld: unknown[] };
+    expect(manifest).toMatchObject({ requestId: Number(receipt.request.id), scope: 'SPECIFIC_PIECES' });
+    expect(manifest.files.map((f) => f.name).sort()).toEqual([...entries.keys()].filter((n) => n !== 'manifest.json').sort());
+    for (const f of manifest.files) {
+      const bytes = entries.get(f.name)!;
+      expect({ name: f.name, bytes: bytes.length, sha256: sha256(bytes) }).toEqual({ name: f.name, bytes: f.bytes, sha256: f.sha256 });
+    }
+
+    // Each catalogue table: the same rows, with every field the catalogue returns.
+    for (const table of PERSONAL_TABLES) {
+      const s = section(entries, table.table);
+      const returned = fieldsOf(table.table).filter((f) => f.access === 'RETURNED').map((f) => f.column);
+      for (const c of returned) expect(s.columns).toContain(c);
+      const where = table.table === 'subjects' ? 'id = ?' : 'subject_id = ?';
+      const order = table.access.order.map((c) => `\`${c}\``).join(', ');
+      const cols = ['id', ...returned].map((c) => `\`${c}\``).join(', ');
+      const expected = asJson(await ds().query(`SELECT ${cols} FROM \`${table.table}\` WHERE ${where} ORDER BY ${order}`, [person]));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(s.rows.map((r) => Object.fromEntries(['id', ...returned].map((c) => [c, r[c]])))).toEqual(expected);
+      // The CSV has the same rows, one a line, after its header.
+      const csvLines = entries.get(`${table.table}.csv`)!.toString('utf8').split('\r\n').filter(Boolean);
+      expect(csvLines[0]).toBe(s.columns.join(','));
+      expect(csvLines.length - 1).toBeGreaterThanOrEqual(expected.length);
+    }
+    // Visits were read in keyset pages of 7: all 25 came, in order.
+    expect(section(entries, 'collection_events').rows).toHaveLength(Number((await ds().query('SELECT COUNT(*) AS n FROM collection_events WHERE subject_id = ?', [person]))[0].n));
+
+    // Every disclosure: to whom (name, kind, address), when, why, which categories.
+    const disclosures = section(entries, 'disclosures').rows;
+    const expectedDisclosures = asJson(await ds().query(
+      `SELECT d.id, d.purpose, d.occurred_at, r.name AS recipient_name, r.kind AS recipient_kind, r.postal_address AS recipient_postal_address,
+              (SELECT GROUP_CONCAT(c.category_key ORDER BY c.category_key SEPARATOR ';') FROM disclosure_categories c WHERE c.disclosure_id = d.id) AS categories
+         FROM disclosures d JOIN recipients r ON r.id = d.recipient_id WHERE d.subject_id = ? ORDER BY d.occurred_at, d.id`,
+      [person],
+    )).map((r: Record<string, unknown>) => ({ ...r, categories: r.categories ?? '' }));
+    expect(disclosures.map((d) => ({ id: d.id, purpose: d.purpose, occurred_at: d.occurred_at, recipient_name: d.recipient_name, recipient_kind: d.recipient_kind, recipient_postal_address: d.recipient_postal_address, categories: d.categories }))).toEqual(expectedDisclosures);
+    expect(disclosures.some((d) => d.recipient_name === acq.name && d.purpose === 'BUSINESS_TRANSFER')).toBe(true);
+
+    // The 1798.110 summary: categories, sources, purposes, recipients by kind.
+    const summary = JSON.parse(entries.get('summary.json')!.toString('utf8')) as { categoriesCollected: { key: string }[]; disclosedTo: { recipientKind: string; recipients: number }[]; sources: string[]; sold: string };
+    expect(summary.categoriesCollected.map((c) => c.key)).toEqual(expect.arrayContaining(['user.name', 'user.contact.email', 'user.device.ip_address', 'user.behavior', 'user.privacy_preferences']));
+    const kinds: { kind: string; n: number }[] = await ds().query('SELECT r.kind, COUNT(DISTINCT r.id) AS n FROM disclosures d JOIN recipients r ON r.id = d.recipient_id WHERE d.subject_id = ? GROUP BY r.kind ORDER BY r.kind', [person]);
+    expect(summary.disclosedTo.map((d) => [d.recipientKind, d.recipients])).toEqual(kinds.map((k) => [k.kind, Number(k.n)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    expect(summary.sources).toContain(PERSONAL_TABLES.find((x) => x.table === 'email_opens')!.access.source);
+
+    // Linked records: policy notices, requests with the notice as sent, who read the data (roles, not names).
+    expect(section(entries, 'policy-notices').rows).toEqual([expect.objectContaining({ version: '2026-11', channel: 'EMAIL' })]);
+    const requests = section(entries, 'data-requests').rows;
+    const [answer] = await ds().query('SELECT notice FROM california_notice_answers WHERE request_id = ?', [Number(notice.data!.requestCaliforniaNotice.request.id)]);
+    expect(requests.find((r) => String(r.id) === notice.data!.requestCaliforniaNotice.request.id)).toMatchObject({ type: 'CALIFORNIA_NOTICE', status: 'COMPLETED', notice: typeof answer.notice === 'string' ? JSON.parse(answer.notice) : answer.notice });
+    expect(requests.find((r) => String(r.id) === receipt.request.id)).toMatchObject({ type: 'ACCESS', verification_method: 'SIGNED_IN_SESSION' });
+    const log = section(entries, 'access-log');
+    const logged = asJson(await ds().query(`SELECT id, role, purpose, categories, accessed_at FROM access_log WHERE subject_id = ? AND actor <> 'system:access-worker' ORDER BY id`, [person]));
+    expect(log.rows).toEqual(logged);
+    expect(log.columns).not.toContain('actor');
+
+    // Plugins: the hold's copy without the matter, the transfer with its acquirer.
+    const kept = section(entries, 'plugins/legal-hold-kept-under-legal-obligation');
+    const [preserved] = await ds().query('SELECT COUNT(*) AS n FROM legal_hold_preserved_records WHERE subject_id = ?', [person]);
+    expect(kept.rows).toEqual([expect.objectContaining({ records_kept: Number(preserved.n), obligation_in_force: true, categories: 'all categories' })]);
+    expect(JSON.stringify(kept)).not.toMatch(/Privileged|SECRET-42/);
+    expect(section(entries, 'plugins/business-transfer-transfers').rows).toEqual([expect.objectContaining({ transfer_id: Number(transfer.data!.startBusinessTransfer.id), acquirer: acq.name })]);
+
+    // The letter says what was found, and the package's own read is logged.
+    const letter = entries.get('letter.html')!.toString('utf8');
+    expect(letter).toContain('Who received it');
+    expect(letter).toContain(`reference ${receipt.request.id}`);
+    const [own] = await ds().query(`SELECT COUNT(*) AS n FROM access_log WHERE subject_id = ? AND actor = 'system:access-worker'`, [person]);
+    expect(Number(own.n)).toBe(1);
+  });
+
+  it('puts a field added to the catalogue into the package with no other change', async () => {
+    const person = 2;
+    await ds().query('ALTER TABLE subjects ADD COLUMN nickname varchar(50) NULL');
+    await ds().query(`UPDATE subjects SET nickname = 'Bee' WHERE id = ?`, [person]);
+    const entry: PersonalFieldEntry = {
+      table: 'subjects', column: 'nickname', property: 'nickname', categories: ['user.name'], erasure: 'NULL', hold: 'IF_CATEGORY_HELD',
+      transfer: { CLOSING: null, DUE_DILIGENCE: null }, read: null, access: 'RETURNED',
+    };
+    (PERSONAL_DATA as unknown as PersonalFieldEntry[]).push(entry);
+    try {
+      const receipt = await open(person);
+      await finished(receipt.request.id);
+      const got = await download(base, await linkOf(receipt.request.id));
+      const subjects = section(await unzip(got.body), 'subjects');
+      expect(subjects.columns).toContain('nickname');
+      expect(subjects.rows[0]).toMatchObject({ id: person, nickname: 'Bee' });
+    } finally {
+      (PERSONAL_DATA as unknown as PersonalFieldEntry[]).pop();
+      await ds().query('ALTER TABLE subjects DROP COLUMN nickname');
+    }
+  });
+
+  describe('verification levels', () => {
+    it('a reasonable degree (an email round trip) answers the categories only, and says why', async () => {
+      const receipt = await open(3, 'EMAIL_ROUND_TRIP');
+      expect(receipt.request.verificationRequired).toBe('REASONABLY_HIGH');
+      const done = await finished(receipt.request.id);
+      expect(done).toMatchObject({ status: 'COMPLETED', reasonCode: 'CATEGORIES_ONLY', accessPackage: { scope: 'CATEGORIES' } });
+      const entries = await unzip((await download(base, await linkOf(receipt.request.id))).body);
+      expect([...entries.keys()].sort()).toEqual(['letter.html', 'manifest.json', 'summary.json']);
+      expect(JSON.parse(entries.get('manifest.json')!.toString()).verification).toMatchObject({ method: 'EMAIL_ROUND_TRIP', achieved: 'REASONABLE', required: 'REASONABLY_HIGH', limitedBecause: { code: 'CATEGORIES_ONLY' } });
+      const summary = JSON.parse(entries.get('summary.json')!.toString()) as { categoriesCollected: { key: string }[] };
+      expect(summary.categoriesCollected.map((c) => c.key)).toContain('user.contact.email');
+      const letter = entries.get('letter.html')!.toString();
+      expect(letter).toContain('reasonably high degree');
+      const [subject] = await ds().query('SELECT email, phone FROM subjects WHERE id = 3');
+      expect(letter).not.toContain(subject.email);
+    });
+
+    it('two data points answer the same as an email round trip; three with a declaration answer everything', async () => {
+      expect((await finished((await open(4, 'TWO_DATA_POINTS')).request.id)).accessPackage!.scope).toBe('CATEGORIES');
+      expect((await finished((await open(5, 'THREE_DATA_POINTS_DECLARATION')).request.id)).accessPackage!.scope).toBe('SPECIFIC_PIECES');
+    });
+
+    it('no verification: no package, the request is rejected and the person told why', async () => {
+      const receipt = await open(6, 'NONE');
+      const done = await finished(receipt.request.id);
+      expect(done).toMatchObject({ status: 'REJECTED', reasonCode: 'NOT_VERIFIED', accessPackage: null });
+      const [msg] = await ds().query(`SELECT kind, text_body FROM outbox_messages WHERE data_request_id = ? AND kind = 'ACCESS_ANSWER'`, [Number(receipt.request.id)]);
+      expect(msg.text_body).toContain('could not verify');
+      expect(existsSync(path.join(t.config.access.dir, `.build-request-${receipt.request.id}`))).toBe(false);
+    });
+  });
+
+  describe('deadlines', () => {
+    it('runs the deadlines of a deletion from when the request arrived, and allows one extension of 45 days', async () => {
+      const receivedAt = new Date(Date.now() - 3 * 86400_000).toISOString();
+      const r = (await open(7, 'SIGNED_IN_SESSION', { receivedAt })).request;
+      expect(r.receivedAt).toBe(receivedAt);
+      expect(r.dueAt).toBe(endOfCaliforniaDay(receivedAt, 45));
+      const ackDays = (Date.parse(r.acknowledgeDueAt) - Date.parse(receivedAt)) / 86400_000;
+      expect(ackDays).toBeGreaterThanOrEqual(12);
+      expect(ackDays).toBeLessThanOrEqual(16);
+      const ext = await t.gql<{ extendRequestDeadline: { dueAt: string } }>(`mutation($id: ID!) { extendRequestDeadline(requestId: $id, reason: "a large history") { dueAt } }`, { id: r.id }, ops());
+      expect(ext.errors).toBeUndefined();
+      expect(ext.data!.extendRequestDeadline.dueAt).toBe(endOfCaliforniaDay(r.dueAt, 45));
+      const again = await t.gql(`mutation($id: ID!) { extendRequestDeadline(requestId: $id, reason: "more") { dueAt } }`, { id: r.id }, ops());
+      expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_EXTENDED' });
+      await finished(r.id);
+    });
+
+    it('a request that arrived 46 days ago is overdue from the moment it is recorded', async () => {
+      const r = (await open(8, 'SIGNED_IN_SESSION', { receivedAt: new Date(Date.now() - 46 * 86400_000).toISOString() })).request;
+      expect(r.overdue).toBe(true);
+      await finished(r.id);
+    });
+
+    it('refuses bad input, the wrong roles and an erased person, changing nothing', async () => {
+      await ds().query(`UPDATE subjects SET status = 'ERASED', name = NULL, email = NULL, erased_at = NOW(3) WHERE id = 39`);
+      // Finished jobs' intents are removed in batches: let them settle first.
+      await waitFor(async () => Number((await ds().query('SELECT COUNT(*) AS n FROM job_intents'))[0].n) === 0, 'job intents satisfied');
+      const before = await tableChecksums(t.gateway);
+      const ask = (vars: Record<string, unknown>, token = ops()) => t.gql(REQUEST, { id: '9', channel: 'WEB_FORM', verification: 'SIGNED_IN_SESSION', ...vars }, token);
+      expect(errorCode(await ask({ receivedAt: new Date(Date.now() + 86400_000).toISOString() }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await ask({ receivedAt: new Date(Date.now() - 400 * 86400_000).toISOString() }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await ask({ verification: 'NOT_APPLICABLE' }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await ask({ verification: 'TRUST_ME' }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await ask({ channel: 'web form; DROP TABLE' }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await ask({ id: '999999' }))).toBe('NOT_FOUND');
+      expect((await ask({ id: '39' })).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SUBJECT_ERASED' });
+      for (const role of [Role.APP, Role.LEGAL, Role.MNA]) expect(errorCode(await ask({}, t.token(role)))).toBe('FORBIDDEN');
+      expect(errorCode(await t.gql(`mutation { reissueAccessLink(requestId: "1") { id } }`, undefined, t.token(Role.LEGAL)))).toBe('FORBIDDEN');
+      expect(await tableChecksums(t.gateway)).toEqual(before);
+    });
+
+    it('opens one request when the same request arrives several times at once', async () => {
+      const results = await Promise.all(Array.from({ length: 5 }, () => t.gql<Receipt>(REQUEST, { id: '10', channel: 'EMAIL', verification: 'SIGNED_IN_SESSION' }, ops())));
+      expect(new Set(results.map((r) => r.data!.requestAccess.request.id)).size).toBe(1);
+      expect(results.filter((r) => r.data!.requestAccess.created)).toHaveLength(1);
+    });
+  });
+
+  describe('the link and the stored package', () => {
+    it('an expired link is refused; a reissued link works once and the old one no more', async () => {
+      const receipt = await open(11);
+      await finished(receipt.request.id);
+      const first = await linkOf(receipt.request.id);
+      await ds().query('UPDATE access_packages SET link_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE request_id = ?', [Number(receipt.request.id)]);
+      const expired = await download(base, first);
+      expect(expired.status).toBe(410);
+      expect(expired.body.toString()).toContain('expired');
+      const re = await t.gql<{ reissueAccessLink: { status: string; linkExpiresAt: string } }>(`mutation($id: ID!) { reissueAccessLink(requestId: $id) { status linkExpiresAt } }`, { id: receipt.request.id }, ops());
+      expect(re.errors).toBeUndefined();
+      expect(Date.parse(re.data!.reissueAccessLink.linkExpiresAt)).toBeGreaterThan(Date.now());
+      const second = await linkOf(receipt.request.id);
+      expect(second).not.toBe(first);
+      expect((await download(base, first)).status).toBe(410);
+      expect((await download(base, second)).status).toBe(200);
+      expect((await download(base, second)).status).toBe(410);
+      // A made-up token, a truncated one: refused the same way, without a hint.
+      expect((await download(base, 'x'.repeat(43))).status).toBe(410);
+      expect((await download(base, second.slice(0, 20))).status).toBe(400);
+    });
+
+    it('stores the package sealed: no section is readable on disk, and the token is kept only as its hash', async () => {
+      const receipt = await open(12);
+      const done = await finished(receipt.request.id);
+      const [row] = await ds().query('SELECT file_path, token_hash, wrapped_key FROM access_packages WHERE request_id = ?', [Number(receipt.request.id)]);
+      const token = await linkOf(receipt.request.id);
+      expect(row.token_hash).toBe(sha256(token));
+      const { readFile } = await import('node:fs/promises');
+      const sealed = await readFile(row.file_path);
+      const [subject] = await ds().query('SELECT email FROM subjects WHERE id = 12');
+      expect(sealed.includes(Buffer.from(subject.email))).toBe(false);
+      expect(sealed.subarray(0, 2).toString()).not.toBe('PK');
+      expect(done.accessPackage!.sha256).not.toBe(sha256(sealed));
+      // Only this request's sealed file is in the folder, and no build folder is left.
+      const files = (await readdir(t.config.access.dir)).filter((n) => n.startsWith(`request-${receipt.request.id}-`) || n.startsWith(`.build-request-${receipt.request.id}`));
+      expect(files).toEqual([path.basename(row.file_path)]);
+    });
+
+    it('purges a package after its retention, and at once when its person is erased', async () => {
+      const a = await open(13);
+      const b = await open(14);
+      await finished(a.request.id);
+      await finished(b.request.id);
+      const fileOf = async (id: string) => (await ds().query('SELECT file_path FROM access_packages WHERE request_id = ?', [Number(id)]))[0].file_path as string | null;
+      const fileA = (await fileOf(a.request.id))!;
+      const fileB = (await fileOf(b.request.id))!;
+      const tokenB = await linkOf(b.request.id);
+      await ds().query('UPDATE access_packages SET purge_after = NOW(3) - INTERVAL 1 SECOND WHERE request_id = ?', [Number(a.request.id)]);
+      // Erasure of 14: its link stops at once, its file goes at the next purge.
+      const erase = await t.gql<{ requestErasure: { request: { id: string } } }>(`mutation { requestErasure(userId: "14", channel: "WEB_FORM") { request { id } } }`, undefined, ops());
+      await t.gateway.work(['erasure']);
+      await finished(erase.data!.requestErasure.request.id);
+      expect((await download(base, tokenB)).status).toBe(410);
+      while ((await inTransaction(ds(), (em) => purgeNextAccessPackage(em))) !== null);
+      expect(existsSync(fileA)).toBe(false);
+      expect(existsSync(fileB)).toBe(false);
+      expect(await show(a.request.id)).toMatchObject({ accessPackage: { status: 'PURGED', purgedAt: expect.any(String) } });
+      expect(await fileOf(a.request.id)).toBeNull();
+      const re = await t.gql(`mutation($id: ID!) { reissueAccessLink(requestId: $id) { id } }`, { id: a.request.id }, ops());
+      expect(re.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'PACKAGE_PURGED' });
+      const [purged] = await ds().query(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'access-package.purged'`);
+      expect(Number(purged.n)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('an erasure that comes first closes the access request without a package', async () => {
+      // Erased before its package job runs: the queue is paused meanwhile.
+      const queue = t.gateway.queues.queue('access');
+      await queue.pause();
+      const receipt = await t.gql<Receipt>(REQUEST, { id: '15', channel: 'WEB_FORM', verification: 'SIGNED_IN_SESSION' }, ops());
+      await ds().query(`UPDATE subjects SET status = 'ERASED', name = NULL, email = NULL, erased_at = NOW(3) WHERE id = 15`);
+      await queue.resume();
+      const done = await finished(receipt.data!.requestAccess.request.id);
+      expect(done).toMatchObject({ status: 'REJECTED', reasonCode: 'SUBJECT_ERASED', accessPackage: null });
+    });
+  });
+});

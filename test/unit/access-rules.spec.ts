@@ -1,0 +1,206 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { renderAccessLetter } from '../../src/domain/access-letter';
+import { keysetAfter } from '../../src/domain/access-package.assembly';
+import { SectionWriter, columnsOf, csvField, jsonValue } from '../../src/domain/access-package.files';
+import { newDataKey, openSealed, sealStream, unwrapDataKey, wrapDataKey } from '../../src/domain/sealed-file';
+import {
+  AccessScope, LEVEL_OF_METHOD, REQUIRED_LEVEL, VerificationLevel, VerificationMethod, accessDecision, levelOf, meets,
+} from '../../src/domain/verification.rules';
+
+describe('verification levels (11 CCR 7060-7062)', () => {
+  it('gives each method its level', () => {
+    expect(LEVEL_OF_METHOD).toEqual({
+      NONE: 'NONE', EMAIL_ROUND_TRIP: 'REASONABLE', TWO_DATA_POINTS: 'REASONABLE', THREE_DATA_POINTS_DECLARATION: 'REASONABLY_HIGH',
+      SIGNED_IN_SESSION: 'REASONABLY_HIGH', NOT_APPLICABLE: 'NONE',
+    });
+    for (const m of Object.values(VerificationMethod)) expect(levelOf(m)).toBe(LEVEL_OF_METHOD[m]);
+  });
+
+  it('orders the levels: each meets itself and those below, none above', () => {
+    const order = [VerificationLevel.NONE, VerificationLevel.REASONABLE, VerificationLevel.REASONABLY_HIGH];
+    for (const [i, a] of order.entries()) for (const [j, b] of order.entries()) expect([a, b, meets(a, b)]).toEqual([a, b, i >= j]);
+  });
+
+  it('answers access in full, by categories, or not at all, and says why', () => {
+    expect(accessDecision(VerificationMethod.SIGNED_IN_SESSION)).toEqual({ scope: AccessScope.SPECIFIC_PIECES, required: 'REASONABLY_HIGH', achieved: 'REASONABLY_HIGH', limitedBecause: null });
+    expect(accessDecision(VerificationMethod.THREE_DATA_POINTS_DECLARATION).scope).toBe(AccessScope.SPECIFIC_PIECES);
+    const categories = accessDecision(VerificationMethod.EMAIL_ROUND_TRIP);
+    expect(categories).toMatchObject({ scope: AccessScope.CATEGORIES, required: 'REASONABLY_HIGH', achieved: 'REASONABLE', limitedBecause: { code: 'CATEGORIES_ONLY' } });
+    expect(categories.limitedBecause!.reason).toMatch(/^We could verify your identity to a reasonable degree/);
+    expect(categories.limitedBecause!.reason).toContain('signed-in account');
+    expect(accessDecision(VerificationMethod.TWO_DATA_POINTS).scope).toBe(AccessScope.CATEGORIES);
+    for (const m of [VerificationMethod.NONE, VerificationMethod.NOT_APPLICABLE]) {
+      const d = accessDecision(m);
+      expect(d).toMatchObject({ scope: AccessScope.NONE, achieved: 'NONE', limitedBecause: { code: 'NOT_VERIFIED' } });
+      expect(d.limitedBecause!.reason).toMatch(/^We could not verify that the request came from you/);
+    }
+  });
+
+  it('asks each request type for its level', () => {
+    expect(REQUIRED_LEVEL).toEqual({ ACCESS: 'REASONABLY_HIGH', ERASURE: 'REASONABLE', CHILD_DELETION: 'NONE', CALIFORNIA_NOTICE: 'NONE' });
+  });
+});
+
+describe('sealed files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'drg-sealed-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const seal = async (plain: Buffer, key: Buffer, label: string, name: string): Promise<string> => {
+    const file = path.join(dir, name);
+    // Fed in odd-sized pieces: the frames must not depend on how the input was split.
+    const pieces = (function* () {
+      for (let i = 0; i < plain.length; i += 77_777) yield plain.subarray(i, i + 77_777);
+    })();
+    await pipeline(Readable.from(pieces), sealStream(key, label), createWriteStream(file));
+    return file;
+  };
+  const open = async (file: string, key: Buffer, label: string): Promise<Buffer> => {
+    const out: Buffer[] = [];
+    for await (const c of openSealed(file, key, label)) out.push(c);
+    return Buffer.concat(out);
+  };
+  const MiB = 1 << 20;
+
+  it.each([0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB + 5])('opens to the same %d bytes it sealed', async (n) => {
+    const plain = Buffer.alloc(n);
+    for (let i = 0; i < n; i += 1) plain[i] = (i * 31) % 251;
+    const key = newDataKey();
+    const file = await seal(plain, key, 'l', `rt-${n}`);
+    const opened = await open(file, key, 'l');
+    expect(opened.length).toBe(n);
+    expect(createHash('sha256').update(opened).digest('hex')).toBe(createHash('sha256').update(plain).digest('hex'));
+    // Frames: a 1 MiB frame per full MiB before the last, and the last holds the rest (one frame when n <= 1 MiB).
+    const sealed = await readFile(file);
+    const frames = n <= MiB ? 1 : Math.ceil(n / MiB);
+    expect(sealed.length).toBe(n + frames * (4 + 1 + 12 + 16));
+  });
+
+  it('refuses a changed byte, a cut-off end, frames swapped, a flipped last flag, the wrong label or key', async () => {
+    const plain = Buffer.alloc(2 * MiB + 10, 7);
+    const key = newDataKey();
+    const file = await seal(plain, key, 'req-1', 'tamper');
+    const sealed = await readFile(file);
+    const frame = 4 + 1 + 12 + MiB + 16;
+    const variants: Record<string, Buffer> = {
+      changed: Buffer.from(sealed).fill(1, 100, 101),
+      cutLastFrame: sealed.subarray(0, 2 * frame),
+      cutMidFrame: sealed.subarray(0, sealed.length - 5),
+      swapped: Buffer.concat([sealed.subarray(frame, 2 * frame), sealed.subarray(0, frame), sealed.subarray(2 * frame)]),
+      flagFlipped: (() => {
+        const b = Buffer.from(sealed);
+        b[4] = 1;
+        return b;
+      })(),
+      trailing: Buffer.concat([sealed, sealed.subarray(2 * frame)]),
+    };
+    for (const [name, bytes] of Object.entries(variants)) {
+      const f = path.join(dir, `bad-${name}`);
+      await writeFile(f, bytes);
+      await expect(open(f, key, 'req-1')).rejects.toThrow(/sealed file/);
+    }
+    await expect(open(file, key, 'req-2')).rejects.toThrow(/does not open/);
+    await expect(open(file, newDataKey(), 'req-1')).rejects.toThrow(/does not open/);
+    expect((await open(file, key, 'req-1')).equals(plain)).toBe(true);
+  });
+
+  it('wraps a data key under a secret, bound to its label', () => {
+    const key = newDataKey();
+    const wrapped = wrapDataKey(key, 's'.repeat(40), 'access-package:request-1');
+    expect(wrapped.split('.')).toHaveLength(3);
+    expect(unwrapDataKey(wrapped, 's'.repeat(40), 'access-package:request-1').equals(key)).toBe(true);
+    expect(() => unwrapDataKey(wrapped, 't'.repeat(40), 'access-package:request-1')).toThrow();
+    expect(() => unwrapDataKey(wrapped, 's'.repeat(40), 'access-package:request-2')).toThrow();
+    expect(() => unwrapDataKey('abc', 's'.repeat(40), 'x')).toThrow(/iv.ciphertext.tag/);
+    // A fresh IV each time: the same key wraps differently.
+    expect(wrapDataKey(key, 's'.repeat(40), 'l')).not.toBe(wrapDataKey(key, 's'.repeat(40), 'l'));
+  });
+});
+
+describe('package files', () => {
+  it('writes CSV fields as RFC 4180 and defuses formulas in text', () => {
+    expect([null, undefined, '', 'plain', 'a,b', 'say "hi"', 'line\nbreak', 'cr\r'].map(csvField)).toEqual(['', '', '', 'plain', '"a,b"', '"say ""hi"""', '"line\nbreak"', '"cr\r"']);
+    expect(['=SUM(A1)', '+1', '-1', '@cmd', '\tx', '\rx'].map(csvField)).toEqual(["'=SUM(A1)", "'+1", "'-1", "'@cmd", "'\tx", "\"'\rx\""]);
+    // Numbers are numbers, not formulas; times are ISO 8601; booleans are words; objects are JSON.
+    expect([-1, 0, 2.5, true, false, new Date('2026-01-02T03:04:05.006Z'), { a: 1 }, 12n].map(csvField)).toEqual(['-1', '0', '2.5', 'true', 'false', '2026-01-02T03:04:05.006Z', '"{""a"":1}"', '12']);
+    expect(jsonValue(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
+    expect(jsonValue(Buffer.from('hi'))).toBe('aGk=');
+    expect(jsonValue(5n)).toBe('5');
+    expect(columnsOf([{ a: 1 }, { b: 2, a: 3 }, {}])).toEqual(['a', 'b']);
+  });
+
+  it('writes a section as valid JSON and CSV, with sizes and hashes of what is on disk', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'drg-section-'));
+    try {
+      for (const rows of [[], [{ id: 1, v: 'x,y', extra: 'ignored' }, { id: 2, v: null }]]) {
+        const w = new SectionWriter(dir, `s${rows.length}`, { section: 's', title: 'T', about: { what: 'w' }, columns: ['id', 'v'], withheld: [{ column: 'z', reason: 'r' }] }, true);
+        await w.open();
+        for (const r of rows) await w.row(r);
+        const files = await w.close();
+        const json = await readFile(path.join(dir, `s${rows.length}.json`));
+        const csv = await readFile(path.join(dir, `s${rows.length}.csv`));
+        expect(JSON.parse(json.toString())).toEqual({ section: 's', title: 'T', about: { what: 'w' }, columns: ['id', 'v'], withheld: [{ column: 'z', reason: 'r' }], rows: rows.map((r) => ({ id: r.id, v: r.v })) });
+        expect(csv.toString()).toBe(['id,v', ...rows.map((r) => `${r.id},${csvField(r.v)}`)].map((l) => `${l}\r\n`).join(''));
+        const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+        expect(files).toEqual([
+          { name: `s${rows.length}.json`, rows: rows.length, bytes: json.length, sha256: hash(json) },
+          { name: `s${rows.length}.csv`, rows: rows.length, bytes: csv.length, sha256: hash(csv) },
+        ]);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('keyset pages', () => {
+  it('reads after the last row: a range on the first column, ties broken by the next', () => {
+    expect(keysetAfter(['id'], { id: 5 })).toEqual({ sql: '`id` >= ? AND ((`id` > ?))', params: [5, 5] });
+    expect(keysetAfter(['occurred_at', 'id'], { occurred_at: 'T', id: 9 })).toEqual({
+      sql: '`occurred_at` >= ? AND ((`occurred_at` > ?) OR (`occurred_at` = ? AND `id` > ?))',
+      params: ['T', 'T', 'T', 9],
+    });
+    expect(keysetAfter(['a', 'b', 'c'], { a: 1, b: 2, c: 3 }).params).toEqual([1, 1, 1, 2, 1, 2, 3]);
+  });
+});
+
+describe('the access letter', () => {
+  const base = {
+    company: 'Acme <Co>', requestId: 7, name: 'Ann <b>', receivedAt: new Date('2026-03-01T20:00:00Z'), answeredAt: new Date('2026-03-05T20:00:00Z'), sections: [], link: null,
+  };
+  const summary = { categoriesCollected: [{ key: 'user.name', label: 'Name' }], sources: ['you'], purposes: ['to answer you'], disclosedTo: [], sold: 'We do not sell.' };
+
+  it('limited by verification: says why, lists the categories, and no section', () => {
+    const letter = renderAccessLetter({ ...base, decision: accessDecision(VerificationMethod.EMAIL_ROUND_TRIP), summary, sections: [{ name: 'subjects', title: 'Your record', rows: 1, preview: [{ a: 1 }], columns: ['a'] }] });
+    expect(letter.text).toContain('reasonable degree');
+    expect(letter.text).toContain('  - Name');
+    expect(letter.text).toContain('We have not disclosed personal information about you to anyone.');
+    expect(letter.text).not.toContain('Your record');
+    expect(letter.html).toContain('Dear Ann &lt;b&gt;,');
+    expect(letter.html).not.toContain('<b>,');
+    expect(letter.text).toContain('On March 1, 2026 you asked Acme <Co> what personal information we hold about you');
+  });
+
+  it('in full: every section with its first rows, and the link block with expiry and hash', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => ({ id: i }));
+    const letter = renderAccessLetter({
+      ...base, decision: accessDecision(VerificationMethod.SIGNED_IN_SESSION), summary: { ...summary, disclosedTo: [{ recipientKind: 'AGENT', recipients: 2, categories: ['user.name'], purposes: ['SERVICE_PROVISION'] }] },
+      sections: [{ name: 'collection_events', title: 'Visits', rows: 12, preview: rows.slice(0, 10), columns: ['id'] }],
+      link: { url: 'https://x.example/access-package?token=abc', expiresAt: new Date('2026-03-12T20:00:00Z'), sha256: 'f'.repeat(64) },
+    });
+    expect(letter.text).toContain('Service providers acting for us (for example, payment processing) (2): user.name; for SERVICE_PROVISION');
+    expect(letter.text).toContain('  - Visits: 12 entries (collection_events.json)');
+    expect(letter.html).toContain('… and 2 more in collection_events.json.');
+    expect(letter.text).toContain('The link works once and until March 12, 2026 (2026-03-12T20:00:00.000Z).');
+    expect(letter.text).toContain(`SHA-256 of the archive: ${'f'.repeat(64)}`);
+    expect(letter.text.endsWith('Acme <Co>')).toBe(true);
+  });
+});
