@@ -24,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   erasure: async () => (await import('./erasure.bench')).erasureBench,
   notices: async () => (await import('./notices.bench')).noticesBench,
   export: async () => (await import('./export.bench')).exportBench,
+  access: async () => (await import('./access.bench')).accessBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {

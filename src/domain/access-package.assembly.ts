@@ -87,15 +87,15 @@ export function keysetAfter(order: readonly string[], last: Record<string, unkno
   return { sql: `\`${order[0]}\` >= ? AND (${ors.join(' OR ')})`, params };
 }
 
-/** Rows of the person's in one table, in keyset pages of `pageRows`. */
-async function* pages(reader: Reader, table: string, columns: readonly string[], order: readonly string[], subjectId: number, pageRows: number): AsyncGenerator<Record<string, unknown>[]> {
+/** The person's rows of one table, in keyset pages of `pageRows`, along `index` (subject_id, ...order). */
+async function* pages(reader: Reader, table: string, index: string, columns: readonly string[], order: readonly string[], subjectId: number, pageRows: number): AsyncGenerator<Record<string, unknown>[]> {
   const select = [...new Set([...columns, ...order])].map((c) => `\`${c}\``).join(', ');
   const orderBy = order.map((c) => `\`${c}\``).join(', ');
   let last: Record<string, unknown> | null = null;
   for (;;) {
     const after: { sql: string; params: unknown[] } | null = last ? keysetAfter(order, last) : null;
     const rows: Record<string, unknown>[] = await reader.query(
-      `SELECT ${select} FROM \`${table}\` WHERE subject_id = ?${after ? ` AND ${after.sql}` : ''} ORDER BY ${orderBy} LIMIT ?`,
+      `SELECT ${select} FROM \`${table}\` FORCE INDEX (\`${index}\`) WHERE subject_id = ?${after ? ` AND ${after.sql}` : ''} ORDER BY ${orderBy} LIMIT ?`,
       [subjectId, ...(after?.params ?? []), pageRows],
     );
     if (rows.length > 0) yield rows;
@@ -214,7 +214,7 @@ async function writeCatalogueTable(reader: Reader, table: PersonalTable, subject
           ? (async function* one() {
               yield await reader.query<Record<string, unknown>>(`SELECT ${columns.map((c) => `\`${c}\``).join(', ')} FROM subjects WHERE id = ?`, [subjectId]);
             })()
-          : pages(reader, table.table, columns, table.access.order, subjectId, pageRows);
+          : pages(reader, table.table, table.access.index, columns, table.access.order, subjectId, pageRows);
       let any = false;
       for await (const page of rowsOf) {
         any = any || page.length > 0;
@@ -319,7 +319,7 @@ async function writeLinkedRecords(reader: Reader, subjectId: number, pageRows: n
     },
     true,
     async (write) => {
-      for await (const page of pages(reader, 'access_log', ['id', 'role', 'purpose', 'categories', 'accessed_at'], ['id'], subjectId, pageRows)) for (const r of page) await write(r);
+      for await (const page of pages(reader, 'access_log', 'idx_access_log_subject', ['id', 'role', 'purpose', 'categories', 'accessed_at'], ['id'], subjectId, pageRows)) for (const r of page) await write(r);
     },
   );
 }

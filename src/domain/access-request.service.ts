@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { In, type DataSource, type EntityManager } from 'typeorm';
@@ -178,7 +179,7 @@ export async function runAccessRequest(
   settings: AccessSettings,
   requestId: number,
   clock: () => Date = () => new Date(),
-): Promise<{ outcome: string; packageId?: number; statements?: number }> {
+): Promise<{ outcome: string; packageId?: number; statements?: number; ms?: { snapshot: number; archive: number; commit: number } }> {
   const start: Start = (
     await deps.run(async ({ em }) => {
       const request = await lockRequest(em, requestId);
@@ -205,12 +206,16 @@ export async function runAccessRequest(
   const dataKey = newDataKey();
   let assembled: AssembledPackage;
   let archive: { bytes: number; sha256: string };
+  const ms = { snapshot: 0, archive: 0, commit: 0 };
+  let t0 = performance.now();
   try {
     assembled = await readSnapshot(deps.dataSource, (em) =>
       assembleAccessPackage(em, deps.hooks, { actor: accessWorker, jobs: { declare: async () => { throw new Error('an access package only reads'); } } }, {
         subjectId: start.subjectId, scope: start.decision.scope as AccessScope.SPECIFIC_PIECES | AccessScope.CATEGORIES, dir: buildDir, pageRows: settings.pageRows, company: settings.company,
       }),
     );
+    ms.snapshot = Math.round(performance.now() - t0);
+    t0 = performance.now();
     const answeredAt = clock();
     const request = await deps.dataSource.getRepository(DataRequest).findOneByOrFail({ id: requestId });
     const contact = await contactOf(deps.dataSource.manager, start.subjectId);
@@ -223,6 +228,8 @@ export async function runAccessRequest(
     await rm(buildDir, { recursive: true, force: true });
   }
 
+  ms.archive = Math.round(performance.now() - t0);
+  t0 = performance.now();
   const token = randomBytes(32).toString('base64url');
   try {
     const committed = await deps.run(async ({ em }) => {
@@ -269,7 +276,8 @@ export async function runAccessRequest(
       return { outcome: 'COMPLETED', packageId };
     });
     if (committed.result.packageId === undefined) await rm(sealedPath, { force: true });
-    return { ...committed.result, statements: assembled.statements };
+    ms.commit = Math.round(performance.now() - t0);
+    return { ...committed.result, statements: assembled.statements, ms };
   } catch (err) {
     await rm(sealedPath, { force: true });
     throw err;

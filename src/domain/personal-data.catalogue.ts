@@ -74,6 +74,12 @@ export interface PersonalTable {
     readonly purposes: string;
     /** The order rows are read and listed in, after subject_id: an index's columns, so the package reads in keyset pages. */
     readonly order: readonly string[];
+    /**
+     * That index, on (subject_id, ...order): named in the page's query, because MariaDB otherwise
+     * reads a later page by `ref` on subject_id alone, walking every earlier entry (a million-event
+     * history took 17.5 s of reads instead of 3).
+     */
+    readonly index: string;
   };
 }
 
@@ -87,7 +93,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Subject',
     erasure: 'TOMBSTONE',
     erasureWhy: 'The request record and the audit chain point at the subject: the row stays as a tombstone (id, status, times), with every personal field gone.',
-    access: { title: 'Your record', source: 'you, through our contact form and when you deal with us', purposes: 'to answer you, to provide our services, and to send the emails you agreed to', order: ['id'] },
+    access: { title: 'Your record', source: 'you, through our contact form and when you deal with us', purposes: 'to answer you, to provide our services, and to send the emails you agreed to', order: ['id'], index: 'PRIMARY' },
     nonPersonal: {
       id: 'key',
       status: 'the state of the record (ACTIVE, ERASED), kept on the tombstone',
@@ -102,7 +108,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'ConsentEvent',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'Consent history is about the person alone; nothing of it is needed once they are erased.',
-    access: { title: 'Your consent history: every choice you made, in order', source: 'you, through our website, our emails and our staff', purposes: 'to record your choices and to prove what you agreed to', order: ['purpose', 'seq'] },
+    access: { title: 'Your consent history: every choice you made, in order', source: 'you, through our website, our emails and our staff', purposes: 'to record your choices and to prove what you agreed to', order: ['purpose', 'seq'], index: 'uq_consent_events_seq' },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -116,7 +122,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Consent',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'The current consents are derived from the history and go with it.',
-    access: { title: 'Your current consents', source: 'you, through our website, our emails and our staff', purposes: 'to respect your current choices', order: ['purpose'] },
+    access: { title: 'Your current consents', source: 'you, through our website, our emails and our staff', purposes: 'to respect your current choices', order: ['purpose'], index: 'uq_consents_subject_purpose' },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -129,7 +135,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'EmailOpen',
     erasure: 'DELETE_ROWS',
     erasureWhy: 'An email open is kept only for the person it was tracked for (with consent); it goes with them.',
-    access: { title: 'Emails of ours you opened (tracked only with your consent)', source: "your email program, when it loaded our emails' tracking image", purposes: 'to measure whether our emails are read, with your consent', order: ['opened_at', 'id'] },
+    access: { title: 'Emails of ours you opened (tracked only with your consent)', source: "your email program, when it loaded our emails' tracking image", purposes: 'to measure whether our emails are read, with your consent', order: ['opened_at', 'id'], index: 'idx_email_opens_subject_time' },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject',
@@ -142,7 +148,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'CollectionEvent',
     erasure: 'DE_IDENTIFY_OR_DELETE',
     erasureWhy: 'Usage counts may outlive the person if they cannot identify them (LEGAL.md, Aggregates): the anonymization plugin generalizes and unlinks the events; without it they are deleted.',
-    access: { title: 'Your visits to our website, as our server logs record them', source: "your browser and device, through our web servers' logs", purposes: 'to run and secure our website and to count its use', order: ['occurred_at', 'id'] },
+    access: { title: 'Your visits to our website, as our server logs record them', source: "your browser and device, through our web servers' logs", purposes: 'to run and secure our website and to count its use', order: ['occurred_at', 'id'], index: 'idx_collection_events_subject_time' },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject (NULL for visits of no known person, and after erasure)',
@@ -155,7 +161,7 @@ export const PERSONAL_TABLES: readonly PersonalTable[] = [
     entity: 'Disclosure',
     erasure: 'UNLINK',
     erasureWhy: 'The disclosure log is the company\'s record of what it shared and with whom (counts, notices already sent to recipients); after erasure it no longer names the person.',
-    access: { title: 'Every disclosure of your information: to whom, when, why and what', source: 'our own records of what we shared', purposes: 'to keep the record the law asks of what we shared and with whom', order: ['occurred_at', 'id'] },
+    access: { title: 'Every disclosure of your information: to whom, when, why and what', source: 'our own records of what we shared', purposes: 'to keep the record the law asks of what we shared and with whom', order: ['occurred_at', 'id'], index: 'idx_disclosures_subject_time' },
     nonPersonal: {
       id: 'key',
       subject_id: 'link to the subject (NULL for aggregates, and after erasure)',

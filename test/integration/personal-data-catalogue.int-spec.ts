@@ -58,6 +58,19 @@ describe('the personal-data catalogue, against the database', () => {
     expect(accounted.filter((n) => !tables.some((x) => x.name === n))).toEqual([]);
   });
 
+  it('reads each table for an access package along an index that exists, on (subject_id, ...its order)', async () => {
+    for (const table of PERSONAL_TABLES) {
+      const rows: { column_name: string }[] = await t.gateway.dataSource.query(
+        'SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND index_name = ? ORDER BY seq_in_index',
+        [table.table, table.access.index],
+      );
+      const expected = table.table === 'subjects' ? ['id'] : ['subject_id', ...table.access.order];
+      // InnoDB appends the primary key to a secondary index: an order ending in `id` is the index's own order.
+      const columns = rows.map((r) => r.column_name);
+      expect([table.table, columns]).toEqual([table.table, expected.at(-1) === 'id' && table.table !== 'subjects' ? expected.slice(0, -1) : expected]);
+    }
+  });
+
   it('names, for holds and transfer disclosures, only categories the database knows; the others no hold or disclosure can name', async () => {
     const known = new Set(((await t.gateway.dataSource.query('SELECT `key` FROM data_categories')) as { key: string }[]).map((r) => r.key));
     const filtered = PERSONAL_TABLES.flatMap((p) => Object.values(holdFieldCategories(p.table)).flat());

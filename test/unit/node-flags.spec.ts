@@ -18,12 +18,12 @@ describe('serve node flags', () => {
     expect(scripts.work).not.toMatch(/semi-space/);
   });
 
-  it('npm run work:export runs the business-transfer queue with the export worker flags, and plain work without them', () => {
+  it('npm run work:export runs the business-transfer and access queues with the export worker flags, and plain work without them', () => {
     const words = scripts['work:export']!.split(/\s+/);
     const script = words.findIndex((w) => w.endsWith('cli.js'));
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeGreaterThan(0);
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
-    expect(words.slice(script + 1)).toEqual(['work', '--queues', 'business-transfer']);
+    expect(words.slice(script + 1)).toEqual(['work', '--queues', 'business-transfer,access']);
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(scripts.work).not.toContain(flag.split('=')[0]);
     expect(missingExportWorkerFlags([...EXPORT_WORKER_NODE_FLAGS], '')).toEqual([]);
     expect(missingExportWorkerFlags([], '')).toEqual([...EXPORT_WORKER_NODE_FLAGS]);
