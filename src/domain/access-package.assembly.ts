@@ -294,17 +294,19 @@ async function writeLinkedRecords(reader: Reader, subjectId: number, pageRows: n
     'data-requests',
     {
       title: 'Your requests about your information, and our answers',
-      about: { what: 'Every request you made (or we opened for you), its deadlines and outcome; a Shine-the-Light notice is included as it was sent.' },
-      columns: ['id', 'type', 'status', 'channel', 'received_at', 'due_at', 'extended_at', 'completed_at', 'reason_code', 'verification_method', 'notice'],
+      about: { what: 'Every request you made (or we opened for you), its deadlines and outcome; a Shine-the-Light notice as it was sent; the changes a correction request asked for, and the decision on each.' },
+      columns: ['id', 'type', 'status', 'channel', 'received_at', 'due_at', 'extended_at', 'completed_at', 'reason_code', 'verification_method', 'notice', 'corrections'],
     },
     true,
     async (write) => {
       const rows = await reader.query<Record<string, unknown>>(
-        `SELECT r.id, r.type, r.status, r.channel, r.received_at, r.due_at, r.extended_at, r.completed_at, r.reason_code, r.verification_method, a.notice
+        `SELECT r.id, r.type, r.status, r.channel, r.received_at, r.due_at, r.extended_at, r.completed_at, r.reason_code, r.verification_method, a.notice,
+                (SELECT JSON_ARRAYAGG(JSON_OBJECT('field', c.field, 'proposedValue', c.proposed_value, 'status', c.status, 'reason', c.reason)) FROM correction_changes c WHERE c.request_id = r.id) AS corrections
            FROM data_requests r LEFT JOIN california_notice_answers a ON a.request_id = r.id WHERE r.subject_id = ? ORDER BY r.id`,
         [subjectId],
       );
-      for (const r of rows) await write({ ...r, notice: typeof r.notice === 'string' ? JSON.parse(r.notice) : r.notice });
+      const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+      for (const r of rows) await write({ ...r, notice: json(r.notice), corrections: json(r.corrections) });
     },
   );
   await section(

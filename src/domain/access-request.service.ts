@@ -317,7 +317,8 @@ async function removeUncommittedFiles(dataSource: DataSource, dir: string, reque
     if (err.code === 'ENOENT') return [] as string[];
     throw err;
   });
-  const mine = names.filter((n) => n.startsWith(`request-${requestId}-`) && n.endsWith('.sealed'));
+  // A sealed file a killed run finished, or one it was still writing (`.sealed.partial`).
+  const mine = names.filter((n) => n.startsWith(`request-${requestId}-`) && (n.endsWith('.sealed') || n.endsWith('.sealed.partial')));
   if (mine.length === 0) return;
   const [row]: { file_path: string | null }[] = await dataSource.query('SELECT file_path FROM access_packages WHERE request_id = ?', [requestId]);
   for (const n of mine) if (path.join(dir, n) !== row?.file_path) await rm(path.join(dir, n), { force: true });

@@ -108,8 +108,8 @@ export async function extendRequestDeadline(em: EntityManager, actor: Actor, req
   const repo = em.getRepository(DataRequest);
   const request = await repo.findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   if (!request) throw notFound('data request', requestId);
-  // Deletion and access have the 45 + 45 days of 1798.130(a)(2); a child's data goes at once; a Shine-the-Light notice has its own days.
-  if (request.type !== DataRequestType.ERASURE && request.type !== DataRequestType.ACCESS) throw conflict(`a ${request.type} request cannot be extended`, { reason: 'NOT_EXTENDABLE' });
+  // Deletion, access and correction have the 45 + 45 days of 1798.130(a)(2); a child's data goes at once; a Shine-the-Light notice has its own days.
+  if (![DataRequestType.ERASURE, DataRequestType.ACCESS, DataRequestType.CORRECTION].includes(request.type)) throw conflict(`a ${request.type} request cannot be extended`, { reason: 'NOT_EXTENDABLE' });
   if (!OPEN_STATUSES.includes(request.status)) throw conflict(`request ${requestId} is ${request.status}`, { reason: 'REQUEST_CLOSED' });
   if (request.extendedAt) throw conflict(`request ${requestId} was already extended on ${request.extendedAt.toISOString()}`, { reason: 'ALREADY_EXTENDED' });
   const dueAt = addDays(request.dueAt, EXTENSION_DAYS);

@@ -128,6 +128,16 @@ export interface RecipientDisclosures {
   lastAt: Date;
 }
 
+/** The lines that let a recipient find the person: the identifiers it received from us, and no other. */
+export function identifierLines(person: PersonIdentifiers, received: ReadonlySet<string>): string[] {
+  return IDENTIFYING.filter(([category, , field]) => received.has(category) && person[field]).map(([, label, field]) => `  ${label}: ${person[field]}`);
+}
+
+/** When a recipient received the person's data: "on <day>" or "between <day> and <day>", in California. */
+export function disclosureDates(recipient: Pick<RecipientDisclosures, 'firstAt' | 'lastAt'>): string {
+  return recipient.firstAt.getTime() === recipient.lastAt.getTime() ? `on ${californiaLongDate(recipient.firstAt)}` : `between ${californiaLongDate(recipient.firstAt)} and ${californiaLongDate(recipient.lastAt)}`;
+}
+
 /**
  * The erasure notice to one recipient (1798.105(c): direct service providers, contractors and
  * third parties to delete): it identifies the person by what that recipient received from us, and
@@ -136,8 +146,8 @@ export interface RecipientDisclosures {
  */
 export function recipientErasureNotice(requestId: number, person: PersonIdentifiers, recipient: RecipientDisclosures): { subject: string; text: string } {
   const received = new Set(recipient.categories);
-  const ids = IDENTIFYING.filter(([category, , field]) => received.has(category) && person[field]).map(([, label, field]) => `  ${label}: ${person[field]}`);
-  const dates = recipient.firstAt.getTime() === recipient.lastAt.getTime() ? `on ${californiaLongDate(recipient.firstAt)}` : `between ${californiaLongDate(recipient.firstAt)} and ${californiaLongDate(recipient.lastAt)}`;
+  const ids = identifierLines(person, received);
+  const dates = disclosureDates(recipient);
   const lines = [
     `Dear ${recipient.name},`,
     '',
@@ -156,7 +166,7 @@ export function recipientErasureNotice(requestId: number, person: PersonIdentifi
 }
 
 /** The subject's columns, in words, for telling a person which parts of their profile went. */
-const COLUMN_WORDS: Readonly<Record<string, string>> = {
+export const COLUMN_WORDS: Readonly<Record<string, string>> = {
   name: 'name', email: 'email address', phone: 'telephone number', street_address: 'street address', city: 'city', postal_code: 'postal code',
   region: 'region', country: 'country', birth_date: 'date of birth', age_range: 'age range',
 };
@@ -202,4 +212,28 @@ export function erasurePartialNotice(input: {
     '',
   ];
   return { subject: 'Your deletion request has been partly carried out', text: lines.join('\n') };
+}
+
+/** A recipient of the person's data, with every category it received and when. */
+export interface NotifiedRecipient extends RecipientDisclosures {
+  id: number;
+  email: string | null;
+}
+
+/** Folds the recipients statement's rows (one per recipient and category) into one entry per recipient. */
+export function recipientsOf(rows: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[]): NotifiedRecipient[] {
+  const byId = new Map<number, NotifiedRecipient>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    const first = new Date(r.first_at);
+    const last = new Date(r.last_at);
+    const entry = byId.get(id);
+    if (!entry) byId.set(id, { id, name: r.name, email: r.email, categories: r.category_key ? [r.category_key] : [], firstAt: first, lastAt: last });
+    else {
+      if (r.category_key && !entry.categories.includes(r.category_key)) entry.categories.push(r.category_key);
+      if (first < entry.firstAt) entry.firstAt = first;
+      if (last > entry.lastAt) entry.lastAt = last;
+    }
+  }
+  return [...byId.values()];
 }

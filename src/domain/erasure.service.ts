@@ -7,13 +7,14 @@ import { ERASURE_TYPES, OPEN_STATUSES, erasureJob } from './data-request.service
 import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HeldRows, HookContext, RetainedCopy } from './hooks';
 import { consentEventKept, disclosureKept, keepsConsents, keepsEverything, keptCategoryKeys, keptSubjectColumns, visitKept, type ErasureScope } from './erasure-scope';
-import { erasureBlockedNotice, erasureConfirmation, erasurePartialNotice, heldDescription, recipientErasureNotice, requestRecordKeptUntil, type RecipientDisclosures } from './erasure-notice';
+import { erasureBlockedNotice, erasureConfirmation, erasurePartialNotice, heldDescription, recipientErasureNotice, recipientsOf, requestRecordKeptUntil, type NotifiedRecipient, type RecipientDisclosures } from './erasure-notice';
 import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { closeNoticesOfErased } from './california-notice.service';
 import { expireAccessPackagesOf } from './access-request.service';
+import { clearCorrectionsOf } from './correction-request.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
@@ -182,6 +183,8 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
   // An access package is a copy of what was just erased: its link stops, its file goes at the next purge run.
   await expireAccessPackagesOf(em, subject.id, now);
+  // What the person proposed in a correction request, and sent with it, is theirs: it goes too.
+  await clearCorrectionsOf(em, subject.id);
   const notifiedRecipientIds = [...told, ...recipients.map((r) => Number(r.id))].sort((a, b) => a - b);
   if (partial) {
     const keptColumns = keptSubjectColumns(scopes);
@@ -230,29 +233,9 @@ function toPerson(requestId: number, person: PersonContact, kind: string, messag
   return [{ kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
 }
 
-/** A recipient of the person's data, with every category it received and when. */
-export interface NotifiedRecipient extends RecipientDisclosures {
-  id: number;
-  email: string | null;
-}
-
-/** Folds the recipients statement's rows (one per recipient and category) into one entry per recipient. */
-export function recipientsOf(rows: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[]): NotifiedRecipient[] {
-  const byId = new Map<number, NotifiedRecipient>();
-  for (const r of rows) {
-    const id = Number(r.id);
-    const first = new Date(r.first_at);
-    const last = new Date(r.last_at);
-    const entry = byId.get(id);
-    if (!entry) byId.set(id, { id, name: r.name, email: r.email, categories: r.category_key ? [r.category_key] : [], firstAt: first, lastAt: last });
-    else {
-      if (r.category_key && !entry.categories.includes(r.category_key)) entry.categories.push(r.category_key);
-      if (first < entry.firstAt) entry.firstAt = first;
-      if (last > entry.lastAt) entry.lastAt = last;
-    }
-  }
-  return [...byId.values()];
-}
+// Kept here too: the erasure's callers (and its benchmark) know them as the erasure's.
+export { recipientsOf };
+export type { NotifiedRecipient };
 
 /**
  * The notices an erasure sends: one to each recipient with an address, naming the person by what

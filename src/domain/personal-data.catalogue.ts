@@ -185,6 +185,8 @@ export const LINKED_RECORDS_NOT_CATALOGUED: Readonly<Record<string, string>> = {
   legal_hold_subjects: 'the scope of a legal hold, the record of a legal matter placed and released by legal',
   disclosure_categories: 'the categories a disclosure carried; its subject_id is a copy of the disclosure\'s, kept by triggers so that erasure\'s unlinking of the disclosure unlinks it too (migration 1766000400000)',
   legal_hold_preserved_records: 'copies of the catalogued fields, made by a hold as each field\'s `hold` says, purged once no hold covers them',
+  correction_requests: 'what a person sent with a correction request (their statement): erasure clears it',
+  correction_changes: 'the fields a person asked to correct, with the value they proposed and the decision: erasure clears the proposed values, the decisions stay with the request record',
   access_packages: 'the sealed answer to an access request: a copy of what the catalogue lists, purged after its retention and at erasure',
   legal_hold_pending_copies: 'which held people still have their history to copy, and the bounds of what existed at placement: ids only, deleted as the copy is made or the hold released',
 };

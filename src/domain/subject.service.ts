@@ -95,8 +95,12 @@ export async function lockSubjectForChange(em: EntityManager, subjectId: number)
   return subject;
 }
 
-export async function updateSubject(em: EntityManager, actor: Actor, subjectId: number, input: SubjectFields, now = new Date()): Promise<Subject> {
-  const current = await lockSubjectForChange(em, subjectId);
+/**
+ * The rules of a change to a subject's fields, without writing it: normalized values, an email or
+ * a phone left, a region in its country, no child. A correction request checks what the person
+ * proposes with it when it arrives, and the update path again when it is applied.
+ */
+export function checkSubjectChange(current: SubjectFields, input: SubjectFields, now = new Date()): { changes: SubjectFields; changed: (keyof SubjectFields)[] } {
   const changes = normalize(input);
   const merged = { ...current, ...changes };
   if (!merged.email && !merged.phone) throw badInput('an email or a phone number is required', { field: 'email' });
@@ -105,6 +109,12 @@ export async function updateSubject(em: EntityManager, actor: Actor, subjectId: 
   checkAge(changes, now);
   const changed = (Object.keys(changes) as (keyof SubjectFields)[]).filter((k) => changes[k] !== undefined);
   if (changed.length === 0) throw badInput('nothing to update');
+  return { changes, changed };
+}
+
+export async function updateSubject(em: EntityManager, actor: Actor, subjectId: number, input: SubjectFields, now = new Date()): Promise<Subject> {
+  const current = await lockSubjectForChange(em, subjectId);
+  const { changes, changed } = checkSubjectChange(current, input, now);
   try {
     await em.getRepository(Subject).update({ id: subjectId }, changes);
   } catch (err) {

@@ -49,6 +49,7 @@ export const CORE_TYPE_ACCESS: TypeAccessTable = {
   DataRequestReceipt: { roles: RIGHTS, purposes: [], why: 'the answer to opening a rights request' },
   CaliforniaNotice: { roles: RIGHTS, purposes: [], why: 'a Shine-the-Light answer: its letter greets the person by name' },
   NoticeRecipient: { roles: RIGHTS, purposes: [], why: 'a recipient as named in a Shine-the-Light answer' },
+  CorrectionChange: { roles: RIGHTS, purposes: [], why: 'a field a person asked to correct, the value they proposed and the decision' },
   AccessPackage: { roles: RIGHTS, purposes: [], why: 'the sealed answer to an access request: its size, hash and link dates; never its content' },
   AccessLogEntry: { roles: RIGHTS, purposes: [], why: 'who read about whom: for the roles that answer for it' },
   AuditEvent: { roles: RIGHTS, purposes: [], why: 'the record of every change' },

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { claimAccessPackage, reissueAccessLink, requestAccess } from './access-request.service';
 import { appendAudit } from './audit.service';
+import { decideCorrection, openCorrectionRequest } from './correction-request.service';
 import { requestCaliforniaNotices } from './california-notice.service';
 import { recordCollectionEvent } from './collection.service';
 import { collectVisit, recordEmailOpen, unsubscribe } from './communications.service';
@@ -42,6 +43,8 @@ export const useCases = {
   requestAccess,
   reissueAccessLink: useCaseOf(reissueAccessLink),
   claimAccessPackage: useCaseOf(claimAccessPackage),
+  requestCorrection: useCaseOf(openCorrectionRequest),
+  decideCorrection: useCaseOf(decideCorrection),
   requestCaliforniaNotices,
   publishPolicy,
   recordDisclosure: disclose,

@@ -86,6 +86,8 @@ export enum DataRequestType {
   CALIFORNIA_NOTICE = 'CALIFORNIA_NOTICE',
   /** "What do you hold about me, and who got it?" (CCPA 1798.100/110/130, GDPR Art. 15 and 20). */
   ACCESS = 'ACCESS',
+  /** "This is wrong about me" (CCPA 1798.106). */
+  CORRECTION = 'CORRECTION',
 }
 
 export enum DataRequestStatus {
@@ -127,4 +129,11 @@ export enum VerificationLevel {
   REASONABLE = 'REASONABLE',
   /** "A reasonably high degree of certainty" (7062(c)): needed for specific pieces of information. */
   REASONABLY_HIGH = 'REASONABLY_HIGH',
+}
+
+/** A proposed correction of one field, and what privacy operations decided. */
+export enum CorrectionStatus {
+  PENDING = 'PENDING',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
 }

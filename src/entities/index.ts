@@ -4,6 +4,7 @@ import { AuditChainHead } from './audit-chain-head.entity';
 import { AuditEvent } from './audit-event.entity';
 import { CaliforniaNoticeAnswer } from './california-notice-answer.entity';
 import { CollectionEvent } from './collection-event.entity';
+import { CorrectionChange, CorrectionRequest } from './correction.entity';
 import { Consent } from './consent.entity';
 import { ConsentEvent } from './consent-event.entity';
 import { DataCategory } from './data-category.entity';
@@ -21,7 +22,7 @@ import { Recipient } from './recipient.entity';
 import { Subject } from './subject.entity';
 
 export {
-  AccessLogEntry, AccessPackage, AccessPackageStatus, AuditChainHead, AuditEvent, CaliforniaNoticeAnswer, CollectionEvent, Consent, ConsentEvent, DataCategory, DataRequest, Disclosure,
+  AccessLogEntry, AccessPackage, AccessPackageStatus, AuditChainHead, AuditEvent, CaliforniaNoticeAnswer, CollectionEvent, Consent, CorrectionChange, CorrectionRequest, ConsentEvent, DataCategory, DataRequest, Disclosure,
   DisclosureCategory, EmailOpen, LegalHold, LegalHoldSubject, OutboxMessage, OutboxStatus, PolicyNotice, PolicyNoticeChannel, PolicyVersion, Purpose, Recipient, Subject,
 };
 export * from './enums';
@@ -29,5 +30,5 @@ export * from './enums';
 export const coreEntities = [
   Subject, DataCategory, Purpose, Consent, ConsentEvent, CollectionEvent, Recipient, Disclosure,
   DisclosureCategory, DataRequest, LegalHold, LegalHoldSubject, PolicyVersion, AuditEvent, AuditChainHead, OutboxMessage,
-  EmailOpen, PolicyNotice, AccessLogEntry, CaliforniaNoticeAnswer, AccessPackage,
+  EmailOpen, PolicyNotice, AccessLogEntry, CaliforniaNoticeAnswer, AccessPackage, CorrectionRequest, CorrectionChange,
 ];

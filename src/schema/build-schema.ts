@@ -16,6 +16,7 @@ import { RecipientResolver } from './recipient/recipient.resolver';
 import { CaliforniaNoticeResolver, UserNoticesResolver } from './request/california-notice.resolver';
 import { DataRequestResolver, UserRequestsResolver } from './request/data-request.resolver';
 import { AccessRequestResolver } from './request/access-request.resolver';
+import { CorrectionRequestResolver } from './request/correction-request.resolver';
 import { UserResolver } from './user/user.resolver';
 import { AccessLogResolver, UserAccessLogResolver } from './access-log/access-log.resolver';
 import { enforceReadPurpose } from './read-purpose/enforce-read-purpose';
@@ -25,7 +26,7 @@ type ResolverClass = Function;
 
 export const coreResolvers: ResolverClass[] = [
   UserResolver, ConsentResolver, RecipientResolver, DisclosureResolver, CollectionEventResolver, DataCategoryResolver, AuditEventResolver,
-  DataRequestResolver, UserRequestsResolver, CaliforniaNoticeResolver, UserNoticesResolver, AccessRequestResolver,
+  DataRequestResolver, UserRequestsResolver, CaliforniaNoticeResolver, UserNoticesResolver, AccessRequestResolver, CorrectionRequestResolver,
   UnsubscribeResolver, PolicyResolver, UserPolicyNoticesResolver, AccessLogResolver, UserAccessLogResolver,
 ];
 

@@ -99,7 +99,7 @@ export function leaves(op: Operation): Leaf[] {
       name,
       kind: leafKind(type),
       type,
-      enumValues: isEnumType(named) ? named.getValues().map((v) => v.value as string) : [],
+      enumValues: isEnumType(named) ? named.getValues().map((v) => v.name) : [],
       inList,
     });
   };
@@ -157,7 +157,8 @@ export function plausible(type: GraphQLInputType, name: string, ids: SeedIds, op
       return idFor(name, ids, opName);
     case 'Enum': {
       const named = getNamedType(type);
-      return isEnumType(named) ? named.getValues()[0]!.value : null;
+      // What a client sends: the value's name (the server maps it to its internal value).
+      return isEnumType(named) ? named.getValues()[0]!.name : null;
     }
     case 'Int':
       return 1;

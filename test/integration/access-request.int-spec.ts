@@ -80,6 +80,9 @@ describe('access requests: the package, its link, its deadlines and its verifica
     const notice = await t.gql<{ requestCaliforniaNotice: { request: { id: string } } }>(`mutation { requestCaliforniaNotice(userId: "${person}", channel: DESIGNATED) { request { id } } }`, undefined, ops());
     expect(notice.errors).toBeUndefined();
     expect(await finished(notice.data!.requestCaliforniaNotice.request.id)).toMatchObject({ status: 'COMPLETED' });
+    // A correction request, still to be decided.
+    const correction = await t.gql<{ requestCorrection: { id: string } }>(`mutation { requestCorrection(userId: "${person}", changes: { city: "Oakland" }, channel: "EMAIL", verification: SIGNED_IN_SESSION) { id } }`, undefined, ops());
+    expect(correction.errors).toBeUndefined();
     // A read by an app: the access log.
     expect((await t.gql(`{ user(id: "${person}") { name email } }`, undefined, t.token(Role.APP), 'SUPPORT')).errors).toBeUndefined();
     // Every plugin: a hold that preserved a copy, a closing transfer that included the record.
@@ -168,6 +171,7 @@ describe('access requests: the package, its link, its deadlines and its verifica
     const [answer] = await ds().query('SELECT notice FROM california_notice_answers WHERE request_id = ?', [Number(notice.data!.requestCaliforniaNotice.request.id)]);
     expect(requests.find((r) => String(r.id) === notice.data!.requestCaliforniaNotice.request.id)).toMatchObject({ type: 'CALIFORNIA_NOTICE', status: 'COMPLETED', notice: typeof answer.notice === 'string' ? JSON.parse(answer.notice) : answer.notice });
     expect(requests.find((r) => String(r.id) === receipt.request.id)).toMatchObject({ type: 'ACCESS', verification_method: 'SIGNED_IN_SESSION' });
+    expect(requests.find((r) => String(r.id) === correction.data!.requestCorrection.id)).toMatchObject({ type: 'CORRECTION', corrections: [{ field: 'city', proposedValue: 'Oakland', status: 'PENDING', reason: null }] });
     const log = section(entries, 'access-log');
     const logged = asJson(await ds().query(`SELECT id, role, purpose, categories, accessed_at FROM access_log WHERE subject_id = ? AND actor <> 'system:access-worker' ORDER BY id`, [person]));
     expect(log.rows).toEqual(logged);

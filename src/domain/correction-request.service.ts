@@ -1,0 +1,233 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CorrectionChange, CorrectionRequest } from '../entities/correction.entity';
+import { DataRequest } from '../entities/data-request.entity';
+import { CorrectionStatus, DataRequestStatus, DataRequestType, RecipientKind, SubjectStatus } from '../entities/enums';
+import { OutboxChannel } from '../entities/outbox-message.entity';
+import { Subject } from '../entities/subject.entity';
+import type { Actor } from './actor';
+import { appendAudit } from './audit.service';
+import { correctionAnswer, recipientCorrectionNotice, type CorrectionLine } from './correction-notice';
+import { OPEN_STATUSES, parseChannel } from './data-request.service';
+import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays } from './deadlines';
+import { recipientsOf } from './erasure-notice';
+import { badInput, conflict, notFound } from './errors';
+import { enqueueMessages, type OutboxDraft } from './outbox.service';
+import { SUBJECT_FIELDS, categoryOf, type SubjectField } from './personal-data.catalogue';
+import { deliveryTo, type PersonContact } from './postal-letter';
+import { checkSubjectChange, updateSubject, type SubjectFields } from './subject.service';
+import { REQUIRED_LEVEL, VerificationLevel, VerificationMethod, levelOf, meets } from './verification.rules';
+
+/**
+ * Correction requests (CCPA 1798.106, 11 CCR 7023; issue 22, point 3): the person says which of
+ * their fields are wrong and what is right; privacy operations accept or reject each with a reason;
+ * once every change is decided, the accepted ones go through the normal update path (its rules and
+ * its audit), the recipients that received a corrected category are told, and the person is
+ * answered, rejections with their reasons. Deadlines as a deletion's.
+ */
+
+export interface ProposedCorrection {
+  field: SubjectField;
+  value: string | null;
+}
+
+const FIELD = new Map(SUBJECT_FIELDS.map((f) => [f.property as string, f]));
+/** Recipients a correction is passed on to: as an erasure's (authorities take no instructions from us). */
+const TOLD_KINDS = [RecipientKind.AFFILIATE, RecipientKind.AGENT, RecipientKind.PARTNER, RecipientKind.THIRD_PARTY, RecipientKind.ACQUIRER];
+
+export interface OpenedCorrection {
+  request: DataRequest;
+  changes: CorrectionChange[];
+}
+
+/**
+ * Opens a correction request. Each proposed value is checked by the rules of the update path now
+ * (a bad value is the requester's mistake, refused at once); the email's uniqueness is checked
+ * when it is applied. A person verified below a reasonable degree (7062(d)) gets no change: the
+ * request is recorded, rejected at once, and they are told why.
+ */
+export async function openCorrectionRequest(
+  em: EntityManager,
+  actor: Actor,
+  input: { subjectId: number; changes: SubjectFields; evidence: string | null; channel: string; verification: VerificationMethod; receivedAt?: Date },
+  now = new Date(),
+): Promise<OpenedCorrection> {
+  const channel = parseChannel(input.channel);
+  const receivedAt = input.receivedAt ?? now;
+  if (receivedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput('receivedAt is in the future', { field: 'receivedAt' });
+  if (receivedAt.getTime() < now.getTime() - 366 * 86400_000) throw badInput('receivedAt is more than 366 days ago', { field: 'receivedAt' });
+  if (input.verification === VerificationMethod.NOT_APPLICABLE) throw badInput('a person asks for a correction: their verification applies', { field: 'verification' });
+  const evidence = input.evidence?.trim() || null;
+  if (evidence && evidence.length > 10_000) throw badInput('evidence is at most 10,000 characters', { field: 'evidence' });
+  const proposed = (Object.keys(input.changes) as (keyof SubjectFields)[]).filter((k) => input.changes[k] !== undefined);
+  for (const k of proposed) if (!FIELD.has(k)) throw badInput(`${k} is not a field a person can correct`, { field: k });
+
+  const subject = await em.getRepository(Subject).findOne({ where: { id: input.subjectId }, lock: { mode: 'pessimistic_write' } });
+  if (!subject) throw notFound('subject', input.subjectId);
+  if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subject.id} has been erased: there is nothing to correct`, { reason: 'SUBJECT_ERASED' });
+  const { changes } = checkSubjectChange(subject, input.changes, now);
+  const open = await em.getRepository(DataRequest).findOne({ where: { subjectId: subject.id, type: DataRequestType.CORRECTION, status: In(OPEN_STATUSES) } });
+  if (open) throw conflict(`correction request ${open.id} of this person is still open: decide it first`, { reason: 'CORRECTION_OPEN', requestId: String(open.id) });
+
+  const verified = meets(levelOf(input.verification), REQUIRED_LEVEL.ERASURE);
+  const repo = em.getRepository(DataRequest);
+  const request = repo.create({
+    type: DataRequestType.CORRECTION,
+    status: verified ? DataRequestStatus.ACKNOWLEDGED : DataRequestStatus.REJECTED,
+    channel,
+    subjectId: subject.id,
+    receivedAt,
+    acknowledgeDueAt: addBusinessDays(receivedAt, ACKNOWLEDGE_BUSINESS_DAYS),
+    acknowledgedAt: now,
+    dueAt: addDays(receivedAt, ANSWER_DAYS),
+    extendedAt: null,
+    extensionReason: null,
+    completedAt: verified ? null : now,
+    overdue: verified && addDays(receivedAt, ANSWER_DAYS) < now,
+    reasonCode: verified ? null : 'NOT_VERIFIED',
+    result: null,
+    verificationMethod: input.verification,
+    verificationRequired: VerificationLevel.REASONABLE,
+    createdBy: actor.id,
+  });
+  await repo.insert(request as QueryDeepPartialEntity<DataRequest>);
+  await em.getRepository(CorrectionRequest).insert({ requestId: request.id, subjectId: subject.id, evidence });
+  const notVerified = 'we could not verify that the request came from you';
+  await em.getRepository(CorrectionChange).insert(
+    proposed.map((k) => ({
+      requestId: request.id, subjectId: subject.id, field: k, proposedValue: (changes[k] as string | null | undefined) ?? null,
+      status: verified ? CorrectionStatus.PENDING : CorrectionStatus.REJECTED, reason: verified ? null : notVerified,
+      decidedBy: verified ? null : actor.id, decidedAt: verified ? null : now,
+    })),
+  );
+  const message = verified
+    ? { kind: 'REQUEST_ACKNOWLEDGEMENT', subject: 'We received your request to correct your personal information', text: `We received your request (reference ${request.id}) on ${receivedAt.toISOString().slice(0, 10)} to correct your personal information.\nWe will answer by ${request.dueAt.toISOString().slice(0, 10)}.` }
+    : {
+        kind: 'CORRECTION_ANSWER',
+        subject: 'Your request to correct your personal information',
+        text: `We received your request (reference ${request.id}) to correct your personal information, but we could not verify that it came from you, so we have not changed anything.\nYou may make the request again with information that lets us verify you.`,
+      };
+  await enqueueMessages(em, toPerson(request.id, contactOf(subject), message), now);
+  await appendAudit(em, actor, {
+    action: verified ? 'request.received' : 'request.rejected', entityType: 'DataRequest', entityId: request.id,
+    details: { type: DataRequestType.CORRECTION, subjectId: subject.id, channel, verification: input.verification, fields: [...proposed].sort(), ...(verified ? {} : { reasonCode: 'NOT_VERIFIED' }) },
+  });
+  return { request: await repo.findOneByOrFail({ id: request.id }), changes: await changesOf(em, request.id) };
+}
+
+export function changesOf(em: EntityManager, requestId: number): Promise<CorrectionChange[]> {
+  return em.getRepository(CorrectionChange).find({ where: { requestId }, order: { id: 'ASC' } });
+}
+
+function contactOf(s: Subject): PersonContact {
+  return { email: s.email, name: s.name, street_address: s.streetAddress, city: s.city, postal_code: s.postalCode, region: s.region, country: s.country };
+}
+
+function toPerson(requestId: number, person: PersonContact, message: { kind: string; subject: string; text: string }): OutboxDraft[] {
+  const delivery = deliveryTo(person);
+  if (delivery.by === 'NONE') return [];
+  return [{ kind: message.kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
+}
+
+export interface CorrectionDecision {
+  field: SubjectField;
+  accept: boolean;
+  reason: string;
+}
+
+/**
+ * Decides some or all of a request's changes, each with its reason. When none is left pending, in
+ * the same change: the accepted values are applied through updateSubject (a value its rules refuse
+ * now, such as an email another person has, fails the whole decision and changes nothing: reject
+ * it instead), each recipient that received a corrected category is told, the person is answered,
+ * and the request completes (REJECTED when nothing was accepted).
+ */
+export async function decideCorrection(em: EntityManager, actor: Actor, requestId: number, decisions: CorrectionDecision[], settings: { company: string }, now = new Date()): Promise<DataRequest> {
+  if (decisions.length === 0) throw badInput('decide at least one change', { field: 'decisions' });
+  const fields = decisions.map((d) => d.field);
+  if (new Set(fields).size !== fields.length) throw badInput('a field is decided twice', { field: 'decisions' });
+  for (const d of decisions) {
+    if (!d.reason.trim()) throw badInput(`the decision on ${d.field} states its reason`, { field: 'reason' });
+    if (d.reason.length > 1000) throw badInput('a reason is at most 1000 characters', { field: 'reason' });
+  }
+  const request = await em.getRepository(DataRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  if (!request) throw notFound('data request', requestId);
+  if (request.type !== DataRequestType.CORRECTION) throw badInput(`request ${requestId} is ${request.type}, not CORRECTION`);
+  if (!OPEN_STATUSES.includes(request.status)) throw conflict(`request ${requestId} is ${request.status}`, { reason: 'REQUEST_CLOSED' });
+  const subject = await em.getRepository(Subject).findOne({ where: { id: request.subjectId }, lock: { mode: 'pessimistic_write' } });
+  if (!subject || subject.status === SubjectStatus.ERASED) throw conflict(`subject ${request.subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
+  const changes = await changesOf(em, requestId);
+  for (const d of decisions) {
+    const change = changes.find((c) => c.field === d.field);
+    if (!change) throw badInput(`request ${requestId} does not ask to correct ${d.field}`, { field: d.field });
+    if (change.status !== CorrectionStatus.PENDING) throw conflict(`${d.field} was already ${change.status.toLowerCase()}`, { reason: 'ALREADY_DECIDED', field: d.field });
+    change.status = d.accept ? CorrectionStatus.ACCEPTED : CorrectionStatus.REJECTED;
+    change.reason = d.reason.trim();
+    change.decidedBy = actor.id;
+    change.decidedAt = now;
+    await em.getRepository(CorrectionChange).update({ id: change.id }, { status: change.status, reason: change.reason, decidedBy: actor.id, decidedAt: now });
+  }
+  await appendAudit(em, actor, { action: 'request.correction-decided', entityType: 'DataRequest', entityId: requestId, details: { decisions: decisions.map((d) => ({ field: d.field, accepted: d.accept })) } });
+
+  if (changes.some((c) => c.status === CorrectionStatus.PENDING)) {
+    if (request.status !== DataRequestStatus.IN_PROGRESS) await em.getRepository(DataRequest).update({ id: requestId }, { status: DataRequestStatus.IN_PROGRESS });
+    return em.getRepository(DataRequest).findOneByOrFail({ id: requestId });
+  }
+  return completeCorrection(em, actor, request, subject, changes, settings, now);
+}
+
+async function completeCorrection(em: EntityManager, actor: Actor, request: DataRequest, before: Subject, changes: CorrectionChange[], settings: { company: string }, now: Date): Promise<DataRequest> {
+  const accepted = changes.filter((c) => c.status === CorrectionStatus.ACCEPTED);
+  const rejected = changes.filter((c) => c.status === CorrectionStatus.REJECTED);
+  const lines: CorrectionLine[] = accepted.map((c) => {
+    const f = FIELD.get(c.field)!;
+    return { column: f.column, category: categoryOf(f), value: c.proposedValue };
+  });
+  let told: number[] = [];
+  const drafts: OutboxDraft[] = [];
+  if (accepted.length > 0) {
+    // The normal update path: its rules (an email or a phone left, no child, a unique email) and its audit.
+    const patch: SubjectFields = Object.fromEntries(accepted.map((c) => [c.field, c.proposedValue]));
+    await updateSubject(em, actor, request.subjectId, patch, now);
+    // Who received a corrected category, identifiably: named by what it received, before the correction.
+    const rows: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[] = await em.query(
+      `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
+         FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+         LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
+        WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
+        GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
+      [request.subjectId, TOLD_KINDS],
+    );
+    const person = {
+      name: before.name, email: before.email, phone: before.phone,
+      postalAddress: [before.streetAddress, before.city, before.postalCode].map((p) => p?.trim()).filter(Boolean).join(', ') || null,
+    };
+    for (const r of recipientsOf(rows)) {
+      const notice = recipientCorrectionNotice(request.id, person, r, lines);
+      if (!notice) continue;
+      told.push(r.id);
+      if (r.email) drafts.push({ kind: 'CORRECTION_NOTICE', to: r.email, subject: notice.subject, text: notice.text, dataRequestId: request.id, recipientId: r.id });
+    }
+    told = told.sort((a, b) => a - b);
+  }
+  const after = await em.getRepository(Subject).findOneByOrFail({ id: request.subjectId });
+  const answer = correctionAnswer({ requestId: request.id, company: settings.company, accepted: lines, rejected: rejected.map((c) => ({ column: FIELD.get(c.field)!.column, reason: c.reason ?? '' })), recipientsTold: told.length });
+  drafts.push(...toPerson(request.id, contactOf(after), { kind: 'CORRECTION_ANSWER', ...answer }));
+  await enqueueMessages(em, drafts, now);
+  const status = accepted.length > 0 ? DataRequestStatus.COMPLETED : DataRequestStatus.REJECTED;
+  const reasonCode = accepted.length === 0 ? 'CORRECTION_REJECTED' : rejected.length > 0 ? 'PARTLY_REJECTED' : null;
+  const result = {
+    corrected: accepted.map((c) => c.field), rejected: rejected.map((c) => ({ field: c.field, reason: c.reason })),
+    recipientsTold: told, recipientsWithoutContact: told.filter((id) => !drafts.some((d) => d.recipientId === id)),
+  };
+  await em.getRepository(DataRequest).update({ id: request.id }, { status, completedAt: now, reasonCode, result } as QueryDeepPartialEntity<DataRequest>);
+  await appendAudit(em, actor, { action: 'request.correction-completed', entityType: 'DataRequest', entityId: request.id, details: { corrected: result.corrected, rejected: rejected.map((c) => c.field), recipientsTold: told } });
+  return em.getRepository(DataRequest).findOneByOrFail({ id: request.id });
+}
+
+/** At erasure: what the person proposed and sent goes; the decisions stay with the request record. */
+export async function clearCorrectionsOf(em: EntityManager, subjectId: number): Promise<void> {
+  await em.query('UPDATE correction_changes SET proposed_value = NULL WHERE subject_id = ?', [subjectId]);
+  await em.query('UPDATE correction_requests SET evidence = NULL WHERE subject_id = ?', [subjectId]);
+}
