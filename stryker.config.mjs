@@ -37,13 +37,14 @@ export const ISSUE_21 = [
   'src/domain/erasure-scope.ts',
 ];
 
-// Issue 22's rule modules: verification levels, sealed files, the package's CSV/JSON writing, keyset pages, the letter.
+// Issue 22's rule modules: verification levels, sealed files, the package's CSV/JSON writing, keyset pages, the letter, correction notices.
 export const ISSUE_22 = [
   'src/domain/verification.rules.ts',
   'src/domain/sealed-file.ts',
   'src/domain/access-package.files.ts',
   'src/domain/access-letter.ts',
   'src/domain/access-package.assembly.ts:78-88',
+  'src/domain/correction-notice.ts',
 ];
 
 export default {

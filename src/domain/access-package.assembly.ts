@@ -115,7 +115,7 @@ export async function assembleAccessPackage(
   em: EntityManager,
   hooks: DomainHooks,
   hookContext: HookContext,
-  input: { subjectId: number; scope: AccessScope.SPECIFIC_PIECES | AccessScope.CATEGORIES; dir: string; pageRows: number; company: string },
+  input: { subjectId: number; scope: AccessScope.SPECIFIC_PIECES | AccessScope.CATEGORIES; dir: string; pageRows: number; company: string; stagingKey: Buffer },
 ): Promise<AssembledPackage> {
   const { subjectId, scope, dir, pageRows } = input;
   await rm(dir, { recursive: true, force: true });
@@ -134,7 +134,7 @@ export async function assembleAccessPackage(
     fill: (write: (row: Record<string, unknown>) => Promise<void>) => Promise<void>,
   ): Promise<void> => {
     const summary: SectionSummary = { name, title: header.title, rows: 0, preview: [], columns: header.columns };
-    const writer = full ? new SectionWriter(dir, name, { section: name, ...header }, csv) : null;
+    const writer = full ? new SectionWriter(dir, name, { section: name, ...header }, csv, input.stagingKey) : null;
     try {
       await writer?.open();
       await fill(async (row) => {
@@ -174,7 +174,7 @@ export async function assembleAccessPackage(
     })),
     sold: `${input.company} does not sell personal information, and has not sold yours.`,
   };
-  const summaryFile = new FileSink(path.join(dir, 'summary.json'));
+  const summaryFile = new FileSink(path.join(dir, 'summary.json'), { key: input.stagingKey, label: 'summary.json' });
   await summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
   files.push({ name: 'summary.json', rows: 1, ...(await summaryFile.close()) });
 
@@ -295,13 +295,13 @@ async function writeLinkedRecords(reader: Reader, subjectId: number, pageRows: n
     {
       title: 'Your requests about your information, and our answers',
       about: { what: 'Every request you made (or we opened for you), its deadlines and outcome; a Shine-the-Light notice as it was sent; the changes a correction request asked for, and the decision on each.' },
-      columns: ['id', 'type', 'status', 'channel', 'received_at', 'due_at', 'extended_at', 'completed_at', 'reason_code', 'verification_method', 'notice', 'corrections'],
+      columns: ['id', 'type', 'status', 'channel', 'received_at', 'due_at', 'extended_at', 'completed_at', 'reason_code', 'verification_method', 'notice', 'corrections', 'correction_evidence'],
     },
     true,
     async (write) => {
       const rows = await reader.query<Record<string, unknown>>(
         `SELECT r.id, r.type, r.status, r.channel, r.received_at, r.due_at, r.extended_at, r.completed_at, r.reason_code, r.verification_method, a.notice,
-                (SELECT JSON_ARRAYAGG(JSON_OBJECT('field', c.field, 'proposedValue', c.proposed_value, 'status', c.status, 'reason', c.reason)) FROM correction_changes c WHERE c.request_id = r.id) AS corrections
+                (SELECT JSON_ARRAYAGG(JSON_OBJECT('field', c.field, 'proposedValue', c.proposed_value, 'status', c.status, 'reason', c.reason)) FROM correction_changes c WHERE c.request_id = r.id) AS corrections, (SELECT e.evidence FROM correction_requests e WHERE e.request_id = r.id) AS correction_evidence
            FROM data_requests r LEFT JOIN california_notice_answers a ON a.request_id = r.id WHERE r.subject_id = ? ORDER BY r.id`,
         [subjectId],
       );

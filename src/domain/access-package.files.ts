@@ -1,6 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { sealStream } from './sealed-file';
 import type { AccessValue } from './hooks';
 
 /**
@@ -16,16 +18,40 @@ export interface PackageFile {
   sha256: string;
 }
 
-/** One file written in order, hashed and counted on the way. */
+/**
+ * One file written in order, hashed and counted on the way (the hash and size are of the plain
+ * content). With `seal`, what reaches the disk is sealed (src/domain/sealed-file.ts) under a key
+ * the caller holds: the access package's staging files are never on disk in the clear. A write or
+ * open error (disk full, folder gone) rejects the next write or the close, never the process.
+ */
 export class FileSink {
-  private readonly out: WriteStream;
   private readonly hash: Hash = createHash('sha256');
+  private readonly head: Writable;
+  private readonly done: Promise<void>;
+  /** Resolves when the stream ends either way: raced with 'drain', it never rejects unobserved. */
+  private readonly settled: Promise<void>;
+  private failed: unknown = null;
   private buffered: string[] = [];
   private bufferedLength = 0;
   bytes = 0;
 
-  constructor(readonly path: string) {
-    this.out = createWriteStream(path);
+  constructor(readonly path: string, seal?: { key: Buffer; label: string }) {
+    const file = createWriteStream(path);
+    if (seal) {
+      const sealer = sealStream(seal.key, seal.label);
+      this.head = sealer;
+      this.done = pipeline(sealer, file);
+    } else {
+      this.head = file;
+      this.done = finished(file);
+    }
+    // Kept, not thrown from an event: the next write or the close reports it.
+    this.settled = this.done.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failed = err ?? new Error(`writing ${path} failed`);
+      },
+    );
   }
 
   /** Gathers small writes into ~64 KB ones: one stream write per row costs more than the row. */
@@ -36,25 +62,28 @@ export class FileSink {
   }
 
   private async drain(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (this.buffered.length === 0) return;
     const chunk = Buffer.from(this.buffered.join(''), 'utf8');
     this.buffered = [];
     this.bufferedLength = 0;
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    if (!this.head.write(chunk)) await Promise.race([new Promise<void>((resolve) => this.head.once('drain', () => resolve())), this.settled]);
+    if (this.failed) throw this.failed;
   }
 
   async close(): Promise<{ bytes: number; sha256: string }> {
     await this.drain();
-    this.out.end();
-    await once(this.out, 'finish');
+    this.head.end();
+    await this.settled;
+    if (this.failed) throw this.failed;
     return { bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
   /** Closes after a failure, without waiting on a stream that may be broken. */
   destroy(): void {
-    this.out.destroy();
+    this.head.destroy();
   }
 }
 
@@ -107,9 +136,12 @@ export class SectionWriter {
     readonly name: string,
     private readonly header: SectionHeader,
     withCsv: boolean,
+    /** The staging key: each file is sealed under it, labelled with its name in the package. */
+    stagingKey?: Buffer,
   ) {
-    this.json = new FileSink(`${dir}/${name}.json`);
-    this.csv = withCsv ? new FileSink(`${dir}/${name}.csv`) : null;
+    const seal = (file: string) => (stagingKey ? { key: stagingKey, label: file } : undefined);
+    this.json = new FileSink(`${dir}/${name}.json`, seal(`${name}.json`));
+    this.csv = withCsv ? new FileSink(`${dir}/${name}.csv`, seal(`${name}.csv`)) : null;
   }
 
   async open(): Promise<void> {

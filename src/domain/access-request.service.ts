@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -17,16 +17,16 @@ import { renderAccessLetter } from './access-letter';
 import { insertAccessLog } from './access-log.service';
 import { assembleAccessPackage, type AssembledPackage } from './access-package.assembly';
 import type { Actor } from './actor';
-import { appendAudit } from './audit.service';
+import { appendAudit, type AuditEntry } from './audit.service';
 import { OPEN_STATUSES, parseChannel } from './data-request.service';
-import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays } from './deadlines';
+import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays, californiaLongDate } from './deadlines';
 import { badInput, conflict, DomainError, notFound } from './errors';
 import type { DomainHooks } from './hooks';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { enqueueMessages } from './outbox.service';
 import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
 import { newDataKey, openSealed, sealStream, unwrapDataKey, wrapDataKey } from './sealed-file';
-import { AccessScope, REQUIRED_LEVEL, VerificationMethod, accessDecision, type AccessDecision } from './verification.rules';
+import { AccessScope, REQUIRED_LEVEL, VerificationMethod, accessDecision, levelOf, meets, type AccessDecision } from './verification.rules';
 
 /**
  * Access requests (CCPA 1798.100/110/130, GDPR Art. 15 and 20; issue 22): opened with the deadlines
@@ -84,7 +84,14 @@ export async function openAccessRequest(
   if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subject.id} has been erased: we hold nothing about them`, { reason: 'SUBJECT_ERASED' });
   const repo = em.getRepository(DataRequest);
   const open = await repo.findOne({ where: { subjectId: subject.id, type: DataRequestType.ACCESS, status: In(OPEN_STATUSES) }, order: { id: 'ASC' } });
-  if (open) return { request: open, created: false };
+  if (open) {
+    // The person asked again, better verified, before the answer was begun: the open request is answered at the new level.
+    const better = open.status === DataRequestStatus.ACKNOWLEDGED && !meets(levelOf(open.verificationMethod ?? VerificationMethod.NONE), levelOf(input.verification));
+    if (!better) return { request: open, created: false };
+    await repo.update({ id: open.id }, { verificationMethod: input.verification });
+    await appendAudit(em, actor, { action: 'request.verification-raised', entityType: 'DataRequest', entityId: open.id, details: { from: open.verificationMethod, to: input.verification } });
+    return { request: await repo.findOneByOrFail({ id: open.id }), created: false };
+  }
 
   const request = repo.create({
     type: DataRequestType.ACCESS,
@@ -112,7 +119,7 @@ export async function openAccessRequest(
       kind: 'REQUEST_ACKNOWLEDGEMENT',
       to: subject.email,
       subject: 'We received your request to know what information we hold about you',
-      text: `We received your request (reference ${request.id}) on ${receivedAt.toISOString().slice(0, 10)} to know what personal information we hold about you and with whom we shared it.\nWe will answer by ${request.dueAt.toISOString().slice(0, 10)}.`,
+      text: `We received your request (reference ${request.id}) on ${californiaLongDate(receivedAt)} to know what personal information we hold about you and with whom we shared it.\nWe will answer by ${californiaLongDate(request.dueAt)}.`,
       dataRequestId: request.id,
     }], now);
   await appendAudit(em, actor, { action: 'request.received', entityType: 'DataRequest', entityId: request.id, details: { type: DataRequestType.ACCESS, subjectId: subject.id, channel, verification: input.verification } });
@@ -134,11 +141,17 @@ export function requestAccess(
 
 type Start = { done: true; outcome: string } | { done: false; decision: AccessDecision; subjectId: number };
 
-async function lockRequest(em: EntityManager, requestId: number): Promise<DataRequest> {
-  const request = await em.getRepository(DataRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
-  if (!request) throw notFound('data request', requestId);
-  if (request.type !== DataRequestType.ACCESS) throw badInput(`request ${requestId} is ${request.type}, not ACCESS`);
-  return request;
+/**
+ * The request and its person, locked in the erasure's order (the person first, then the request):
+ * an erasure and an access change that touch one person run one after the other, never interleaved.
+ */
+async function lockRequest(em: EntityManager, requestId: number): Promise<{ request: DataRequest; subject: Subject }> {
+  const seen = await em.getRepository(DataRequest).findOneBy({ id: requestId });
+  if (!seen) throw notFound('data request', requestId);
+  if (seen.type !== DataRequestType.ACCESS) throw badInput(`request ${requestId} is ${seen.type}, not ACCESS`);
+  const subject = await em.getRepository(Subject).findOneOrFail({ where: { id: seen.subjectId }, lock: { mode: 'pessimistic_write' } });
+  const request = await em.getRepository(DataRequest).findOneOrFail({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  return { request, subject };
 }
 
 async function contactOf(em: EntityManager, subjectId: number): Promise<PersonContact | undefined> {
@@ -180,11 +193,13 @@ export async function runAccessRequest(
   requestId: number,
   clock: () => Date = () => new Date(),
 ): Promise<{ outcome: string; packageId?: number; statements?: number; ms?: { snapshot: number; archive: number; commit: number } }> {
+  // This run's lease: a later run (a stalled job handed on while this one still lives) takes it
+  // over, and this one then cannot commit.
+  const runId = randomBytes(8).toString('hex');
   const start: Start = (
     await deps.run(async ({ em }) => {
-      const request = await lockRequest(em, requestId);
+      const { request, subject } = await lockRequest(em, requestId);
       if (!OPEN_STATUSES.includes(request.status)) return { done: true, outcome: request.status } as Start;
-      const subject = await em.getRepository(Subject).findOneByOrFail({ id: request.subjectId });
       if (subject.status === SubjectStatus.ERASED) {
         await closeWithoutPackage(em, settings.company, request, null, 'SUBJECT_ERASED', clock());
         return { done: true, outcome: 'SUBJECT_ERASED' } as Start;
@@ -194,16 +209,20 @@ export async function runAccessRequest(
         await closeWithoutPackage(em, settings.company, request, decision, decision.limitedBecause!.code, clock());
         return { done: true, outcome: 'NOT_VERIFIED' } as Start;
       }
-      if (request.status !== DataRequestStatus.IN_PROGRESS) await em.getRepository(DataRequest).update({ id: requestId }, { status: DataRequestStatus.IN_PROGRESS });
+      await em.getRepository(DataRequest).update({ id: requestId }, { status: DataRequestStatus.IN_PROGRESS, result: { run: runId } } as QueryDeepPartialEntity<DataRequest>);
       return { done: false, decision, subjectId: request.subjectId } as Start;
     })
   ).result;
+  // What earlier runs of this request left (a killed worker's build folder, a sealed file never recorded).
+  await removeUncommittedFiles(deps.dataSource, settings.dir, requestId);
   if (start.done) return { outcome: start.outcome };
 
-  await removeUncommittedFiles(deps.dataSource, settings.dir, requestId);
-  const buildDir = path.join(settings.dir, `.build-request-${requestId}`);
-  const sealedPath = path.join(settings.dir, `request-${requestId}-${randomBytes(8).toString('hex')}.sealed`);
+  const buildDir = path.join(settings.dir, `.build-request-${requestId}-${runId}`);
+  const sealedPath = path.join(settings.dir, `request-${requestId}-${runId}.sealed`);
   const dataKey = newDataKey();
+  // The files are staged sealed too, under a key that lives only in this process: a run killed
+  // mid-way leaves nothing anyone can read, whoever finds its folder.
+  const stagingKey = newDataKey();
   let assembled: AssembledPackage;
   let archive: { bytes: number; sha256: string };
   const ms = { snapshot: 0, archive: 0, commit: 0 };
@@ -211,7 +230,7 @@ export async function runAccessRequest(
   try {
     assembled = await readSnapshot(deps.dataSource, (em) =>
       assembleAccessPackage(em, deps.hooks, { actor: accessWorker, jobs: { declare: async () => { throw new Error('an access package only reads'); } } }, {
-        subjectId: start.subjectId, scope: start.decision.scope as AccessScope.SPECIFIC_PIECES | AccessScope.CATEGORIES, dir: buildDir, pageRows: settings.pageRows, company: settings.company,
+        subjectId: start.subjectId, scope: start.decision.scope as AccessScope.SPECIFIC_PIECES | AccessScope.CATEGORIES, dir: buildDir, pageRows: settings.pageRows, company: settings.company, stagingKey,
       }),
     );
     ms.snapshot = Math.round(performance.now() - t0);
@@ -220,7 +239,7 @@ export async function runAccessRequest(
     const request = await deps.dataSource.getRepository(DataRequest).findOneByOrFail({ id: requestId });
     const contact = await contactOf(deps.dataSource.manager, start.subjectId);
     const letter = renderAccessLetter({ company: settings.company, requestId, name: contact?.name ?? null, receivedAt: request.receivedAt, answeredAt, decision: start.decision, summary: assembled.summary, sections: assembled.sections, link: null });
-    archive = await writeSealedArchive(buildDir, assembled, letter.html, { requestId, answeredAt, decision: start.decision, verification: request.verificationMethod }, sealedPath, dataKey, requestId);
+    archive = await writeSealedArchive(buildDir, assembled, letter.html, { requestId, answeredAt, decision: start.decision, verification: request.verificationMethod }, sealedPath, dataKey, requestId, stagingKey);
   } catch (err) {
     await rm(sealedPath, { force: true });
     throw err;
@@ -233,22 +252,25 @@ export async function runAccessRequest(
   const token = randomBytes(32).toString('base64url');
   try {
     const committed = await deps.run(async ({ em }) => {
-      const request = await lockRequest(em, requestId);
+      const { request, subject } = await lockRequest(em, requestId);
       if (!OPEN_STATUSES.includes(request.status)) return { outcome: request.status, packageId: undefined };
-      const subject = await em.getRepository(Subject).findOneByOrFail({ id: request.subjectId });
+      if ((request.result as { run?: string } | null)?.run !== runId) return { outcome: 'SUPERSEDED', packageId: undefined };
       const now = clock();
       if (subject.status === SubjectStatus.ERASED) {
         await closeWithoutPackage(em, settings.company, request, null, 'SUBJECT_ERASED', now);
         return { outcome: 'SUBJECT_ERASED', packageId: undefined };
       }
+      // Never a row for a file that is not there (another run's cleanup, a disk lost meanwhile): the job runs again.
+      await stat(sealedPath);
       const contact = await contactOf(em, request.subjectId);
       const delivery = deliveryTo(contact);
-      const linkExpiresAt = new Date(now.getTime() + settings.linkTtlHours * 3600_000);
+      const purgeAfter = new Date(now.getTime() + settings.retentionDays * 86400_000);
+      const linkExpiresAt = new Date(Math.min(now.getTime() + settings.linkTtlHours * 3600_000, purgeAfter.getTime()));
       const inserted = await em.getRepository(AccessPackage).insert({
         requestId, subjectId: request.subjectId, status: AccessPackageStatus.READY, scope: start.decision.scope, filePath: sealedPath,
         bytes: String(archive.bytes), sha256: archive.sha256, wrappedKey: wrapDataKey(dataKey, settings.packageKey, keyLabel(requestId)),
         tokenHash: sha256(token), delivery: delivery.by, createdAt: now, linkExpiresAt, downloadedAt: null,
-        purgeAfter: new Date(now.getTime() + settings.retentionDays * 86400_000), purgedAt: null,
+        purgeAfter, purgedAt: null,
       });
       const packageId = Number(inserted.identifiers[0]!.id);
       const result = {
@@ -311,17 +333,48 @@ async function readSnapshot<T>(dataSource: DataSource, read: (em: EntityManager)
   }
 }
 
+/**
+ * Files of runs that will never come back (their request closed, an erasure came, the job gave up):
+ * build folders and sealed files no package row names, of requests no longer being answered, or
+ * older than a day. They are sealed under keys that died with their runs; they go all the same.
+ */
+export async function sweepAbandonedFiles(dataSource: DataSource, dir: string, now = new Date()): Promise<number> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  let removed = 0;
+  for (const name of names) {
+    const m = /^(?:\.build-)?request-(\d+)-/.exec(name);
+    if (!m) continue;
+    const requestId = Number(m[1]);
+    const [row]: { status: string; file_path: string | null }[] = await dataSource.query(
+      'SELECT r.status, p.file_path FROM data_requests r LEFT JOIN access_packages p ON p.request_id = r.id WHERE r.id = ?',
+      [requestId],
+    );
+    const full = path.join(dir, name);
+    if (row?.file_path === full) continue;
+    const stale = now.getTime() - (await stat(full)).mtimeMs > 86400_000;
+    if (row && row.status === DataRequestStatus.IN_PROGRESS && !stale) continue;
+    await rm(full, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
 /** Sealed files of this request that no package row names: left by a run that died before its commit. */
 async function removeUncommittedFiles(dataSource: DataSource, dir: string, requestId: number): Promise<void> {
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [] as string[];
     throw err;
   });
-  // A sealed file a killed run finished, or one it was still writing (`.sealed.partial`).
-  const mine = names.filter((n) => n.startsWith(`request-${requestId}-`) && (n.endsWith('.sealed') || n.endsWith('.sealed.partial')));
+  // A killed run's build folder (its files sealed under a key that died with it), a sealed file it
+  // finished or was still writing (`.sealed.partial`). A live run's files go too: a newer run took
+  // its lease, so it can no longer commit them.
+  const mine = names.filter((n) => n.startsWith(`.build-request-${requestId}-`) || (n.startsWith(`request-${requestId}-`) && (n.endsWith('.sealed') || n.endsWith('.sealed.partial'))));
   if (mine.length === 0) return;
   const [row]: { file_path: string | null }[] = await dataSource.query('SELECT file_path FROM access_packages WHERE request_id = ?', [requestId]);
-  for (const n of mine) if (path.join(dir, n) !== row?.file_path) await rm(path.join(dir, n), { force: true });
+  for (const n of mine) if (path.join(dir, n) !== row?.file_path) await rm(path.join(dir, n), { recursive: true, force: true });
 }
 
 /**
@@ -337,10 +390,9 @@ async function writeSealedArchive(
   sealedPath: string,
   dataKey: Buffer,
   requestId: number,
+  stagingKey: Buffer,
 ): Promise<{ bytes: number; sha256: string }> {
   await mkdir(path.dirname(sealedPath), { recursive: true });
-  const letterPath = path.join(buildDir, 'letter.html');
-  await writeFile(letterPath, letterHtml);
   const manifest = {
     schemaVersion: 1,
     requestId: meta.requestId,
@@ -351,11 +403,14 @@ async function writeSealedArchive(
     withheld: assembled.withheld,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-  await writeFile(path.join(buildDir, 'manifest.json'), manifestText);
 
+  // Nothing is written in the clear: the letter and manifest go from memory, the sections are
+  // opened from their sealed staging files as the ZIP reads them.
   const zip = new ZipFile();
   const mtime = meta.answeredAt;
-  for (const name of ['letter.html', 'manifest.json', ...assembled.files.map((f) => f.name)]) zip.addFile(path.join(buildDir, name), name, { mtime });
+  zip.addBuffer(Buffer.from(letterHtml), 'letter.html', { mtime });
+  zip.addBuffer(Buffer.from(manifestText), 'manifest.json', { mtime });
+  for (const f of assembled.files) zip.addReadStreamLazy(f.name, { mtime }, (give) => give(null, Readable.from(openSealed(path.join(buildDir, f.name), stagingKey, f.name))));
   zip.end();
   const hash = createHash('sha256');
   let bytes = 0;
@@ -388,12 +443,15 @@ export interface ClaimedPackage {
  */
 export async function claimAccessPackage(em: EntityManager, settings: Pick<AccessSettings, 'packageKey'>, token: string, now = new Date()): Promise<ClaimedPackage> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw badInput('this link is not valid', { reason: 'TOKEN_INVALID' });
-  const pkg = await em.getRepository(AccessPackage).findOne({ where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
-  if (!pkg) throw new DomainError('NOT_FOUND', 'this link is not valid or has already been used', { reason: 'TOKEN_USED_OR_INVALID' });
-  if (pkg.status !== AccessPackageStatus.READY || !pkg.filePath) throw new DomainError('NOT_FOUND', 'this link is not valid or has already been used', { reason: 'TOKEN_USED_OR_INVALID' });
-  if (pkg.linkExpiresAt.getTime() <= now.getTime()) throw conflict('this link has expired', { reason: 'TOKEN_EXPIRED' });
-  const subject = await em.getRepository(Subject).findOneByOrFail({ id: pkg.subjectId });
-  if (subject.status === SubjectStatus.ERASED) throw new DomainError('NOT_FOUND', 'this link is not valid or has already been used', { reason: 'TOKEN_USED_OR_INVALID' });
+  const invalid = () => new DomainError('NOT_FOUND', 'this link is not valid or has already been used', { reason: 'TOKEN_USED_OR_INVALID' });
+  const seen = await em.getRepository(AccessPackage).findOneBy({ tokenHash: sha256(token) });
+  if (!seen) throw invalid();
+  // The person first, then the package: the erasure's order, so an erasure and a download never interleave.
+  const subject = await em.getRepository(Subject).findOneOrFail({ where: { id: seen.subjectId }, lock: { mode: 'pessimistic_write' } });
+  const pkg = await em.getRepository(AccessPackage).findOne({ where: { id: seen.id }, lock: { mode: 'pessimistic_write' } });
+  if (!pkg || pkg.tokenHash !== sha256(token) || pkg.status !== AccessPackageStatus.READY || !pkg.filePath || subject.status === SubjectStatus.ERASED) throw invalid();
+  // Past its purge date the file may go at any moment: as good as expired.
+  if (pkg.linkExpiresAt.getTime() <= now.getTime() || pkg.purgeAfter.getTime() <= now.getTime()) throw conflict('this link has expired', { reason: 'TOKEN_EXPIRED' });
   await em.getRepository(AccessPackage).update({ id: pkg.id }, { status: AccessPackageStatus.DOWNLOADED, tokenHash: null, downloadedAt: now });
   await appendAudit(em, { id: `subject:${pkg.subjectId}`, roles: [] }, { action: 'access-package.downloaded', entityType: 'AccessPackage', entityId: pkg.id, details: { requestId: pkg.requestId, sha256: pkg.sha256 } });
   return { packageId: pkg.id, requestId: pkg.requestId, filePath: pkg.filePath, dataKey: unwrapDataKey(pkg.wrappedKey, settings.packageKey, keyLabel(pkg.requestId)), bytes: Number(pkg.bytes), sha256: pkg.sha256 };
@@ -410,10 +468,11 @@ export function openAccessArchive(claimed: Pick<ClaimedPackage, 'filePath' | 'da
  */
 export async function reissueAccessLink(em: EntityManager, actor: Actor, settings: AccessSettings, requestId: number, now = new Date()): Promise<AccessPackage> {
   const repo = em.getRepository(AccessPackage);
-  const pkg = await repo.findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
-  if (!pkg) throw notFound('access package of request', requestId);
-  if (pkg.status === AccessPackageStatus.PURGED || !pkg.filePath) throw conflict(`the package of request ${requestId} has been purged`, { reason: 'PACKAGE_PURGED' });
-  const subject = await em.getRepository(Subject).findOneByOrFail({ id: pkg.subjectId });
+  const seen = await repo.findOneBy({ requestId });
+  if (!seen) throw notFound('access package of request', requestId);
+  const subject = await em.getRepository(Subject).findOneOrFail({ where: { id: seen.subjectId }, lock: { mode: 'pessimistic_write' } });
+  const pkg = await repo.findOneOrFail({ where: { id: seen.id }, lock: { mode: 'pessimistic_write' } });
+  if (pkg.status === AccessPackageStatus.PURGED || !pkg.filePath || pkg.purgeAfter.getTime() <= now.getTime()) throw conflict(`the package of request ${requestId} has been purged or is about to be`, { reason: 'PACKAGE_PURGED' });
   if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${pkg.subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
   const contact = await contactOf(em, pkg.subjectId);
   const delivery = deliveryTo(contact);
@@ -432,6 +491,19 @@ export async function reissueAccessLink(em: EntityManager, actor: Actor, setting
   }], now);
   await appendAudit(em, actor, { action: 'access-package.link-reissued', entityType: 'AccessPackage', entityId: pkg.id, details: { requestId, linkExpiresAt: linkExpiresAt.toISOString() } });
   return repo.findOneByOrFail({ id: pkg.id });
+}
+
+/**
+ * At a person's erasure: their access requests still open can no longer be answered (a package
+ * would be a copy of what was just erased); they close, and the audit entries are the erasure's to
+ * append. A request whose run is building its package finds it closed at its commit and drops it.
+ */
+export async function closeAccessRequestsOfErased(em: EntityManager, subjectId: number, now: Date): Promise<AuditEntry[]> {
+  const open: { id: number }[] = await em.query(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'ACCESS' AND status IN (?) FOR UPDATE`, [subjectId, OPEN_STATUSES]);
+  if (open.length === 0) return [];
+  const ids = open.map((r) => Number(r.id));
+  await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = 'SUBJECT_ERASED', completed_at = ?, result = NULL WHERE id IN (?)`, [now, ids]);
+  return ids.map((id) => ({ action: 'request.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode: 'SUBJECT_ERASED' } }));
 }
 
 /** At a person's erasure: their packages are due for purge now and their links stop working. */

@@ -52,17 +52,19 @@ export function correctionAnswer(input: {
   company: string;
   accepted: readonly CorrectionLine[];
   rejected: readonly { column: string; reason: string }[];
+  /** Recipients told, by email. */
   recipientsTold: number;
+  /** Recipients that received a corrected value but whose address we do not hold. */
+  recipientsUnreachable: number;
 }): { subject: string; text: string } {
   const lines = [`We have decided on your request to correct your personal information (reference ${input.requestId}).`, ''];
   if (input.accepted.length > 0) {
     lines.push('We corrected:', ...input.accepted.map((c) => `  - your ${fieldWords(c.column)}: ${c.value ?? 'removed'}`), '');
-    lines.push(
-      input.recipientsTold > 0
-        ? `We have asked the ${input.recipientsTold === 1 ? 'business' : `${input.recipientsTold} businesses`} to which we disclosed this information to correct it too.`
-        : 'We had not disclosed this information to other businesses, so no one else needed to be told.',
-      '',
-    );
+    const businesses = (n: number) => (n === 1 ? 'one business' : `${n} businesses`);
+    if (input.recipientsTold > 0) lines.push(`We have asked ${businesses(input.recipientsTold)} to which we disclosed this information to correct it too.`);
+    if (input.recipientsUnreachable > 0) lines.push(`We hold no address for ${businesses(input.recipientsUnreachable)} to which we disclosed this information, so we could not ask ${input.recipientsUnreachable === 1 ? 'it' : 'them'} to correct it.`);
+    if (input.recipientsTold === 0 && input.recipientsUnreachable === 0) lines.push('We have not disclosed this information to other businesses that would need to correct it.');
+    lines.push('');
   }
   if (input.rejected.length > 0) {
     lines.push('We did not correct:', ...input.rejected.map((r) => `  - your ${fieldWords(r.column)}: ${r.reason}`), '');

@@ -7,10 +7,10 @@ import { CorrectionStatus, DataRequestStatus, DataRequestType, RecipientKind, Su
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
-import { appendAudit } from './audit.service';
+import { appendAudit, type AuditEntry } from './audit.service';
 import { correctionAnswer, recipientCorrectionNotice, type CorrectionLine } from './correction-notice';
 import { OPEN_STATUSES, parseChannel } from './data-request.service';
-import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays } from './deadlines';
+import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays, californiaLongDate } from './deadlines';
 import { recipientsOf } from './erasure-notice';
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
@@ -102,7 +102,7 @@ export async function openCorrectionRequest(
     })),
   );
   const message = verified
-    ? { kind: 'REQUEST_ACKNOWLEDGEMENT', subject: 'We received your request to correct your personal information', text: `We received your request (reference ${request.id}) on ${receivedAt.toISOString().slice(0, 10)} to correct your personal information.\nWe will answer by ${request.dueAt.toISOString().slice(0, 10)}.` }
+    ? { kind: 'REQUEST_ACKNOWLEDGEMENT', subject: 'We received your request to correct your personal information', text: `We received your request (reference ${request.id}) on ${californiaLongDate(receivedAt)} to correct your personal information.\nWe will answer by ${californiaLongDate(request.dueAt)}.` }
     : {
         kind: 'CORRECTION_ANSWER',
         subject: 'Your request to correct your personal information',
@@ -151,12 +151,15 @@ export async function decideCorrection(em: EntityManager, actor: Actor, requestI
     if (!d.reason.trim()) throw badInput(`the decision on ${d.field} states its reason`, { field: 'reason' });
     if (d.reason.length > 1000) throw badInput('a reason is at most 1000 characters', { field: 'reason' });
   }
-  const request = await em.getRepository(DataRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
-  if (!request) throw notFound('data request', requestId);
-  if (request.type !== DataRequestType.CORRECTION) throw badInput(`request ${requestId} is ${request.type}, not CORRECTION`);
+  const seen = await em.getRepository(DataRequest).findOneBy({ id: requestId });
+  if (!seen) throw notFound('data request', requestId);
+  if (seen.type !== DataRequestType.CORRECTION) throw badInput(`request ${requestId} is ${seen.type}, not CORRECTION`);
+  // The person first, then the request: the erasure's order.
+  const subject = await em.getRepository(Subject).findOne({ where: { id: seen.subjectId }, lock: { mode: 'pessimistic_write' } });
+  const request = await em.getRepository(DataRequest).findOneOrFail({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   if (!OPEN_STATUSES.includes(request.status)) throw conflict(`request ${requestId} is ${request.status}`, { reason: 'REQUEST_CLOSED' });
-  const subject = await em.getRepository(Subject).findOne({ where: { id: request.subjectId }, lock: { mode: 'pessimistic_write' } });
   if (!subject || subject.status === SubjectStatus.ERASED) throw conflict(`subject ${request.subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
+  if (subject.status === SubjectStatus.RESTRICTED) throw conflict(`subject ${request.subjectId} is restricted: what a hold keeps is not changed`, { reason: 'SUBJECT_RESTRICTED' });
   const changes = await changesOf(em, requestId);
   for (const d of decisions) {
     const change = changes.find((c) => c.field === d.field);
@@ -185,6 +188,7 @@ async function completeCorrection(em: EntityManager, actor: Actor, request: Data
     return { column: f.column, category: categoryOf(f), value: c.proposedValue };
   });
   let told: number[] = [];
+  const unreachable: number[] = [];
   const drafts: OutboxDraft[] = [];
   if (accepted.length > 0) {
     // The normal update path: its rules (an email or a phone left, no child, a unique email) and its audit.
@@ -206,24 +210,44 @@ async function completeCorrection(em: EntityManager, actor: Actor, request: Data
     for (const r of recipientsOf(rows)) {
       const notice = recipientCorrectionNotice(request.id, person, r, lines);
       if (!notice) continue;
+      if (!r.email) {
+        unreachable.push(r.id);
+        continue;
+      }
       told.push(r.id);
-      if (r.email) drafts.push({ kind: 'CORRECTION_NOTICE', to: r.email, subject: notice.subject, text: notice.text, dataRequestId: request.id, recipientId: r.id });
+      drafts.push({ kind: 'CORRECTION_NOTICE', to: r.email, subject: notice.subject, text: notice.text, dataRequestId: request.id, recipientId: r.id });
     }
     told = told.sort((a, b) => a - b);
   }
   const after = await em.getRepository(Subject).findOneByOrFail({ id: request.subjectId });
-  const answer = correctionAnswer({ requestId: request.id, company: settings.company, accepted: lines, rejected: rejected.map((c) => ({ column: FIELD.get(c.field)!.column, reason: c.reason ?? '' })), recipientsTold: told.length });
+  const answer = correctionAnswer({ requestId: request.id, company: settings.company, accepted: lines, rejected: rejected.map((c) => ({ column: FIELD.get(c.field)!.column, reason: c.reason ?? '' })), recipientsTold: told.length, recipientsUnreachable: unreachable.length });
   drafts.push(...toPerson(request.id, contactOf(after), { kind: 'CORRECTION_ANSWER', ...answer }));
   await enqueueMessages(em, drafts, now);
   const status = accepted.length > 0 ? DataRequestStatus.COMPLETED : DataRequestStatus.REJECTED;
   const reasonCode = accepted.length === 0 ? 'CORRECTION_REJECTED' : rejected.length > 0 ? 'PARTLY_REJECTED' : null;
   const result = {
     corrected: accepted.map((c) => c.field), rejected: rejected.map((c) => ({ field: c.field, reason: c.reason })),
-    recipientsTold: told, recipientsWithoutContact: told.filter((id) => !drafts.some((d) => d.recipientId === id)),
+    recipientsTold: told, recipientsWithoutContact: unreachable.sort((a, b) => a - b),
   };
   await em.getRepository(DataRequest).update({ id: request.id }, { status, completedAt: now, reasonCode, result } as QueryDeepPartialEntity<DataRequest>);
   await appendAudit(em, actor, { action: 'request.correction-completed', entityType: 'DataRequest', entityId: request.id, details: { corrected: result.corrected, rejected: rejected.map((c) => c.field), recipientsTold: told } });
   return em.getRepository(DataRequest).findOneByOrFail({ id: request.id });
+}
+
+/**
+ * At erasure: the person's correction requests still open close (SUBJECT_ERASED, or
+ * SUBJECT_RESTRICTED when a hold keeps part of them: restricted data is used for the hold alone),
+ * their pending changes rejected with the reason; the audit entries are the erasure's to append.
+ */
+export async function closeCorrectionsOfErased(em: EntityManager, subjectId: number, how: 'ERASED' | 'RESTRICTED', now: Date): Promise<AuditEntry[]> {
+  const open: { id: number }[] = await em.query(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CORRECTION' AND status IN (?) FOR UPDATE`, [subjectId, OPEN_STATUSES]);
+  if (open.length === 0) return [];
+  const ids = open.map((r) => Number(r.id));
+  const reasonCode = how === 'ERASED' ? 'SUBJECT_ERASED' : 'SUBJECT_RESTRICTED';
+  const why = how === 'ERASED' ? 'your information was deleted at your request before this change was decided' : 'your information was deleted at your request, except what a legal obligation keeps, which may not be changed';
+  await em.query(`UPDATE correction_changes SET status = 'REJECTED', reason = ?, decided_by = 'system:erasure', decided_at = ? WHERE request_id IN (?) AND status = 'PENDING'`, [why, now, ids]);
+  await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = ?, completed_at = ? WHERE id IN (?)`, [reasonCode, now, ids]);
+  return ids.map((id) => ({ action: 'request.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode } }));
 }
 
 /** At erasure: what the person proposed and sent goes; the decisions stay with the request record. */

@@ -6,7 +6,7 @@ import { REQUIRED_LEVEL } from './verification.rules';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
 import { appendAudit } from './audit.service';
-import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, EXTENSION_DAYS, addBusinessDays, addDays } from './deadlines';
+import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, EXTENSION_DAYS, addBusinessDays, addDays, californiaLongDate } from './deadlines';
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages } from './outbox.service';
 import type { JobDeclarer, JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
@@ -94,7 +94,7 @@ export async function openErasureRequest(
       kind: 'REQUEST_ACKNOWLEDGEMENT',
       to: subject.email,
       subject: 'We received your request to delete your personal information',
-      text: `We received your request (reference ${request.id}) on ${now.toISOString().slice(0, 10)} to delete the personal information we hold about you.\nWe will answer by ${request.dueAt.toISOString().slice(0, 10)}.`,
+      text: `We received your request (reference ${request.id}) on ${californiaLongDate(now)} to delete the personal information we hold about you.\nWe will answer by ${californiaLongDate(request.dueAt)}.`,
       dataRequestId: request.id,
     }], now);
   }
@@ -120,7 +120,7 @@ export async function extendRequestDeadline(em: EntityManager, actor: Actor, req
       kind: 'DEADLINE_EXTENSION',
       to: subject.email,
       subject: 'We need more time to answer your request',
-      text: `We need more time to complete your request (reference ${request.id}). We will answer by ${dueAt.toISOString().slice(0, 10)}.\nReason: ${reason.trim()}`,
+      text: `We need more time to complete your request (reference ${request.id}). We will answer by ${californiaLongDate(dueAt)}.\nReason: ${reason.trim()}`,
       dataRequestId: request.id,
     }], now);
   await appendAudit(em, actor, { action: 'request.extended', entityType: 'DataRequest', entityId: requestId, details: { dueAt: dueAt.toISOString() } });

@@ -13,8 +13,8 @@ import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { closeNoticesOfErased } from './california-notice.service';
-import { expireAccessPackagesOf } from './access-request.service';
-import { clearCorrectionsOf } from './correction-request.service';
+import { closeAccessRequestsOfErased, expireAccessPackagesOf } from './access-request.service';
+import { clearCorrectionsOf, closeCorrectionsOfErased } from './correction-request.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 
 export type ErasureOutcome =
@@ -179,7 +179,13 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   // mail still waiting for them (a policy notice, a marketing email) is cancelled first.
   // Their Shine-the-Light requests still open can no longer be answered: they close (not counted
   // as erased rows), before the cancel, so that a compile running for them is waited for.
-  const closedNotices = await closeNoticesOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now);
+  // So do their correction requests (what they proposed is cleared below), and, on a full
+  // erasure, their access requests: a package would be a copy of what is being erased.
+  const closedNotices = [
+    ...(await closeNoticesOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now)),
+    ...(await closeCorrectionsOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now)),
+    ...(partial ? [] : await closeAccessRequestsOfErased(em, subject.id, now)),
+  ];
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
   // An access package is a copy of what was just erased: its link stops, its file goes at the next purge run.
   await expireAccessPackagesOf(em, subject.id, now);

@@ -23,10 +23,14 @@ export const ERASURE_PROGRESS_KINDS: readonly string[] = ['ERASURE_BLOCKED', 'ER
  * names the erased person by what it received): their body goes with the address once the
  * message is sent or fails for good (docs/legal.md, point 4).
  */
-export const BODY_NAMES_A_PERSON: readonly string[] = ['ERASURE_NOTICE'];
+export const BODY_NAMES_A_PERSON: readonly string[] = ['ERASURE_NOTICE', 'CORRECTION_NOTICE'];
 
-/** Kinds whose body carries a credential (an access package's one-time link): cleared the same way, so the outbox keeps no live link. */
-export const BODY_CARRIES_A_CREDENTIAL: readonly string[] = ['ACCESS_PACKAGE_READY'];
+/**
+ * Kinds whose body carries a credential (an access package's one-time link) or the person's own
+ * information beyond their address (a correction's answer repeats the corrected values): cleared
+ * the same way, so the outbox keeps neither a live link nor a copy of the data once delivered.
+ */
+export const BODY_CARRIES_A_CREDENTIAL: readonly string[] = ['ACCESS_PACKAGE_READY', 'CORRECTION_ANSWER'];
 
 const CLEARED_AFTER_DELIVERY = [...BODY_NAMES_A_PERSON, ...BODY_CARRIES_A_CREDENTIAL].map((k) => `'${k}'`).join(', ');
 

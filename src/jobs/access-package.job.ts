@@ -1,7 +1,8 @@
 import { accessSettingsOf, type Config } from '../config';
-import { ACCESS_JOB, purgeNextAccessPackage, runAccessRequest } from '../domain/access-request.service';
+import { ACCESS_JOB, purgeNextAccessPackage, runAccessRequest, sweepAbandonedFiles } from '../domain/access-request.service';
 import { inTransaction } from '../domain/transaction';
 import type { JobDefinition } from './job-definition';
+import { REQUESTS_QUEUE } from './request-monitor.job';
 
 export const ACCESS_QUEUE = 'access';
 export const ACCESS_PURGE_JOB = 'access.purge';
@@ -24,18 +25,23 @@ export function accessPackageJob(config: Config): JobDefinition<{ requestId: num
   };
 }
 
-/** Purges packages past their retention (or of erased people), one change each. */
-export function accessPurgeJob(everyMs: number): JobDefinition<Record<string, never>> {
+/**
+ * Purges packages past their retention (or of erased people), one change each. On the `requests`
+ * queue with the deadline monitor: a purge that an erasure made due must not wait behind the long
+ * package builds of the `access` queue.
+ */
+export function accessPurgeJob(everyMs: number, dir: string): JobDefinition<Record<string, never>> {
   return {
     name: ACCESS_PURGE_JOB,
-    queue: ACCESS_QUEUE,
+    queue: REQUESTS_QUEUE,
     attempts: 1,
     concurrency: 1,
     repeat: { every: everyMs },
     async process(_payload, ctx) {
       let purged = 0;
       while ((await inTransaction(ctx.dataSource, (em) => purgeNextAccessPackage(em))) !== null) purged += 1;
-      return { purged };
+      const abandoned = await sweepAbandonedFiles(ctx.dataSource, dir);
+      return { purged, abandoned };
     },
   };
 }

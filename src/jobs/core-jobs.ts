@@ -14,6 +14,6 @@ export function coreJobs(config: Config): AnyJobDefinition[] {
     erasureJob, californiaNoticeJob, outboxDeliveryJob(config.outbox.pollMs), requestMonitorJob(config.requests.monitorEveryMs),
     intentReplayJob(config.requests.monitorEveryMs, config.requests.sweepAfterMs),
     policyNoticeJob, auditCheckpointJob(config.integrity.checkpointEveryMs),
-    accessPackageJob(config), accessPurgeJob(config.requests.monitorEveryMs),
+    accessPackageJob(config), accessPurgeJob(config.requests.monitorEveryMs, config.access.dir),
   ];
 }

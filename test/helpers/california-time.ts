@@ -11,3 +11,16 @@ export function endOfCaliforniaDay(at: string, days: number): string {
   }
   throw new Error(`no local midnight found after ${at}`);
 }
+
+/** The end of the `days`-th weekday (Monday to Friday) after the day of `at`, in Los Angeles: counted day by day, independently. */
+export function endOfCaliforniaBusinessDay(at: string, days: number): string {
+  let offset = 0;
+  let left = days;
+  while (left > 0) {
+    offset += 1;
+    const day = new Date(endOfCaliforniaDay(at, offset));
+    const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', weekday: 'short' }).format(day);
+    if (weekday !== 'Sat' && weekday !== 'Sun') left -= 1;
+  }
+  return endOfCaliforniaDay(at, offset);
+}

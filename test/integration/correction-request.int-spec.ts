@@ -1,8 +1,11 @@
 import { seedDemoData } from '../../src/demo-data';
 import { systemActor } from '../../src/domain/actor';
 import { Role } from '../../src/entities/enums';
+import { deliverOutbox } from '../../src/jobs/outbox-delivery.job';
+import { createMailTransport } from '../../src/jobs/mail-transport';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 import { endOfCaliforniaDay } from '../helpers/california-time';
+import { californiaLongDate } from '../../src/domain/deadlines';
 import { waitFor } from '../helpers/wait';
 
 const REQUEST = `mutation($id: ID!, $changes: UpdateUserInput!, $evidence: String, $verification: VerificationMethod!) {
@@ -64,7 +67,9 @@ describe('correction requests', () => {
       { field: 'NAME', proposedValue: 'Ann Correct', status: 'PENDING', reason: null, decidedBy: null },
       { field: 'CITY', proposedValue: 'Oakland', status: 'PENDING', reason: null, decidedBy: null },
     ]);
-    expect(await messages(opened.id, 'REQUEST_ACKNOWLEDGEMENT')).toHaveLength(1);
+    const acks = await messages(opened.id, 'REQUEST_ACKNOWLEDGEMENT');
+    expect(acks).toHaveLength(1);
+    expect(acks[0]!.text_body).toContain(`We will answer by ${californiaLongDate(new Date(opened.dueAt))}.`);
     // Nothing changes until it is decided.
     expect((await ds().query('SELECT name, city FROM subjects WHERE id = 1'))[0]).toEqual({ name: before.name, city: before.city });
 
@@ -98,6 +103,11 @@ describe('correction requests', () => {
     const [answer] = await messages(opened.id, 'CORRECTION_ANSWER');
     expect(answer!.text_body).toContain('your name: Ann Correct');
     expect(answer!.text_body).toContain('your city: Oakland');
+    // Once delivered, neither the recipients' notices nor the answer keep their bodies (or addresses).
+    await deliverOutbox(ds(), createMailTransport(t.config));
+    const kept: { kind: string; text_body: string; to_address: string | null; status: string }[] = await ds().query(`SELECT kind, text_body, to_address, status FROM outbox_messages WHERE data_request_id = ? AND kind IN ('CORRECTION_NOTICE', 'CORRECTION_ANSWER')`, [Number(opened.id)]);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    for (const m of kept) expect(m).toEqual({ kind: m.kind, text_body: '', to_address: null, status: 'SENT' });
   });
 
   it('a rejected change is not applied, and the person is told why; all rejected, the request is rejected', async () => {
@@ -167,6 +177,18 @@ describe('correction requests', () => {
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.filter((r) => r.errors).map(errorCode)).toEqual(['CONFLICT']);
     expect(await messages(opened.id, 'CORRECTION_ANSWER')).toHaveLength(1);
+  });
+
+  it('an erasure closes a correction request still open: its changes rejected with the reason, nothing left to decide', async () => {
+    const opened = await open(10, { city: 'Modesto' }, 'SIGNED_IN_SESSION', 'my bill');
+    await t.gql(`mutation { requestErasure(userId: "10", channel: "WEB_FORM") { request { id } } }`, undefined, ops());
+    await t.gateway.work(['erasure']);
+    await waitFor(async () => (await ds().query('SELECT status FROM subjects WHERE id = 10'))[0].status === 'ERASED', 'the erasure');
+    const [request] = await ds().query('SELECT status, reason_code FROM data_requests WHERE id = ?', [Number(opened.id)]);
+    expect(request).toEqual({ status: 'REJECTED', reason_code: 'SUBJECT_ERASED' });
+    const [change] = await ds().query('SELECT proposed_value, status, reason FROM correction_changes WHERE request_id = ?', [Number(opened.id)]);
+    expect(change).toEqual({ proposed_value: null, status: 'REJECTED', reason: 'your information was deleted at your request before this change was decided' });
+    expect((await decide(opened.id, [{ field: 'CITY', accept: true, reason: 'x' }])).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
   });
 
   it('an erasure clears what the person proposed and sent; the decisions stay', async () => {

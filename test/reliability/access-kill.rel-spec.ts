@@ -12,7 +12,7 @@ import { waitFor } from '../helpers/wait';
 import { RELIABILITY_SEED, seededRandom, size } from './support/scale';
 
 // Enough events that a package takes a few seconds: the kills fall while it reads, zips and seals.
-const EVENTS = size('RELIABILITY_ACCESS_EVENTS', 150_000);
+const EVENTS = size('RELIABILITY_ACCESS_EVENTS', 300_000);
 // At most 4: BullMQ fails a job after 5 stalls (maxStalledCount), which the intent replay would
 // then queue again; this test is about the run itself, so it stays under that.
 const KILLS = Math.min(4, size('RELIABILITY_ACCESS_KILLS', 4));
@@ -56,7 +56,7 @@ describe(`${KILLS} kills of the access worker while it builds a package of ${EVE
       while (kills < KILLS && (await status()) !== 'COMPLETED') {
         worker = runCli(['work', '--queues', 'access'], env);
         await worker.waitFor(/workers started/);
-        await sleep(300 + Math.floor(rnd() * 2500));
+        await sleep(200 + Math.floor(rnd() * 1500));
         const now = await status();
         if (now === 'COMPLETED') break;
         if (now === 'IN_PROGRESS') midJob += 1;

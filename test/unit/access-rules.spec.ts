@@ -6,8 +6,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { renderAccessLetter } from '../../src/domain/access-letter';
+import { correctionAnswer, fieldWords, recipientCorrectionNotice } from '../../src/domain/correction-notice';
 import { keysetAfter } from '../../src/domain/access-package.assembly';
-import { SectionWriter, columnsOf, csvField, jsonValue } from '../../src/domain/access-package.files';
+import { FileSink, SectionWriter, columnsOf, csvField, jsonValue } from '../../src/domain/access-package.files';
 import { newDataKey, openSealed, sealStream, unwrapDataKey, wrapDataKey } from '../../src/domain/sealed-file';
 import {
   AccessScope, LEVEL_OF_METHOD, REQUIRED_LEVEL, VerificationLevel, VerificationMethod, accessDecision, levelOf, meets,
@@ -202,5 +203,78 @@ describe('the access letter', () => {
     expect(letter.text).toContain('The link works once and until March 12, 2026 (2026-03-12T20:00:00.000Z).');
     expect(letter.text).toContain(`SHA-256 of the archive: ${'f'.repeat(64)}`);
     expect(letter.text.endsWith('Acme <Co>')).toBe(true);
+  });
+});
+
+describe('correction notices and answers (1798.106, 11 CCR 7023)', () => {
+  const person = { name: 'Ann Old', email: 'ann@example.com', phone: null, postalAddress: '1 Main St, Oakland, 94601' };
+  const recipient = { name: 'Mail Co', categories: ['user.name', 'user.contact.address'], firstAt: new Date('2026-02-01T20:00:00Z'), lastAt: new Date('2026-02-01T20:00:00Z') };
+
+  it('tells a recipient only the corrections of categories it received, naming the person by what it received', () => {
+    const notice = recipientCorrectionNotice(7, person, recipient, [
+      { column: 'name', category: 'user.name', value: 'Ann New' },
+      { column: 'email', category: 'user.contact.email', value: 'new@example.com' },
+      { column: 'street_address', category: 'user.contact.address', value: null },
+    ])!;
+    expect(notice.subject).toBe('Correction request 7: correct the personal information we disclosed to you');
+    expect(notice.text).toContain('A person whose personal information we disclosed to you on February 1, 2026 has asked us to correct it');
+    expect(notice.text).toContain('  Name: Ann Old\n  Postal address: 1 Main St, Oakland, 94601');
+    expect(notice.text).toContain('The corrected information:\n  Name: Ann New\n  Street address: (removed: it was wrong and we hold no correct value)\n');
+    // Its email it never received: neither the old one nor the new one is in the notice.
+    expect(notice.text).not.toContain('ann@example.com');
+    expect(notice.text).not.toContain('new@example.com');
+    expect(recipientCorrectionNotice(7, person, recipient, [{ column: 'email', category: 'user.contact.email', value: 'x@example.com' }])).toBeNull();
+    const noIds = recipientCorrectionNotice(7, person, { ...recipient, categories: ['user.device.ip_address'], lastAt: new Date('2026-03-01T20:00:00Z') }, [{ column: 'x', category: 'user.device.ip_address', value: '1.2.3.4' }])!;
+    expect(noIds.text).toContain('between February 1, 2026 and March 1, 2026');
+    expect(noIds.text).toContain('We sent you no name or contact details of this person');
+    expect(noIds.text).toContain('  X: 1.2.3.4');
+  });
+
+  it('answers the person: corrected, told, and each rejection with its reason', () => {
+    const all = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [{ column: 'city', category: 'user.contact.address', value: 'Fresno' }], rejected: [], recipientsTold: 1, recipientsUnreachable: 0 });
+    expect(all.subject).toBe('We corrected your personal information');
+    expect(all.text).toBe('We have decided on your request to correct your personal information (reference 9).\n\nWe corrected:\n  - your city: Fresno\n\nWe have asked one business to which we disclosed this information to correct it too.\n\nAcme\n');
+    const none = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [], rejected: [{ column: 'phone', reason: 'no proof' }], recipientsTold: 0, recipientsUnreachable: 0 });
+    expect(none.subject).toBe('Your request to correct your personal information');
+    expect(none.text).toContain('We did not correct:\n  - your telephone number: no proof\n');
+    expect(none.text).toContain('a written statement');
+    expect(none.text).not.toContain('We corrected:');
+    const some = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [{ column: 'birth_date', category: 'user.demographic.date_of_birth', value: null }], rejected: [{ column: 'zzz_col', reason: 'r' }], recipientsTold: 0, recipientsUnreachable: 0 });
+    expect(some.subject).toBe('We corrected some of your personal information');
+    expect(some.text).toContain('  - your date of birth: removed');
+    expect(some.text).toContain('We have not disclosed this information to other businesses that would need to correct it.');
+    expect(some.text).toContain('  - your zzz col: r');
+    const mixed = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [{ column: 'city', category: 'c', value: 'A' }], rejected: [], recipientsTold: 3, recipientsUnreachable: 1 }).text;
+    expect(mixed).toContain('We have asked 3 businesses to which we disclosed this information to correct it too.\nWe hold no address for one business to which we disclosed this information, so we could not ask it to correct it.\n');
+    expect(mixed).not.toContain('We have not disclosed');
+    expect(correctionAnswer({ requestId: 9, company: 'Acme', accepted: [{ column: 'city', category: 'c', value: 'A' }], rejected: [], recipientsTold: 0, recipientsUnreachable: 2 }).text).toContain('We hold no address for 2 businesses to which we disclosed this information, so we could not ask them to correct it.');
+    expect(fieldWords('postal_code')).toBe('postal code');
+  });
+});
+
+describe('file sinks of the package', () => {
+  it('a write or close that fails is an error of that call, not of the process; a sealed sink leaves nothing readable', async () => {
+    const broken = new FileSink('/nonexistent-folder-drg/x.json');
+    await expect((async () => {
+      await broken.write('x'.repeat(70 * 1024));
+      await broken.close();
+    })()).rejects.toThrow(/ENOENT/);
+    const dir = await mkdtemp(path.join(tmpdir(), 'drg-sink-'));
+    try {
+      const key = newDataKey();
+      const sink = new FileSink(path.join(dir, 'a.json'), { key, label: 'a.json' });
+      const text = `{"email":"someone@example.com"}${'y'.repeat(100_000)}`;
+      await sink.write(text);
+      const { bytes, sha256: digest } = await sink.close();
+      expect(bytes).toBe(Buffer.byteLength(text));
+      expect(digest).toBe(createHash('sha256').update(text).digest('hex'));
+      const onDisk = await readFile(path.join(dir, 'a.json'));
+      expect(onDisk.includes(Buffer.from('someone@example.com'))).toBe(false);
+      const out: Buffer[] = [];
+      for await (const c of openSealed(path.join(dir, 'a.json'), key, 'a.json')) out.push(c);
+      expect(Buffer.concat(out).toString()).toBe(text);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

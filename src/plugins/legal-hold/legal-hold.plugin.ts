@@ -69,7 +69,7 @@ export function legalHoldPlugin(options: LegalHoldOptions): GatewayPlugin {
         title: 'Information we must keep under a legal obligation',
         explanation:
           'A legal obligation (for example, to preserve evidence for legal proceedings) requires us to keep a copy of some of your information as it was. ' +
-          'It is used for nothing else, and deleted once the obligation ends. Each row is one such obligation; the information kept is the same as in the other sections of this package.',
+          'It is used for nothing else, and deleted once the obligation ends. Each row is one such obligation. The copy is of your information as it was when the obligation began: where you have updated something since, it still holds the earlier value.',
         rows: rows.map((r) => ({
           records_kept: Number(r.records),
           kept_since: new Date(r.since).toISOString(),
