@@ -62,7 +62,8 @@ export function renderAccessLetter(input: AccessLetterInput): { html: string; te
       html.push('<p>We have not disclosed personal information about you to anyone.</p>');
       text.push('We have not disclosed personal information about you to anyone.', '');
     } else {
-      const lines = s.disclosedTo.map((d) => `${KIND_LABEL[d.recipientKind] ?? d.recipientKind} (${d.recipients}): ${d.categories.join(', ') || 'no personal categories'}; for ${d.purposes.join(', ')}`);
+      const label = new Map(s.categoriesCollected.map((c) => [c.key, c.label]));
+      const lines = s.disclosedTo.map((d) => `${KIND_LABEL[d.recipientKind] ?? d.recipientKind} (${d.recipients}): ${d.categories.map((c) => label.get(c) ?? c).join(', ') || 'no personal categories'}; for ${d.purposes.join(', ')}`);
       html.push(`<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`);
       text.push('Who received it:', ...lines.map((l) => `  - ${l}`), '');
     }

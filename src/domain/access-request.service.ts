@@ -18,8 +18,8 @@ import { insertAccessLog } from './access-log.service';
 import { assembleAccessPackage, type AssembledPackage } from './access-package.assembly';
 import type { Actor } from './actor';
 import { appendAudit, type AuditEntry } from './audit.service';
-import { OPEN_STATUSES, parseChannel } from './data-request.service';
-import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays, californiaLongDate } from './deadlines';
+import { OPEN_STATUSES, arrivedRequest, parseChannel } from './data-request.service';
+import { californiaLongDate } from './deadlines';
 import { badInput, conflict, DomainError, notFound } from './errors';
 import type { DomainHooks } from './hooks';
 import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
@@ -93,25 +93,10 @@ export async function openAccessRequest(
     return { request: await repo.findOneByOrFail({ id: open.id }), created: false };
   }
 
-  const request = repo.create({
-    type: DataRequestType.ACCESS,
-    status: DataRequestStatus.ACKNOWLEDGED,
-    channel,
-    subjectId: subject.id,
-    receivedAt,
-    acknowledgeDueAt: addBusinessDays(receivedAt, ACKNOWLEDGE_BUSINESS_DAYS),
-    acknowledgedAt: now,
-    dueAt: addDays(receivedAt, ANSWER_DAYS),
-    extendedAt: null,
-    extensionReason: null,
-    completedAt: null,
-    overdue: addDays(receivedAt, ANSWER_DAYS) < now,
-    reasonCode: null,
-    result: null,
-    verificationMethod: input.verification,
-    verificationRequired: REQUIRED_LEVEL.ACCESS,
-    createdBy: actor.id,
-  });
+  const request = repo.create(arrivedRequest({
+    type: DataRequestType.ACCESS, channel, subjectId: subject.id, receivedAt,
+    verificationMethod: input.verification, verificationRequired: REQUIRED_LEVEL.ACCESS, createdBy: actor.id,
+  }, now));
   // The JSON result column defeats TypeORM's deep-partial type; the entity is complete.
   await repo.insert(request as QueryDeepPartialEntity<DataRequest>);
   if (subject.email)

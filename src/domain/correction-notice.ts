@@ -68,7 +68,7 @@ export function correctionAnswer(input: {
   }
   if (input.rejected.length > 0) {
     lines.push('We did not correct:', ...input.rejected.map((r) => `  - your ${fieldWords(r.column)}: ${r.reason}`), '');
-    lines.push('If you disagree, you may send us more documentation, or a written statement that we will keep with the information you say is inaccurate.', '');
+    lines.push('If you disagree, you may send us more documentation and ask again.', '');
   }
   lines.push(input.company, '');
   return {

@@ -3,15 +3,16 @@ import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CorrectionChange, CorrectionRequest } from '../entities/correction.entity';
 import { DataRequest } from '../entities/data-request.entity';
-import { CorrectionStatus, DataRequestStatus, DataRequestType, RecipientKind, SubjectStatus } from '../entities/enums';
+import { CorrectionStatus, DataRequestStatus, DataRequestType, SubjectStatus } from '../entities/enums';
 import { OutboxChannel } from '../entities/outbox-message.entity';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
 import { appendAudit, type AuditEntry } from './audit.service';
 import { correctionAnswer, recipientCorrectionNotice, type CorrectionLine } from './correction-notice';
-import { OPEN_STATUSES, parseChannel } from './data-request.service';
-import { ACKNOWLEDGE_BUSINESS_DAYS, ANSWER_DAYS, addBusinessDays, addDays, californiaLongDate } from './deadlines';
+import { OPEN_STATUSES, arrivedRequest, parseChannel } from './data-request.service';
+import { californiaLongDate } from './deadlines';
 import { recipientsOf } from './erasure-notice';
+import { KINDS_TOLD_OF_REQUESTS, identifiableRecipientsOf } from './recipient.service';
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import { SUBJECT_FIELDS, categoryOf, type SubjectField } from './personal-data.catalogue';
@@ -33,8 +34,6 @@ export interface ProposedCorrection {
 }
 
 const FIELD = new Map(SUBJECT_FIELDS.map((f) => [f.property as string, f]));
-/** Recipients a correction is passed on to: as an erasure's (authorities take no instructions from us). */
-const TOLD_KINDS = [RecipientKind.AFFILIATE, RecipientKind.AGENT, RecipientKind.PARTNER, RecipientKind.THIRD_PARTY, RecipientKind.ACQUIRER];
 
 export interface OpenedCorrection {
   request: DataRequest;
@@ -72,25 +71,11 @@ export async function openCorrectionRequest(
 
   const verified = meets(levelOf(input.verification), REQUIRED_LEVEL.ERASURE);
   const repo = em.getRepository(DataRequest);
-  const request = repo.create({
-    type: DataRequestType.CORRECTION,
-    status: verified ? DataRequestStatus.ACKNOWLEDGED : DataRequestStatus.REJECTED,
-    channel,
-    subjectId: subject.id,
-    receivedAt,
-    acknowledgeDueAt: addBusinessDays(receivedAt, ACKNOWLEDGE_BUSINESS_DAYS),
-    acknowledgedAt: now,
-    dueAt: addDays(receivedAt, ANSWER_DAYS),
-    extendedAt: null,
-    extensionReason: null,
-    completedAt: verified ? null : now,
-    overdue: verified && addDays(receivedAt, ANSWER_DAYS) < now,
-    reasonCode: verified ? null : 'NOT_VERIFIED',
-    result: null,
-    verificationMethod: input.verification,
-    verificationRequired: VerificationLevel.REASONABLE,
-    createdBy: actor.id,
-  });
+  const request = repo.create(arrivedRequest({
+    type: DataRequestType.CORRECTION, channel, subjectId: subject.id, receivedAt,
+    verificationMethod: input.verification, verificationRequired: VerificationLevel.REASONABLE, createdBy: actor.id,
+    rejectedWith: verified ? undefined : 'NOT_VERIFIED',
+  }, now));
   await repo.insert(request as QueryDeepPartialEntity<DataRequest>);
   await em.getRepository(CorrectionRequest).insert({ requestId: request.id, subjectId: subject.id, evidence });
   const notVerified = 'we could not verify that the request came from you';
@@ -195,14 +180,7 @@ async function completeCorrection(em: EntityManager, actor: Actor, request: Data
     const patch: SubjectFields = Object.fromEntries(accepted.map((c) => [c.field, c.proposedValue]));
     await updateSubject(em, actor, request.subjectId, patch, now);
     // Who received a corrected category, identifiably: named by what it received, before the correction.
-    const rows: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[] = await em.query(
-      `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
-         FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
-         LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
-        WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
-        GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
-      [request.subjectId, TOLD_KINDS],
-    );
+    const rows = await identifiableRecipientsOf(em, request.subjectId, KINDS_TOLD_OF_REQUESTS);
     const person = {
       name: before.name, email: before.email, phone: before.phone,
       postalAddress: [before.streetAddress, before.city, before.postalCode].map((p) => p?.trim()).filter(Boolean).join(', ') || null,

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DataRequest } from '../entities/data-request.entity';
-import { DataRequestStatus, DataRequestType, SubjectStatus, VerificationMethod } from '../entities/enums';
+import { DataRequestStatus, DataRequestType, SubjectStatus, VerificationMethod, type VerificationLevel } from '../entities/enums';
 import { REQUIRED_LEVEL } from './verification.rules';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
@@ -32,6 +32,45 @@ export interface OpenedRequest {
   request: DataRequest;
   /** False when an open request for the same subject was returned instead. */
   created: boolean;
+}
+
+/**
+ * The row of a person's request as it arrives: acknowledged now, due to be acknowledged within 10
+ * business days of receipt and answered within 45 days (1798.130(a)(2)), overdue from the start
+ * when it arrived more than 45 days ago. Access and correction requests are opened with it.
+ */
+export function arrivedRequest(input: {
+  type: DataRequestType;
+  channel: string;
+  subjectId: number;
+  receivedAt: Date;
+  verificationMethod: VerificationMethod;
+  verificationRequired: VerificationLevel;
+  createdBy: string;
+  /** Closed on arrival (e.g. not verified): REJECTED with this code. */
+  rejectedWith?: string;
+}, now: Date): Omit<DataRequest, 'id' | 'subject' | 'createdAt' | 'updatedAt'> {
+  const dueAt = addDays(input.receivedAt, ANSWER_DAYS);
+  const rejected = input.rejectedWith !== undefined;
+  return {
+    type: input.type,
+    status: rejected ? DataRequestStatus.REJECTED : DataRequestStatus.ACKNOWLEDGED,
+    channel: input.channel,
+    subjectId: input.subjectId,
+    receivedAt: input.receivedAt,
+    acknowledgeDueAt: addBusinessDays(input.receivedAt, ACKNOWLEDGE_BUSINESS_DAYS),
+    acknowledgedAt: now,
+    dueAt,
+    extendedAt: null,
+    extensionReason: null,
+    completedAt: rejected ? now : null,
+    overdue: !rejected && dueAt < now,
+    reasonCode: input.rejectedWith ?? null,
+    result: null,
+    verificationMethod: input.verificationMethod,
+    verificationRequired: input.verificationRequired,
+    createdBy: input.createdBy,
+  };
 }
 
 /** A request's channel as stored: one upper-case word such as WEB_FORM, EMAIL or PHONE. */

@@ -16,6 +16,7 @@ import { closeNoticesOfErased } from './california-notice.service';
 import { closeAccessRequestsOfErased, expireAccessPackagesOf } from './access-request.service';
 import { clearCorrectionsOf, closeCorrectionsOfErased } from './correction-request.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
+import { KINDS_TOLD_OF_REQUESTS, identifiableRecipientsOf } from './recipient.service';
 
 export type ErasureOutcome =
   | { status: 'COMPLETED'; erased: Record<string, number>; notifiedRecipientIds: number[]; kept?: RetainedCopy[]; alreadyErased?: boolean }
@@ -24,7 +25,7 @@ export type ErasureOutcome =
   | { status: 'NOOP'; reason: string };
 
 /** Recipients told of an erasure (CCPA: service providers, contractors and third parties). Authorities are not. */
-export const NOTIFIED_KINDS = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
+export const NOTIFIED_KINDS = KINDS_TOLD_OF_REQUESTS;
 
 /**
  * Carries out one erasure request in the caller's transaction, on the locked subject row:
@@ -130,14 +131,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
   const kept = await hooks.retainedCopies(em, subject.id, ctx);
   // Who received identifiable data, and which categories and when: read before the disclosures
   // are unlinked, so each recipient's notice can name the person by what it received (point 4).
-  const received: { id: number; name: string; email: string | null; category_key: string | null; first_at: Date; last_at: Date }[] = await em.query(
-    `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
-       FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
-       LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
-      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
-      GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
-    [subject.id, NOTIFIED_KINDS],
-  );
+  const received = await identifiableRecipientsOf(em, subject.id, NOTIFIED_KINDS);
   // A recipient told by an earlier, partial run of this request is not told twice; one that had
   // no address then is asked again (it may have one now).
   const unreachable = new Set(((previous?.recipientsWithoutContact as number[] | undefined) ?? []).map(Number));

@@ -116,3 +116,35 @@ export async function updateRecipient(em: EntityManager, actor: Actor, id: numbe
   await appendAudit(em, actor, { action: 'recipient.updated', entityType: 'Recipient', entityId: id, details: { fields } });
   return repo.findOneByOrFail({ id });
 }
+
+/**
+ * Recipients a person's deletion or correction is passed on to (1798.105(c), 11 CCR 7023(c)):
+ * everyone who received their data but authorities, which take no instructions from us.
+ */
+export const KINDS_TOLD_OF_REQUESTS: readonly RecipientKind[] = [RecipientKind.AGENT, RecipientKind.THIRD_PARTY, RecipientKind.AFFILIATE, RecipientKind.ACQUIRER, RecipientKind.PARTNER];
+
+/** One row per recipient and category it received about a person, identifiably, with when. */
+export interface ReceivedRow {
+  id: number;
+  name: string;
+  email: string | null;
+  category_key: string | null;
+  first_at: Date;
+  last_at: Date;
+}
+
+/**
+ * Who received a person's data identifiably (of the given kinds), which categories and when: what
+ * an erasure's or a correction's notice to each recipient names the person by (docs/legal.md,
+ * point 4). Read before the disclosures are unlinked or the values corrected.
+ */
+export function identifiableRecipientsOf(em: EntityManager, subjectId: number, kinds: readonly RecipientKind[]): Promise<ReceivedRow[]> {
+  return em.query(
+    `SELECT r.id, r.name, r.email, dc.category_key, MIN(d.occurred_at) AS first_at, MAX(d.occurred_at) AS last_at
+       FROM disclosures d JOIN recipients r ON r.id = d.recipient_id
+       LEFT JOIN disclosure_categories dc ON dc.subject_id = d.subject_id AND dc.disclosure_id = d.id
+      WHERE d.subject_id = ? AND d.identifiable = 1 AND r.kind IN (?)
+      GROUP BY r.id, r.name, r.email, dc.category_key ORDER BY r.id, dc.category_key`,
+    [subjectId, kinds],
+  );
+}

@@ -9,25 +9,8 @@ import { useCases } from '../domain/use-cases';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../ops/logger';
 import type { MutationRateLimiter } from '../schema/rate-limit';
-import { clientIp, escapeHtml, rateLimit } from './http-support';
+import { clientIp, escapeHtml, publicPage, rateLimit } from './http-support';
 
-function page(res: Response, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      // The token is in the URL: never leak it to another site, never index the page.
-      'Referrer-Policy': 'no-referrer',
-      'X-Robots-Tag': 'noindex',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    })
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
-        `<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem}</style></head>` +
-        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
-}
 
 const REFUSALS: Readonly<Record<string, [number, string, string]>> = {
   TOKEN_EXPIRED: [410, 'This link has expired', 'Please contact us and we will send you a new link.'],
@@ -40,9 +23,9 @@ function refused(res: Response, err: unknown, log: Logger): void {
   const known = REFUSALS[reason];
   if (!known) {
     log.error({ err }, 'access package download failed');
-    return page(res, 500, 'Something went wrong', '<p>Please try again later, or contact us.</p>');
+    return publicPage(res, 500, 'Something went wrong', '<p>Please try again later, or contact us.</p>');
   }
-  page(res, known[0], known[1], `<p>${escapeHtml(known[2])}</p>`);
+  publicPage(res, known[0], known[1], `<p>${escapeHtml(known[2])}</p>`);
 }
 
 /**
@@ -61,7 +44,7 @@ export function accessPackageRoutes(deps: { dataSource: DataSource; run: UseCase
   };
   router.get('/access-package', (req, res) => {
     const token = tokenOf(req);
-    page(
+    publicPage(
       res,
       200,
       'Your personal information',

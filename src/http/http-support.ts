@@ -101,3 +101,24 @@ export function rateLimit(limiter: MutationRateLimiter, keyOf: (req: Request, re
     );
   };
 }
+
+/**
+ * A page of the public links (unsubscribe, an access package): HTML with no script, never cached,
+ * never indexed, and no referrer: the token is in the URL and must not reach another site.
+ */
+export function publicPage(res: Response, status: number, title: string, body: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Robots-Tag': 'noindex',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    })
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
+        `<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem}</style></head>` +
+        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    );
+}

@@ -8,7 +8,7 @@ import { inspectUnsubscribeToken } from '../domain/communications.service';
 import { DomainError } from '../domain/errors';
 import { PurposeKey } from '../entities/enums';
 import type { MutationRateLimiter } from '../schema/rate-limit';
-import { jsonErrors, clientIp, escapeHtml, rateLimit, sendError } from './http-support';
+import { jsonErrors, clientIp, escapeHtml, publicPage, rateLimit, sendError } from './http-support';
 
 const LABELS: Partial<Record<PurposeKey, string>> = {
   [PurposeKey.PRODUCT_EMAIL]: 'emails about our own products and offers',
@@ -17,28 +17,11 @@ const LABELS: Partial<Record<PurposeKey, string>> = {
   [PurposeKey.EMAIL_OPEN_TRACKING]: 'email-open tracking',
 };
 
-function page(res: Response, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      // The token is in the URL: never leak it to another site, never index the page.
-      'Referrer-Policy': 'no-referrer',
-      'X-Robots-Tag': 'noindex',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    })
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
-        `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1.25rem}</style></head>` +
-        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
-}
 
 function refused(req: Request, res: Response, err: unknown, log: Logger): void {
   if (!(err instanceof DomainError) || req.accepts(['html', 'json']) === 'json') return sendError(res, err, log);
   const expired = err.details?.reason === 'TOKEN_EXPIRED';
-  page(res, 400, expired ? 'This link has expired' : 'This link is not valid', `<p>${expired ? 'Please use the unsubscribe link in a more recent email, or' : 'Please check that the whole link was copied, or'} contact us to change your email preferences.</p>`);
+  publicPage(res, 400, expired ? 'This link has expired' : 'This link is not valid', `<p>${expired ? 'Please use the unsubscribe link in a more recent email, or' : 'Please check that the whole link was copied, or'} contact us to change your email preferences.</p>`);
 }
 
 const tokenOf = (req: Request): string => {
@@ -64,7 +47,7 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; run: UseCaseRu
     } catch (err) {
       return refused(req, res, err, deps.log);
     }
-    page(
+    publicPage(
       res,
       200,
       'Unsubscribe',
@@ -80,7 +63,7 @@ export function unsubscribeRoutes(deps: { dataSource: DataSource; run: UseCaseRu
     try {
       const result = await useCases.unsubscribe(deps.run, settings, tokenOf(req));
       if (req.accepts(['html', 'json']) === 'json') return void res.set('Cache-Control', 'no-store').json(result);
-      page(res, 200, 'You are unsubscribed', `<p>You will no longer receive ${escapeHtml(LABELS[result.purpose] ?? result.purpose)}.</p>`);
+      publicPage(res, 200, 'You are unsubscribed', `<p>You will no longer receive ${escapeHtml(LABELS[result.purpose] ?? result.purpose)}.</p>`);
     } catch (err) {
       refused(req, res, err, deps.log);
     }

@@ -197,7 +197,7 @@ describe('the access letter', () => {
       sections: [{ name: 'collection_events', title: 'Visits', rows: 12, preview: rows.slice(0, 10), columns: ['id'] }],
       link: { url: 'https://x.example/access-package?token=abc', expiresAt: new Date('2026-03-12T20:00:00Z'), sha256: 'f'.repeat(64) },
     });
-    expect(letter.text).toContain('Service providers acting for us (for example, payment processing) (2): user.name; for SERVICE_PROVISION');
+    expect(letter.text).toContain('Service providers acting for us (for example, payment processing) (2): user.name; for SERVICE_PROVISION'.replace('user.name', 'Name'));
     expect(letter.text).toContain('  - Visits: 12 entries (collection_events.json)');
     expect(letter.html).toContain('… and 2 more in collection_events.json.');
     expect(letter.text).toContain('The link works once and until March 12, 2026 (2026-03-12T20:00:00.000Z).');
@@ -217,6 +217,13 @@ describe('correction notices and answers (1798.106, 11 CCR 7023)', () => {
       { column: 'street_address', category: 'user.contact.address', value: null },
     ])!;
     expect(notice.subject).toBe('Correction request 7: correct the personal information we disclosed to you');
+    expect(notice.text).toBe([
+      'Dear Mail Co,', '',
+      'A person whose personal information we disclosed to you on February 1, 2026 has asked us to correct it, and we have (our reference 7). Please correct the information you hold about this person, and tell your own service providers and contractors to do the same.', '',
+      'You can find the person in your records by the information you received from us (as it was before the correction):', '  Name: Ann Old', '  Postal address: 1 Main St, Oakland, 94601', '',
+      'The corrected information:', '  Name: Ann New', '  Street address: (removed: it was wrong and we hold no correct value)', '',
+      'This message identifies the person only by what you already received and the corrections; please do not keep it once you have acted on it.', '',
+    ].join('\n'));
     expect(notice.text).toContain('A person whose personal information we disclosed to you on February 1, 2026 has asked us to correct it');
     expect(notice.text).toContain('  Name: Ann Old\n  Postal address: 1 Main St, Oakland, 94601');
     expect(notice.text).toContain('The corrected information:\n  Name: Ann New\n  Street address: (removed: it was wrong and we hold no correct value)\n');
@@ -236,8 +243,7 @@ describe('correction notices and answers (1798.106, 11 CCR 7023)', () => {
     expect(all.text).toBe('We have decided on your request to correct your personal information (reference 9).\n\nWe corrected:\n  - your city: Fresno\n\nWe have asked one business to which we disclosed this information to correct it too.\n\nAcme\n');
     const none = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [], rejected: [{ column: 'phone', reason: 'no proof' }], recipientsTold: 0, recipientsUnreachable: 0 });
     expect(none.subject).toBe('Your request to correct your personal information');
-    expect(none.text).toContain('We did not correct:\n  - your telephone number: no proof\n');
-    expect(none.text).toContain('a written statement');
+    expect(none.text).toBe('We have decided on your request to correct your personal information (reference 9).\n\nWe did not correct:\n  - your telephone number: no proof\n\nIf you disagree, you may send us more documentation and ask again.\n\nAcme\n');
     expect(none.text).not.toContain('We corrected:');
     const some = correctionAnswer({ requestId: 9, company: 'Acme', accepted: [{ column: 'birth_date', category: 'user.demographic.date_of_birth', value: null }], rejected: [{ column: 'zzz_col', reason: 'r' }], recipientsTold: 0, recipientsUnreachable: 0 });
     expect(some.subject).toBe('We corrected some of your personal information');
@@ -273,6 +279,117 @@ describe('file sinks of the package', () => {
       const out: Buffer[] = [];
       for await (const c of openSealed(path.join(dir, 'a.json'), key, 'a.json')) out.push(c);
       expect(Buffer.concat(out).toString()).toBe(text);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the access letter, whole', () => {
+  it('reads exactly so, in text and in HTML (every part the person sees)', () => {
+    const letter = renderAccessLetter({
+      company: 'Acme', requestId: 7, name: 'Ann', receivedAt: new Date('2026-03-01T20:00:00Z'), answeredAt: new Date('2026-03-05T20:00:00Z'),
+      decision: accessDecision(VerificationMethod.SIGNED_IN_SESSION),
+      summary: {
+        categoriesCollected: [{ key: 'user.name', label: 'Name' }], sources: ['you'], purposes: ['to answer you'],
+        disclosedTo: [{ recipientKind: 'AGENT', recipients: 2, categories: ['user.name', 'user.other'], purposes: ['SERVICE_PROVISION'] }, { recipientKind: 'NEW_KIND', recipients: 1, categories: [], purposes: ['X'] }],
+        sold: 'We do not sell.',
+      },
+      sections: [{ name: 'subjects', title: 'Your record', rows: 1, preview: [{ id: 1, name: 'Ann <b>', at: new Date('2026-01-01T00:00:00Z'), o: { a: 1 }, n: null }], columns: ['id', 'name', 'at', 'o', 'n'] }, { name: 'email_opens', title: 'Opens', rows: 0, preview: [], columns: ['id'] }],
+      link: { url: 'https://x.example/access-package?token=abc', expiresAt: new Date('2026-03-12T20:00:00Z'), sha256: 'f'.repeat(64) },
+    });
+    expect(letter.text).toBe([
+      'Dear Ann,', '',
+      'On March 1, 2026 you asked Acme what personal information we hold about you and with whom we shared it (reference 7). This is our answer, as of March 5, 2026.', '',
+      'What we hold:', '  - Name', 'Where it came from:', '  - you', 'Why we collect it:', '  - to answer you', '',
+      'Who received it:',
+      '  - Service providers acting for us (for example, payment processing) (2): Name, user.other; for SERVICE_PROVISION',
+      '  - NEW_KIND (1): no personal categories; for X', '',
+      'We do not sell.', '',
+      'The information itself is in the archive, one file per section:', '  - Your record: 1 entry (subjects.json)', '  - Opens: 0 entries (email_opens.json)', '',
+      'Download your archive at https://x.example/access-package?token=abc',
+      'The link works once and until March 12, 2026 (2026-03-12T20:00:00.000Z).',
+      `SHA-256 of the archive: ${'f'.repeat(64)}`,
+      'If the link has expired or the download failed, contact us and we will send a new one.', '',
+      'Acme',
+    ].join('\n'));
+    expect(letter.html).toBe(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Your personal information at Acme</title></head><body>' + [
+        '<p>Dear Ann,</p>',
+        '<p>On March 1, 2026 you asked Acme what personal information we hold about you and with whom we shared it (reference 7). This is our answer, as of March 5, 2026.</p>',
+        '<h2>What we hold, from where, and why</h2>',
+        '<p>Categories of personal information:</p><ul><li>Name</li></ul>',
+        '<p>Where it came from:</p><ul><li>you</li></ul>',
+        '<p>Why we collect it:</p><ul><li>to answer you</li></ul>',
+        '<h2>Who received it</h2>',
+        '<ul><li>Service providers acting for us (for example, payment processing) (2): Name, user.other; for SERVICE_PROVISION</li><li>NEW_KIND (1): no personal categories; for X</li></ul>',
+        '<p>We do not sell.</p>',
+        '<h2>The information itself</h2><p>Every section is in the attached archive as a JSON file, and every table also as a CSV file that a spreadsheet opens. Each section begins here:</p>',
+        '<h3>Your record (1 entry, file subjects.json)</h3>',
+        '<table border="1" cellpadding="3" style="border-collapse:collapse;font-size:9pt"><tr><th>id</th><th>name</th><th>at</th><th>o</th><th>n</th></tr><tr><td>1</td><td>Ann &lt;b&gt;</td><td>2026-01-01T00:00:00.000Z</td><td>{&quot;a&quot;:1}</td><td></td></tr></table>',
+        '<h3>Opens (0 entries, file email_opens.json)</h3>',
+        `<h2>Your archive</h2><p>Download it at <a href="https://x.example/access-package?token=abc">https://x.example/access-package?token=abc</a>. The link works once and until March 12, 2026 (2026-03-12T20:00:00.000Z). The archive's SHA-256 is <code>${'f'.repeat(64)}</code>. If the link has expired or the download failed, contact us and we will send a new one.</p>`,
+        '<p>Acme</p>',
+      ].join('\n') + '</body></html>\n',
+    );
+  });
+
+  it('without a name, a summary or sections: a greeting, the refusal and nothing about the person', () => {
+    const letter = renderAccessLetter({ company: 'Acme', requestId: 8, name: null, receivedAt: new Date('2026-03-01T20:00:00Z'), answeredAt: new Date('2026-03-02T20:00:00Z'), decision: accessDecision(VerificationMethod.NONE), summary: null, sections: [], link: null });
+    expect(letter.text).toBe(`Hello,\n\nOn March 1, 2026 you asked Acme what personal information we hold about you and with whom we shared it (reference 8). This is our answer, as of March 2, 2026.\n\n${accessDecision(VerificationMethod.NONE).limitedBecause!.reason}\n\nAcme`);
+    expect(letter.html).toContain(`<p><strong>${accessDecision(VerificationMethod.NONE).limitedBecause!.reason}</strong></p>`);
+    expect(letter.html).not.toMatch(/<h2>/);
+    // A summary with no recipient says so.
+    const none = renderAccessLetter({ company: 'Acme', requestId: 8, name: 'A', receivedAt: new Date('2026-03-01T20:00:00Z'), answeredAt: new Date('2026-03-02T20:00:00Z'), decision: accessDecision(VerificationMethod.EMAIL_ROUND_TRIP), summary: { categoriesCollected: [], sources: [], purposes: [], disclosedTo: [], sold: 'S.' }, sections: [{ name: 's', title: 'T', rows: 1, preview: [], columns: [] }], link: null });
+    expect(none.html).toContain('<h2>Who received it</h2>\n<p>We have not disclosed personal information about you to anyone.</p>');
+    expect(none.html).not.toContain('The information itself');
+  });
+});
+
+describe('sealed-file keys, pinned', () => {
+  it('a key wrapped by an earlier version still unwraps: the derivation of the wrapping key never changes under stored packages', () => {
+    expect(unwrapDataKey('oVqHPQYRLex0JfQo.vLJvoxRxvJZQ4NrUktHXQp9W4Qnkfei7sGMAKVDkT-g.GlDal1R3sg4SND2kUuPkPg', 's'.repeat(40), 'access-package:request-1').equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+});
+
+describe('section files, byte for byte', () => {
+  it('writes the exact JSON and CSV, and no CSV when the section has none', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'drg-section-bytes-'));
+    try {
+      const w = new SectionWriter(dir, 't', { section: 't', title: 'T', about: {}, columns: ['a'] }, true);
+      await w.open();
+      await w.row({ a: 1 });
+      await w.row({ a: 'x' });
+      const files = await w.close();
+      expect(await readFile(path.join(dir, 't.json'), 'utf8')).toBe('{"section":"t","title":"T","about":{},"columns":["a"],"withheld":[],"rows":[\n{"a":1},\n{"a":"x"}\n]}\n');
+      expect(await readFile(path.join(dir, 't.csv'), 'utf8')).toBe('a\r\n1\r\nx\r\n');
+      expect(files.map((f) => f.name)).toEqual(['t.json', 't.csv']);
+      const only = new SectionWriter(dir, 'j', { section: 'j', title: 'J', about: {}, columns: [] }, false);
+      await only.open();
+      expect((await only.close()).map((f) => f.name)).toEqual(['j.json']);
+      expect(await readFile(path.join(dir, 'j.json'), 'utf8')).toBe('{"section":"j","title":"J","about":{},"columns":[],"withheld":[],"rows":[]}\n');
+      await expect(readFile(path.join(dir, 'j.csv'))).rejects.toThrow(/ENOENT/);
+      // Sealed under a staging key, each file under its own name: opened with another, it fails.
+      const key = newDataKey();
+      const sealed = new SectionWriter(dir, 's', { section: 's', title: 'S', about: {}, columns: ['a'] }, true, key);
+      await sealed.open();
+      await sealed.row({ a: 'secret' });
+      await sealed.close();
+      const read = async (file: string, label: string) => {
+        const out: Buffer[] = [];
+        for await (const c of openSealed(path.join(dir, file), key, label)) out.push(c);
+        return Buffer.concat(out).toString();
+      };
+      expect(await read('s.csv', 's.csv')).toBe('a\r\nsecret\r\n');
+      await expect(read('s.json', 's.csv')).rejects.toThrow(/does not open/);
+      // Many small rows (more than one 64 KB write): all there, in order.
+      const big = new SectionWriter(dir, 'b', { section: 'b', title: 'B', about: {}, columns: ['i'] }, true);
+      await big.open();
+      for (let i = 0; i < 20_000; i += 1) await big.row({ i });
+      await big.close();
+      const rows = (JSON.parse(await readFile(path.join(dir, 'b.json'), 'utf8')) as { rows: { i: number }[] }).rows;
+      expect(rows.length).toBe(20_000);
+      expect(rows[19_999]).toEqual({ i: 19_999 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
