@@ -22,7 +22,7 @@ import { OPEN_STATUSES, arrivedRequest, parseChannel } from './data-request.serv
 import { californiaLongDate } from './deadlines';
 import { badInput, conflict, DomainError, notFound } from './errors';
 import type { DomainHooks } from './hooks';
-import type { JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
+import type { JobDeclarer, JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { enqueueMessages } from './outbox.service';
 import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
 import { newDataKey, openSealed, sealStream, unwrapDataKey, wrapDataKey } from './sealed-file';
@@ -282,13 +282,22 @@ export async function runAccessRequest(
       await appendAudit(em, accessWorker, { action: 'request.access-answered', entityType: 'DataRequest', entityId: requestId, details: { packageId, scope: start.decision.scope, sha256: archive.sha256, bytes: archive.bytes, delivery: delivery.by } });
       return { outcome: 'COMPLETED', packageId };
     });
-    if (committed.result.packageId === undefined) await rm(sealedPath, { force: true });
+    if (committed.result.packageId === undefined) await dropUnrecorded(deps.dataSource, requestId, sealedPath);
     ms.commit = Math.round(performance.now() - t0);
     return { ...committed.result, statements: assembled.statements, ms };
   } catch (err) {
-    await rm(sealedPath, { force: true });
+    await dropUnrecorded(deps.dataSource, requestId, sealedPath);
     throw err;
   }
+}
+
+/**
+ * Removes this run's sealed file unless a package row names it: a commit whose reply was lost
+ * (a dropped connection) is retried, finds its own work done, and must not delete what it saved.
+ */
+async function dropUnrecorded(dataSource: DataSource, requestId: number, sealedPath: string): Promise<void> {
+  const [row]: { file_path: string | null }[] = await dataSource.query('SELECT file_path FROM access_packages WHERE request_id = ?', [requestId]);
+  if (row?.file_path !== sealedPath) await rm(sealedPath, { force: true });
 }
 
 /** The message kind of the answer with its link: its body carries the link, a credential, and is cleared once delivered. */
@@ -338,8 +347,14 @@ export async function sweepAbandonedFiles(dataSource: DataSource, dir: string, n
       [requestId],
     );
     const full = path.join(dir, name);
-    if (row?.file_path === full) continue;
-    const stale = now.getTime() - (await stat(full)).mtimeMs > 86400_000;
+    // By name: the folder's spelling (relative, absolute) may differ between deploys.
+    if (row?.file_path && path.basename(row.file_path) === name) continue;
+    const info = await stat(full).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null; // a live run renamed or removed it meanwhile
+      throw err;
+    });
+    if (!info) continue;
+    const stale = now.getTime() - info.mtimeMs > 86400_000;
     if (row && row.status === DataRequestStatus.IN_PROGRESS && !stale) continue;
     await rm(full, { recursive: true, force: true });
     removed += 1;
@@ -359,7 +374,7 @@ async function removeUncommittedFiles(dataSource: DataSource, dir: string, reque
   const mine = names.filter((n) => n.startsWith(`.build-request-${requestId}-`) || (n.startsWith(`request-${requestId}-`) && (n.endsWith('.sealed') || n.endsWith('.sealed.partial'))));
   if (mine.length === 0) return;
   const [row]: { file_path: string | null }[] = await dataSource.query('SELECT file_path FROM access_packages WHERE request_id = ?', [requestId]);
-  for (const n of mine) if (path.join(dir, n) !== row?.file_path) await rm(path.join(dir, n), { recursive: true, force: true });
+  for (const n of mine) if (!row?.file_path || path.basename(row.file_path) !== n) await rm(path.join(dir, n), { recursive: true, force: true });
 }
 
 /**
@@ -395,7 +410,17 @@ async function writeSealedArchive(
   const mtime = meta.answeredAt;
   zip.addBuffer(Buffer.from(letterHtml), 'letter.html', { mtime });
   zip.addBuffer(Buffer.from(manifestText), 'manifest.json', { mtime });
-  for (const f of assembled.files) zip.addReadStreamLazy(f.name, { mtime }, (give) => give(null, Readable.from(openSealed(path.join(buildDir, f.name), stagingKey, f.name))));
+  // yazl pipes an entry's stream without listening for its errors: a staging file gone or damaged
+  // (a newer run's cleanup) would be an uncaught error, and the archive would never end. Each error
+  // ends the archive's stream instead, which fails the pipeline below and this run with it.
+  const fail = (err: unknown) => (zip.outputStream as Readable).destroy(err instanceof Error ? err : new Error(String(err)));
+  zip.on('error', fail);
+  for (const f of assembled.files)
+    zip.addReadStreamLazy(f.name, { mtime }, (give) => {
+      const entry = Readable.from(openSealed(path.join(buildDir, f.name), stagingKey, f.name));
+      entry.on('error', fail);
+      give(null, entry);
+    });
   zip.end();
   const hash = createHash('sha256');
   let bytes = 0;
@@ -489,6 +514,20 @@ export async function closeAccessRequestsOfErased(em: EntityManager, subjectId: 
   const ids = open.map((r) => Number(r.id));
   await em.query(`UPDATE data_requests SET status = 'REJECTED', reason_code = 'SUBJECT_ERASED', completed_at = ?, result = NULL WHERE id IN (?)`, [now, ids]);
   return ids.map((id) => ({ action: 'request.rejected', entityType: 'DataRequest', entityId: id, details: { subjectId, reasonCode: 'SUBJECT_ERASED' } }));
+}
+
+/**
+ * At a partial erasure (a hold keeps part of the person): a package being built holds data just
+ * erased. Its run loses its lease (it will find the request no longer its own and drop its file) and
+ * the request is asked again, to be answered from what is left.
+ */
+export async function restartAccessRequestsOf(em: EntityManager, subjectId: number, jobs: JobDeclarer): Promise<number> {
+  const running: { id: number }[] = await em.query(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'ACCESS' AND status = 'IN_PROGRESS' FOR UPDATE`, [subjectId]);
+  if (running.length === 0) return 0;
+  const ids = running.map((r) => Number(r.id));
+  await em.query(`UPDATE data_requests SET status = 'ACKNOWLEDGED', result = NULL WHERE id IN (?)`, [ids]);
+  await jobs.declare(...ids.map(accessJob));
+  return ids.length;
 }
 
 /** At a person's erasure: their packages are due for purge now and their links stop working. */

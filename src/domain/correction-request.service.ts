@@ -65,6 +65,7 @@ export async function openCorrectionRequest(
   const subject = await em.getRepository(Subject).findOne({ where: { id: input.subjectId }, lock: { mode: 'pessimistic_write' } });
   if (!subject) throw notFound('subject', input.subjectId);
   if (subject.status === SubjectStatus.ERASED) throw conflict(`subject ${subject.id} has been erased: there is nothing to correct`, { reason: 'SUBJECT_ERASED' });
+  if (subject.status === SubjectStatus.RESTRICTED) throw conflict(`subject ${subject.id} asked to be erased and a legal hold keeps part of their data: it is not changed`, { reason: 'SUBJECT_RESTRICTED' });
   const { changes } = checkSubjectChange(subject, input.changes, now);
   const open = await em.getRepository(DataRequest).findOne({ where: { subjectId: subject.id, type: DataRequestType.CORRECTION, status: In(OPEN_STATUSES) } });
   if (open) throw conflict(`correction request ${open.id} of this person is still open: decide it first`, { reason: 'CORRECTION_OPEN', requestId: String(open.id) });
@@ -144,7 +145,10 @@ export async function decideCorrection(em: EntityManager, actor: Actor, requestI
   const request = await em.getRepository(DataRequest).findOneOrFail({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
   if (!OPEN_STATUSES.includes(request.status)) throw conflict(`request ${requestId} is ${request.status}`, { reason: 'REQUEST_CLOSED' });
   if (!subject || subject.status === SubjectStatus.ERASED) throw conflict(`subject ${request.subjectId} has been erased`, { reason: 'SUBJECT_ERASED' });
-  if (subject.status === SubjectStatus.RESTRICTED) throw conflict(`subject ${request.subjectId} is restricted: what a hold keeps is not changed`, { reason: 'SUBJECT_RESTRICTED' });
+  // Restricted (a hold stops their erasure): what it keeps is used for the hold alone and not
+  // changed; a change can still be rejected, so that the request can be answered in time.
+  if (subject.status === SubjectStatus.RESTRICTED && decisions.some((d) => d.accept))
+    throw conflict(`subject ${request.subjectId} is restricted: what a hold keeps is not changed; reject the changes with that reason`, { reason: 'SUBJECT_RESTRICTED' });
   const changes = await changesOf(em, requestId);
   for (const d of decisions) {
     const change = changes.find((c) => c.field === d.field);

@@ -13,7 +13,7 @@ import { OutboxChannel } from '../entities/outbox-message.entity';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { closeNoticesOfErased } from './california-notice.service';
-import { closeAccessRequestsOfErased, expireAccessPackagesOf } from './access-request.service';
+import { closeAccessRequestsOfErased, expireAccessPackagesOf, restartAccessRequestsOf } from './access-request.service';
 import { clearCorrectionsOf, closeCorrectionsOfErased } from './correction-request.service';
 import { SUBJECT_COLUMNS_ERASED_TO_NULL, TABLES_DELETED_ON_ERASURE } from './personal-data.catalogue';
 import { KINDS_TOLD_OF_REQUESTS, identifiableRecipientsOf } from './recipient.service';
@@ -180,6 +180,9 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
     ...(await closeCorrectionsOfErased(em, subject.id, partial ? 'RESTRICTED' : 'ERASED', now)),
     ...(partial ? [] : await closeAccessRequestsOfErased(em, subject.id, now)),
   ];
+  // A partial erasure leaves the person's access requests open, but a package already being built
+  // holds what was just erased: it is built again from what is left.
+  if (partial) await restartAccessRequestsOf(em, subject.id, ctx.jobs);
   count('outbox_messages_cancelled', { affectedRows: await cancelPendingMessagesTo(em, { email: subject.email, subjectId: subject.id, keepRequestId: requestId }) });
   // An access package is a copy of what was just erased: its link stops, its file goes at the next purge run.
   await expireAccessPackagesOf(em, subject.id, now);

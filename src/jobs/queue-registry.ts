@@ -111,11 +111,17 @@ export class QueueRegistry {
     await this.flowProducer.add(flow);
   }
 
-  /** Installs the repeatable jobs (idempotent: BullMQ keys them by name and schedule). */
+  /**
+   * Installs the repeatable jobs (idempotent: BullMQ keys them by name and schedule), and removes a
+   * schedule of one of them left on another queue of this process by an earlier version (a job that
+   * moved queue, as access.purge did): two schedules would run it twice. Schedules of jobs this
+   * process does not define are left alone: another process may define them.
+   */
   async scheduleRepeatable(): Promise<void> {
-    for (const def of this.definitions.values()) {
-      if (def.repeat) await this.queue(def.queue).upsertJobScheduler(def.name, { every: def.repeat.every }, { name: def.name, data: {} });
-    }
+    const repeating = [...this.definitions.values()].filter((d) => d.repeat);
+    for (const def of repeating) await this.queue(def.queue).upsertJobScheduler(def.name, { every: def.repeat!.every }, { name: def.name, data: {} });
+    for (const name of this.queueNames())
+      for (const def of repeating) if (def.queue !== name && (await this.queue(name).getJobScheduler(def.name))) await this.queue(name).removeJobScheduler(def.name);
   }
 
   async close(): Promise<void> {

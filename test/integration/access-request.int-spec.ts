@@ -8,6 +8,7 @@ import { purgeNextAccessPackage, sweepAbandonedFiles } from '../../src/domain/ac
 import { PERSONAL_DATA, PERSONAL_TABLES, fieldsOf, type PersonalFieldEntry } from '../../src/domain/personal-data.catalogue';
 import { inTransaction } from '../../src/domain/transaction';
 import { Role } from '../../src/entities/enums';
+import type { GatewayPlugin } from '../../src/plugins/plugin';
 import { download, section, sha256, tokenIn, unzip } from '../helpers/access-package';
 import { endOfCaliforniaBusinessDay, endOfCaliforniaDay } from '../helpers/california-time';
 import { californiaLongDate } from '../../src/domain/deadlines';
@@ -36,6 +37,18 @@ interface Shown {
 /** Rows as JSON carries them: times as ISO strings. */
 const asJson = <T>(rows: T): T => JSON.parse(JSON.stringify(rows)) as T;
 
+/** A plugin that, when armed for a person, deletes the run's staging files while the package is being assembled (once). */
+const sabotage = { subjectId: 0, dir: '' };
+const saboteur: GatewayPlugin = {
+  name: 'test-saboteur',
+  async accessContributions(_em, subjectId) {
+    if (subjectId !== sabotage.subjectId) return [];
+    sabotage.subjectId = 0;
+    for (const name of await readdir(sabotage.dir)) if (name.startsWith('.build-request-')) await rm(path.join(sabotage.dir, name, 'subjects.json'), { force: true });
+    return [];
+  },
+};
+
 describe('access requests: the package, its link, its deadlines and its verification', () => {
   let t: TestGateway;
   let exportDir: string;
@@ -59,7 +72,7 @@ describe('access requests: the package, its link, its deadlines and its verifica
 
   beforeAll(async () => {
     exportDir = await mkdtemp(path.join(tmpdir(), 'drg-access-bt-'));
-    t = await startTestGateway('access_request', { env: { EXPORT_DIR: exportDir, ACCESS_PAGE_ROWS: '7' } });
+    t = await startTestGateway('access_request', { env: { EXPORT_DIR: exportDir, ACCESS_PAGE_ROWS: '7' }, parts: { extraPlugins: [saboteur] } });
     base = new URL(t.url).origin;
     await seedDemoData(ds(), systemActor, { subjects: 40, recipients: 12, collectionEventsPerSubject: 25, disclosuresPerSubject: 12, seed: 5 });
     await t.gateway.work(['access', 'legal-hold', 'business-transfer', 'california-notice']);
@@ -414,6 +427,55 @@ describe('access requests: the package, its link, its deadlines and its verifica
       } finally {
         await queue.resume();
       }
+    });
+
+    it('a staging file gone mid-run (another run\'s cleanup) fails that run, not the process; the retry answers', async () => {
+      sabotage.dir = t.config.access.dir;
+      sabotage.subjectId = 20;
+      const receipt = await open(20);
+      const done = await finished(receipt.request.id);
+      expect(sabotage.subjectId).toBe(0);
+      expect(done).toMatchObject({ status: 'COMPLETED', accessPackage: { status: 'READY' } });
+      const entries = await unzip((await download(base, await linkOf(receipt.request.id))).body);
+      expect(section(entries, 'subjects').rows).toEqual([expect.objectContaining({ id: 20 })]);
+    });
+
+    it('a partial erasure during a build takes the run\'s lease and asks the request again, to answer from what is left', async () => {
+      const queue = t.gateway.queues.queue('access');
+      await queue.pause();
+      try {
+        const id = (await open(21)).request.id;
+        // A run is under way (its lease written), and a hold scoped to the email keeps part of the person.
+        await ds().query(`UPDATE data_requests SET status = 'IN_PROGRESS', result = '{"run":"a-live-run"}' WHERE id = ?`, [Number(id)]);
+        const hold = await t.gql(`mutation { placeLegalHold(input: { matter: "M", caseReference: "C", subjectIds: ["21"], categories: ["user.contact.email"] }) { hold { id } } }`, undefined, t.token(Role.LEGAL));
+        expect(hold.errors).toBeUndefined();
+        const erase = await t.gql<{ requestErasure: { request: { id: string } } }>(`mutation { requestErasure(userId: "21", channel: "WEB_FORM") { request { id } } }`, undefined, ops());
+        await t.gateway.work(['erasure']);
+        await waitFor(async () => (await show(erase.data!.requestErasure.request.id)).status === 'PARTIALLY_COMPLETED', 'the partial erasure');
+        const [row] = await ds().query('SELECT status, result FROM data_requests WHERE id = ?', [Number(id)]);
+        expect(row).toEqual({ status: 'ACKNOWLEDGED', result: null });
+        const intents = await ds().query('SELECT job_id FROM job_intents WHERE job_id = ?', [`access.package@request-${id}`]);
+        expect(intents).toHaveLength(1);
+        // The lease never shows as a result.
+        expect((await show(id)).result).toBeNull();
+        await queue.resume();
+        const done = await finished(id);
+        expect(done.status).toBe('COMPLETED');
+        const entries = await unzip((await download(base, await linkOf(id))).body);
+        // Consents and their history went with the erasure: the package has none.
+        expect(section(entries, 'consents').rows).toEqual([]);
+        expect(section(entries, 'subjects').rows[0]).toMatchObject({ id: 21, name: null });
+      } finally {
+        await queue.resume();
+      }
+    });
+
+    it('the purge runs on the requests queue; a schedule of it left on the access queue by an earlier version is removed', async () => {
+      const access = t.gateway.queues.queue('access');
+      await access.upsertJobScheduler('access.purge', { every: 3_600_000 }, { name: 'access.purge', data: {} });
+      await t.gateway.queues.scheduleRepeatable();
+      expect(await access.getJobScheduler('access.purge')).toBeFalsy();
+      expect(await t.gateway.queues.queue('requests').getJobScheduler('access.purge')).toBeTruthy();
     });
 
     it('a better-verified request while one waits raises its verification rather than answering less', async () => {

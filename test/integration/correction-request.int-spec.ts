@@ -191,6 +191,20 @@ describe('correction requests', () => {
     expect((await decide(opened.id, [{ field: 'CITY', accept: true, reason: 'x' }])).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('a restricted person (a hold stops their erasure): no new correction, and an open one may only be rejected', async () => {
+    const opened = await open(11, { city: 'Visalia' });
+    await ds().query(`UPDATE subjects SET status = 'RESTRICTED' WHERE id = 11`);
+    try {
+      expect((await decide(opened.id, [{ field: 'CITY', accept: true, reason: 'x' }])).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SUBJECT_RESTRICTED' });
+      const rejected = await decide(opened.id, [{ field: 'CITY', accept: false, reason: 'a legal hold keeps this information as it is' }]);
+      expect(rejected.data!.decideCorrection).toMatchObject({ status: 'REJECTED', reasonCode: 'CORRECTION_REJECTED' });
+      const again = await t.gql(REQUEST, { id: '11', changes: { city: 'Tulare' }, evidence: null, verification: 'SIGNED_IN_SESSION' }, ops());
+      expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SUBJECT_RESTRICTED' });
+    } finally {
+      await ds().query(`UPDATE subjects SET status = 'ACTIVE' WHERE id = 11`);
+    }
+  });
+
   it('an erasure clears what the person proposed and sent; the decisions stay', async () => {
     const opened = await open(9, { city: 'Eureka' }, 'SIGNED_IN_SESSION', 'my lease');
     await decide(opened.id, [{ field: 'CITY', accept: false, reason: 'no proof' }]);

@@ -94,7 +94,13 @@ export class CaliforniaNoticeResolver {
   async result(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext): Promise<Record<string, unknown> | null> {
     // A compiled notice is stored as its own row (california_notice_answers), shown here as before.
     const answer = await answerOf(request, ctx);
-    return answer ? { ...(request.result ?? {}), notice: answer.notice, delivery: answer.delivery } : request.result;
+    if (answer) return { ...(request.result ?? {}), notice: answer.notice, delivery: answer.delivery };
+    // An access package run's lease is bookkeeping, not a result.
+    if (request.type === DataRequestType.ACCESS && request.result && 'run' in request.result) {
+      const { run: _lease, ...rest } = request.result;
+      return Object.keys(rest).length > 0 ? rest : null;
+    }
+    return request.result;
   }
 
   @Mutation(() => DataRequestReceiptType, { description: 'A California customer asks what went to third parties for their direct marketing last year.' })
