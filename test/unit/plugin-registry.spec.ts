@@ -22,6 +22,22 @@ describe('plugin registry', () => {
     expect(() => orderPlugins([plugin('Not Kebab')])).toThrow(/kebab-case/);
   });
 
+  it('gathers every plugin\'s access sections in order, and refuses one under another plugin\'s name, a non-kebab section or the same section twice', async () => {
+    const em = {} as never;
+    const ctx = { actor: { id: 't', roles: [] }, jobs: { declare: async () => undefined } };
+    const section = (p: string, sec: string) => ({ plugin: p, section: sec, title: 'T', explanation: 'E', rows: [{ a: 1 }] });
+    const ok = new PluginRegistry([
+      plugin('a', [], { accessContributions: async () => [section('a', 'one'), section('a', 'two')] }),
+      plugin('b', [], { accessContributions: async () => [section('b', 'one')] }),
+      plugin('c'),
+    ]);
+    expect((await ok.hooks().accessContributions(em, 1, ctx)).map((c) => `${c.plugin}/${c.section}`)).toEqual(['a/one', 'a/two', 'b/one']);
+    const hooks = (contributions: ReturnType<typeof section>[]) => new PluginRegistry([plugin('a', [], { accessContributions: async () => contributions })]).hooks();
+    await expect(hooks([section('b', 'x')]).accessContributions(em, 1, ctx)).rejects.toThrow('plugin "a" contributed a section as "b"');
+    await expect(hooks([section('a', 'Not Kebab')]).accessContributions(em, 1, ctx)).rejects.toThrow('plugin "a": section "Not Kebab" is not kebab-case');
+    await expect(hooks([section('a', 'x'), section('a', 'x')]).accessContributions(em, 1, ctx)).rejects.toThrow('plugin "a" contributed section "x" twice');
+  });
+
   it('refuses a service or a loader declared twice', () => {
     const anonymizer = {
       defaultK: 11,
