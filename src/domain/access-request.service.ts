@@ -11,7 +11,6 @@ import { ZipFile } from 'yazl';
 import { AccessPackage, AccessPackageStatus } from '../entities/access-package.entity';
 import { DataRequest } from '../entities/data-request.entity';
 import { DataRequestStatus, DataRequestType, Role, SubjectStatus } from '../entities/enums';
-import { OutboxChannel } from '../entities/outbox-message.entity';
 import { Subject } from '../entities/subject.entity';
 import { renderAccessLetter } from './access-letter';
 import { insertAccessLog } from './access-log.service';
@@ -24,7 +23,7 @@ import { badInput, conflict, DomainError, notFound } from './errors';
 import type { DomainHooks } from './hooks';
 import type { JobDeclarer, JobIntent, UseCaseOutcome, UseCaseRunner } from './job-intents';
 import { enqueueMessages } from './outbox.service';
-import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
+import { CONTACT_COLUMNS, deliveryTo, writtenAnswer, type PersonContact } from './postal-letter';
 import { newDataKey, openSealed, sealStream, unwrapDataKey, wrapDataKey } from './sealed-file';
 import { AccessScope, REQUIRED_LEVEL, VerificationMethod, accessDecision, levelOf, meets, type AccessDecision } from './verification.rules';
 
@@ -154,13 +153,8 @@ async function closeWithoutPackage(em: EntityManager, company: string, request: 
     // Not verified: the person is told why, and nothing about them (7024(c)).
     const contact = await contactOf(em, request.subjectId);
     const delivery = deliveryTo(contact);
-    if (delivery.by !== 'NONE') {
-      const letter = renderAccessLetter({ company, requestId: request.id, name: contact?.name ?? null, receivedAt: request.receivedAt, answeredAt: now, decision, summary: null, sections: [], link: null });
-      await enqueueMessages(em, [{
-        kind: 'ACCESS_ANSWER', channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to,
-        subject: 'Your request to know what information we hold about you', text: letter.text, html: letter.html, dataRequestId: request.id,
-      }], now);
-    }
+    const letter = renderAccessLetter({ company, requestId: request.id, name: contact?.name ?? null, receivedAt: request.receivedAt, answeredAt: now, decision, summary: null, sections: [], link: null });
+    await enqueueMessages(em, writtenAnswer(delivery, request.id, { kind: 'ACCESS_ANSWER', subject: 'Your request to know what information we hold about you', ...letter }), now);
   }
   await appendAudit(em, accessWorker, { action: 'request.rejected', entityType: 'DataRequest', entityId: request.id, details: { reasonCode } });
 }
@@ -273,10 +267,7 @@ export async function runAccessRequest(
           company: settings.company, requestId, name: contact?.name ?? null, receivedAt: request.receivedAt, answeredAt: now, decision: start.decision,
           summary: assembled.summary, sections: delivery.by === 'EMAIL' ? [] : assembled.sections, link: { url, expiresAt: linkExpiresAt, sha256: archive.sha256 },
         });
-        await enqueueMessages(em, [{
-          kind: ACCESS_LINK_KIND, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to,
-          subject: 'Your personal information: our answer to your request', text: letter.text, html: letter.html, dataRequestId: requestId,
-        }], now);
+        await enqueueMessages(em, writtenAnswer(delivery, requestId, { kind: ACCESS_LINK_KIND, subject: 'Your personal information: our answer to your request', ...letter }), now);
       }
       await insertAccessLog(em, [{ requestId: randomUUID(), actor: accessWorker.id, role: Role.PRIVACY_OPS, purpose: null, subjectId: request.subjectId, categories: assembled.categoriesRead.length ? assembled.categoriesRead : ['list:access-package'], accessedAt: now }]);
       await appendAudit(em, accessWorker, { action: 'request.access-answered', entityType: 'DataRequest', entityId: requestId, details: { packageId, scope: start.decision.scope, sha256: archive.sha256, bytes: archive.bytes, delivery: delivery.by } });
@@ -495,10 +486,7 @@ export async function reissueAccessLink(em: EntityManager, actor: Actor, setting
     company: settings.company, requestId, name: contact?.name ?? null, receivedAt: request.receivedAt, answeredAt: now,
     decision: accessDecision(request.verificationMethod ?? VerificationMethod.NONE), summary: null, sections: [], link: { url: linkUrl(settings.publicBaseUrl, token), expiresAt: linkExpiresAt, sha256: pkg.sha256 },
   });
-  await enqueueMessages(em, [{
-    kind: ACCESS_LINK_KIND, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to,
-    subject: 'A new link to your personal information', text: letter.text, html: letter.html, dataRequestId: requestId,
-  }], now);
+  await enqueueMessages(em, writtenAnswer(delivery, requestId, { kind: ACCESS_LINK_KIND, subject: 'A new link to your personal information', ...letter }), now);
   await appendAudit(em, actor, { action: 'access-package.link-reissued', entityType: 'AccessPackage', entityId: pkg.id, details: { requestId, linkExpiresAt: linkExpiresAt.toISOString() } });
   return repo.findOneByOrFail({ id: pkg.id });
 }

@@ -4,7 +4,6 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { CorrectionChange, CorrectionRequest } from '../entities/correction.entity';
 import { DataRequest } from '../entities/data-request.entity';
 import { CorrectionStatus, DataRequestStatus, DataRequestType, SubjectStatus } from '../entities/enums';
-import { OutboxChannel } from '../entities/outbox-message.entity';
 import { Subject } from '../entities/subject.entity';
 import type { Actor } from './actor';
 import { appendAudit, type AuditEntry } from './audit.service';
@@ -16,7 +15,7 @@ import { KINDS_TOLD_OF_REQUESTS, identifiableRecipientsOf } from './recipient.se
 import { badInput, conflict, notFound } from './errors';
 import { enqueueMessages, type OutboxDraft } from './outbox.service';
 import { SUBJECT_FIELDS, categoryOf, type SubjectField } from './personal-data.catalogue';
-import { deliveryTo, type PersonContact } from './postal-letter';
+import { deliveryTo, writtenAnswer, type PersonContact } from './postal-letter';
 import { checkSubjectChange, updateSubject, type SubjectFields } from './subject.service';
 import { REQUIRED_LEVEL, VerificationLevel, VerificationMethod, levelOf, meets } from './verification.rules';
 
@@ -94,7 +93,7 @@ export async function openCorrectionRequest(
         subject: 'Your request to correct your personal information',
         text: `We received your request (reference ${request.id}) to correct your personal information, but we could not verify that it came from you, so we have not changed anything.\nYou may make the request again with information that lets us verify you.`,
       };
-  await enqueueMessages(em, toPerson(request.id, contactOf(subject), message), now);
+  await enqueueMessages(em, writtenAnswer(deliveryTo(contactOf(subject)), request.id, message), now);
   await appendAudit(em, actor, {
     action: verified ? 'request.received' : 'request.rejected', entityType: 'DataRequest', entityId: request.id,
     details: { type: DataRequestType.CORRECTION, subjectId: subject.id, channel, verification: input.verification, fields: [...proposed].sort(), ...(verified ? {} : { reasonCode: 'NOT_VERIFIED' }) },
@@ -108,12 +107,6 @@ export function changesOf(em: EntityManager, requestId: number): Promise<Correct
 
 function contactOf(s: Subject): PersonContact {
   return { email: s.email, name: s.name, street_address: s.streetAddress, city: s.city, postal_code: s.postalCode, region: s.region, country: s.country };
-}
-
-function toPerson(requestId: number, person: PersonContact, message: { kind: string; subject: string; text: string }): OutboxDraft[] {
-  const delivery = deliveryTo(person);
-  if (delivery.by === 'NONE') return [];
-  return [{ kind: message.kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
 }
 
 export interface CorrectionDecision {
@@ -203,7 +196,7 @@ async function completeCorrection(em: EntityManager, actor: Actor, request: Data
   }
   const after = await em.getRepository(Subject).findOneByOrFail({ id: request.subjectId });
   const answer = correctionAnswer({ requestId: request.id, company: settings.company, accepted: lines, rejected: rejected.map((c) => ({ column: FIELD.get(c.field)!.column, reason: c.reason ?? '' })), recipientsTold: told.length, recipientsUnreachable: unreachable.length });
-  drafts.push(...toPerson(request.id, contactOf(after), { kind: 'CORRECTION_ANSWER', ...answer }));
+  drafts.push(...writtenAnswer(deliveryTo(contactOf(after)), request.id, { kind: 'CORRECTION_ANSWER', ...answer }));
   await enqueueMessages(em, drafts, now);
   const status = accepted.length > 0 ? DataRequestStatus.COMPLETED : DataRequestStatus.REJECTED;
   const reasonCode = accepted.length === 0 ? 'CORRECTION_REJECTED' : rejected.length > 0 ? 'PARTLY_REJECTED' : null;

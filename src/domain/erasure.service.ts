@@ -8,8 +8,7 @@ import { notFound } from './errors';
 import type { DomainHooks, ErasureVeto, HeldRows, HookContext, RetainedCopy } from './hooks';
 import { consentEventKept, disclosureKept, keepsConsents, keepsEverything, keptCategoryKeys, keptSubjectColumns, visitKept, type ErasureScope } from './erasure-scope';
 import { erasureBlockedNotice, erasureConfirmation, erasurePartialNotice, heldDescription, recipientErasureNotice, recipientsOf, requestRecordKeptUntil, type NotifiedRecipient, type RecipientDisclosures } from './erasure-notice';
-import { CONTACT_COLUMNS, deliveryTo, type PersonContact } from './postal-letter';
-import { OutboxChannel } from '../entities/outbox-message.entity';
+import { CONTACT_COLUMNS, deliveryTo, writtenAnswer, type PersonContact } from './postal-letter';
 import type { JobDeclarer } from './job-intents';
 import { cancelPendingMessagesTo, enqueueMessages, type OutboxDraft } from './outbox.service';
 import { closeNoticesOfErased } from './california-notice.service';
@@ -231,9 +230,7 @@ export async function runErasure(em: EntityManager, actor: Actor, requestId: num
 
 /** A message to the person, by email or else by post; none when neither address is on record. */
 function toPerson(requestId: number, person: PersonContact, kind: string, message: { subject: string; text: string }): OutboxDraft[] {
-  const delivery = deliveryTo(person);
-  if (delivery.by === 'NONE') return [];
-  return [{ kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, dataRequestId: requestId }];
+  return writtenAnswer(deliveryTo(person), requestId, { kind, ...message });
 }
 
 // Kept here too: the erasure's callers (and its benchmark) know them as the erasure's.

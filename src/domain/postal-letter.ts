@@ -1,3 +1,6 @@
+import { OutboxChannel } from '../entities/outbox-message.entity';
+import type { OutboxDraft } from './outbox.service';
+
 /**
  * Letters by post, for people the gateway must answer in writing but holds no email for
  * (Civil Code 1798.83(a): "in writing or by electronic mail"; issue 21, point 14; docs/legal.md).
@@ -96,4 +99,13 @@ body { margin: 0; font-family: Georgia, serif; font-size: 11pt; line-height: 1.4
 ${body.trim()}
 </div></body></html>
 `;
+}
+
+/**
+ * A written answer to a person's request, as the outbox takes it: by email, or by post to the
+ * envelope; none when the delivery is NONE. The one place a request's answer picks its channel.
+ */
+export function writtenAnswer(delivery: Delivery, requestId: number, message: { kind: string; subject: string; text: string; html?: string | null }): OutboxDraft[] {
+  if (delivery.by === 'NONE') return [];
+  return [{ kind: message.kind, channel: delivery.by === 'EMAIL' ? OutboxChannel.EMAIL : OutboxChannel.POST, to: delivery.to, subject: message.subject, text: message.text, html: message.html ?? null, dataRequestId: requestId }];
 }
