@@ -228,6 +228,31 @@ describe('access requests: the package, its link, its deadlines and its verifica
     }
   });
 
+  it('the new edges follow the type policy: packages and corrections reach only the rights roles, by every path', async () => {
+    const paths = `requests { id accessPackage { sha256 } correctionChanges { proposedValue } correctionEvidence }`;
+    const byUser = `{ user(id: "1") { ${paths} } }`;
+    const byList = `{ dataRequests(first: 50) { edges { node { id accessPackage { sha256 } correctionChanges { proposedValue } correctionEvidence user { ${paths} } } } } }`;
+    const leaked = (res: { data: unknown }) => /"sha256":"[0-9a-f]{64}"|"proposedValue":"|"correctionEvidence":"/.test(JSON.stringify(res.data));
+    // Person 1 has an answered access request and an open correction (the first test).
+    for (const token of [t.token(Role.LEGAL), t.token(Role.PRIVACY_OPS), t.token(Role.ADMIN)]) {
+      const res = await t.gql(byList, undefined, token);
+      expect(res.errors).toBeUndefined();
+      expect(leaked(res)).toBe(true);
+    }
+    for (const purpose of ['SERVICE', 'SUPPORT', 'PRODUCT_EMAIL', 'THIRD_PARTY_OFFERS', 'ANALYTICS', 'SECURITY']) {
+      const res = await t.gql(byUser, undefined, t.token(Role.APP), purpose);
+      expect([purpose, leaked(res)]).toEqual([purpose, false]);
+      expect([purpose, leaked(await t.gql(byList, undefined, t.token(Role.APP), purpose))]).toEqual([purpose, false]);
+    }
+    // A privileged role that declares a purpose gets what an app would: no more.
+    expect(leaked(await t.gql(byUser, undefined, t.token(Role.PRIVACY_OPS), 'SERVICE'))).toBe(false);
+    for (const role of [Role.MNA]) {
+      const res = await t.gql(byList, undefined, t.token(role));
+      expect(errorCode(res)).toBe('FORBIDDEN');
+      expect(leaked(res)).toBe(false);
+    }
+  });
+
   describe('verification levels', () => {
     it('a reasonable degree (an email round trip) answers the categories only, and says why', async () => {
       const receipt = await open(3, 'EMAIL_ROUND_TRIP');
