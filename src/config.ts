@@ -37,6 +37,20 @@ export interface Config {
     maxTokens: number;
     /** "Did you mean ...?" in validation errors; never in production (it reveals the schema). */
     suggestions: boolean;
+    /**
+     * How a validated operation is executed: `compiled` (graphql-jit, one compiled function per
+     * document that repeats) or `interpreted` (graphql-js). Both run the same schema and resolvers.
+     */
+    executor: 'compiled' | 'interpreted';
+    /** Compiled documents kept (least recently used dropped first). */
+    compiledCacheSize: number;
+    /** Times a document must arrive before it is compiled; a one-off query runs interpreted. */
+    compileAfter: number;
+    /**
+     * DataLoader batching of relations (one statement per relation per page). false only to
+     * measure what batching buys: one statement per parent row (the read bench's naive variant).
+     */
+    batchLoads: boolean;
   };
   /**
    * Per-token limit on mutations, a token bucket in Redis shared by every serve process:
@@ -249,6 +263,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
       maxTokens: int('GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
       suggestions,
+      executor: oneOf('GRAPHQL_EXECUTOR', ['compiled', 'interpreted'] as const, 'compiled'),
+      compiledCacheSize: int('GRAPHQL_COMPILED_CACHE_SIZE', 500, 1, 100_000),
+      compileAfter: int('GRAPHQL_COMPILE_AFTER', 2, 1, 1000),
+      batchLoads: bool('GRAPHQL_BATCH_LOADS', true),
     },
     rateLimit: {
       mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 120, 0, 1_000_000),

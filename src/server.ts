@@ -28,6 +28,7 @@ import { AccessLogWriter, readerRole } from './domain/access-log.service';
 import { declaredPurpose } from './domain/read-purpose.service';
 import { verifyToken } from './schema/auth';
 import { createContext, type GatewayContext } from './schema/context';
+import { CompiledExecutor } from './schema/compiled-executor';
 import { formatError } from './schema/errors';
 import { knownOperationTypesRule, queryLimitsRule } from './schema/guards';
 import { graphqlBodyDepth, graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
@@ -79,8 +80,17 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
   );
   let stopping = false;
   const accessLog = new AccessLogWriter(deps.dataSource, config.accessLog);
+  const executor = config.graphql.executor === 'compiled'
+    ? {
+        gateway: new CompiledExecutor(deps.schema, {
+          cacheSize: config.graphql.compiledCacheSize,
+          compileAfter: config.graphql.compileAfter,
+          observe: (kind, cached) => deps.metrics.executed(kind, cached),
+        }),
+      }
+    : { schema: deps.schema };
   const apollo = new ApolloServer<GatewayContext>({
-    schema: deps.schema,
+    ...executor,
     introspection: config.graphql.introspection,
     validationRules: [knownOperationTypesRule, queryLimitsRule({ ...config.graphql })],
     // "Did you mean ...?" answers every guess at a field name, token or not: a schema without introspection.

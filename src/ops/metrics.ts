@@ -44,6 +44,8 @@ export class GatewayMetrics {
   private readonly jobs: Counter<'queue' | 'job' | 'outcome'>;
   private readonly jobSeconds: Histogram<'queue' | 'job' | 'outcome'>;
   private readonly jobFailures: Counter<'queue' | 'job'>;
+  private readonly executions: Counter<'executor'>;
+  private readonly compiledDocuments: Gauge;
   private readonly operations = new Set<string>();
 
   constructor(sources: MetricsSources) {
@@ -57,6 +59,8 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.executions = new Counter({ name: 'drg_graphql_executions_total', help: 'GraphQL operations executed, by executor (compiled: graphql-jit; interpreted: graphql-js)', labelNames: ['executor'], registers });
+    this.compiledDocuments = new Gauge({ name: 'drg_graphql_compiled_documents', help: 'Documents in the compiled-executor cache (compiled or known)', registers });
     this.jobs = new Counter({ name: 'drg_jobs_total', help: 'Jobs run by queue, job name and outcome', labelNames: ['queue', 'job', 'outcome'], registers });
     this.jobSeconds = new Histogram({
       name: 'drg_job_duration_seconds',
@@ -150,6 +154,12 @@ export class GatewayMetrics {
   requestFinished(operation: string, outcome: RequestOutcome, seconds: number): void {
     this.requests.inc({ operation, outcome });
     this.requestSeconds.observe({ operation, outcome }, seconds);
+  }
+
+  /** One operation executed (see src/schema/compiled-executor.ts), and the size of the document cache after it. */
+  executed(executor: 'compiled' | 'interpreted', cachedDocuments: number): void {
+    this.executions.inc({ executor });
+    this.compiledDocuments.set(cachedDocuments);
   }
 
   jobFinished(queue: string, job: string, outcome: JobOutcome, seconds: number): void {

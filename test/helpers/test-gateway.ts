@@ -20,6 +20,9 @@ export function testConfig(name: string, env: NodeJS.ProcessEnv = {}): Config {
     MYSQL_DATABASE: `drg_t_${safe}_${suffix}`,
     QUEUE_PREFIX: `drg_t_${safe}_${suffix}`,
     GRAPHQL_MAX_PAGE_SIZE: '100',
+    // Every operation of every test runs compiled (graphql-jit), so the whole suite checks the
+    // executor production uses for repeated queries; GRAPHQL_EXECUTOR=interpreted runs it on graphql-js.
+    GRAPHQL_COMPILE_AFTER: '1',
     // Repeatable jobs stay out of the way unless a test runs them; a dead worker's job moves on fast.
     OUTBOX_POLL_MS: '3600000',
     REQUEST_MONITOR_MS: '3600000',
