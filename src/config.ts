@@ -64,6 +64,11 @@ export interface Config {
     collectBurst: number;
   };
   workers: {
+    /**
+     * Where `start` runs the export queues: `child` (a child process with the export worker's V8
+     * flags) or `inline` (in the serving process, whose large young generation an export inflates).
+     */
+    exportProcess: 'child' | 'inline';
     concurrency: number;
     /** How long a worker holds a job's lock; a dead worker's job is handed on after it. */
     lockDurationMs: number;
@@ -275,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       collectBurst: int('RATE_LIMIT_COLLECT_BURST', 600, 1, 10_000_000),
     },
     workers: {
+      exportProcess: oneOf('EXPORT_WORKER_PROCESS', ['child', 'inline'] as const, 'child'),
       concurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
       lockDurationMs: int('WORKER_LOCK_MS', 30_000, 500, 600_000),
       stalledIntervalMs: int('WORKER_STALLED_CHECK_MS', 15_000, 200, 600_000),

@@ -16,11 +16,9 @@ async function start(): Promise<ChildServer> {
       const { startFloorServer } = await import('./floor');
       return startFloorServer(config);
     }
-    case 'naive': {
-      const { startNaiveServer } = await import('./naive');
-      return startNaiveServer(config);
-    }
-    // The same gateway; the parent sends an APP token with X-Purpose to this one.
+    // The same gateway; the parent sends an APP token with X-Purpose to purpose-bound, and starts
+    // naive with GRAPHQL_BATCH_LOADS=false (every relation loaded per parent row).
+    case 'naive':
     case 'purpose-bound':
     case 'gateway': {
       // The real gateway, as `serve` runs it; only unexpected errors are printed.

@@ -55,5 +55,5 @@ export function presented<T>(ctx: GatewayContext, outcome: UseCaseOutcome<T>, fi
 }
 
 export function createContext(parts: Omit<GatewayContext, 'loaders' | 'access' | 'warnings'>): GatewayContext {
-  return { ...parts, loaders: new LoaderRegistry(parts.dataSource), access: new AccessRecorder(), warnings: [] };
+  return { ...parts, loaders: new LoaderRegistry(parts.dataSource, parts.config.graphql.batchLoads), access: new AccessRecorder(), warnings: [] };
 }

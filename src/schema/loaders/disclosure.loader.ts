@@ -16,8 +16,8 @@ export interface DisclosurePageArgs {
   until: Date | null;
 }
 
-/** A disclosure read for a page, with its recipient and categories already attached. */
-export type LoadedDisclosure = Disclosure & { recipient: Recipient; categories: DataCategory[] };
+/** A disclosure read for a page, with its recipient and categories attached (unless loads are unbatched). */
+export type LoadedDisclosure = Disclosure & { recipient?: Recipient; categories?: DataCategory[] };
 
 /**
  * Two statements for the disclosures of many parents (subjects or recipients): a window
@@ -63,6 +63,8 @@ function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_i
         ORDER BY u.${parentColumn}, u.rn`,
       params,
     );
+    // Unbatched, each disclosure's recipient and categories come through their own fields' loaders.
+    if (!registry.batch) return groupBy(ids, rows.map(toDisclosure), (d) => (parentColumn === 'subject_id' ? d.subjectId! : d.recipientId));
     const recipients = registry.of(recipientLoader);
     const recipientOf = new Map<number, Recipient>();
     for (const row of rows) {
@@ -71,7 +73,7 @@ function disclosurePageLoader(registry: LoaderRegistry, parentColumn: 'subject_i
       recipientOf.set(recipient.id, recipient);
       recipients.clear(recipient.id).prime(recipient.id, recipient);
     }
-    const list: LoadedDisclosure[] = rows.map((row) => {
+    const list = rows.map((row) => {
       const d = toDisclosure(row);
       return Object.assign(d, { recipient: recipientOf.get(d.recipientId)!, categories: [] as DataCategory[] });
     });
