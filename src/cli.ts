@@ -6,7 +6,8 @@ import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway } from './gateway';
 import { createLogger, errorFields, type Logger } from './ops/logger';
-import { missingServeFlags } from './ops/node-flags';
+import { applyExportWorkerFlags, EXPORT_QUEUES, missingServeFlags } from './ops/node-flags';
+import { exportQueuesForChild, startExportWorkerProcess, watchSupervisor, type ExportWorkerProcess } from './jobs/export-worker-process';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
 import { isReadPurpose } from './domain/read-purpose.service';
@@ -76,11 +77,32 @@ function warnMissingServeFlags(logger: Logger): void {
 }
 
 /**
+ * Starts the workers of the requested queues so that an export's memory stays bounded however
+ * the process was started (issue 23): a `work` process running an export queue without the export
+ * worker's V8 flags sets them on itself; `start`, which also serves, runs the export queues in a
+ * child process that has them (src/jobs/export-worker-process.ts). Returns every queue started.
+ */
+async function startWorkers(gateway: Gateway, logger: Logger, requested: string[], serving: boolean): Promise<{ started: string[]; child: ExportWorkerProcess | null }> {
+  const exportQueues = requested.filter((q) => (EXPORT_QUEUES as readonly string[]).includes(q));
+  const toChild = serving ? exportQueuesForChild(requested, gateway.config.workers.exportProcess) : [];
+  if (exportQueues.length > toChild.length) {
+    const applied = applyExportWorkerFlags();
+    if (applied.length > 0) logger.info({ nodeFlags: applied, queues: exportQueues }, 'export worker flags set at runtime');
+  }
+  const here = requested.filter((q) => !toChild.includes(q));
+  const started = here.length > 0 ? await gateway.work(here) : [];
+  const child = toChild.length > 0
+    ? startExportWorkerProcess({ cli: __filename, queues: toChild, env: process.env, log: logger, stopTimeoutMs: gateway.config.shutdown.timeoutMs })
+    : null;
+  return { started: [...started, ...toChild], child };
+}
+
+/**
  * SIGTERM/SIGINT: stop accepting requests, drain them, let active jobs finish (or hand them back
  * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
  * shortly after the timeout rather than never.
  */
-function onSignals(gateway: Gateway, log: Logger): void {
+function onSignals(gateway: Gateway, log: Logger, alsoStop: () => Promise<void> = async () => undefined): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -91,7 +113,7 @@ function onSignals(gateway: Gateway, log: Logger): void {
       log.error({}, 'shutdown did not finish; exiting anyway');
       process.exit(1);
     }, gateway.config.shutdown.timeoutMs + 10_000).unref();
-    gateway.stop().then(
+    Promise.all([gateway.stop(), alsoStop()]).then(
       () => {
         log.info({ durationMs: Date.now() - started }, 'stopped');
         process.exit(0);
@@ -209,13 +231,17 @@ async function main(argv: string[]): Promise<number> {
         await gateway.stop();
         return 2;
       }
-      onSignals(gateway, logger);
-      const started = await gateway.work(queues);
+      let exportWorker: ExportWorkerProcess | null = null;
+      onSignals(gateway, logger, async () => exportWorker?.stop());
+      // A child of `start` stops as a SIGTERM would stop it (jobs finish) if `start` dies.
+      watchSupervisor(process.env, () => process.kill(process.pid, 'SIGTERM'));
+      const { started, child } = await startWorkers(gateway, logger, queues ?? known, false);
+      exportWorker = child;
       if (config.metrics.workerPort !== null) {
         const ops = await gateway.serveOps(config.metrics.workerPort);
         logger.info({ url: ops.url }, 'metrics served');
       }
-      logger.info({ queues: started }, 'workers started');
+      logger.info({ queues: started, exportWorkerPid: child?.pid }, 'workers started');
       return -1;
     }
     case 'serve': {
@@ -239,9 +265,11 @@ async function main(argv: string[]): Promise<number> {
         const summary = await seedDemoData(gateway.dataSource, systemActor, { subjects: config.demo.subjects });
         logger.info({ ...summary }, 'demo data loaded');
       }
-      onSignals(gateway, logger);
+      let exportWorker: ExportWorkerProcess | null = null;
+      onSignals(gateway, logger, async () => exportWorker?.stop());
       warnMissingServeFlags(logger);
-      const queues = await gateway.work();
+      const { started: queues, child } = await startWorkers(gateway, logger, gateway.queues.queueNames(), true);
+      exportWorker = child;
       const http = await gateway.serve();
       logger.info({ url: http.url, queues }, 'serving');
       process.stdout.write(`\ndata-rights-gateway is serving GraphQL at ${http.url} (workers: ${queues.join(', ') || 'none registered'})\n`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { dropDatabase, testConfig } from '../helpers/test-gateway';
 import { freePort, runCli, type CliRun } from '../helpers/cli-process';
 
@@ -99,9 +100,92 @@ describe('npm start: the built gateway over HTTP', () => {
     expect(res.body.data!.verifyAuditChain.eventsChecked).toBeGreaterThan(0);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('runs the export queues in a child process with the export worker flags, the others itself (issue 23)', async () => {
+    const pid = exportWorkerPid(run.output());
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining(['--heap-growing-percent=100', 'work', '--queues']));
+    expect(cmdline[cmdline.indexOf('--queues') + 1]!.split(',').sort()).toEqual(['access', 'business-transfer']);
+    expect(fs.readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`\\nPPid:\\s+${run.child.pid}\\n`));
+    const own = fs.readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8').split('\0');
+    expect(own).not.toContain('--heap-growing-percent=100');
+  });
+
+  it('starts its export worker again when it dies', async () => {
+    const first = exportWorkerPid(run.output());
+    process.kill(first, 'SIGKILL');
+    await run.waitFor(/"export worker process exited; starting it again"/, 10_000);
+    const deadline = Date.now() + 20_000;
+    while (exportWorkerPid(run.output()) === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const second = exportWorkerPid(run.output());
+    expect(second).not.toBe(first);
+    expect(alive(second)).toBe(true);
+  });
+
+  it('stops cleanly on SIGTERM, its export worker with it', async () => {
+    const pid = exportWorkerPid(run.output());
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(alive(pid)).toBe(false);
+  });
+});
+
+/** The pid the supervisor logged for its newest export worker child. */
+function exportWorkerPid(output: string): number {
+  const line = output.split('\n').reverse().find((l) => l.includes('"export worker process started"'));
+  if (!line) throw new Error(`no export worker started: ${output.slice(0, 2000)}`);
+  return (JSON.parse(line) as { pid: number }).pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run work (issue 23)', () => {
+  it('sets the export worker flags on itself when it runs an export queue, and not otherwise', async () => {
+    const config = testConfig('e2e_work_flags');
+    const env = { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, AUDIT_CHECKPOINT_FILE: config.integrity.checkpointFile, NODE_ENV: 'test' };
+    const migrate = runCli(['migrate'], env);
+    expect(await migrate.exited).toBe(0);
+    const all = runCli(['work'], env);
+    const erasure = runCli(['work', '--queues', 'erasure'], env);
+    try {
+      await all.waitFor(/"workers started"/);
+      await erasure.waitFor(/"workers started"/);
+      expect(all.output()).toMatch(/"nodeFlags":\["--heap-growing-percent=100"\].*"export worker flags set at runtime"/);
+      expect(all.output()).not.toContain('export worker process started');
+      expect(erasure.output()).not.toContain('export worker flags set at runtime');
+    } finally {
+      for (const r of [all, erasure]) if (r.child.exitCode === null) r.child.kill('SIGTERM');
+      await Promise.all([all.exited, erasure.exited]);
+      await dropDatabase(config);
+    }
+  });
+});
+
+describe('npm start killed outright (issue 23)', () => {
+  it('leaves no orphan: its export worker child stops by itself', async () => {
+    const config = testConfig('e2e_orphan');
+    const port = await freePort();
+    const run = runCli(['start'], { MYSQL_DATABASE: config.mysql.database, QUEUE_PREFIX: config.redis.prefix, AUDIT_CHECKPOINT_FILE: config.integrity.checkpointFile, DEMO_SUBJECTS: '3', NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await run.waitFor(/"export worker process started"/);
+      const pid = exportWorkerPid(run.output());
+      await run.waitFor(/serving GraphQL at/);
+      expect(alive(pid)).toBe(true);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      const deadline = Date.now() + 20_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await dropDatabase(config);
+    }
   });
 });
 

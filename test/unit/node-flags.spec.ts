@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
+import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
+import { exportQueuesForChild } from '../../src/jobs/export-worker-process';
 
 describe('serve node flags', () => {
   const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -23,7 +24,7 @@ describe('serve node flags', () => {
     const script = words.findIndex((w) => w.endsWith('cli.js'));
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeGreaterThan(0);
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
-    expect(words.slice(script + 1)).toEqual(['work', '--queues', 'business-transfer,access']);
+    expect(words.slice(script + 1)).toEqual(['work', '--queues', [...EXPORT_QUEUES].join(',')]);
     for (const flag of EXPORT_WORKER_NODE_FLAGS) expect(scripts.work).not.toContain(flag.split('=')[0]);
     expect(missingExportWorkerFlags([...EXPORT_WORKER_NODE_FLAGS], '')).toEqual([]);
     expect(missingExportWorkerFlags([], '')).toEqual([...EXPORT_WORKER_NODE_FLAGS]);
@@ -40,5 +41,14 @@ describe('serve node flags', () => {
     expect(missingServeFlags(['--max-semi-space-size=64'], '')).toEqual([]);
     // A different flag sharing the prefix does not count.
     expect(missingServeFlags(['--max-semi-space-size-x=64'], '')).toEqual([...SERVE_NODE_FLAGS]);
+  });
+});
+
+describe('where the export queues run (issue 23)', () => {
+  it('start hands exactly the export queues to a child process, unless told to keep them inline', () => {
+    expect(EXPORT_QUEUES).toEqual(['business-transfer', 'access']);
+    expect(exportQueuesForChild(['erasure', 'access', 'outbox', 'business-transfer'], 'child')).toEqual(['access', 'business-transfer']);
+    expect(exportQueuesForChild(['erasure', 'outbox'], 'child')).toEqual([]);
+    expect(exportQueuesForChild(['erasure', 'access', 'business-transfer'], 'inline')).toEqual([]);
   });
 });
