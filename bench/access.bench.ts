@@ -13,7 +13,7 @@ import { ACCESS_QUEUE } from '../src/jobs/access-package.job';
 import { EXPORT_WORKER_NODE_FLAGS } from '../src/ops/node-flags';
 import { onCleanup } from './cleanup';
 import {
-  createBenchDatabase, median, peakRssKb, resetPeakRss, round, startCliWorker,
+  createBenchDatabase, measuredTarget, median, peakRssKb, resetPeakRss, round, startCliWorker,
   type BenchContext, type BenchReport, type BenchmarkDef, type Target,
 } from './harness';
 
@@ -173,11 +173,7 @@ async function runAccessBench(ctx: BenchContext): Promise<BenchReport> {
     const medRss = median(gateways.map((x) => x.peakRssMb ?? NaN));
     const growth = medRss - (small.peakRssMb ?? NaN);
     const targets: Target[] = [
-      {
-        name: 'memory stays flat whatever the history',
-        status: growth <= 64 ? 'PASS' : 'FAIL',
-        detail: `worker peak RSS ${round(medRss, 0)} MB for ${o.num('events')} events vs ${round(small.peakRssMb ?? NaN, 0)} MB for ${o.num('small-events')} (growth ${round(growth, 0)} MB; pass at 64 MB or less)`,
-      },
+      measuredTarget('memory stays flat whatever the history (growth ≤ 64 MB)', { value: round(growth, 0), atMost: 64 }, `worker peak RSS ${round(medRss, 0)} MB for ${o.num('events')} events vs ${round(small.peakRssMb ?? NaN, 0)} MB for ${o.num('small-events')} (growth ${round(growth, 0)} MB; pass at 64 MB or less)`),
     ];
     const rows = gateways.map((w, i) => ({
       round: i + 1,

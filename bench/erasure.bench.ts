@@ -19,7 +19,7 @@ import type { RetainedCopy } from '../src/domain/hooks';
 import type { PersonContact } from '../src/domain/postal-letter';
 import { canonical } from '../src/domain/audit.service';
 import {
-  QuestionsCounter, createBenchDatabase, findDatabasePid, findRedisPid, median, mysqlConnection, processTicks, round, TICKS_PER_SECOND,
+  QuestionsCounter, createBenchDatabase, findDatabasePid, findRedisPid, measuredTarget, median, mysqlConnection, processTicks, round, TICKS_PER_SECOND,
   type BenchContext, type BenchReport, type BenchmarkDef, type Target,
 } from './harness';
 
@@ -467,7 +467,8 @@ function report(results: Round[], levels: number[], stmtSmall: StmtRow[], stmtLa
   );
   const targets: Target[] = levels.map((c) => {
     const g = rows.find((r) => r.concurrency === c && r.variant === 'gateway')!;
-    return { name: `gateway ≥ 0.8× the plain loop at concurrency ${c}`, status: g.ratio >= 0.8 ? 'PASS' : 'FAIL', detail: `${g.perSec} vs ${rows.find((r) => r.concurrency === c && r.variant === 'loop')!.perSec} erasures/s = ${g.ratio}×` };
+    // Issue 23: 0.8× with at least a 5% margin, judged on the median run.
+    return measuredTarget(`gateway ≥ 0.84× the plain loop at concurrency ${c} (0.8× with a 5% margin)`, { value: g.ratio, atLeast: 0.84 }, `${g.perSec} vs ${rows.find((r) => r.concurrency === c && r.variant === 'loop')!.perSec} erasures/s = ${g.ratio}×`);
   });
   const gs = stmtSmall.find((s) => s.variant === 'gateway')!;
   const gl = stmtLarge.find((s) => s.variant === 'gateway')!;

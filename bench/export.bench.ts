@@ -20,7 +20,7 @@ import { EXPORT_WORKER_NODE_FLAGS } from '../src/ops/node-flags';
 import { newestProfile, profileTables, summarizeProfile } from './profile';
 import { dataCounts, growTo, seedBase, type DataCounts } from './export/seed';
 import {
-  createBenchDatabase, cpuOfOthers, findDatabasePid, mysqlConnection, onCleanup, peakRssKb, processTicks, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
+  createBenchDatabase, cpuOfOthers, findDatabasePid, measuredTarget, mysqlConnection, onCleanup, peakRssKb, processTicks, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Target,
   startCliWorker, type CliWorker,
 } from './harness';
@@ -485,26 +485,14 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   for (const r of results) {
     const f = bestFloor(r);
     const ratio = r.gateway.rowsPerSec / f.rowsPerSec;
-    targets.push({
-      name: `gateway ≥ 0.5× the floor's rows/s at ${r.subjects} subjects`,
-      status: ratio >= 0.5 ? 'PASS' : 'FAIL',
-      detail: `${Math.round(r.gateway.rowsPerSec)} vs ${Math.round(f.rowsPerSec)} rows/s = ${ratio.toFixed(2)}×`,
-    });
+    targets.push(measuredTarget(`gateway ≥ 0.5× the floor's rows/s at ${r.subjects} subjects`, { value: round(ratio, 3), atLeast: 0.5 }, `${Math.round(r.gateway.rowsPerSec)} vs ${Math.round(f.rowsPerSec)} rows/s = ${ratio.toFixed(2)}×`));
   }
   const peaks = results.map((r) => r.gateway.peakRssKb);
   if (peaks.every((p): p is number => p !== null)) {
     const max = Math.max(...peaks);
     const min = Math.min(...peaks);
-    targets.push({
-      name: 'gateway worker peak RSS ≤ 256 MB at every size',
-      status: max <= 256 * 1024 ? 'PASS' : 'FAIL',
-      detail: results.map((r) => `${mb(r.gateway.peakRssKb)} MB at ${r.subjects}`).join(', '),
-    });
-    targets.push({
-      name: 'gateway worker peak RSS about the same at every size (within 20%)',
-      status: max <= min * 1.2 ? 'PASS' : 'FAIL',
-      detail: `largest/smallest = ${(max / min).toFixed(2)} (${results.map((r) => `${mb(r.gateway.peakRssKb)}`).join(' / ')} MB)`,
-    });
+    targets.push(measuredTarget('gateway worker peak RSS ≤ 256 MB at every size', { value: round(max / 1024, 0), atMost: 256 }, results.map((r) => `${mb(r.gateway.peakRssKb)} MB at ${r.subjects}`).join(', ')));
+    targets.push(measuredTarget('gateway worker peak RSS about the same at every size (within 20%)', { value: round(max / min, 3), atMost: 1.2 }, `largest/smallest = ${(max / min).toFixed(2)} (${results.map((r) => `${mb(r.gateway.peakRssKb)}`).join(' / ')} MB)`));
   } else targets.push({ name: 'gateway worker peak RSS', status: 'SKIP', detail: 'VmHWM could not be read or reset' });
   const allSame = results.every((r) => r.same.every((s) => s.equal));
   targets.push({

@@ -108,6 +108,106 @@ export interface Target {
   name: string;
   status: 'PASS' | 'FAIL' | 'SKIP';
   detail: string;
+  /** The figure the target is about and its bound, so that several runs are judged on their median. */
+  measure?: Measure;
+}
+
+export interface Measure {
+  value: number;
+  atLeast?: number;
+  atMost?: number;
+}
+
+/** A target on one figure: PASS when the figure is within its bound. */
+export function measuredTarget(name: string, measure: Measure, detail: string): Target {
+  return { name, status: withinBound(measure.value, measure) ? 'PASS' : 'FAIL', detail, measure };
+}
+
+function withinBound(value: number, m: Measure): boolean {
+  return (m.atLeast === undefined || value >= m.atLeast) && (m.atMost === undefined || value <= m.atMost);
+}
+
+/** How far a figure is inside its bound, as a share of the bound (negative: outside). */
+export function marginOf(value: number, m: Measure): number {
+  const margins: number[] = [];
+  if (m.atLeast !== undefined) margins.push((value - m.atLeast) / Math.abs(m.atLeast || 1));
+  if (m.atMost !== undefined) margins.push((m.atMost - value) / Math.abs(m.atMost || 1));
+  return Math.min(...margins);
+}
+
+/** One target over several runs of a benchmark. */
+export interface TargetSummary {
+  name: string;
+  /** On the median of the figure when it has one; otherwise PASS when most runs passed. */
+  status: 'PASS' | 'FAIL' | 'SKIP';
+  runs: ('PASS' | 'FAIL' | 'SKIP')[];
+  values?: number[];
+  median?: number;
+  /** (max − min) / median of the figure over the runs, in %. */
+  spreadPct?: number;
+  /** How far the median is inside its bound, in % of the bound; below 10 is a thin margin. */
+  marginPct?: number;
+  atLeast?: number;
+  atMost?: number;
+}
+
+/** Judges each target over the runs: on the median of its figure, never on one lucky run. */
+export function summarizeTargets(runs: Target[][]): TargetSummary[] {
+  const names = [...new Set(runs.flatMap((r) => r.map((t) => t.name)))];
+  return names.map((name) => {
+    const of = runs.map((r) => r.find((t) => t.name === name));
+    const statuses = of.map((t) => t?.status ?? 'SKIP');
+    const measured = of.filter((t): t is Target & { measure: Measure } => t?.measure !== undefined);
+    if (measured.length === 0) {
+      const judged = statuses.filter((s) => s !== 'SKIP');
+      const passed = judged.filter((s) => s === 'PASS').length;
+      return { name, runs: statuses, status: judged.length === 0 ? 'SKIP' : passed * 2 > judged.length ? 'PASS' : 'FAIL' };
+    }
+    const values = measured.map((t) => t.measure.value);
+    const bound = measured[0]!.measure;
+    const sorted = [...values].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    // The true median (an even count averages its middle two): no bias toward either bound.
+    const med = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const spreadPct = med === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / Math.abs(med)) * 100;
+    return {
+      name,
+      runs: statuses,
+      status: withinBound(med, bound) ? 'PASS' : 'FAIL',
+      values,
+      median: Number(med.toFixed(4)),
+      spreadPct: Number(spreadPct.toFixed(1)),
+      marginPct: Number((marginOf(med, bound) * 100).toFixed(1)),
+      atLeast: bound.atLeast,
+      atMost: bound.atMost,
+    };
+  });
+}
+
+export function formatTargetSummary(summaries: TargetSummary[]): string {
+  return summaries
+    .map((s) => {
+      const figures = s.median === undefined
+        ? `runs ${s.runs.join('/')}`
+        : `median ${s.median} of ${s.values!.join(', ')} (spread ${s.spreadPct}%), bound ${s.atLeast !== undefined ? `≥ ${s.atLeast}` : ''}${s.atMost !== undefined ? `≤ ${s.atMost}` : ''}, margin ${s.marginPct}%${s.marginPct! >= 0 && s.marginPct! < 10 ? ' (thin)' : ''}`;
+      return `${s.status}  ${s.name}: ${figures}`;
+    })
+    .join('\n');
+}
+
+/** The 1-minute load average, sampled while a benchmark runs (noise from outside shows here). */
+export function sampleLoadAverage(everyMs = 5000): { stop(): { samples: number; mean: number; max: number } } {
+  const samples: number[] = [os.loadavg()[0]!];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]!), everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(os.loadavg()[0]!);
+      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+      return { samples: samples.length, mean: Number(mean.toFixed(2)), max: Number(Math.max(...samples).toFixed(2)) };
+    },
+  };
 }
 
 export interface BenchReport {

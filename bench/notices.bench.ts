@@ -13,7 +13,7 @@ import { Gateway } from '../src/gateway';
 import { NOTICE_QUEUE } from '../src/jobs/california-notice.job';
 import { spawnServer, type ServerHandle } from './child';
 import {
-  cpuOfOthers, createBenchDatabase, findDatabasePid, median, mysqlConnection, onCleanup, peakRssKb, processTicks, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
+  cpuOfOthers, createBenchDatabase, findDatabasePid, measuredTarget, median, mysqlConnection, onCleanup, peakRssKb, processTicks, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Table, type Target,
   startCliWorker,
 } from './harness';
@@ -649,22 +649,19 @@ function buildReport(a: {
     rows,
   };
 
+  const compileDetail = c.finished
+    ? `${sec(c.wallMs)} s vs floor ${sec(bestFloor.wallMs)} s (fastest of ${a.floorRuns.length}) = ${(c.wallMs / bestFloor.wallMs).toFixed(2)}×; ${rate(c.notices, c.wallMs)} vs ${rate(c.queuedNotices, bestFloor.wallMs)} notices/s`
+    : `not finished within the ${sec(c.wallMs)} s budget: ${c.notices}/${c.queuedNotices} notices (${c.jobs}/${c.queuedJobs} jobs), ${rate(c.notices, c.wallMs)} notices/s, ` +
+      (c.jobs === 0 ? `no job completed; floor ${sec(bestFloor.wallMs)} s` : `projected ${sec(c.projectedMs)} s for all vs floor ${sec(bestFloor.wallMs)} s = ~${(c.projectedMs / bestFloor.wallMs).toFixed(0)}×`);
+  // An unfinished run counts at its projection (or not at all: infinitely slow).
+  const compileRatio = round((c.finished ? c.wallMs : c.jobs > 0 ? c.projectedMs : Infinity) / bestFloor.wallMs, 3);
   const targets: Target[] = [
-    {
-      name: 'gateway compile wall time ≤ 2× floor',
-      status: c.finished && c.wallMs <= 2 * bestFloor.wallMs ? 'PASS' : 'FAIL',
-      detail: c.finished
-        ? `${sec(c.wallMs)} s vs floor ${sec(bestFloor.wallMs)} s (fastest of ${a.floorRuns.length}) = ${(c.wallMs / bestFloor.wallMs).toFixed(2)}×; ${rate(c.notices, c.wallMs)} vs ${rate(c.queuedNotices, bestFloor.wallMs)} notices/s`
-        : `not finished within the ${sec(c.wallMs)} s budget: ${c.notices}/${c.queuedNotices} notices (${c.jobs}/${c.queuedJobs} jobs), ${rate(c.notices, c.wallMs)} notices/s, ` +
-          (c.jobs === 0 ? `no job completed; floor ${sec(bestFloor.wallMs)} s` : `projected ${sec(c.projectedMs)} s for all vs floor ${sec(bestFloor.wallMs)} s = ~${(c.projectedMs / bestFloor.wallMs).toFixed(0)}×`),
-    },
-    c.peakRssKb === null
-      ? { name: 'worker peak RSS ≤ 256 MB', status: 'SKIP', detail: 'VmHWM not readable' }
-      : {
-          name: 'worker peak RSS ≤ 256 MB',
-          status: c.peakRssKb <= 256 * 1024 ? 'PASS' : 'FAIL',
-          detail: `${mb(c.peakRssKb)} MB VmHWM of the worker process (${c.peakResettable ? 'reset before the first enqueue' : 'since start'}; idle ${mb(c.idleRssKb)} MB)`,
-        },
+    // Issue 23's bound; issue 19 and 21 asked for 2×.
+    measuredTarget('gateway compile wall time ≤ 1.5× floor', { value: compileRatio, atMost: 1.5 }, compileDetail),
+    measuredTarget('gateway compile wall time ≤ 2× floor', { value: compileRatio, atMost: 2 }, compileDetail),
+    ...(c.peakRssKb === null
+      ? [{ name: 'worker peak RSS ≤ 200 MB', status: 'SKIP' as const, detail: 'VmHWM not readable' }]
+      : [measuredTarget('worker peak RSS ≤ 200 MB', { value: round(c.peakRssKb / 1024, 0), atMost: 200 }, `${mb(c.peakRssKb)} MB VmHWM of the worker process (${c.peakResettable ? 'reset before the first enqueue' : 'since start'}; idle ${mb(c.idleRssKb)} MB)`)]),
     {
       name: 'notices equal the floor (all) and the generator (sample)',
       status: a.verified.ok && a.floorConsistent ? 'PASS' : 'FAIL',
