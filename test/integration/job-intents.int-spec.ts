@@ -1,7 +1,8 @@
 import { systemActor } from '../../src/domain/actor';
 import { requestErasure } from '../../src/domain/data-request.service';
 import { DomainError, badInput } from '../../src/domain/errors';
-import { jobIdOf, useCaseRunner, type JobIntent } from '../../src/domain/job-intents';
+import { declareJobs, jobIdOf, satisfyIntents, useCaseRunner, type JobIntent } from '../../src/domain/job-intents';
+import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType } from '../../src/entities/enums';
 import type { JobDefinition } from '../../src/jobs/job-definition';
 import { seedDemoData } from '../../src/demo-data';
@@ -101,9 +102,20 @@ describe('job intents', () => {
     openGate();
     await waitFor(async () => (await state('grown')) === 'completed', 'the first run', 20000);
     await new Promise((r) => setTimeout(r, 400)); // past the satisfier's batch interval
+    expect(await runs('grown')).toBe(1);
     expect(await intentRows('grown')).toBe(1);
     expect(await t.gateway.intents.replay(t.gateway.dataSource, 0)).toMatchObject({ queued: 1 });
     await waitFor(async () => (await runs('grown')) === 2 && (await intentRows('grown')) === 0, 'the second run', 20000);
+  });
+
+  it('counts a run as done only for changes declared before the millisecond it began: one in the same millisecond runs again', async () => {
+    const ds = t.gateway.dataSource;
+    const at = new Date('2026-12-07T07:30:00.320Z');
+    await inTransaction(ds, (em) => declareJobs(em, [intent('same-ms')], at));
+    expect(await satisfyIntents(ds.manager, [{ jobId: jobId('same-ms'), startedAt: at }])).toBe(0);
+    expect(await intentRows('same-ms')).toBe(1);
+    expect(await satisfyIntents(ds.manager, [{ jobId: jobId('same-ms'), startedAt: new Date(at.getTime() + 1) }])).toBe(1);
+    expect(await intentRows('same-ms')).toBe(0);
   });
 
   it('replays a job whose attempts ran out, but not one a rule refused', async () => {
