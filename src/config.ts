@@ -107,7 +107,7 @@ export interface Config {
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
     anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
-    businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number };
+    businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number; dataKeySecret: string };
   };
   /** Operating it: logs, /metrics, shutdown (issue 11). */
   log: { level: LogLevel };
@@ -142,6 +142,7 @@ const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-secret-change-me';
 const DEV_UNSUBSCRIBE_SECRET = 'dev-only-unsubscribe-secret-change-me-0123456789';
 const DEV_INTEGRITY_KEY = 'dev-only-integrity-key-change-me-0123456789abcdef';
 const DEV_ACCESS_PACKAGE_KEY = 'dev-only-access-package-key-change-me-0123456789';
+const DEV_EXPORT_KEY = 'dev-only-export-key-change-me-0123456789abcdef';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -190,6 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const accessPackageKey = str('ACCESS_PACKAGE_KEY', DEV_ACCESS_PACKAGE_KEY);
   if (nodeEnv === 'production' && accessPackageKey === DEV_ACCESS_PACKAGE_KEY) problems.push('ACCESS_PACKAGE_KEY must be set in production');
   else if (accessPackageKey.length < 32) problems.push('ACCESS_PACKAGE_KEY must be at least 32 characters');
+  const exportKey = str('EXPORT_KEY', DEV_EXPORT_KEY);
+  if (nodeEnv === 'production' && exportKey === DEV_EXPORT_KEY) problems.push('EXPORT_KEY must be set in production');
+  else if (exportKey.length < 32) problems.push('EXPORT_KEY must be at least 32 characters');
   const integrityKey = str('INTEGRITY_KEY', DEV_INTEGRITY_KEY);
   if (nodeEnv === 'production' && integrityKey === DEV_INTEGRITY_KEY) problems.push('INTEGRITY_KEY must be set in production');
   if (integrityKey.length < 32) problems.push('INTEGRITY_KEY must be at least 32 characters');
@@ -230,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ['UNSUBSCRIBE_SECRET', unsubscribeSecret === DEV_UNSUBSCRIBE_SECRET],
       ['INTEGRITY_KEY', integrityKey === DEV_INTEGRITY_KEY],
       ['ACCESS_PACKAGE_KEY', accessPackageKey === DEV_ACCESS_PACKAGE_KEY],
+      ['EXPORT_KEY', exportKey === DEV_EXPORT_KEY],
     ].flatMap(([k, dev]) => (dev ? [k] : []));
     if (nodeEnv !== 'production' && devSecrets.length > 0)
       problems.push(`HOST=${host} listens beyond loopback, so ${devSecrets.join(', ')} must be set (the development defaults are public in the source)`);
@@ -346,6 +351,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         // The export files on the gateway's disk hold full records (closing): kept long enough to
         // resend a lost delivery, then purged (docs/legal.md, point 3).
         artifactRetentionDays: int('BUSINESS_TRANSFER_ARTIFACT_RETENTION_DAYS', 30, 1, 3650),
+        // Encrypted exports' data keys are sealed under a key derived from this secret, never stored.
+        dataKeySecret: exportKey,
       },
     },
     log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },

@@ -27,6 +27,14 @@ export interface Anonymizer {
   pseudonymize(value: string, scope?: string): string;
   /** Generalizes and suppresses rows until every quasi-identifier class has at least k rows. */
   kAnonymize(rows: Record<string, unknown>[], options: { quasiIdentifiers: { column: string; kind: QuasiIdentifierKind }[]; k?: number }): KAnonymityResult;
+  /**
+   * The same decision from the rows' quasi-identifier values counted (values in the order of
+   * `quasiIdentifiers`), for tables streamed rather than held: the rows then go through `generalize`.
+   */
+  planKAnonymity(
+    groups: { values: unknown[]; count: number }[],
+    options: { quasiIdentifiers: { column: string; kind: QuasiIdentifierKind }[]; k?: number },
+  ): Omit<KAnonymityResult, 'rows'> & { generalize(values: unknown[]): (string | null)[] | null };
   /** De-identifying generalizations of single values. */
   ageBand(birthDate: string, on: Date): string | null;
   month(date: Date): string | null;

@@ -227,7 +227,7 @@ describe('npm start in production (issue 18)', () => {
       JWT_SECRET: 'j'.repeat(40),
       PSEUDONYM_SECRET: 'p'.repeat(40),
       UNSUBSCRIBE_SECRET: 'u'.repeat(40),
-      INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40),
+      INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40),
       PUBLIC_BASE_URL: 'https://privacy.example.com',
     });
     try {

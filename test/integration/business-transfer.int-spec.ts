@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { constants as cryptoConstants, createHash, generateKeyPairSync, privateDecrypt } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { Role } from '../../src/entities/enums';
 import { TransferPhase } from '../../src/plugins/business-transfer/business-transfer.entity';
 import { startBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import { decryptExport, verifyExport, type Manifest } from '../../src/plugins/business-transfer/export-files';
+import { dataKeyEncryptionKey, openDataKey } from '../../src/plugins/business-transfer/data-key';
 import { runCli } from '../helpers/cli-process';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
@@ -162,6 +163,29 @@ describe('the business-transfer plugin', () => {
       [`business-transfer:${id}`],
     );
     expect(recorded).toEqual([{ subject_id: null, identifiable: 0 }]);
+  });
+
+  it('keeps a running export\'s data key sealed under a key that is not in the database (issue 23)', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const ds = t.gateway.dataSource;
+    // Started without its plan job: the row as it stands while chunks run.
+    const running = await inTransaction(ds, (em) =>
+      startBusinessTransfer(em, { id: 'test-mna', roles: [Role.MNA] }, { dealName: 'Sealed key', acquirerId, phase: TransferPhase.CLOSING, scope: { statuses: ['ACTIVE' as never] }, encryptFor: publicKey }, t.config.plugins.businessTransfer),
+    );
+    const [{ k, w }] = await ds.query('SELECT data_key AS k, wrapped_key AS w FROM business_transfers WHERE id = ?', [running.id]);
+    expect(k).toMatch(/^v1:[A-Za-z0-9+/]{80}$/);
+    // The acquirer's wrapped copy and the sealed one hold the same key; the database alone opens neither.
+    const acquirers = privateDecrypt({ key: privateKey, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(w, 'base64'));
+    expect(openDataKey(k, dataKeyEncryptionKey(t.config.plugins.businessTransfer.dataKeySecret), running.id).equals(acquirers)).toBe(true);
+    expect(k).not.toContain(acquirers.toString('hex'));
+    expect(k).not.toContain(acquirers.toString('base64').slice(0, 20));
+    expect(() => openDataKey(k, dataKeyEncryptionKey('another-gateway-secret-0123456789abcdef'), running.id)).toThrow(/cannot be opened/);
+    // Moved to another transfer's row, it does not open there.
+    expect(() => openDataKey(k, dataKeyEncryptionKey(t.config.plugins.businessTransfer.dataKeySecret), running.id + 1)).toThrow(/cannot be opened/);
+    const res = await t.gql(CANCEL, { id: String(running.id) }, mna());
+    expect(res.errors).toBeUndefined();
+    const [{ k: after }] = await ds.query('SELECT data_key AS k FROM business_transfers WHERE id = ?', [running.id]);
+    expect(after).toBeNull();
   });
 
   it('encrypts with a data key wrapped for the acquirer, and decrypts and verifies', async () => {

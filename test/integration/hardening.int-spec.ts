@@ -295,7 +295,7 @@ describe('hardening (issue 18): what production reveals, and where development l
     JWT_SECRET: 'j'.repeat(40),
     PSEUDONYM_SECRET: 'p'.repeat(40),
     UNSUBSCRIBE_SECRET: 'u'.repeat(40),
-    INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40),
+    INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40),
     PUBLIC_BASE_URL: 'https://privacy.example.com',
     HOST: '127.0.0.1',
   };

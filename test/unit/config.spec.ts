@@ -23,7 +23,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) })).toThrow(/PSEUDONYM_SECRET must be set in production/);
-    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' });
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' });
     expect(prod.graphql.introspection).toBe(false);
   });
 
@@ -67,22 +67,30 @@ describe('operations configuration (logs, /metrics, shutdown)', () => {
   });
 
   it('requires an INTEGRITY_KEY of its own in production, of at least 32 characters (docs/legal.md, point 10)', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
     expect(() => loadConfig(prod)).toThrow(/INTEGRITY_KEY must be set in production/);
     expect(() => loadConfig({ ...prod, INTEGRITY_KEY: 'i'.repeat(31) })).toThrow(/INTEGRITY_KEY must be at least 32 characters/);
     expect(loadConfig({ ...prod, INTEGRITY_KEY: 'i'.repeat(32) }).integrity.key).toBe('i'.repeat(32));
   });
 
   it('requires an ACCESS_PACKAGE_KEY of its own in production, of at least 32 characters: it unlocks every access package', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), EXPORT_KEY: 'e'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
     expect(() => loadConfig(prod)).toThrow(/ACCESS_PACKAGE_KEY must be set in production/);
     expect(() => loadConfig({ ...prod, ACCESS_PACKAGE_KEY: 'a'.repeat(31) })).toThrow(/ACCESS_PACKAGE_KEY must be at least 32 characters/);
     expect(loadConfig({ ...prod, ACCESS_PACKAGE_KEY: 'a'.repeat(32) }).access.packageKey).toBe('a'.repeat(32));
     expect(loadConfig({}).access).toMatchObject({ dir: 'var/access-packages', linkTtlHours: 168, retentionDays: 30, pageRows: 2000 });
   });
 
-  it("refuses /metrics open to every address without a token in production", () => {
+  it('requires an EXPORT_KEY of its own in production, of at least 32 characters: it opens every running export\'s data key (issue 23)', () => {
     const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
+    expect(() => loadConfig(prod)).toThrow(/EXPORT_KEY must be set in production/);
+    expect(() => loadConfig({ ...prod, EXPORT_KEY: 'e'.repeat(31) })).toThrow(/EXPORT_KEY must be at least 32 characters/);
+    expect(loadConfig({ ...prod, EXPORT_KEY: 'e'.repeat(32) }).plugins.businessTransfer.dataKeySecret).toBe('e'.repeat(32));
+    expect(() => loadConfig({ EXPORT_KEY: 'short' })).toThrow(/EXPORT_KEY must be at least 32 characters/);
+  });
+
+  it("refuses /metrics open to every address without a token in production", () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), PSEUDONYM_SECRET: 'q'.repeat(20), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
     expect(() => loadConfig({ ...prod, METRICS_ALLOW: '*' })).toThrow(/METRICS_ALLOW='\*' needs METRICS_TOKEN in production/);
     expect(loadConfig({ ...prod, METRICS_ALLOW: '*', METRICS_TOKEN: 'm'.repeat(20) }).metrics.allow).toEqual(['*']);
     expect(loadConfig(prod).metrics.allow).toEqual(['loopback']);

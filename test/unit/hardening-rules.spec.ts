@@ -5,8 +5,8 @@ import { CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } f
 import { findForbidden, jsonDepthExceeds, MAX_JSON_DEPTH } from '../../src/schema/input-hygiene';
 
 /** Issue 18's rules with exact values at their edges. */
-const PROD = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
-const SECRETS = { JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40) };
+const PROD = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40), PUBLIC_BASE_URL: 'https://privacy.example.com' };
+const SECRETS = { JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40) };
 
 describe('where the gateway listens, and with which secrets', () => {
   it('listens on loopback outside production, on every interface in production, unless HOST says otherwise', () => {
@@ -18,8 +18,8 @@ describe('where the gateway listens, and with which secrets', () => {
 
   it.each(['0.0.0.0', '::', '192.168.1.10', 'gateway.internal'])('refuses HOST=%s with the public development secrets, naming each', (host) => {
     expect(() => loadConfig({ HOST: host })).toThrow(ConfigError);
-    expect(() => loadConfig({ HOST: host })).toThrow(`HOST=${host} listens beyond loopback, so JWT_SECRET, PSEUDONYM_SECRET, UNSUBSCRIBE_SECRET, INTEGRITY_KEY, ACCESS_PACKAGE_KEY must be set`);
-    expect(() => loadConfig({ HOST: host, JWT_SECRET: 'j'.repeat(40) })).toThrow(/so PSEUDONYM_SECRET, UNSUBSCRIBE_SECRET, INTEGRITY_KEY, ACCESS_PACKAGE_KEY must be set/);
+    expect(() => loadConfig({ HOST: host })).toThrow(`HOST=${host} listens beyond loopback, so JWT_SECRET, PSEUDONYM_SECRET, UNSUBSCRIBE_SECRET, INTEGRITY_KEY, ACCESS_PACKAGE_KEY, EXPORT_KEY must be set`);
+    expect(() => loadConfig({ HOST: host, JWT_SECRET: 'j'.repeat(40) })).toThrow(/so PSEUDONYM_SECRET, UNSUBSCRIBE_SECRET, INTEGRITY_KEY, ACCESS_PACKAGE_KEY, EXPORT_KEY must be set/);
     expect(loadConfig({ HOST: host, ...SECRETS }).http.host).toBe(host);
   });
 

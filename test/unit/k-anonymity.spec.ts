@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   ageBandHierarchy,
   kAnonymize,
+  planKAnonymity,
   QuasiIdentifier,
   regionHierarchy,
   signupMonthHierarchy,
@@ -209,5 +210,71 @@ describe('kAnonymize: random tables (property)', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('planKAnonymity: the decision from counted quasi-identifiers (issue 23, streamed due diligence)', () => {
+  const row = fc.record({
+    region: fc.constantFrom('US-CA', 'US-NY', 'CA-ON', 'GB-ENG', null),
+    age: fc.constantFrom('18-24', '25-34', '45-54', '65+', 'unknown', null),
+    signup: fc.constantFrom('2025-01', '2025-06', '2026-03', null),
+  });
+  const input = fc.record({
+    rows: fc.array(row, { maxLength: 150 }),
+    k: fc.integer({ min: 1, max: 12 }),
+    rate: fc.constantFrom(0, 0.05, 0.2),
+    // The same rows counted in groups split arbitrarily: equal values may come in several groups.
+    split: fc.integer({ min: 1, max: 3 }),
+  });
+
+  it('decides exactly as kAnonymize on the rows, and generalize() releases the same rows', () => {
+    fc.assert(
+      fc.property(input, ({ rows, k, rate, split }) => {
+        const options = { quasiIdentifiers: QIS, k, maxSuppressionRate: rate };
+        const byRows = kAnonymize(rows, options);
+        const groups: { values: unknown[]; count: number }[] = [];
+        const counted = new Map<string, number>();
+        rows.forEach((r, i) => {
+          const key = `${JSON.stringify([r.region, r.age, r.signup])}#${i % split}`;
+          counted.set(key, (counted.get(key) ?? 0) + 1);
+        });
+        for (const [key, count] of counted) groups.push({ values: JSON.parse(key.slice(0, key.lastIndexOf('#'))) as unknown[], count });
+        const plan = planKAnonymity(groups, options);
+        expect(plan.levels).toEqual(byRows.levels);
+        expect(plan.kAchieved).toBe(byRows.kAchieved);
+        expect(plan.suppressedRows).toBe(byRows.suppressedRows);
+        const streamed = rows.flatMap((r) => {
+          const g = plan.generalize([r.region, r.age, r.signup]);
+          return g ? [{ region: g[0], age: g[1], signup: g[2] }] : [];
+        });
+        expect(streamed).toEqual(byRows.rows.map((r) => ({ region: r.region, age: r.age, signup: r.signup })));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('counts the budget over rows, not groups: 2 rows of 40 may be suppressed at 5%, 3 may not', () => {
+    const big = { values: ['US-CA', '25-34', '2025-01'], count: 38 };
+    const twoOutliers = planKAnonymity([big, { values: ['GB-ENG', '65+', '2026-03'], count: 2 }], { quasiIdentifiers: QIS, k: 5 });
+    expect(twoOutliers).toMatchObject({ levels: { region: 0, age: 0, signup: 0 }, suppressedRows: 2, kAchieved: 38 });
+    expect(twoOutliers.generalize(['GB-ENG', '65+', '2026-03'])).toBeNull();
+    expect(twoOutliers.generalize(['US-CA', '25-34', '2025-01'])).toEqual(['US-CA', '25-34', '2025-01']);
+    const threeOutliers = planKAnonymity([{ ...big, count: 37 }, { values: ['GB-ENG', '65+', '2026-03'], count: 3 }], { quasiIdentifiers: QIS, k: 5 });
+    expect(threeOutliers.suppressedRows).toBeLessThanOrEqual(2);
+    expect(Object.values(threeOutliers.levels).some((l) => l > 0)).toBe(true);
+  });
+
+  it('releases nothing from no groups, and refuses groups it cannot count', () => {
+    expect(planKAnonymity([], { quasiIdentifiers: QIS, k: 3 })).toMatchObject({ kAchieved: 0, suppressedRows: 0, levels: { region: 0, age: 0, signup: 0 } });
+    expect(() => planKAnonymity([{ values: ['US-CA', '25-34', '2025-01'], count: 0 }], { quasiIdentifiers: QIS, k: 3 })).toThrow(/at least one row/);
+    expect(() => planKAnonymity([{ values: ['US-CA', '25-34', '2025-01'], count: 1.5 }], { quasiIdentifiers: QIS, k: 3 })).toThrow(/at least one row/);
+    expect(() => planKAnonymity([{ values: ['US-CA', '25-34'], count: 1 }], { quasiIdentifiers: QIS, k: 3 })).toThrow(/2 values for 3 quasi-identifiers/);
+    expect(() => planKAnonymity([], { quasiIdentifiers: QIS, k: 0 })).toThrow(RangeError);
+  });
+
+  it('suppresses a value it never counted (a row that was not in the histogram)', () => {
+    const plan = planKAnonymity([{ values: ['US-CA', '25-34', '2025-01'], count: 5 }], { quasiIdentifiers: QIS, k: 5 });
+    expect(plan.generalize(['US-CA', '25-34', '2025-01'])).toEqual(['US-CA', '25-34', '2025-01']);
+    expect(plan.generalize(['US-NY', '25-34', '2025-01'])).toBeNull();
   });
 });

@@ -43,6 +43,7 @@ describe('plugin registry', () => {
       defaultK: 11,
       pseudonymize: (v: string) => v,
       kAnonymize: () => ({ rows: [], kAchieved: 0, suppressedRows: 0, levels: {} }),
+      planKAnonymity: () => ({ kAchieved: 0, suppressedRows: 0, levels: {}, generalize: () => null }),
       ageBand: () => null,
       month: () => null,
       ipNetwork: () => null,

@@ -93,7 +93,7 @@ describe('the PUBLIC rule', () => {
 
 describe('configuration', () => {
   it('requires a real UNSUBSCRIBE_SECRET and an https PUBLIC_BASE_URL in production', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40) };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), PSEUDONYM_SECRET: 'p'.repeat(40), INTEGRITY_KEY: 'i'.repeat(40), ACCESS_PACKAGE_KEY: 'a'.repeat(40), EXPORT_KEY: 'e'.repeat(40) };
     expect(() => loadConfig(prod)).toThrow(/UNSUBSCRIBE_SECRET must be set/);
     expect(() => loadConfig({ ...prod, UNSUBSCRIBE_SECRET: 'short' })).toThrow(/at least 32/);
     expect(() => loadConfig({ ...prod, UNSUBSCRIBE_SECRET: 'u'.repeat(40) })).toThrow(/PUBLIC_BASE_URL must use https/);

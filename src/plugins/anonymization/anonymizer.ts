@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Anonymizer, QuasiIdentifierKind } from '../../domain/plugin-services.port';
-import { ageBandHierarchy, kAnonymize, regionHierarchy, signupMonthHierarchy, type GeneralizationHierarchy } from './k-anonymity';
+import { ageBandHierarchy, kAnonymize, planKAnonymity, regionHierarchy, signupMonthHierarchy, type GeneralizationHierarchy } from './k-anonymity';
 import { ageBand, generalizeDate, generalizeIp, pseudonym, userAgentFamily } from './strategies';
 
 export interface AnonymizationOptions {
@@ -31,6 +31,13 @@ export function createAnonymizer(options: AnonymizationOptions): Anonymizer {
         quasiIdentifiers: quasiIdentifiers.map((q) => ({ column: q.column, ...HIERARCHIES[q.kind] })),
       });
       return { rows: result.rows, kAchieved: result.kAchieved, suppressedRows: result.suppressedRows, levels: result.levels };
+    },
+    planKAnonymity(groups, { quasiIdentifiers, k }) {
+      const plan = planKAnonymity(groups, {
+        k: k ?? options.k,
+        quasiIdentifiers: quasiIdentifiers.map((q) => ({ column: q.column, ...HIERARCHIES[q.kind] })),
+      });
+      return { kAchieved: plan.kAchieved, suppressedRows: plan.suppressedRows, levels: plan.levels, generalize: (values) => plan.generalize(values) };
     },
     ageBand: (birthDate, on) => ageBand(birthDate, on),
     month: (date) => generalizeDate(date, 'MONTH'),

@@ -41,14 +41,34 @@ export interface KAnonymizeResult<R> {
 
 export const DEFAULT_MAX_SUPPRESSION_RATE = 0.05;
 
+/**
+ * Rows that share their quasi-identifier values (in the order of `quasiIdentifiers`), counted:
+ * all the decision needs. A table of any size is decided from its histogram, and its rows then
+ * streamed through `generalize` (a due-diligence export never holds its rows at once).
+ */
+export interface QuasiIdentifierGroup {
+  values: readonly unknown[];
+  count: number;
+}
+
+export interface KAnonymityPlan {
+  /** Generalization level chosen per quasi-identifier column. */
+  levels: Record<string, number>;
+  /** Size of the smallest equivalence class released: >= k, or 0 when no row is left. */
+  kAchieved: number;
+  suppressedRows: number;
+  /** A row's quasi-identifier values generalized at the chosen levels, or null when its class is suppressed. */
+  generalize(values: readonly unknown[]): (string | null)[] | null;
+}
+
 interface Partition {
-  /** Class key of every row. */
+  /** Class key of every group. */
   keys: string[];
   sizes: Map<string, number>;
   rowsInSmallClasses: number;
 }
 
-function validate(rows: readonly unknown[], options: KAnonymizeOptions, rate: number): void {
+function validate(options: KAnonymizeOptions, rate: number): void {
   if (!Number.isSafeInteger(options.k) || options.k < 1) throw new RangeError('k must be a positive integer');
   if (!(rate >= 0 && rate <= 1)) throw new RangeError('maxSuppressionRate must be between 0 and 1');
   const seen = new Set<string>();
@@ -57,28 +77,38 @@ function validate(rows: readonly unknown[], options: KAnonymizeOptions, rate: nu
     seen.add(qi.column);
     if (!Number.isSafeInteger(qi.maxLevel) || qi.maxLevel < 0) throw new RangeError(`maxLevel of ${qi.column} must be a non-negative integer`);
   }
-  if (!Array.isArray(rows)) throw new TypeError('rows must be an array');
 }
 
+// JSON keeps null apart from "null" and cannot be confused by separators inside values.
+const classKey = (values: readonly (string | null)[]) => JSON.stringify(values);
+
 /**
- * Generalizes level by level, always the column with the most distinct values (Datafly), until
- * the rows in classes smaller than k fit the suppression budget or nothing can be generalized;
- * then lowers any level it can without leaving the budget (Datafly alone over-generalizes); then
- * suppresses the rows still in small classes.
+ * Decides the generalization from the groups: level by level, always the column with the most
+ * distinct values (Datafly), until the rows in classes smaller than k fit the suppression budget
+ * or nothing can be generalized; then lowers any level it can without leaving the budget (Datafly
+ * alone over-generalizes); the rows still in small classes are suppressed. The same decision as
+ * on the rows themselves: every level is a function of the one below, so rows with equal values
+ * fall in one class at every level.
  */
-export function kAnonymize<R extends Record<string, unknown>>(rows: readonly R[], options: KAnonymizeOptions): KAnonymizeResult<R> {
+export function planKAnonymity(groups: readonly QuasiIdentifierGroup[], options: KAnonymizeOptions): KAnonymityPlan {
   const rate = options.maxSuppressionRate ?? DEFAULT_MAX_SUPPRESSION_RATE;
-  validate(rows, options, rate);
+  validate(options, rate);
+  if (!Array.isArray(groups)) throw new TypeError('groups must be an array');
   const { k } = options;
   const qis = options.quasiIdentifiers;
-  const budget = Math.floor(rate * rows.length);
+  for (const g of groups) {
+    if (!Number.isSafeInteger(g.count) || g.count < 1) throw new RangeError('a group counts at least one row');
+    if (g.values.length !== qis.length) throw new RangeError(`a group has ${g.values.length} values for ${qis.length} quasi-identifiers`);
+  }
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  const budget = Math.floor(rate * total);
 
   // Generalized values per column and level, computed once: hierarchies may be costly.
   const cache = qis.map(() => new Map<number, (string | null)[]>());
   const column = (q: number, level: number): (string | null)[] => {
     let values = cache[q].get(level);
     if (!values) {
-      values = rows.map((row) => qis[q].hierarchy(row[qis[q].column], level));
+      values = groups.map((g) => qis[q].hierarchy(g.values[q], level));
       cache[q].set(level, values);
     }
     return values;
@@ -86,10 +116,9 @@ export function kAnonymize<R extends Record<string, unknown>>(rows: readonly R[]
 
   const partition = (levels: readonly number[]): Partition => {
     const cols = qis.map((_, q) => column(q, levels[q]));
-    // JSON keeps null apart from "null" and cannot be confused by separators inside values.
-    const keys = rows.map((_, i) => JSON.stringify(cols.map((c) => c[i])));
+    const keys = groups.map((_, i) => classKey(cols.map((c) => c[i])));
     const sizes = new Map<string, number>();
-    for (const key of keys) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+    keys.forEach((key, i) => sizes.set(key, (sizes.get(key) ?? 0) + groups[i].count));
     let rowsInSmallClasses = 0;
     for (const size of sizes.values()) if (size < k) rowsInSmallClasses += size;
     return { keys, sizes, rowsInSmallClasses };
@@ -131,26 +160,54 @@ export function kAnonymize<R extends Record<string, unknown>>(rows: readonly R[]
     }
   }
 
-  const released: GeneralizedRow<R>[] = [];
   let kAchieved = Number.POSITIVE_INFINITY;
-  const cols = qis.map((_, q) => column(q, levels[q]));
-  rows.forEach((row, i) => {
-    const size = current.sizes.get(current.keys[i]) ?? 0;
-    if (size < k) return;
+  let released = 0;
+  for (const size of current.sizes.values()) {
+    if (size < k) continue;
     kAchieved = Math.min(kAchieved, size);
+    released += size;
+  }
+  const sizes = current.sizes;
+  const chosen = [...levels];
+  return {
+    levels: Object.fromEntries(qis.map((qi, q) => [qi.column, chosen[q]])),
+    kAchieved: released === 0 ? 0 : kAchieved,
+    suppressedRows: total - released,
+    generalize(values) {
+      const generalized = qis.map((qi, q) => qi.hierarchy(values[q], chosen[q]));
+      return (sizes.get(classKey(generalized)) ?? 0) >= k ? generalized : null;
+    },
+  };
+}
+
+/**
+ * k-anonymity over rows in memory: the rows grouped by their quasi-identifiers' finest form,
+ * decided by planKAnonymity, released in input order.
+ */
+export function kAnonymize<R extends Record<string, unknown>>(rows: readonly R[], options: KAnonymizeOptions): KAnonymizeResult<R> {
+  validate(options, options.maxSuppressionRate ?? DEFAULT_MAX_SUPPRESSION_RATE);
+  if (!Array.isArray(rows)) throw new TypeError('rows must be an array');
+  const qis = options.quasiIdentifiers;
+  const groups = new Map<string, { values: unknown[]; count: number }>();
+  for (const row of rows) {
+    const values = qis.map((qi) => row[qi.column]);
+    const key = classKey(qis.map((qi, q) => qi.hierarchy(values[q], 0)));
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { values, count: 1 });
+  }
+  const plan = planKAnonymity([...groups.values()], options);
+  const released: GeneralizedRow<R>[] = [];
+  for (const row of rows) {
+    const generalized = plan.generalize(qis.map((qi) => row[qi.column]));
+    if (!generalized) continue;
     const out: Record<string, unknown> = { ...row };
     qis.forEach((qi, q) => {
-      out[qi.column] = cols[q][i];
+      out[qi.column] = generalized[q];
     });
     released.push(out as GeneralizedRow<R>);
-  });
-
-  return {
-    rows: released,
-    levels: Object.fromEntries(qis.map((qi, q) => [qi.column, levels[q]])),
-    kAchieved: released.length === 0 ? 0 : kAchieved,
-    suppressedRows: rows.length - released.length,
-  };
+  }
+  return { rows: released, levels: plan.levels, kAchieved: plan.kAchieved, suppressedRows: plan.suppressedRows };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,7 +79,8 @@ export class BusinessTransfer {
   publicKey!: string | null;
 
   /** AES-256 data key (hex), drawn once at start; wiped when the transfer ends. */
-  @Column({ name: 'data_key', type: 'char', length: 64, nullable: true })
+  /** The export's AES key, sealed under a key outside the database (data-key.ts); erased when the transfer ends. */
+  @Column({ name: 'data_key', type: 'varchar', length: 100, nullable: true })
   dataKey!: string | null;
 
   /** The data key wrapped with RSA-OAEP-SHA256 for the acquirer (base64). */

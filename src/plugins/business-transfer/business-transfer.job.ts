@@ -8,12 +8,15 @@ import { failBusinessTransfer, markPlanned } from './transfer-lifecycle.service'
 import { ASSEMBLE_JOB, BUSINESS_TRANSFER_QUEUE, CHUNK_JOB, PLAN_JOB } from './transfer-start.use-case';
 import { inTransaction } from '../../domain/transaction';
 import { purgeExpiredArtifacts } from './export-retention.service';
+import { dataKeyEncryptionKey } from './data-key';
 
 export const ARTIFACT_PURGE_JOB = 'business-transfer.purge-artifacts';
 
 const ATTEMPTS = 10;
 const BACKOFF = { type: 'exponential' as const, delay: 1000 };
 
+/** The key the transfer's data key is sealed under: from the environment, never the database. */
+const kekOf = (ctx: JobContext) => dataKeyEncryptionKey(ctx.config.plugins.businessTransfer.dataKeySecret);
 
 /** Marks the transfer FAILED when this was the job's last attempt (or a rule says no), then rethrows. */
 async function failOnLastAttempt<T>(ctx: JobContext, transferId: number, work: () => Promise<T>): Promise<T> {
@@ -68,7 +71,7 @@ export const chunkJob: JobDefinition<{ transferId: number; seq: number }> = {
   attempts: ATTEMPTS,
   backoff: BACKOFF,
   async process({ transferId, seq }, ctx) {
-    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, seq, systemActor));
+    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, seq, systemActor, kekOf(ctx)));
   },
 };
 
@@ -79,7 +82,7 @@ export const assembleJob: JobDefinition<{ transferId: number }> = {
   backoff: BACKOFF,
   async process({ transferId }, ctx) {
     return failOnLastAttempt(ctx, transferId, async () => {
-      const result = await assembleTransfer(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, systemActor);
+      const result = await assembleTransfer(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, systemActor, kekOf(ctx));
       return result.skipped ? { skipped: result.skipped } : { files: result.manifest?.files };
     });
   },

@@ -22,6 +22,7 @@ import {
 } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
 import { artifactsExpireAt, parseScope } from './transfer-lifecycle.service';
+import { mergeByPseudonym } from './pseudonym-order';
 import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference } from './transfer-shared';
 
 async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
@@ -29,11 +30,14 @@ async function* readJsonLines(file: string): AsyncGenerator<Record<string, unkno
   for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
 }
 
-async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
+async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string> | AsyncIterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
   const gz = path.join(partsDir(t), `${file}.final.gz`);
   const writer = new GzipLineWriter(gz);
   if (t.format === TransferFormat.CSV) await writer.line(COLUMNS.DUE_DILIGENCE[file].join(','), false);
-  for (const line of lines) await writer.line(line);
+  for await (const line of lines) {
+    const wrote = writer.line(line);
+    if (wrote) await wrote;
+  }
   await writer.close();
   if (!dataKey) return { rows: writer.rows, gz };
   const enc = `${gz}.enc`;
@@ -48,49 +52,70 @@ interface DueDiligenceOutput {
 }
 
 /**
- * k-anonymity needs every row at once (the anonymizer generalizes whole columns), so the
- * due-diligence rows, small and non-identifying, are held in memory here.
+ * k-anonymity without holding the rows: a first pass over the chunks' parts counts the
+ * quasi-identifier values, the anonymizer decides the generalization from those counts, and a
+ * second pass streams the rows, merged by pseudonym from the parts (each sorted when written),
+ * generalized or suppressed, into the final file; the totals are counted on the way. Memory is
+ * the histogram (regions × age bands × months) and one row per chunk, whatever the size.
  */
 async function assembleDueDiligence(t: BusinessTransfer, chunks: TransferChunk[], anonymizer: Anonymizer, dataKey: Buffer | null): Promise<DueDiligenceOutput> {
-  const raw: Record<string, unknown>[] = [];
-  for (const c of chunks) for await (const row of readJsonLines(partFile(t, 'subjects', c.seq))) raw.push(row);
   const quasiIdentifiers = [
     { column: 'region', kind: 'REGION' as const },
     { column: 'ageBand', kind: 'AGE_BAND' as const },
     { column: 'signupMonth', kind: 'SIGNUP_MONTH' as const },
   ];
-  const result = anonymizer.kAnonymize(raw, { quasiIdentifiers, k: t.k });
-  // Sorted by pseudonym: subject-id order would leak signup order.
-  const rows = [...result.rows].sort((a, b) => String(a.pseudonym).localeCompare(String(b.pseudonym)));
-  const consentCounts = new Map<string, number>();
-  const disclosureCounts = new Map<string, { disclosures: number; subjects: number }>();
-  for (const r of rows) {
-    for (const p of CONSENT_PURPOSES) {
-      const key = `${p}\u0000${r[`consent_${p}`] ?? 'NONE'}`;
-      consentCounts.set(key, (consentCounts.get(key) ?? 0) + 1);
-    }
-    for (const p of DISCLOSURE_PURPOSES) {
-      const n = Number(r[`disclosures_${p}`] ?? 0);
-      const agg = disclosureCounts.get(p) ?? { disclosures: 0, subjects: 0 };
-      agg.disclosures += n;
-      agg.subjects += n > 0 ? 1 : 0;
-      disclosureCounts.set(p, agg);
+  const qiValues = (row: Record<string, unknown>) => quasiIdentifiers.map((q) => row[q.column] ?? null);
+  const groups = new Map<string, { values: unknown[]; count: number }>();
+  for (const c of chunks) {
+    for await (const row of readJsonLines(partFile(t, 'subjects', c.seq))) {
+      const values = qiValues(row);
+      const key = JSON.stringify(values);
+      const group = groups.get(key);
+      if (group) group.count++;
+      else groups.set(key, { values, count: 1 });
     }
   }
-  // The totals follow from the released rows, so they reveal nothing the subjects file does not.
-  const consentRows = [...consentCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, subjects]) => {
-    const [purpose, status] = key.split('\u0000');
-    return { purpose, status, subjects };
-  });
-  const disclosureRows = DISCLOSURE_PURPOSES.map((purpose) => ({ purpose, ...disclosureCounts.get(purpose)! })).filter((r) => r.disclosures > 0);
+  const plan = anonymizer.planKAnonymity([...groups.values()], { quasiIdentifiers, k: t.k });
+
+  const consentCounts = new Map<string, number>();
+  const disclosureCounts = new Map<string, { disclosures: number; subjects: number }>();
   const cols = COLUMNS.DUE_DILIGENCE;
-  const subjects = await writeWholeFile(t, 'subjects', rows.map((r) => formatRow(t.format, cols.subjects, r)), dataKey);
+  let released = 0;
+  async function* releasedLines(): AsyncGenerator<string> {
+    for await (const row of mergeByPseudonym(chunks.map((c) => readJsonLines(partFile(t, 'subjects', c.seq))))) {
+      const generalized = plan.generalize(qiValues(row));
+      if (!generalized) continue;
+      quasiIdentifiers.forEach((q, i) => {
+        row[q.column] = generalized[i];
+      });
+      released++;
+      for (const p of CONSENT_PURPOSES) {
+        const key = `${p}\u0000${row[`consent_${p}`] ?? 'NONE'}`;
+        consentCounts.set(key, (consentCounts.get(key) ?? 0) + 1);
+      }
+      for (const p of DISCLOSURE_PURPOSES) {
+        const n = Number(row[`disclosures_${p}`] ?? 0);
+        const agg = disclosureCounts.get(p) ?? { disclosures: 0, subjects: 0 };
+        agg.disclosures += n;
+        agg.subjects += n > 0 ? 1 : 0;
+        disclosureCounts.set(p, agg);
+      }
+      yield formatRow(t.format, cols.subjects, row);
+    }
+  }
+  const subjects = await writeWholeFile(t, 'subjects', releasedLines(), dataKey);
+  // The totals follow from the released rows, so they reveal nothing the subjects file does not.
+  const consentRows = [...consentCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, n]) => {
+    const [purpose, status] = key.split('\u0000');
+    return { purpose, status, subjects: n };
+  });
+  const disclosureRows = DISCLOSURE_PURPOSES.map((purpose) => ({ purpose, ...(disclosureCounts.get(purpose) ?? { disclosures: 0, subjects: 0 }) })).filter((r) => r.disclosures > 0);
   const consents = await writeWholeFile(t, 'consents', consentRows.map((r) => formatRow(t.format, cols.consents, r)), dataKey);
   const disclosures = await writeWholeFile(t, 'disclosures', disclosureRows.map((r) => formatRow(t.format, cols.disclosures, r)), dataKey);
   return {
     files: { subjects: { rows: subjects.rows, path: subjects.gz }, consents: { rows: consents.rows, path: consents.gz }, disclosures: { rows: disclosures.rows, path: disclosures.gz } },
-    anonymization: { k: t.k, kAchieved: result.kAchieved, suppressedRows: result.suppressedRows, levels: result.levels, quasiIdentifiers: quasiIdentifiers.map((q) => q.column) },
-    subjects: rows.length,
+    anonymization: { k: t.k, kAchieved: plan.kAchieved, suppressedRows: plan.suppressedRows, levels: plan.levels, quasiIdentifiers: quasiIdentifiers.map((q) => q.column) },
+    subjects: released,
   };
 }
 
@@ -116,7 +141,7 @@ export function buildManifest(t: BusinessTransfer, acquirer: Recipient, files: M
  * redoes it from the parts), then completes the transfer in one transaction, with the one
  * non-identifiable disclosure of a due-diligence export, and its audit event.
  */
-export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, actor: Actor): Promise<{ skipped?: string; manifest?: Manifest }> {
+export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, actor: Actor, kek: Buffer): Promise<{ skipped?: string; manifest?: Manifest }> {
   const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (t.status === TransferStatus.CANCELLED) {
@@ -128,7 +153,7 @@ export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks
   const pending = chunks.filter((c) => c.status !== ChunkStatus.DONE).map((c) => c.seq);
   if (chunks.length === 0 || pending.length > 0) throw new Error(`business transfer ${transferId} has chunks still to write: ${pending.slice(0, 10).join(', ')}`);
   const acquirer = await ds.getRepository(Recipient).findOneByOrFail({ id: t.acquirerId });
-  const dataKey = dataKeyOf(t);
+  const dataKey = dataKeyOf(t, kek);
   const encrypted = dataKey !== null;
 
   const manifestFiles: ManifestFile[] = [];

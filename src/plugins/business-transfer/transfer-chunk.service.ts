@@ -13,6 +13,7 @@ import type { Anonymizer, PluginServices } from '../../domain/plugin-services.po
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import { EXPORT_FILES, GzipLineWriter, encryptFrame, rowFormatter, type ExportFile } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
+import { sortByPseudonym } from './pseudonym-order';
 import { scopeWhere } from './transfer-lifecycle.service';
 import {
   COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, pseudonymScope, transferReference,
@@ -225,9 +226,14 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
   return exported;
 }
 
-/** One raw (not yet k-anonymous) due-diligence row, under the transfer's pseudonym. */
+/**
+ * One raw (not yet k-anonymous) due-diligence row per subject, under the transfer's pseudonym,
+ * written sorted by pseudonym: the assembly merges the chunks' parts in that order without
+ * holding them (a chunk's rows, a few thousand small ones, are held here to be sorted).
+ */
 async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk: TransferChunk, writer: GzipLineWriter, anonymizer: Anonymizer): Promise<ExportedSubject[]> {
   const exported: ExportedSubject[] = [];
+  const rows: Record<string, unknown>[] = [];
   for (let after = chunk.afterSubjectId; ; ) {
     const subjects = await subjectPage(ds, t, after, chunk.upToSubjectId);
     if (subjects.length === 0) break;
@@ -249,12 +255,13 @@ async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk
       for (const p of CONSENT_PURPOSES) row[`consent_${p}`] = consentOf.get(p) ?? null;
       const countOf = new Map((countsBy.get(s.id) ?? []).map((c) => [c.purpose, Number(c.n)]));
       for (const p of DISCLOSURE_PURPOSES) row[`disclosures_${p}`] = countOf.get(p) ?? 0;
-      await writer.line(JSON.stringify(row));
+      rows.push(row);
       exported.push({ id: s.id, categories: DUE_DILIGENCE_CATEGORIES });
     }
     after = ids[ids.length - 1]!;
     if (subjects.length < PAGE) break;
   }
+  for (const row of sortByPseudonym(rows)) await writer.line(JSON.stringify(row));
   return exported;
 }
 
@@ -264,14 +271,14 @@ async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk
  * closing every exported subject gets its BUSINESS_TRANSFER disclosure. A worker killed anywhere
  * before the commit redoes the whole chunk and writes the same bytes.
  */
-export async function exportChunk(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, seq: number, actor: Actor): Promise<ChunkResult> {
+export async function exportChunk(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, seq: number, actor: Actor, kek: Buffer): Promise<ChunkResult> {
   const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (TERMINAL.has(t.status)) return { skipped: t.status };
   const chunk = await ds.getRepository(TransferChunk).findOneBy({ transferId, seq });
   if (!chunk) throw notFound('business transfer chunk', `${transferId}/${seq}`);
   if (chunk.status === ChunkStatus.DONE) return { skipped: 'DONE' };
-  const dataKey = dataKeyOf(t);
+  const dataKey = dataKeyOf(t, kek);
   await mkdir(partsDir(t), { recursive: true });
 
   const files: readonly ExportFile[] = t.phase === TransferPhase.CLOSING ? EXPORT_FILES : ['subjects'];

@@ -1,6 +1,7 @@
 /** A transfer's lifecycle: start (acquirer, scope and key checks, snapshot), cancel, fail, mark planned, the sweep's query; and the scope rules. */
 import { createPublicKey, publicEncrypt, randomBytes, constants as cryptoConstants } from 'node:crypto';
 import path from 'node:path';
+import { dataKeyEncryptionKey, sealDataKey } from './data-key';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
@@ -20,6 +21,8 @@ export interface BusinessTransferOptions {
   k: number;
   /** Days the export files stay on disk after the transfer ends (docs/legal.md, point 3). */
   artifactRetentionDays: number;
+  /** The secret (outside the database) the data keys of encrypted exports are sealed under (data-key.ts). */
+  dataKeySecret: string;
 }
 
 /** When a transfer's files expire: its end plus the retention fixed at its start. */
@@ -151,15 +154,12 @@ export async function startBusinessTransfer(em: EntityManager, actor: Actor, inp
   const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM subjects s WHERE ${where.sql}`, where.params);
   if (Number(n) === 0) throw badInput('the scope matches no active subject', { field: 'scope', reason: 'EMPTY_SCOPE' });
   draft.subjectsTotal = Number(n);
-  if (publicKey) {
-    // Drawn once and kept until the transfer ends, so a resumed run encrypts to the same bytes.
-    const dataKey = randomBytes(32);
-    draft.dataKey = dataKey.toString('hex');
-    draft.wrappedKey = publicEncrypt({ key: publicKey, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, dataKey).toString('base64');
-  }
+  // Drawn once and kept (sealed, with the transfer's id, once it has one) until the transfer ends, so a resumed run encrypts to the same bytes.
+  const dataKey = publicKey ? randomBytes(32) : null;
+  if (publicKey && dataKey) draft.wrappedKey = publicEncrypt({ key: publicKey, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, dataKey).toString('base64');
   await repo.insert(draft);
   const exportPath = path.resolve(options.exportDir, `transfer-${draft.id}`);
-  await repo.update({ id: draft.id }, { exportPath });
+  await repo.update({ id: draft.id }, { exportPath, dataKey: dataKey ? sealDataKey(dataKey, dataKeyEncryptionKey(options.dataKeySecret), draft.id) : null });
   await appendAudit(em, actor, {
     action: 'business-transfer.started',
     entityType: 'BusinessTransfer',

@@ -1,5 +1,6 @@
 /** What more than one of a transfer's jobs reads: terminal statuses, its names elsewhere, the export's columns, where chunk parts lie, the data key. */
 import path from 'node:path';
+import { openDataKey } from './data-key';
 import { DomainError } from '../../domain/errors';
 import { transferCategoryList, transferColumns } from '../../domain/personal-data.catalogue';
 import { DisclosurePurpose, PurposeKey } from '../../entities/enums';
@@ -35,8 +36,9 @@ const pad = (n: number) => String(n).padStart(6, '0');
 export const partsDir = (t: BusinessTransfer) => path.join(t.exportPath, '.parts');
 export const partFile = (t: BusinessTransfer, file: ExportFile, seq: number) => path.join(partsDir(t), `${file}.${pad(seq)}.part`);
 
-export function dataKeyOf(t: BusinessTransfer): Buffer | null {
+/** The transfer's data key, opened with the key-encryption key (null: the export is not encrypted). */
+export function dataKeyOf(t: BusinessTransfer, kek: Buffer): Buffer | null {
   if (!t.publicKey) return null;
   if (!t.dataKey) throw new DomainError('CONFLICT', `business transfer ${t.id} has lost its data key`);
-  return Buffer.from(t.dataKey, 'hex');
+  return openDataKey(t.dataKey, kek, t.id);
 }
