@@ -22,7 +22,7 @@ import { dataCounts, growTo, seedBase, type DataCounts } from './export/seed';
 import {
   createBenchDatabase, cpuOfOthers, findDatabasePid, measuredTarget, mysqlConnection, onCleanup, peakRssKb, processTicks, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
   type BenchContext, type BenchmarkDef, type BenchReport, type Cell, type Target,
-  startCliWorker, type CliWorker,
+  startCliWorker, startWorkerAs, WORKER_MODES, type CliWorker, type WorkerMode,
 } from './harness';
 
 /**
@@ -58,6 +58,7 @@ export const exportBench: BenchmarkDef = {
     timeout: { default: 900, help: 'seconds to wait for one gateway export' },
     profile: { default: 0, help: '1: run the worker under node --cpu-prof and summarize it (a tmp- result)' },
     'worker-flags': { default: '', help: 'extra node flags for the worker process, space-separated, e.g. --max-old-space-size=96 (a tmp- result)' },
+    modes: { default: WORKER_MODES.join(','), help: `how the worker is started, comma-separated (${WORKER_MODES.join(', ')}); the first is the one profiled and given --worker-flags` },
   },
   run: runExport,
 };
@@ -108,8 +109,18 @@ interface GatewayRun {
   manifest: Manifest;
 }
 
+interface ModeRun {
+  mode: WorkerMode;
+  run: GatewayRun;
+  /** Peak RSS of the process started (for `start`, the serving parent beside the export child). */
+  parentPeakRssKb: number | null;
+  sameAsFloor: boolean;
+}
+
 interface SizeResult {
   subjects: number;
+  /** Every way the worker ran at this size; `gateway` is the first. */
+  modes: ModeRun[];
   data: DataCounts;
   seedSeconds: number;
   watermarks: Watermarks;
@@ -147,20 +158,21 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
     const acquirerId = Number(acq.id);
 
     const profileDir = path.join(RESULTS_DIR, `tmp-profile-export-${process.pid}`);
-    // The worker as `npm run work:export` runs it (src/ops/node-flags.ts), plus any flags to try.
-    const workerFlags = [...EXPORT_WORKER_NODE_FLAGS, ...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
-    worker = await startCliWorker(db.env, [BUSINESS_TRANSFER_QUEUE], workerFlags);
-    ctx.log(`worker: node ${workerFlags.join(' ')} dist/src/cli.js work --queues ${BUSINESS_TRANSFER_QUEUE} (pid ${worker.pid}), ${chunkJob.concurrency} chunk jobs at once, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
+    const modes = o.words('modes') as WorkerMode[];
+    const unknownMode = modes.find((m) => !(WORKER_MODES as readonly string[]).includes(m));
+    if (modes.length === 0 || unknownMode) throw new Error(`--modes takes ${WORKER_MODES.join(', ')}; got ${o.str('modes')}`);
+    // The first mode as its npm script runs it, plus any flags to try (profile, --worker-flags).
+    const trial = [...(o.num('profile') > 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
+    const startWorker = async (mode: WorkerMode, first: boolean): Promise<CliWorker> =>
+      first && trial.length > 0 && mode === 'work:export'
+        ? startCliWorker(db.env, [BUSINESS_TRANSFER_QUEUE], [...EXPORT_WORKER_NODE_FLAGS, ...trial])
+        : startWorkerAs(mode, db.env);
+    ctx.log(`worker modes: ${modes.join(', ')} (package.json's scripts), ${chunkJob.concurrency} chunk jobs at once, chunk size ${db.config.plugins.businessTransfer.chunkSize}`);
     const dbPid = findDatabasePid();
     const results: SizeResult[] = [];
-    let previousTransfer: number | null = null;
 
     for (const size of sizes) {
       t = performance.now();
-      if (previousTransfer !== null) {
-        // The previous export's BUSINESS_TRANSFER disclosures (their categories cascade): every size has exactly `per` disclosures a subject.
-        await conn.query('DELETE FROM disclosures WHERE transaction_reference = ?', [transferReference(previousTransfer)]);
-      }
       await growTo(conn, size, per);
       await conn.query('ANALYZE TABLE subjects, consents, consent_events, disclosures, disclosure_categories, recipients');
       seedSeconds += (performance.now() - t) / 1000;
@@ -193,33 +205,42 @@ async function runExport(ctx: BenchContext): Promise<BenchReport> {
         ctx.log(`${size}: SELECT ... INTO OUTFILE ${outfile.resultRows} result rows in ${outfile.seconds.toFixed(1)} s`);
       }
 
-      const g = await runGateway(gateway, conn, worker, acquirerId, dbPid, ourPids(worker.pid), o.num('timeout'), ctx, size);
-      previousTransfer = g.transferId;
-      const transferMarks = await transferWatermarks(conn, g.transferId);
-      if (JSON.stringify(transferMarks) !== JSON.stringify(watermarks))
-        throw new Error(`the gateway's snapshot ${JSON.stringify(transferMarks)} differs from the floor's ${JSON.stringify(watermarks)}`);
-      for (let r = before; r < floorRounds; r += 1) await runOneFloor(r, 'after', watermarks);
-
-      // Same bytes once decompressed, file by file.
-      const same: SizeResult['same'] = [];
-      for (const f of g.manifest.files) {
-        const gs = await scanGzip(path.join(exportPathOf(db.config.plugins.businessTransfer.exportDir, g.transferId), f.name));
-        const fs0 = await scanGzip(path.join(floorDir(0), f.name));
-        same.push({ file: f.name, gateway: gs, floor: fs0, equal: gs.sha256 === fs0.sha256 });
+      const modeRuns: ModeRun[] = [];
+      let same: SizeResult['same'] = [];
+      for (const [mi, mode] of modes.entries()) {
+        worker = await startWorker(mode, mi === 0);
+        const g = await runGateway(gateway, conn, worker, acquirerId, dbPid, ourPids(worker.exportPid), o.num('timeout'), ctx, size);
+        const parentPeakRssKb = worker.exportPid === worker.pid ? null : peakRssKb(worker.pid);
+        await worker.stop();
+        worker = null;
+        const transferMarks = await transferWatermarks(conn, g.transferId);
+        if (JSON.stringify(transferMarks) !== JSON.stringify(watermarks))
+          throw new Error(`the gateway's snapshot ${JSON.stringify(transferMarks)} differs from the floor's ${JSON.stringify(watermarks)}`);
+        if (mi === 0) for (let r = before; r < floorRounds; r += 1) await runOneFloor(r, 'after', watermarks);
+        // Same bytes once decompressed, file by file, whichever way the worker ran.
+        const compared: SizeResult['same'] = [];
+        for (const f of g.manifest.files) {
+          const gs = await scanGzip(path.join(exportPathOf(db.config.plugins.businessTransfer.exportDir, g.transferId), f.name));
+          const fs0 = await scanGzip(path.join(floorDir(0), f.name));
+          compared.push({ file: f.name, gateway: gs, floor: fs0, equal: gs.sha256 === fs0.sha256 });
+        }
+        const consentsScan = compared.find((c) => c.file.startsWith('consents'))!;
+        g.rows.consentEvents = consentsScan.gateway.seqKeys;
+        g.rows.total = g.rows.subjects + g.rows.consents + g.rows.consentEvents + g.rows.disclosures;
+        g.rowsPerSec = g.rows.total / g.seconds;
+        if (mi === 0) same = compared;
+        const sameAsFloor = compared.every((c) => c.equal);
+        modeRuns.push({ mode, run: g, parentPeakRssKb, sameAsFloor });
+        ctx.log(`${size} (${mode}): gateway ${g.rows.total} rows in ${g.seconds.toFixed(1)} s = ${Math.round(g.rowsPerSec)} rows/s, peak RSS ${mb(g.peakRssKb)} MB (idle ${mb(g.startRssKb)} MB)${parentPeakRssKb === null ? '' : `, serving parent ${mb(parentPeakRssKb)} MB`}; files ${sameAsFloor ? 'decompress to the floor\'s bytes' : `DIFFER: ${compared.filter((c) => !c.equal).map((c) => c.file).join(', ')}`}`);
+        fs.rmSync(exportPathOf(db.config.plugins.businessTransfer.exportDir, g.transferId), { recursive: true, force: true });
+        // Each run's BUSINESS_TRANSFER disclosures go, so the next run exports exactly the same rows.
+        await conn.query('DELETE FROM disclosures WHERE transaction_reference = ?', [transferReference(g.transferId)]);
       }
-      const consentsScan = same.find((s) => s.file.startsWith('consents'))!;
-      g.rows.consentEvents = consentsScan.gateway.seqKeys;
-      g.rows.total = g.rows.subjects + g.rows.consents + g.rows.consentEvents + g.rows.disclosures;
-      g.rowsPerSec = g.rows.total / g.seconds;
-      ctx.log(`${size}: gateway ${g.rows.total} rows in ${g.seconds.toFixed(1)} s = ${Math.round(g.rowsPerSec)} rows/s, peak RSS ${mb(g.peakRssKb)} MB (idle ${mb(g.startRssKb)} MB)`);
-      ctx.log(`${size}: gateway and floor files ${same.every((s) => s.equal) ? 'decompress to the same bytes' : `DIFFER: ${same.filter((s) => !s.equal).map((s) => s.file).join(', ')}`}`);
+      const g = modeRuns[0]!.run;
       fs.rmSync(floorDir(0), { recursive: true, force: true });
-      fs.rmSync(exportPathOf(db.config.plugins.businessTransfer.exportDir, g.transferId), { recursive: true, force: true });
-      results.push({ subjects: size, data, seedSeconds, watermarks, gateway: g, floors, outfile, same });
+      results.push({ subjects: size, modes: modeRuns, data, seedSeconds, watermarks, gateway: g, floors, outfile, same });
     }
 
-    await worker.stop();
-    worker = null;
     const report = buildReport(results, ctx, seedSeconds, chunkJob.concurrency ?? db.config.workers.concurrency, db.config.plugins.businessTransfer.chunkSize);
     // Flags beyond npm run work:export's make the figures scratch: they are not how users run it.
     const extraFlags = o.str('worker-flags').split(/\s+/).filter(Boolean);
@@ -276,9 +297,12 @@ async function transferWatermarks(conn: mysql.Connection, id: number): Promise<W
 async function runGateway(
   gateway: Gateway, conn: mysql.Connection, worker: CliWorker, acquirerId: number, dbPid: number | null, ourPids: number[], timeoutS: number, ctx: BenchContext, size: number,
 ): Promise<GatewayRun> {
-  const resettable = resetPeakRss(worker.pid);
-  const startRssKb = resettable ? peakRssKb(worker.pid) : null;
-  const procTicks0 = processTicks(worker.pid);
+  // The process that runs the export jobs (for `start`, its child); the serving parent's peak is reset too.
+  const pid = worker.exportPid;
+  if (pid !== worker.pid) resetPeakRss(worker.pid);
+  const resettable = resetPeakRss(pid);
+  const startRssKb = resettable ? peakRssKb(pid) : null;
+  const procTicks0 = processTicks(pid);
   const dbTicks0 = dbPid === null ? 0 : processTicks(dbPid);
   const { result, otherCpuPct } = await cpuOfOthers(ourPids, async () => {
     const t0 = performance.now();
@@ -308,9 +332,9 @@ async function runGateway(
     }
     return { transferId: transfer.id, seconds: (performance.now() - t0) / 1000 };
   });
-  const procCpuMs = ((processTicks(worker.pid) - procTicks0) * 1000) / TICKS_PER_SECOND;
+  const procCpuMs = ((processTicks(pid) - procTicks0) * 1000) / TICKS_PER_SECOND;
   const dbCpuMs = dbPid === null ? 0 : ((processTicks(dbPid) - dbTicks0) * 1000) / TICKS_PER_SECOND;
-  const peak = peakRssKb(worker.pid);
+  const peak = peakRssKb(pid);
 
   const [rows] = await conn.query(
     `SELECT t.manifest, t.started_at AS startedAt, t.planned_at AS plannedAt, t.finished_at AS finishedAt, t.chunks_total AS chunks,
@@ -446,12 +470,12 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   const rows: Record<string, Cell>[] = [];
   for (const r of results) {
     const floor = bestFloor(r);
-    const g = r.gateway;
-    rows.push({
-      size: r.subjects, variant: 'gateway', rows: g.rows.total, seconds: round(g.seconds, 1), rowsPerSec: Math.round(g.rowsPerSec), ratio: (g.rowsPerSec / floor.rowsPerSec).toFixed(2),
-      peak: round((g.peakRssKb ?? NaN) / 1024, 0), cpu: round(g.procCpuMs / 1000, 1), db: round(g.dbCpuMs / 1000, 1), gz: round(g.gzBytes / 1048576, 1), other: round(g.otherCpuPct, 0),
-      same: r.same.every((s) => s.equal) ? 'yes' : 'NO',
-    });
+    for (const { mode, run: g, sameAsFloor, parentPeakRssKb } of r.modes)
+      rows.push({
+        size: r.subjects, variant: `gateway (${mode})`, rows: g.rows.total, seconds: round(g.seconds, 1), rowsPerSec: Math.round(g.rowsPerSec), ratio: (g.rowsPerSec / floor.rowsPerSec).toFixed(2),
+        peak: round((g.peakRssKb ?? NaN) / 1024, 0), parent: parentPeakRssKb === null ? null : round(parentPeakRssKb / 1024, 0), cpu: round(g.procCpuMs / 1000, 1), db: round(g.dbCpuMs / 1000, 1), gz: round(g.gzBytes / 1048576, 1), other: round(g.otherCpuPct, 0),
+        same: sameAsFloor ? 'yes' : 'NO',
+      });
     for (const f of r.floors)
       rows.push({
         size: r.subjects, variant: `floor ${f.when}${f === floor ? ' *' : ''}`, rows: f.rows.total, seconds: round(f.seconds, 1), rowsPerSec: Math.round(f.rowsPerSec), ratio: (f.rowsPerSec / floor.rowsPerSec).toFixed(2),
@@ -482,19 +506,24 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   }));
 
   const targets: Target[] = [];
-  for (const r of results) {
-    const f = bestFloor(r);
-    const ratio = r.gateway.rowsPerSec / f.rowsPerSec;
-    targets.push(measuredTarget(`gateway ≥ 0.5× the floor's rows/s at ${r.subjects} subjects`, { value: round(ratio, 3), atLeast: 0.5 }, `${Math.round(r.gateway.rowsPerSec)} vs ${Math.round(f.rowsPerSec)} rows/s = ${ratio.toFixed(2)}×`));
+  const modes = results[0]?.modes.map((m) => m.mode) ?? [];
+  for (const mode of modes) {
+    const runOf = (r: SizeResult) => r.modes.find((m) => m.mode === mode)!.run;
+    for (const r of results) {
+      const f = bestFloor(r);
+      const g = runOf(r);
+      const ratio = g.rowsPerSec / f.rowsPerSec;
+      targets.push(measuredTarget(`${mode}: gateway ≥ 0.5× the floor's rows/s at ${r.subjects} subjects`, { value: round(ratio, 3), atLeast: 0.5 }, `${Math.round(g.rowsPerSec)} vs ${Math.round(f.rowsPerSec)} rows/s = ${ratio.toFixed(2)}×`));
+    }
+    const peaks = results.map((r) => runOf(r).peakRssKb);
+    if (peaks.every((p): p is number => p !== null)) {
+      const max = Math.max(...peaks);
+      const min = Math.min(...peaks);
+      targets.push(measuredTarget(`${mode}: export process peak RSS ≤ 256 MB at every size`, { value: round(max / 1024, 0), atMost: 256 }, results.map((r) => `${mb(runOf(r).peakRssKb)} MB at ${r.subjects}`).join(', ')));
+      targets.push(measuredTarget(`${mode}: export process peak RSS about the same at every size (within 20%)`, { value: round(max / min, 3), atMost: 1.2 }, `largest/smallest = ${(max / min).toFixed(2)} (${results.map((r) => `${mb(runOf(r).peakRssKb)}`).join(' / ')} MB)`));
+    } else targets.push({ name: `${mode}: export process peak RSS`, status: 'SKIP', detail: 'VmHWM could not be read or reset' });
   }
-  const peaks = results.map((r) => r.gateway.peakRssKb);
-  if (peaks.every((p): p is number => p !== null)) {
-    const max = Math.max(...peaks);
-    const min = Math.min(...peaks);
-    targets.push(measuredTarget('gateway worker peak RSS ≤ 256 MB at every size', { value: round(max / 1024, 0), atMost: 256 }, results.map((r) => `${mb(r.gateway.peakRssKb)} MB at ${r.subjects}`).join(', ')));
-    targets.push(measuredTarget('gateway worker peak RSS about the same at every size (within 20%)', { value: round(max / min, 3), atMost: 1.2 }, `largest/smallest = ${(max / min).toFixed(2)} (${results.map((r) => `${mb(r.gateway.peakRssKb)}`).join(' / ')} MB)`));
-  } else targets.push({ name: 'gateway worker peak RSS', status: 'SKIP', detail: 'VmHWM could not be read or reset' });
-  const allSame = results.every((r) => r.same.every((s) => s.equal));
+  const allSame = results.every((r) => r.same.every((s) => s.equal) && r.modes.every((m) => m.sameAsFloor));
   targets.push({
     name: 'check: the gateway\'s files and the floor\'s decompress to the same bytes',
     status: allSame ? 'PASS' : 'FAIL',
@@ -504,9 +533,9 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
   const o = ctx.options;
   const notes = [
     `data: ${results.map((r) => `${r.subjects} subjects: ${JSON.stringify(r.data)}`).join('; ')}; seeded in ${seedSeconds.toFixed(1)} s (seedDemoData for ${Math.min(o.num('base'), results[0]!.subjects)} subjects, then server-side copies with shifted ids; PARTNER disclosures have no subject and are not exported)`,
-    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by \`node ${EXPORT_WORKER_NODE_FLAGS.join(' ')} dist/src/cli.js work --queues business-transfer\` (npm run work:export) (${concurrency} chunk jobs at once, the chunk job's own concurrency, whatever WORKER_CONCURRENCY says; chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
+    `gateway: startBusinessTransfer (scope: statuses ACTIVE, CLOSING, NDJSON, unencrypted) + plan job, run by the worker started as each npm script starts it (package.json): work:export = \`node ${EXPORT_WORKER_NODE_FLAGS.join(' ')} dist/src/cli.js work --queues business-transfer,access\`; work = \`node dist/src/cli.js work\` (every queue; it sets the export flags on itself); start = \`node --max-semi-space-size=128 dist/src/cli.js start\` (serving; the export queues run in its child process with the export flags, whose RSS is the peak shown; the serving parent's beside it) (${concurrency} chunk jobs at once, the chunk job's own concurrency, whatever WORKER_CONCURRENCY says; chunk size ${chunkSize}); seconds from the start to status COMPLETED (polled every 50 ms); rows = subjects + consents + disclosures from the manifest + consent events counted in the consents file's histories`,
     'floor: bench/export/floor.ts in a child process, plain mysql2: three streamed SELECTs (subjects; consents LEFT JOIN consent_events; disclosures JOIN recipients with GROUP_CONCAT of categories) on three connections at once, ordered by subject id (index order), NDJSON with the gateway\'s keys, gzip level 6; the same snapshot (max ids) as the gateway; "*" marks the faster run, the one compared',
-    `peak RSS: VmHWM of the worker process, reset (clear_refs) before each size, so it is that export's peak; the floor's is its own process's VmHWM; idle worker RSS after reset ${results.map((r) => `${mb(r.gateway.startRssKb)} MB`).join(' / ')}`,
+    `peak RSS: VmHWM of the process that runs the export jobs, reset (clear_refs) before each export, so it is that export's peak; the floor's is its own process's VmHWM; idle worker RSS after reset ${results.map((r) => `${mb(r.gateway.startRssKb)} MB`).join(' / ')}`,
     'CPU s: user+system CPU of the process (worker or floor) and of mariadbd during the run; other %: CPU used by everything else, in % of one CPU (noise)',
     results[0]?.outfile
       ? `INTO OUTFILE (ref): the floor's three SELECTs run by the server into plain TSV files (secure_file_priv ${results[0].outfile.secureFilePriv ? `'${results[0].outfile.secureFilePriv}'` : 'unset: no folder restriction'}), all three at once; ${results.map((r) => `${r.outfile!.resultRows} result rows, ${round(r.outfile!.bytes / 1048576, 0)} MB at ${r.subjects}`).join('; ')}. It cannot gzip nor nest the consent history (one TSV row per consent event), so it is a reference for the database's share, not the floor`
@@ -524,6 +553,7 @@ function buildReport(results: SizeResult[], ctx: BenchContext, seedSeconds: numb
           { key: 'rowsPerSec', title: 'rows/s' },
           { key: 'ratio', title: '×floor' },
           { key: 'peak', title: 'peak RSS MB' },
+          { key: 'parent', title: 'serving parent MB' },
           { key: 'cpu', title: 'proc CPU s' },
           { key: 'db', title: 'DB CPU s' },
           { key: 'gz', title: 'gz MB' },

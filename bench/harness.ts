@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -613,6 +614,8 @@ export async function cpuOfOthers<T>(ourPids: number[], fn: () => Promise<T>): P
 
 export interface CliWorker {
   pid: number;
+  /** The process that runs the export jobs: the worker itself, or the child `start` runs them in. */
+  exportPid: number;
   /** SIGKILL, for work that must not be waited for. */
   kill(): void;
   alive(): boolean;
@@ -625,15 +628,57 @@ export interface CliWorker {
  * process whose RSS and CPU are its own. Resolves once it reports its workers started.
  */
 export async function startCliWorker(env: NodeJS.ProcessEnv, queues: string[], execArgv: string[] = []): Promise<CliWorker> {
+  return startCliProcess(env, ['work', '--queues', queues.join(',')], execArgv, /"workers started"/);
+}
+
+/** How an operator can run the export worker (issue 23: its memory is bounded in each). */
+export const WORKER_MODES = ['work:export', 'work', 'start'] as const;
+export type WorkerMode = (typeof WORKER_MODES)[number];
+
+/**
+ * The worker as the named npm script starts it: `npm run work:export` (the export flags, the
+ * export queues), `npm run work` (no flags, every queue: it sets the export flags on itself), or
+ * `npm start` (the serve flags; it runs the export queues in a child process with the export
+ * flags, whose pid is `exportPid`). `start` serves HTTP on a free port and seeds no demo data.
+ */
+export async function startWorkerAs(mode: WorkerMode, env: NodeJS.ProcessEnv): Promise<CliWorker> {
+  const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const script = scripts[mode === 'start' ? 'start' : mode];
+  if (!script) throw new Error(`package.json has no ${mode} script`);
+  // The node flags and the CLI arguments exactly as the script has them.
+  const words = script.split(/\s+/);
+  const cliAt = words.findIndex((w) => w.endsWith('cli.js'));
+  const execArgv = words.slice(1, cliAt);
+  const args = words.slice(cliAt + 1);
+  if (mode !== 'start') return startCliProcess(env, args, execArgv, /"workers started"/);
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(p));
+    });
+  });
+  return startCliProcess({ ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_SUBJECTS: '0' }, args, execArgv, /"serving"/, /"export worker process started"/);
+}
+
+/**
+ * Runs the built CLI with the given node flags and arguments in a child process, resolves once
+ * stdout shows `ready` (and `exportChild`, whose JSON line names the export child's pid).
+ */
+async function startCliProcess(env: NodeJS.ProcessEnv, args: string[], execArgv: string[], ready: RegExp, exportChild?: RegExp): Promise<CliWorker> {
   const cli = path.join(__dirname, '..', 'src', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [...execArgv, cli, 'work', '--queues', queues.join(',')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...execArgv, cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const unregister = onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exportPid = child.pid!;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker did not start within 60 s')), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start within 60 s`)), 60_000);
     let buffer = '';
+    let isReady = false;
+    let childSeen = !exportChild;
     // Read every line (a full pipe would stall the worker); show only failures.
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -641,19 +686,25 @@ export async function startCliWorker(env: NodeJS.ProcessEnv, queues: string[], e
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        if (line.includes('"workers started"')) {
+        if (ready.test(line)) isReady = true;
+        if (exportChild?.test(line)) {
+          exportPid = (JSON.parse(line) as { pid: number }).pid;
+          childSeen = true;
+        } else if (line.includes('"job failed"') || line.includes('"level":"error"') || line.includes('"level":50')) process.stderr.write(`worker: ${line.slice(0, 2000)}\n`);
+        if (isReady && childSeen) {
           clearTimeout(timer);
           resolve();
-        } else if (line.includes('"job failed"') || line.includes('"level":"error"')) process.stderr.write(`worker: ${line.slice(0, 2000)}\n`);
+        }
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the worker exited with ${code}`));
+      reject(new Error(`${args[0]} exited with ${code}`));
     });
   });
   return {
     pid: child.pid!,
+    exportPid,
     kill: () => void child.kill('SIGKILL'),
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {

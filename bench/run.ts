@@ -28,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   notices: async () => (await import('./notices.bench')).noticesBench,
   export: async () => (await import('./export.bench')).exportBench,
   access: async () => (await import('./access.bench')).accessBench,
+  'due-diligence': async () => (await import('./due-diligence.bench')).dueDiligenceBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {
