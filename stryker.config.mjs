@@ -47,6 +47,15 @@ export const ISSUE_22 = [
   'src/domain/correction-notice.ts',
 ];
 
+// Issue 23: the sealed export data key, the k-anonymity decision from counted groups, the
+// due-diligence merge order, and which operations the compiled executor takes.
+export const ISSUE_23 = [
+  'src/plugins/business-transfer/data-key.ts',
+  'src/plugins/anonymization/k-anonymity.ts:48-210',
+  'src/plugins/business-transfer/pseudonym-order.ts',
+  'src/schema/compiled-executor.ts',
+];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -56,14 +65,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22],
+    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22, ...ISSUE_23],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

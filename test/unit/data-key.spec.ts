@@ -55,6 +55,8 @@ describe('sealed export data keys (issue 23)', () => {
     expect(openDataKey(KEY.toString('hex'), KEK, 7).equals(KEY)).toBe(true);
     expect(() => openDataKey(KEY.toString('hex').slice(1), KEK, 7)).toThrow(/cannot be opened/);
     expect(() => openDataKey(KEY.toString('hex').toUpperCase(), KEK, 7)).toThrow(/cannot be opened/);
+    expect(() => openDataKey(`x${KEY.toString('hex')}`, KEK, 7)).toThrow(/cannot be opened/);
+    expect(() => openDataKey(`${KEY.toString('hex')}x`, KEK, 7)).toThrow(/cannot be opened/);
   });
 
   it('seals only 32-byte keys', () => {

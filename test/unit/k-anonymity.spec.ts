@@ -278,3 +278,31 @@ describe('planKAnonymity: the decision from counted quasi-identifiers (issue 23,
     expect(plan.generalize(['US-NY', '25-34', '2025-01'])).toBeNull();
   });
 });
+
+describe('k-anonymity: the edges of its options (issue 23)', () => {
+  const rows = [{ region: 'US-CA', age: '25-34', signup: '2025-01' }];
+  it('accepts a suppression rate of exactly 0 and 1 and maxLevel 0; refuses just outside, naming the problem', () => {
+    expect(() => kAnonymize(rows, { quasiIdentifiers: QIS, k: 1, maxSuppressionRate: 0 })).not.toThrow();
+    expect(() => kAnonymize(rows, { quasiIdentifiers: QIS, k: 1, maxSuppressionRate: 1 })).not.toThrow();
+    expect(() => kAnonymize(rows, { quasiIdentifiers: QIS, k: 1, maxSuppressionRate: -0.01 })).toThrow('maxSuppressionRate must be between 0 and 1');
+    expect(() => kAnonymize(rows, { quasiIdentifiers: QIS, k: 1, maxSuppressionRate: 1.01 })).toThrow('maxSuppressionRate must be between 0 and 1');
+    expect(() => kAnonymize(rows, { quasiIdentifiers: [{ ...QIS[0], maxLevel: 0 }], k: 1 })).not.toThrow();
+    expect(() => kAnonymize(rows, { quasiIdentifiers: [{ ...QIS[0], maxLevel: -1 }], k: 1 })).toThrow('maxLevel of region must be a non-negative integer');
+    expect(() => kAnonymize(rows, { quasiIdentifiers: QIS, k: 0 })).toThrow('k must be a positive integer');
+    expect(() => kAnonymize(rows, { quasiIdentifiers: [QIS[0], QIS[0]], k: 1 })).toThrow('quasi-identifier region is listed twice');
+    expect(() => kAnonymize('rows' as never, { quasiIdentifiers: QIS, k: 1 })).toThrow('rows must be an array');
+    expect(() => planKAnonymity('groups' as never, { quasiIdentifiers: QIS, k: 1 })).toThrow('groups must be an array');
+  });
+
+  it('generalizes the first of two equally varied columns (Datafly\'s tie goes to the column listed first)', () => {
+    // Either column alone would do: generalizing region or age band each leaves classes of 2.
+    const tie = [
+      { region: 'US-CA', age: '18-24', signup: '2025-01' },
+      { region: 'US-NY', age: '18-24', signup: '2025-01' },
+      { region: 'US-CA', age: '25-34', signup: '2025-01' },
+      { region: 'US-NY', age: '25-34', signup: '2025-01' },
+    ];
+    expect(kAnonymize(tie, { quasiIdentifiers: [QIS[0], QIS[1]], k: 2, maxSuppressionRate: 0 }).levels).toEqual({ region: 1, age: 0 });
+    expect(kAnonymize(tie, { quasiIdentifiers: [QIS[1], QIS[0]], k: 2, maxSuppressionRate: 0 }).levels).toEqual({ age: 1, region: 0 });
+  });
+});
