@@ -17,8 +17,10 @@ async function start(): Promise<ChildServer> {
       return startFloorServer(config);
     }
     // The same gateway; the parent sends an APP token with X-Purpose to purpose-bound, and starts
-    // naive with GRAPHQL_BATCH_LOADS=false (every relation loaded per parent row).
+    // naive with GRAPHQL_BATCH_LOADS=false (every relation loaded per parent row), interpreted with
+    // GRAPHQL_EXECUTOR=interpreted (graphql-js executes).
     case 'naive':
+    case 'interpreted':
     case 'purpose-bound':
     case 'gateway': {
       // The real gateway, as `serve` runs it; only unexpected errors are printed.
@@ -32,7 +34,7 @@ async function start(): Promise<ChildServer> {
       return { port: http.port, statements: () => statementCount(gateway.dataSource), close: () => gateway.stop() };
     }
     default:
-      throw new Error(`unknown variant "${variant}" (floor, gateway, purpose-bound or naive)`);
+      throw new Error(`unknown variant "${variant}" (floor, gateway, purpose-bound, interpreted or naive)`);
   }
 }
 

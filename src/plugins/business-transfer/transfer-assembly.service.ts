@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
@@ -25,9 +25,22 @@ import { artifactsExpireAt, parseScope } from './transfer-lifecycle.service';
 import { mergeByPseudonym } from './pseudonym-order';
 import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference } from './transfer-shared';
 
-async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+/**
+ * The rows of a gzip NDJSON part, one at a time. The assembly of a due-diligence export reads
+ * every chunk's part at once (the merge), so each reader holds one 16 KB piece: the file is
+ * pulled piece by piece (readline would buffer every line a read produced, hundreds per part).
+ */
+export async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
+  const input = createReadStream(file, { highWaterMark: 16 * 1024 }).pipe(createGunzip({ chunkSize: 16 * 1024 }));
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const piece of input as AsyncIterable<Buffer>) {
+    const lines = (rest + decoder.write(piece)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+  }
+  const last = rest + decoder.end();
+  if (last) yield JSON.parse(last) as Record<string, unknown>;
 }
 
 async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string> | AsyncIterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
