@@ -27,4 +27,12 @@ describe('readJsonLines', () => {
     expect(await read('{"a":1}\n\n{"a":2}')).toEqual([{ a: 1 }, { a: 2 }]);
     expect(await read('')).toEqual([]);
   });
+
+  it('fails the reader, not the process, on a missing or damaged part', async () => {
+    const missing = readJsonLines(path.join(dir, 'gone.gz'));
+    await expect(missing.next()).rejects.toThrow(/ENOENT/);
+    const damaged = path.join(dir, 'damaged.gz');
+    writeFileSync(damaged, Buffer.from('not gzip at all'));
+    await expect(readJsonLines(damaged).next()).rejects.toThrow();
+  });
 });

@@ -32,4 +32,29 @@ describe('due-diligence rows in pseudonym order (issue 23: streamed assembly)', 
     const expected = chunks.flat().map((r) => String(r.pseudonym)).sort();
     expect(await all(mergeByPseudonym(chunks.map((c) => stream(c))))).toEqual(expected);
   });
+
+  it('refuses a chunk out of pseudonym order (a part written before parts were sorted) rather than leak its order', async () => {
+    const merged = mergeByPseudonym([stream([{ pseudonym: 'a' }, { pseudonym: 'c' }, { pseudonym: 'b' }]), stream([{ pseudonym: 'd' }])]);
+    await expect(all(merged)).rejects.toThrow(/not sorted by pseudonym/);
+  });
+
+  it('closes every chunk when the merge is left early or fails', async () => {
+    const closed: number[] = [];
+    const tracked = (i: number, rows: string[], failAt = -1) =>
+      (async function* () {
+        try {
+          for (const [n, p] of rows.entries()) {
+            if (n === failAt) throw new Error('a damaged part');
+            yield { pseudonym: p };
+          }
+        } finally {
+          closed.push(i);
+        }
+      })();
+    for await (const row of mergeByPseudonym([tracked(0, ['a', 'b']), tracked(1, ['c']), tracked(2, ['d', 'e'])])) if (row.pseudonym === 'a') break;
+    expect(closed.sort()).toEqual([0, 1, 2]);
+    closed.length = 0;
+    await expect(all(mergeByPseudonym([tracked(0, ['a', 'b', 'c'], 1), tracked(1, ['x'])]))).rejects.toThrow('a damaged part');
+    expect(closed.sort()).toEqual([0, 1]);
+  });
 });

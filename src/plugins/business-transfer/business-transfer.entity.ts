@@ -78,7 +78,6 @@ export class BusinessTransfer {
   @Column({ name: 'public_key', type: 'text', nullable: true })
   publicKey!: string | null;
 
-  /** AES-256 data key (hex), drawn once at start; wiped when the transfer ends. */
   /** The export's AES key, sealed under a key outside the database (data-key.ts); erased when the transfer ends. */
   @Column({ name: 'data_key', type: 'varchar', length: 100, nullable: true })
   dataKey!: string | null;

@@ -105,6 +105,12 @@ export class GzipLineWriter {
     this.gzip.end();
     await this.done;
   }
+
+  /** Gives up the file (its source failed): closes it without waiting for a clean end. */
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    await this.done.catch(() => undefined);
+  }
 }
 
 export async function sha256File(file: string): Promise<{ sha256: string; bytes: number }> {

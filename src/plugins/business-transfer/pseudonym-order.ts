@@ -13,7 +13,9 @@ export function sortByPseudonym(rows: Record<string, unknown>[]): Record<string,
 
 /**
  * Merges row streams that are each sorted by pseudonym into one sorted stream, holding one row
- * per stream (a binary heap of the streams' next rows).
+ * per stream (a binary heap of the streams' next rows). A stream found out of order (a part
+ * written before parts were sorted) fails the merge: releasing it would leak subject-id order.
+ * Every stream is closed when the merge ends, fails or is left early.
  */
 export async function* mergeByPseudonym(streams: AsyncIterator<Record<string, unknown>>[]): AsyncGenerator<Record<string, unknown>> {
   const heap: { row: Record<string, unknown>; from: AsyncIterator<Record<string, unknown>> }[] = [];
@@ -37,26 +39,31 @@ export async function* mergeByPseudonym(streams: AsyncIterator<Record<string, un
       i = m;
     }
   };
-  for (const from of streams) {
-    const next = await from.next();
-    if (!next.done) {
-      heap.push({ row: next.value, from });
-      up(heap.length - 1);
+  try {
+    for (const from of streams) {
+      const next = await from.next();
+      if (!next.done) {
+        heap.push({ row: next.value, from });
+        up(heap.length - 1);
+      }
     }
-  }
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    yield top.row;
-    const next = await top.from.next();
-    if (next.done) {
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      yield top.row;
+      const next = await top.from.next();
+      if (next.done) {
+        const last = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = last;
+          down(0);
+        }
+      } else {
+        if (byPseudonym(next.value, top.row) < 0) throw new Error('a due-diligence part is not sorted by pseudonym (written before parts were sorted): export it again');
+        top.row = next.value;
         down(0);
       }
-    } else {
-      top.row = next.value;
-      down(0);
     }
+  } finally {
+    await Promise.all(streams.map((s) => s.return?.()));
   }
 }

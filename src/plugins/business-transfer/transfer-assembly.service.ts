@@ -31,25 +31,40 @@ import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIE
  * pulled piece by piece (readline would buffer every line a read produced, hundreds per part).
  */
 export async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
-  const input = createReadStream(file, { highWaterMark: 16 * 1024 }).pipe(createGunzip({ chunkSize: 16 * 1024 }));
+  const source = createReadStream(file, { highWaterMark: 16 * 1024 });
+  const gunzip = createGunzip({ chunkSize: 16 * 1024 });
+  // pipe() forwards neither errors nor destroy: a missing or damaged part must fail this reader
+  // (and so the job), never crash the process, and a reader left early must close its file.
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  for await (const piece of input as AsyncIterable<Buffer>) {
-    const lines = (rest + decoder.write(piece)).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+  try {
+    for await (const piece of gunzip as AsyncIterable<Buffer>) {
+      const lines = (rest + decoder.write(piece)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
+    }
+    const last = rest + decoder.end();
+    if (last) yield JSON.parse(last) as Record<string, unknown>;
+  } finally {
+    source.destroy();
+    gunzip.destroy();
   }
-  const last = rest + decoder.end();
-  if (last) yield JSON.parse(last) as Record<string, unknown>;
 }
 
 async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string> | AsyncIterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
   const gz = path.join(partsDir(t), `${file}.final.gz`);
   const writer = new GzipLineWriter(gz);
-  if (t.format === TransferFormat.CSV) await writer.line(COLUMNS.DUE_DILIGENCE[file].join(','), false);
-  for await (const line of lines) {
-    const wrote = writer.line(line);
-    if (wrote) await wrote;
+  try {
+    if (t.format === TransferFormat.CSV) await writer.line(COLUMNS.DUE_DILIGENCE[file].join(','), false);
+    for await (const line of lines) {
+      const wrote = writer.line(line);
+      if (wrote) await wrote;
+    }
+  } catch (err) {
+    await writer.abort();
+    throw err;
   }
   await writer.close();
   if (!dataKey) return { rows: writer.rows, gz };
