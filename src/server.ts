@@ -86,6 +86,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
           cacheSize: config.graphql.compiledCacheSize,
           compileAfter: config.graphql.compileAfter,
           observe: (kind, cached) => deps.metrics.executed(kind, cached),
+          counts: (ctx) => (ctx as unknown as GatewayContext).actor !== null && !(ctx as unknown as GatewayContext).authError,
         }),
       }
     : { schema: deps.schema };

@@ -12,9 +12,18 @@ export interface CompiledExecutorOptions {
   compileAfter: number;
   /** Told of every execution (the Prometheus counters). */
   observe?: (executor: 'compiled' | 'interpreted', cachedDocuments: number) => void;
+  /**
+   * Whether this request's arrival counts toward a compile (and a place in the cache): only
+   * authenticated callers', so that a stranger cannot buy compiles, or evict the apps' documents,
+   * with queries that every guard refuses anyway. Every request counts when absent.
+   */
+  counts?: (context: Record<string, unknown>) => boolean;
 }
 
 type Plan = { kind: 'compiled'; query: CompiledQuery } | { kind: 'interpreted'; seen: number };
+
+/** What a request that does not count gets when its document is not compiled yet (never updated). */
+const STRANGER: Plan = Object.freeze({ kind: 'interpreted', seen: -Infinity }) as Plan;
 
 /**
  * Runs Apollo's validated operations with graphql-jit, through the one seam Apollo Server 5 keeps
@@ -65,7 +74,7 @@ export class CompiledExecutor implements GatewayInterface {
       const coerced = getVariableValues(this.schema, operation.variableDefinitions, variables);
       if (coerced.errors) return { errors: coerced.errors };
     }
-    const plan = this.planFor(rc);
+    const plan: Plan = this.options.counts && !this.options.counts(rc.context) ? this.plans.get(this.keyOf(rc)) ?? STRANGER : this.planFor(rc);
     this.options.observe?.(plan.kind, this.plans.size);
     if (plan.kind === 'interpreted') {
       return execute({ schema: this.schema, document, contextValue: rc.context, variableValues: variables, operationName: rc.operationName });
@@ -74,8 +83,12 @@ export class CompiledExecutor implements GatewayInterface {
     return result.errors?.length ? { ...result, errors: result.errors.map((e) => asGraphQLJsError(e, rc.source)) } : result;
   }
 
+  private keyOf(rc: GatewayGraphQLRequestContext): string {
+    return `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
+  }
+
   private planFor(rc: GatewayGraphQLRequestContext): Plan {
-    const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
+    const key = this.keyOf(rc);
     const known = this.plans.get(key);
     if (known) {
       // Map keeps insertion order: re-inserting marks it as the most recently used.

@@ -42,9 +42,9 @@ function requestContext(source: string, variables: Record<string, unknown> = {},
   return { source, document, operation, operationName, queryHash: `hash:${source}`, request: { query: source, variables }, context: {} } as unknown as GatewayGraphQLRequestContext;
 }
 
-async function started(options: { cacheSize?: number; compileAfter?: number } = {}) {
+async function started(options: { cacheSize?: number; compileAfter?: number; counts?: (ctx: Record<string, unknown>) => boolean } = {}) {
   const seen: string[] = [];
-  const gateway = new CompiledExecutor(schema, { cacheSize: options.cacheSize ?? 10, compileAfter: options.compileAfter ?? 1, observe: (kind) => seen.push(kind) });
+  const gateway = new CompiledExecutor(schema, { cacheSize: options.cacheSize ?? 10, compileAfter: options.compileAfter ?? 1, observe: (kind) => seen.push(kind), counts: options.counts });
   let loaded = 0;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     expect(apiSchema).toBe(schema);
@@ -168,6 +168,18 @@ describe('CompiledExecutor', () => {
     await run(b); // b is new again: interpreted
     await run(a); // a was dropped by b's return (a, c, b → c, b): new again
     expect(seen).toEqual(['interpreted', 'interpreted', 'compiled', 'interpreted', 'interpreted', 'interpreted']);
+  });
+
+  it('lets only requests that count (authenticated ones) bring a document to its compile; the others use what is compiled', async () => {
+    const { run, seen } = await started({ compileAfter: 2, cacheSize: 1, counts: (ctx) => ctx.actor === 'app' });
+    const as = (actor: string | null, source: string) => ({ ...requestContext(source), context: { actor } }) as GatewayGraphQLRequestContext;
+    const apps = '{ items { id } }';
+    await run(as('app', apps)); // counted once
+    for (let i = 0; i < 5; i++) await run(as(null, '{ stranger: items { id } }')); // never counted, never cached
+    await run(as(null, apps)); // not counted: still one arrival
+    await run(as('app', apps)); // the second counted arrival compiles
+    await run(as(null, apps)); // a stranger runs what is compiled
+    expect(seen).toEqual(['interpreted', 'interpreted', 'interpreted', 'interpreted', 'interpreted', 'interpreted', 'interpreted', 'compiled', 'compiled']);
   });
 
   it('runs mutations on graphql-js', async () => {
