@@ -82,16 +82,18 @@ function warnMissingServeFlags(logger: Logger): void {
  * worker's V8 flags sets them on itself; `start`, which also serves, runs the export queues in a
  * child process that has them (src/jobs/export-worker-process.ts). Returns every queue started.
  */
-async function startWorkers(gateway: Gateway, logger: Logger, requested: string[], serving: boolean): Promise<{ started: string[]; child: ExportWorkerProcess | null }> {
+async function startWorkers(gateway: Gateway, logger: Logger, requested: string[], serving: boolean, stopping: () => boolean): Promise<{ started: string[]; child: ExportWorkerProcess | null }> {
   const exportQueues = requested.filter((q) => (EXPORT_QUEUES as readonly string[]).includes(q));
   const toChild = serving ? exportQueuesForChild(requested, gateway.config.workers.exportProcess) : [];
-  if (exportQueues.length > toChild.length) {
+  // A serving process keeps its own GC settings (EXPORT_WORKER_PROCESS=inline is a choice to share them).
+  if (!serving && exportQueues.length > 0) {
     const applied = applyExportWorkerFlags();
     if (applied.length > 0) logger.info({ nodeFlags: applied, queues: exportQueues }, 'export worker flags set at runtime');
   }
   const here = requested.filter((q) => !toChild.includes(q));
   const started = here.length > 0 ? await gateway.work(here) : [];
-  const child = toChild.length > 0
+  // A SIGTERM that came while the workers started: no child to leave behind.
+  const child = toChild.length > 0 && !stopping()
     ? startExportWorkerProcess({ cli: __filename, queues: toChild, env: process.env, log: logger, stopTimeoutMs: gateway.config.shutdown.timeoutMs })
     : null;
   return { started: [...started, ...toChild], child };
@@ -102,11 +104,13 @@ async function startWorkers(gateway: Gateway, logger: Logger, requested: string[
  * after SHUTDOWN_TIMEOUT_MS), close MySQL and Redis, exit 0. If closing itself hangs, exit 1
  * shortly after the timeout rather than never.
  */
+/** Set once SIGTERM or SIGINT arrived (onSignals). */
+let shuttingDown = false;
+
 function onSignals(gateway: Gateway, log: Logger, alsoStop: () => Promise<void> = async () => undefined): void {
-  let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (shuttingDown) return;
+    shuttingDown = true;
     const started = Date.now();
     log.info({ signal, timeoutMs: gateway.config.shutdown.timeoutMs }, 'shutting down');
     setTimeout(() => {
@@ -235,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
       onSignals(gateway, logger, async () => exportWorker?.stop());
       // A child of `start` stops as a SIGTERM would stop it (jobs finish) if `start` dies.
       watchSupervisor(process.env, () => process.kill(process.pid, 'SIGTERM'));
-      const { started, child } = await startWorkers(gateway, logger, queues ?? known, false);
+      const { started, child } = await startWorkers(gateway, logger, queues ?? known, false, () => shuttingDown);
       exportWorker = child;
       if (config.metrics.workerPort !== null) {
         const ops = await gateway.serveOps(config.metrics.workerPort);
@@ -268,7 +272,7 @@ async function main(argv: string[]): Promise<number> {
       let exportWorker: ExportWorkerProcess | null = null;
       onSignals(gateway, logger, async () => exportWorker?.stop());
       warnMissingServeFlags(logger);
-      const { started: queues, child } = await startWorkers(gateway, logger, gateway.queues.queueNames(), true);
+      const { started: queues, child } = await startWorkers(gateway, logger, gateway.queues.queueNames(), true, () => shuttingDown);
       exportWorker = child;
       const http = await gateway.serve();
       logger.info({ url: http.url, queues }, 'serving');

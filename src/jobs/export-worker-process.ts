@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../ops/logger';
 import { errorFields } from '../ops/logger';
-import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS } from '../ops/node-flags';
+import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, SERVE_NODE_FLAGS } from '../ops/node-flags';
 
 export interface ExportWorkerProcess {
   /** The child's pid while it runs. */
@@ -16,7 +16,7 @@ export interface ExportWorkerOptions {
   queues: string[];
   env: NodeJS.ProcessEnv;
   log: Logger;
-  /** The child's own shutdown timeout; it is killed this long plus 15 s after SIGTERM. */
+  /** The child's own shutdown timeout; it is killed this long plus 5 s after SIGTERM. */
   stopTimeoutMs: number;
 }
 
@@ -33,6 +33,12 @@ export function exportQueuesForChild(requested: readonly string[], mode: 'child'
 }
 
 const SUPERVISOR_ENV = 'DRG_EXPORT_SUPERVISOR_PID';
+
+/** NODE_OPTIONS without the serve flags (SERVE_NODE_FLAGS), which an export worker must not run with. */
+export function withoutServeFlags(nodeOptions: string | undefined): string {
+  const names = SERVE_NODE_FLAGS.map((f) => f.split('=')[0]!);
+  return (nodeOptions ?? '').split(/\s+/).filter((w) => w && !names.some((n) => w === n || w.startsWith(`${n}=`))).join(' ');
+}
 
 /**
  * In the child: calls `gone` once the process that started it is no longer its parent (it was
@@ -51,7 +57,7 @@ export function watchSupervisor(env: NodeJS.ProcessEnv, gone: () => void, everyM
 
 /**
  * Runs `work --queues <export queues>` in a child process with the export worker's flags, and
- * starts it again (1 s, doubling to 30 s while it keeps dying within a minute) if it exits: its
+ * starts it again (2 s, doubling to 30 s while it keeps dying within a minute) if it exits: its
  * jobs are BullMQ's, so a dead child's active job is handed back by the stalled-job check and
  * nothing is lost. Its logs go to this process's stdout and stderr.
  */
@@ -61,25 +67,33 @@ export function startExportWorkerProcess(opts: ExportWorkerOptions): ExportWorke
   let quickDeaths = 0;
   let restart: NodeJS.Timeout | null = null;
   const args = [...EXPORT_WORKER_NODE_FLAGS, opts.cli, 'work', '--queues', opts.queues.join(',')];
-  // The parent serves METRICS_PORT if it was given; the child would only fail to bind it.
-  const env = { ...opts.env, METRICS_PORT: '', [SUPERVISOR_ENV]: String(process.pid) };
+  // `start` serves no METRICS_PORT (only `work` does), so the child, a `work`, serves it when set:
+  // the export jobs' metrics. The serve flags in NODE_OPTIONS are what the child exists to avoid.
+  const env = { ...opts.env, NODE_OPTIONS: withoutServeFlags(opts.env.NODE_OPTIONS), [SUPERVISOR_ENV]: String(process.pid) };
 
   const launch = () => {
     restart = null;
+    if (stopping) return;
     const startedAt = Date.now();
     const c = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child = c;
-    opts.log.info({ pid: c.pid, queues: opts.queues, nodeFlags: EXPORT_WORKER_NODE_FLAGS }, 'export worker process started');
-    c.on('error', (err) => opts.log.error(errorFields(err), 'export worker process could not be started'));
-    c.once('exit', (code, signal) => {
+    let ended = false;
+    // A child that could not be spawned only emits 'error'; one that ran emits 'exit': either
+    // schedules the next start, once.
+    const again = (fields: Record<string, unknown>, message: string) => {
+      if (ended) return;
+      ended = true;
       if (child === c) child = null;
       if (stopping) return;
       quickDeaths = Date.now() - startedAt < 60_000 ? quickDeaths + 1 : 0;
       const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(quickDeaths, 5));
-      opts.log.error({ code, signal, restartInMs: delayMs }, 'export worker process exited; starting it again');
+      opts.log.error({ ...fields, restartInMs: delayMs }, message);
       restart = setTimeout(launch, delayMs);
       restart.unref();
-    });
+    };
+    opts.log.info({ pid: c.pid, queues: opts.queues, nodeFlags: EXPORT_WORKER_NODE_FLAGS }, 'export worker process started');
+    c.on('error', (err) => again(errorFields(err), 'export worker process could not be started; starting it again'));
+    c.once('exit', (code, signal) => again({ code, signal }, 'export worker process exited; starting it again'));
   };
   launch();
 
@@ -93,7 +107,8 @@ export function startExportWorkerProcess(opts: ExportWorkerOptions): ExportWorke
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       await new Promise<void>((resolve) => {
-        const kill = setTimeout(() => c.kill('SIGKILL'), opts.stopTimeoutMs + 15_000);
+        // Before the parent's own forced exit (its shutdown timeout + 10 s), so the kill is sent.
+        const kill = setTimeout(() => c.kill('SIGKILL'), opts.stopTimeoutMs + 5_000);
         kill.unref();
         c.once('exit', () => {
           clearTimeout(kill);

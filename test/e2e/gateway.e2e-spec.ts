@@ -136,10 +136,10 @@ function exportWorkerPid(output: string): number {
   return (JSON.parse(line) as { pid: number }).pid;
 }
 
+/** Running, not gone and not a zombie left for an init that does not reap (kill(pid, 0) succeeds on one). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return false;
   }

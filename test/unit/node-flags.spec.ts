@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
-import { exportQueuesForChild } from '../../src/jobs/export-worker-process';
+import { exportQueuesForChild, withoutServeFlags } from '../../src/jobs/export-worker-process';
 
 describe('serve node flags', () => {
   const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -50,5 +50,15 @@ describe('where the export queues run (issue 23)', () => {
     expect(exportQueuesForChild(['erasure', 'access', 'outbox', 'business-transfer'], 'child')).toEqual(['access', 'business-transfer']);
     expect(exportQueuesForChild(['erasure', 'outbox'], 'child')).toEqual([]);
     expect(exportQueuesForChild(['erasure', 'access', 'business-transfer'], 'inline')).toEqual([]);
+  });
+});
+
+describe('the export child\'s NODE_OPTIONS', () => {
+  it('drops the serve flags, with or without a value, and keeps the rest', () => {
+    expect(withoutServeFlags('--max-semi-space-size=128 --enable-source-maps')).toBe('--enable-source-maps');
+    expect(withoutServeFlags('--enable-source-maps --max-semi-space-size')).toBe('--enable-source-maps');
+    expect(withoutServeFlags('--max-semi-space-size-x=1')).toBe('--max-semi-space-size-x=1');
+    expect(withoutServeFlags(undefined)).toBe('');
+    expect(withoutServeFlags('  ')).toBe('');
   });
 });
