@@ -139,7 +139,7 @@ export function marginOf(value: number, m: Measure): number {
 /** One target over several runs of a benchmark. */
 export interface TargetSummary {
   name: string;
-  /** On the median of the figure when it has one; otherwise PASS when most runs passed. */
+  /** On the median of the figure when it has one; otherwise PASS only when every run that judged it passed. */
   status: 'PASS' | 'FAIL' | 'SKIP';
   runs: ('PASS' | 'FAIL' | 'SKIP')[];
   values?: number[];
@@ -160,9 +160,9 @@ export function summarizeTargets(runs: Target[][]): TargetSummary[] {
     const statuses = of.map((t) => t?.status ?? 'SKIP');
     const measured = of.filter((t): t is Target & { measure: Measure } => t?.measure !== undefined);
     if (measured.length === 0) {
+      // A check without a figure (same data, constant statements) is not noise: one failed run fails it.
       const judged = statuses.filter((s) => s !== 'SKIP');
-      const passed = judged.filter((s) => s === 'PASS').length;
-      return { name, runs: statuses, status: judged.length === 0 ? 'SKIP' : passed * 2 > judged.length ? 'PASS' : 'FAIL' };
+      return { name, runs: statuses, status: judged.length === 0 ? 'SKIP' : judged.every((s) => s === 'PASS') ? 'PASS' : 'FAIL' };
     }
     const values = measured.map((t) => t.measure.value);
     const bound = measured[0]!.measure;
