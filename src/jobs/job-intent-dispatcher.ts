@@ -17,7 +17,7 @@ export class JobIntentDispatcher implements JobDispatcher {
   /**
    * Looks at every intent older than the grace and brings the queue in line with it:
    * - no job with its id (never queued, or Redis lost it): queue it;
-   * - a completed job that began after the millisecond the intent was declared: the intent is satisfied, drop it;
+   * - a completed job that began after the intent was declared: the intent is satisfied, drop it;
    * - a completed job that began before (the change came while it ran), or a failed job (its
    *   attempts ran out on something other than a rule): queue it again;
    * - waiting, delayed or running: leave it.
@@ -38,8 +38,7 @@ export class JobIntentDispatcher implements JobDispatcher {
         continue;
       }
       const state = await job.getState();
-      // Strictly after: a run that began in the declaration's millisecond may not have seen it (satisfyIntents).
-      if (state === 'completed' && job.processedOn !== undefined && job.processedOn > intent.declaredAt.getTime()) satisfied.push({ jobId: intent.jobId, startedAt: new Date(job.processedOn) });
+      if (state === 'completed' && job.processedOn !== undefined && job.processedOn >= intent.declaredAt.getTime()) satisfied.push({ jobId: intent.jobId, startedAt: new Date(job.processedOn) });
       else if (state === 'completed' || state === 'failed') again.push(intent);
       else waiting += 1;
     }
