@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../ops/logger';
 import { errorFields } from '../ops/logger';
-import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, SERVE_NODE_FLAGS } from '../ops/node-flags';
+import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, withoutServeFlags } from '../ops/node-flags';
 
 export interface ExportWorkerProcess {
   /** The child's pid while it runs. */
@@ -33,12 +33,6 @@ export function exportQueuesForChild(requested: readonly string[], mode: 'child'
 }
 
 const SUPERVISOR_ENV = 'DRG_EXPORT_SUPERVISOR_PID';
-
-/** NODE_OPTIONS without the serve flags (SERVE_NODE_FLAGS), which an export worker must not run with. */
-export function withoutServeFlags(nodeOptions: string | undefined): string {
-  const names = SERVE_NODE_FLAGS.map((f) => f.split('=')[0]!);
-  return (nodeOptions ?? '').split(/\s+/).filter((w) => w && !names.some((n) => w === n || w.startsWith(`${n}=`))).join(' ');
-}
 
 /**
  * In the child: calls `gone` once the process that started it is no longer its parent (it was

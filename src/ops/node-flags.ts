@@ -62,10 +62,18 @@ export function missingExportWorkerFlags(execArgv: readonly string[] = process.e
   return missingFlags(EXPORT_WORKER_NODE_FLAGS, execArgv, nodeOptions);
 }
 
+/** Whether a command-line word sets the flag (with any value). */
+function setsFlag(word: string, flag: string): boolean {
+  const name = flag.split('=')[0]!;
+  return word === name || word.startsWith(`${name}=`);
+}
+
 function missingFlags(wanted: readonly string[], execArgv: readonly string[], nodeOptions: string): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)];
-  return wanted.filter((flag) => {
-    const name = flag.split('=')[0]!;
-    return !given.some((a) => a === name || a.startsWith(`${name}=`));
-  });
+  return wanted.filter((flag) => !given.some((a) => setsFlag(a, flag)));
+}
+
+/** NODE_OPTIONS without the serve flags (SERVE_NODE_FLAGS), which an export worker must not run with. */
+export function withoutServeFlags(nodeOptions: string | undefined): string {
+  return (nodeOptions ?? '').split(/\s+/).filter((w) => w && !SERVE_NODE_FLAGS.some((f) => setsFlag(w, f))).join(' ');
 }

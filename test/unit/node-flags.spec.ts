@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS } from '../../src/ops/node-flags';
-import { exportQueuesForChild, withoutServeFlags } from '../../src/jobs/export-worker-process';
+import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS, withoutServeFlags } from '../../src/ops/node-flags';
+import { exportQueuesForChild } from '../../src/jobs/export-worker-process';
 
 describe('serve node flags', () => {
   const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
