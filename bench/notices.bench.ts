@@ -11,6 +11,7 @@ import { useCaseRunner, type DeclaredIntent } from '../src/domain/job-intents';
 import { CALIFORNIA_REGION, californiaYear, californiaYearRange, statuteOrder } from '../src/domain/shine-the-light';
 import { Gateway } from '../src/gateway';
 import { NOTICE_QUEUE } from '../src/jobs/california-notice.job';
+import { WORKER_NODE_FLAGS } from '../src/ops/node-flags';
 import { spawnServer, type ServerHandle } from './child';
 import {
   cpuOfOthers, createBenchDatabase, findDatabasePid, measuredTarget, median, mysqlConnection, onCleanup, peakRssKb, processTicks, QuestionsCounter, resetPeakRss, RESULTS_DIR, round, TICKS_PER_SECOND,
@@ -169,7 +170,8 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
     const dbTicks = () => (dbPid === null ? 0 : processTicks(dbPid));
 
     // ---- the worker process (idle until the jobs are queued)
-    const execArgv = [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
+    // The worker runs with the flags `npm run work` gives node (WORKER_NODE_FLAGS), then any extra ones.
+    const execArgv = [...WORKER_NODE_FLAGS, ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
     worker = workerKind === 'child' ? await startChildWorker(db.env, execArgv) : { ...(await startCliWorker(db.env, [NOTICE_QUEUE], execArgv)), statements: async () => null };
     ctx.log(`${workerKind} worker on ${NOTICE_QUEUE} (pid ${worker.pid}, concurrency ${db.config.workers.concurrency})`);
 
@@ -680,7 +682,7 @@ function buildReport(a: {
       : 'no statement of the worker was seen running for 2 s or more',
     `fixed clock: requests received ${RECEIVED_AT.toISOString()} (channel OTHER, now ${NOW.toISOString()}), so every notice covers ${a.coveredYear} = [${californiaYearRange(a.coveredYear).start.toISOString()}, ${californiaYearRange(a.coveredYear).end.toISOString()})`,
     `open: openCaliforniaNotices in transactions of ${OPEN_CHUNK} subjects (SELECT of the next ${OPEN_CHUNK} active California subjects as cli.js notices does), in the bench process; its jobs are queued after the last chunk so that the compile phase is timed alone`,
-    `gateway compile: ${c.jobs} jobs of ≤${NOTICE_CHUNK} requests on ${NOTICE_QUEUE}, ${a.workerKind === 'child' ? 'bench/notices/worker.js (Gateway.open + gateway.work([california-notice]), as cli.js work, plus IPC stats)' : 'node dist/src/cli.js work --queues california-notice'} in a child process; wall time from the first enqueue to the last job's finishedOn (enqueueing included); ` +
+    `gateway compile: ${c.jobs} jobs of ≤${NOTICE_CHUNK} requests on ${NOTICE_QUEUE}, ${a.workerKind === 'child' ? 'bench/notices/worker.js (Gateway.open + gateway.work([california-notice]), as cli.js work, plus IPC stats)' : 'node dist/src/cli.js work --queues california-notice'} in a child process started with npm run work's node flags (${WORKER_NODE_FLAGS.join(' ')}); wall time from the first enqueue to the last job's finishedOn (enqueueing included); ` +
       `job duration median ${round(c.jobMs.median, 0)} ms, max ${round(c.jobMs.max, 0)} ms; ${c.retriedJobs} jobs needed a retry`,
     `floor: one statement (${FLOOR_SQL.replace(/\s+/g, ' ')}), rows read into this process; run ${a.floorRuns.length}× around the gateway, the fastest is the reference`,
     `stmt (MySQL) is the SHOW GLOBAL STATUS 'Questions' delta (${a.questionsOverhead} per SHOW subtracted; every connection on the server counts, so other work on the machine adds noise); stmt (app) is TypeORM's StatementCounter of the process doing the work (statementCount(dataSource))`,

@@ -6,7 +6,7 @@ import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway } from './gateway';
 import { createLogger, errorFields, type Logger } from './ops/logger';
-import { applyExportWorkerFlags, EXPORT_QUEUES, missingServeFlags } from './ops/node-flags';
+import { applyExportWorkerFlags, EXPORT_QUEUES, missingServeFlags, missingWorkerFlags } from './ops/node-flags';
 import { exportQueuesForChild, startExportWorkerProcess, watchSupervisor, type ExportWorkerProcess } from './jobs/export-worker-process';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
@@ -91,6 +91,10 @@ async function startWorkers(gateway: Gateway, logger: Logger, requested: string[
     if (applied.length > 0) logger.info({ nodeFlags: applied, queues: exportQueues }, 'export worker flags set at runtime');
   }
   const here = requested.filter((q) => !toChild.includes(q));
+  // Exports were measured and tuned with V8's default young generation; the rest of a worker's jobs want a small one.
+  const missingWorker = serving || here.every((q) => exportQueues.includes(q)) ? [] : missingWorkerFlags();
+  if (missingWorker.length > 0)
+    logger.info({ missingNodeFlags: missingWorker }, `working without ${missingWorker.join(' ')}: about 30 MB more resident memory idle and 70 MB at peak (npm run work passes it; see docs/deployment.md)`);
   const started = here.length > 0 ? await gateway.work(here) : [];
   // A SIGTERM that came while the workers started: no child to leave behind.
   const child = toChild.length > 0 && !stopping()

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, SERVE_NODE_FLAGS, withoutServeFlags } from '../../src/ops/node-flags';
+import { EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingExportWorkerFlags, missingServeFlags, missingWorkerFlags, SERVE_NODE_FLAGS, withoutServeFlags, WORKER_NODE_FLAGS } from '../../src/ops/node-flags';
 import { exportQueuesForChild } from '../../src/jobs/export-worker-process';
 
 describe('serve node flags', () => {
@@ -15,8 +15,15 @@ describe('serve node flags', () => {
     for (const flag of SERVE_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
   });
 
-  it('the worker script does not carry them (workers do not need the memory)', () => {
-    expect(scripts.work).not.toMatch(/semi-space/);
+  it('the worker script carries the worker flags instead (a small young generation), before the script', () => {
+    const words = scripts.work!.split(/\s+/);
+    const script = words.findIndex((w) => w.endsWith('cli.js'));
+    for (const flag of WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeGreaterThan(0);
+    for (const flag of WORKER_NODE_FLAGS) expect(words.indexOf(flag)).toBeLessThan(script);
+    for (const flag of SERVE_NODE_FLAGS) expect(words).not.toContain(flag);
+    expect(missingWorkerFlags([...WORKER_NODE_FLAGS], '')).toEqual([]);
+    expect(missingWorkerFlags([], '')).toEqual([...WORKER_NODE_FLAGS]);
+    expect(missingWorkerFlags([], '--max-semi-space-size=8')).toEqual([]);
   });
 
   it('npm run work:export runs the business-transfer and access queues with the export worker flags, and plain work without them', () => {
