@@ -6,7 +6,7 @@ import { systemActor } from './domain/actor';
 import { Role } from './entities/enums';
 import { Gateway } from './gateway';
 import { createLogger, errorFields, type Logger } from './ops/logger';
-import { applyExportWorkerFlags, EXPORT_QUEUES, missingServeFlags, missingWorkerFlags } from './ops/node-flags';
+import { applyWorkerHeapFlags, EXPORT_QUEUES, EXPORT_WORKER_NODE_FLAGS, missingServeFlags, missingWorkerFlags } from './ops/node-flags';
 import { exportQueuesForChild, startExportWorkerProcess, watchSupervisor, type ExportWorkerProcess } from './jobs/export-worker-process';
 import { signToken } from './schema/auth';
 import { READ_PURPOSES, ReadPurpose } from './domain/read-purpose.rules';
@@ -77,24 +77,25 @@ function warnMissingServeFlags(logger: Logger): void {
 }
 
 /**
- * Starts the workers of the requested queues so that an export's memory stays bounded however
- * the process was started (issue 23): a `work` process running an export queue without the export
- * worker's V8 flags sets them on itself; `start`, which also serves, runs the export queues in a
- * child process that has them (src/jobs/export-worker-process.ts). Returns every queue started.
+ * Starts the workers of the requested queues so that a worker's memory stays bounded however
+ * the process was started (issue 23): a `work` process without the workers' heap-growth flag sets
+ * it on itself; `start`, which also serves, runs the export queues in a child process that has it
+ * (src/jobs/export-worker-process.ts). Returns every queue started.
  */
 async function startWorkers(gateway: Gateway, logger: Logger, requested: string[], serving: boolean, stopping: () => boolean): Promise<{ started: string[]; child: ExportWorkerProcess | null }> {
   const exportQueues = requested.filter((q) => (EXPORT_QUEUES as readonly string[]).includes(q));
   const toChild = serving ? exportQueuesForChild(requested, gateway.config.workers.exportProcess) : [];
-  // A serving process keeps its own GC settings (EXPORT_WORKER_PROCESS=inline is a choice to share them).
-  if (!serving && exportQueues.length > 0) {
-    const applied = applyExportWorkerFlags();
-    if (applied.length > 0) logger.info({ nodeFlags: applied, queues: exportQueues }, 'export worker flags set at runtime');
-  }
   const here = requested.filter((q) => !toChild.includes(q));
-  // Exports were measured and tuned with V8's default young generation; the rest of a worker's jobs want a small one.
-  const missingWorker = serving || here.every((q) => exportQueues.includes(q)) ? [] : missingWorkerFlags();
-  if (missingWorker.length > 0)
-    logger.info({ missingNodeFlags: missingWorker }, `working without ${missingWorker.join(' ')}: about 30 MB more resident memory idle and 70 MB at peak (npm run work passes it; see docs/deployment.md)`);
+  // A serving process keeps its own GC settings (EXPORT_WORKER_PROCESS=inline is a choice to share them).
+  if (!serving) {
+    // What V8 cannot take at runtime (the young generation's size) is only reported. Export-only
+    // processes (work:export, start's child) were tuned on the default young generation.
+    const missing = here.every((q) => exportQueues.includes(q)) ? [] : missingWorkerFlags().filter((f) => !EXPORT_WORKER_NODE_FLAGS.includes(f));
+    const applied = applyWorkerHeapFlags();
+    if (applied.length > 0) logger.info({ nodeFlags: applied, queues: here }, 'worker heap flags set at runtime');
+    if (missing.length > 0)
+      logger.info({ missingNodeFlags: missing }, `working without ${missing.join(' ')}: about 30 MB more resident memory, idle and at peak (npm run work passes it; see docs/deployment.md)`);
+  }
   const started = here.length > 0 ? await gateway.work(here) : [];
   // A SIGTERM that came while the workers started: no child to leave behind.
   const child = toChild.length > 0 && !stopping()

@@ -13,18 +13,6 @@ import v8 from 'node:v8';
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=128'];
 
-/**
- * V8 flags of a process that only works (`npm run work` passes them; the notices benchmark's
- * worker runs with them). A serving process has SERVE_NODE_FLAGS instead.
- *
- * Why: a job works in bounded batches (400 notice requests, one erasure, one page of an export),
- * so little of what it allocates lives long, and V8's default 16 MB semi-spaces mostly hold
- * garbage that stays resident: a notice worker sat at 137 MB idle and peaked at 240-250 MB
- * compiling 85k notices (B4, issue 23). With 4 MB semi-spaces it sat at 109 MB and peaked at
- * 168 MB, with no more CPU per notice that the run could tell. V8 sizes the young generation
- * when the process starts: unlike the export flag below, this one cannot be set at runtime.
- */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
 /**
  * V8 flags for `work` processes that run business-transfer exports and access packages (`npm run
@@ -51,13 +39,29 @@ export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = ['--heap-growing-perc
 export const EXPORT_QUEUES: readonly string[] = ['business-transfer', 'access'];
 
 /**
- * Sets the export worker's flags in this running process. V8 reads --heap-growing-percent each
- * time it sizes the old generation after a collection, so setting it after start-up works: a
- * page-by-page workload peaked at 282 MB RSS with it set at runtime, 284 MB with it on the
- * command line and 454 MB without it. Node calls flags changed after start "undefined
- * behaviour" in general; this one is checked by the export benchmark under `npm run work`.
+ * V8 flags of a process that only works (`npm run work` passes them; the notices benchmark's
+ * worker runs with them). A serving process has SERVE_NODE_FLAGS instead.
+ *
+ * Why: a job works in bounded batches (400 notice requests, one erasure, one page of an export),
+ * so little of what it allocates outlives it. With V8's defaults a notice worker sat at 137 MB
+ * idle and peaked at 240-250 MB compiling 85k notices (B4, issue 23); the export flag alone
+ * (the old generation at most doubles) brought the peak to 200 MB, 4 MB semi-spaces alone
+ * only the idle size (116 MB; peak 252 MB), both together 109 MB idle and 168 MB at peak.
+ * V8 sizes the young generation at start-up, so the semi-space flag must be on the command
+ * line; the growth flag a `work` process sets on itself (applyWorkerHeapFlags).
  */
-export function applyExportWorkerFlags(missing: readonly string[] = missingExportWorkerFlags()): string[] {
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', ...EXPORT_WORKER_NODE_FLAGS];
+
+/**
+ * Sets the flags of WORKER_NODE_FLAGS that V8 takes at runtime (the old generation's growth) in
+ * this running process, for a `work` process started without them. V8 reads
+ * --heap-growing-percent each time it sizes the old generation after a collection, so setting it
+ * after start-up works: a page-by-page workload peaked at 282 MB RSS with it set at runtime,
+ * 284 MB with it on the command line and 454 MB without it. Node calls flags changed after start
+ * "undefined behaviour" in general; this one is checked by the export benchmark under `npm run
+ * work`. Returns the flags set.
+ */
+export function applyWorkerHeapFlags(missing: readonly string[] = missingExportWorkerFlags()): string[] {
   for (const flag of missing) v8.setFlagsFromString(flag);
   return [...missing];
 }
