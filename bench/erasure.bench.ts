@@ -5,7 +5,7 @@ import { intentStatementCount, statementCount } from '../src/database';
 import { useCaseRunner, type DeclaredIntent } from '../src/domain/job-intents';
 import { seedDemoData } from '../src/demo-data';
 import { systemActor } from '../src/domain/actor';
-import { erasureJob } from '../src/domain/data-request.service';
+import { erasureJob, OPEN_STATUSES } from '../src/domain/data-request.service';
 import { DataRequestType } from '../src/entities/enums';
 import { inTransaction } from '../src/domain/transaction';
 import { erasureWorker } from '../src/jobs/erasure.job';
@@ -411,11 +411,10 @@ async function eraseByHand(q: Query, requestId: number): Promise<void> {
   const now = new Date();
   // The person's other open requests (Shine the Light, correction, access) are locked and closed
   // with the erasure; the seeded subjects have none, so here they are only looked for.
-  const open = "('RECEIVED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'BLOCKED_BY_HOLD', 'PARTIALLY_COMPLETED')";
   const others = [
-    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CALIFORNIA_NOTICE' AND status IN ${open} ORDER BY id FOR UPDATE`, [subjectId])),
-    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CORRECTION' AND status IN ${open} FOR UPDATE`, [subjectId])),
-    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'ACCESS' AND status IN ${open} FOR UPDATE`, [subjectId])),
+    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CALIFORNIA_NOTICE' AND status IN (?) ORDER BY id FOR UPDATE`, [subjectId, OPEN_STATUSES])),
+    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'CORRECTION' AND status IN (?) FOR UPDATE`, [subjectId, OPEN_STATUSES])),
+    ...(await q(`SELECT id FROM data_requests WHERE subject_id = ? AND type = 'ACCESS' AND status IN (?) FOR UPDATE`, [subjectId, OPEN_STATUSES])),
   ];
   if (others.length > 0) throw new Error(`subject ${subjectId} has other open requests`);
   // The person's pending mail is cancelled before the confirmation is queued, as the job does.

@@ -637,7 +637,7 @@ export type WorkerMode = (typeof WORKER_MODES)[number];
 
 /**
  * The worker as the named npm script starts it: `npm run work:export` (the export flags, the
- * export queues), `npm run work` (no flags, every queue: it sets the export flags on itself), or
+ * export queues), `npm run work` (the worker flags, every queue), or
  * `npm start` (the serve flags; it runs the export queues in a child process with the export
  * flags, whose pid is `exportPid`). `start` serves HTTP on a free port and seeds no demo data.
  */

@@ -62,6 +62,7 @@ export const noticesBench: BenchmarkDef = {
     stats: { default: 'innodb', help: "innodb (ANALYZE TABLE: InnoDB's sampled statistics, as production has) or exact (also engine-independent index statistics for disclosure_categories: a what-if, written as a tmp- result)" },
     profile: { default: 0, help: '1: run the worker under node --cpu-prof and summarize it (a tmp- result)' },
     'worker-flags': { default: '', help: 'extra node flags for the worker process, space-separated' },
+    'node-flags': { default: 'work', help: "work (the worker starts with npm run work's node flags, WORKER_NODE_FLAGS) or none (V8's defaults: a what-if, written as a tmp- result)" },
   },
   run: runNotices,
 };
@@ -171,7 +172,9 @@ async function runNotices(ctx: BenchContext): Promise<BenchReport> {
 
     // ---- the worker process (idle until the jobs are queued)
     // The worker runs with the flags `npm run work` gives node (WORKER_NODE_FLAGS), then any extra ones.
-    const execArgv = [...WORKER_NODE_FLAGS, ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
+    const nodeFlags = o.str('node-flags');
+    if (nodeFlags !== 'work' && nodeFlags !== 'none') throw new Error('--node-flags must be work or none');
+    const execArgv = [...(nodeFlags === 'work' ? WORKER_NODE_FLAGS : []), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...o.str('worker-flags').split(/\s+/).filter(Boolean)];
     worker = workerKind === 'child' ? await startChildWorker(db.env, execArgv) : { ...(await startCliWorker(db.env, [NOTICE_QUEUE], execArgv)), statements: async () => null };
     ctx.log(`${workerKind} worker on ${NOTICE_QUEUE} (pid ${worker.pid}, concurrency ${db.config.workers.concurrency})`);
 
@@ -682,7 +685,7 @@ function buildReport(a: {
       : 'no statement of the worker was seen running for 2 s or more',
     `fixed clock: requests received ${RECEIVED_AT.toISOString()} (channel OTHER, now ${NOW.toISOString()}), so every notice covers ${a.coveredYear} = [${californiaYearRange(a.coveredYear).start.toISOString()}, ${californiaYearRange(a.coveredYear).end.toISOString()})`,
     `open: openCaliforniaNotices in transactions of ${OPEN_CHUNK} subjects (SELECT of the next ${OPEN_CHUNK} active California subjects as cli.js notices does), in the bench process; its jobs are queued after the last chunk so that the compile phase is timed alone`,
-    `gateway compile: ${c.jobs} jobs of ≤${NOTICE_CHUNK} requests on ${NOTICE_QUEUE}, ${a.workerKind === 'child' ? 'bench/notices/worker.js (Gateway.open + gateway.work([california-notice]), as cli.js work, plus IPC stats)' : 'node dist/src/cli.js work --queues california-notice'} in a child process started with npm run work's node flags (${WORKER_NODE_FLAGS.join(' ')}); wall time from the first enqueue to the last job's finishedOn (enqueueing included); ` +
+    `gateway compile: ${c.jobs} jobs of ≤${NOTICE_CHUNK} requests on ${NOTICE_QUEUE}, ${a.workerKind === 'child' ? 'bench/notices/worker.js (Gateway.open + gateway.work([california-notice]), as cli.js work, plus IPC stats)' : 'node dist/src/cli.js work --queues california-notice'} in a child process started with ${o.str('node-flags') === 'work' ? `npm run work's node flags (${WORKER_NODE_FLAGS.join(' ')})` : "V8's default flags"}; wall time from the first enqueue to the last job's finishedOn (enqueueing included); ` +
       `job duration median ${round(c.jobMs.median, 0)} ms, max ${round(c.jobMs.max, 0)} ms; ${c.retriedJobs} jobs needed a retry`,
     `floor: one statement (${FLOOR_SQL.replace(/\s+/g, ' ')}), rows read into this process; run ${a.floorRuns.length}× around the gateway, the fastest is the reference`,
     `stmt (MySQL) is the SHOW GLOBAL STATUS 'Questions' delta (${a.questionsOverhead} per SHOW subtracted; every connection on the server counts, so other work on the machine adds noise); stmt (app) is TypeORM's StatementCounter of the process doing the work (statementCount(dataSource))`,
@@ -705,7 +708,7 @@ function buildReport(a: {
     tables,
     targets,
     notes,
-    scratch: a.profiling || Boolean(o.str('worker-flags')) || a.stats !== 'innodb',
+    scratch: a.profiling || Boolean(o.str('worker-flags')) || o.str('node-flags') !== 'work' || a.stats !== 'innodb',
     figures: {
       fixedClock: { now: NOW.toISOString(), receivedAt: RECEIVED_AT.toISOString(), coveredYear: a.coveredYear },
       seeded: { ...a.seeded, expected: undefined, seedSeconds: round(a.seedMs / 1000, 1) },

@@ -25,7 +25,7 @@ export interface ExportWorkerOptions {
  * flags: the export queues, unless EXPORT_WORKER_PROCESS=inline. `start` also serves, and serving
  * wants a large young generation (SERVE_NODE_FLAGS, 128 MB semi-spaces) where an export wants a
  * small, slowly grown heap; one process cannot have both. A `work` process serves nothing: it
- * sets the export flags on itself instead (applyExportWorkerFlags).
+ * has the worker flags, or sets the growth flag on itself (applyWorkerHeapFlags).
  */
 export function exportQueuesForChild(requested: readonly string[], mode: 'child' | 'inline'): string[] {
   if (mode === 'inline') return [];

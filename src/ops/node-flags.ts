@@ -9,14 +9,14 @@ import v8 from 'node:v8';
  * semi-spaces, a few requests in flight outgrow the young generation, their objects are
  * promoted and the old generation is collected over and over: at 8 clients the gateway spent
  * about twice the CPU per page. 128 MB semi-spaces let a request's garbage die young, for
- * about 150 MB more resident memory. Workers do not need it: their jobs work in small batches.
+ * about 150 MB more resident memory. Workers want the opposite (WORKER_NODE_FLAGS).
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=128'];
 
-
 /**
- * V8 flags for `work` processes that run business-transfer exports and access packages (`npm run
- * work:export` passes them; the export and access benchmarks' workers run with them). An access
+ * V8 flags for processes that run business-transfer exports and access packages (`npm run
+ * work:export` and `start`'s export child pass them, `npm run work` has them among the worker
+ * flags; the export and access benchmarks' workers run with them). An access
  * package for a million-event history has the same shape: a live heap of one page (60 MB peak used
  * with the old generation capped at 96 MB), but 158 MB used and 268 MB resident without a cap.
  *
@@ -33,8 +33,8 @@ export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = ['--heap-growing-perc
 
 /**
  * The queues whose jobs stream exports (business-transfer chunks and assembly, access packages):
- * a `work` or `start` process without EXPORT_WORKER_NODE_FLAGS runs them in a child process that
- * has them (src/jobs/export-worker-process.ts); `npm run work:export` runs them itself.
+ * `start` runs them in a child process that has EXPORT_WORKER_NODE_FLAGS
+ * (src/jobs/export-worker-process.ts); `npm run work:export` and `work` run them themselves.
  */
 export const EXPORT_QUEUES: readonly string[] = ['business-transfer', 'access'];
 

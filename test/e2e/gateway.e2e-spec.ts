@@ -153,17 +153,22 @@ describe('npm run work (issue 23)', () => {
     expect(await migrate.exited).toBe(0);
     const all = runCli(['work'], env);
     const erasure = runCli(['work', '--queues', 'erasure'], env);
+    const exports = runCli(['work', '--queues', 'business-transfer,access'], env);
     try {
       await all.waitFor(/"workers started"/);
       await erasure.waitFor(/"workers started"/);
+      await exports.waitFor(/"workers started"/);
+      // Export-only processes were tuned on the default young generation: not told to change it.
+      expect(exports.output()).toMatch(/"worker heap flags set at runtime"/);
+      expect(exports.output()).not.toContain('missingNodeFlags');
       for (const r of [all, erasure]) {
         expect(r.output()).toMatch(/"nodeFlags":\["--heap-growing-percent=100"\].*"worker heap flags set at runtime"/);
         expect(r.output()).toMatch(/"missingNodeFlags":\["--max-semi-space-size=4"\].*"working without --max-semi-space-size=4/);
       }
       expect(all.output()).not.toContain('export worker process started');
     } finally {
-      for (const r of [all, erasure]) if (r.child.exitCode === null) r.child.kill('SIGTERM');
-      await Promise.all([all.exited, erasure.exited]);
+      for (const r of [all, erasure, exports]) if (r.child.exitCode === null) r.child.kill('SIGTERM');
+      await Promise.all([all.exited, erasure.exited, exports.exited]);
       await dropDatabase(config);
     }
   });
@@ -179,6 +184,9 @@ describe('npm start killed outright (issue 23)', () => {
       const pid = exportWorkerPid(run.output());
       await run.waitFor(/serving GraphQL at/);
       expect(alive(pid)).toBe(true);
+      // Neither the serving parent nor its export child (started with the export flags) touches its heap flags.
+      expect(run.output()).not.toContain('worker heap flags set at runtime');
+      expect(run.output()).not.toContain('working without');
       run.child.kill('SIGKILL');
       await run.exited;
       const deadline = Date.now() + 20_000;
