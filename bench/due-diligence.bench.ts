@@ -2,18 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type mysql from 'mysql2/promise';
 import type { Actor } from '../src/domain/actor';
-import { inTransaction } from '../src/domain/transaction';
-import { Role, SubjectStatus } from '../src/entities/enums';
+import { Role } from '../src/entities/enums';
 import { Gateway } from '../src/gateway';
-import { TransferFormat, TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
+import { TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
 import type { Manifest } from '../src/plugins/business-transfer/export-files';
-import { startBusinessTransfer } from '../src/plugins/business-transfer/transfer-lifecycle.service';
 import { transferReference } from '../src/plugins/business-transfer/transfer-shared';
-import { planIntent } from '../src/plugins/business-transfer/transfer-start.use-case';
 import type { DdFloorInput, DdFloorOutput } from './export/dd-floor';
+import { EXPORT_DATA_OPTIONS, exportSizes, runTransferToCompletion } from './export/transfer-run';
 import { scanGzip } from './export/scan';
 import { growTo, seedBase } from './export/seed';
 import {
@@ -37,12 +34,7 @@ export const dueDiligenceBench: BenchmarkDef = {
   name: 'due-diligence',
   description: 'DUE_DILIGENCE business-transfer export (streamed k-anonymous assembly): subjects/s and peak RSS under each way of starting the worker, vs a hand-written floor, at two sizes',
   options: {
-    sizes: { default: '50000,200000', tiny: '2000,4000', help: 'subjects of each size, comma-separated, increasing' },
-    base: { default: 5000, tiny: 1000, help: 'subjects written by seedDemoData; the rest are server-side copies of them' },
-    consents: { default: 5, help: 'consents per subject' },
-    disclosures: { default: 10, help: 'disclosures per subject' },
-    recipients: { default: 40, help: 'recipients seeded (every sixth is an ACQUIRER)' },
-    seed: { default: 7, help: 'seed of the demo data' },
+    ...EXPORT_DATA_OPTIONS,
     'floor-rounds': { default: 2, tiny: 1, help: 'floor runs per size (the faster one is the floor)' },
     timeout: { default: 900, help: 'seconds to wait for one gateway export' },
     modes: { default: WORKER_MODES.join(','), help: `how the worker is started, comma-separated (${WORKER_MODES.join(', ')})` },
@@ -84,8 +76,7 @@ interface SizeResult {
 
 async function runDueDiligence(ctx: BenchContext): Promise<BenchReport> {
   const o = ctx.options;
-  const sizes = o.nums('sizes');
-  if (sizes.length === 0 || sizes.some((s, i) => !Number.isInteger(s) || s < 1 || (i > 0 && s <= sizes[i - 1]!))) throw new Error('--sizes must be increasing whole numbers');
+  const sizes = exportSizes(o);
   const modes = o.words('modes') as WorkerMode[];
   if (modes.length === 0 || modes.some((m) => !(WORKER_MODES as readonly string[]).includes(m))) throw new Error(`--modes takes ${WORKER_MODES.join(', ')}`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drg-dd-bench-'));
@@ -156,42 +147,21 @@ async function runGateway(gateway: Gateway, conn: mysql.Connection, worker: CliW
   if (pid !== worker.pid) resetPeakRss(worker.pid);
   resetPeakRss(pid);
   const ticks0 = processTicks(pid);
-  const t0 = performance.now();
-  const transfer = await inTransaction(gateway.dataSource, (em) =>
-    startBusinessTransfer(
-      em,
-      ACTOR,
-      { dealName: `bench due diligence ${size} ${mode}`, acquirerId, phase: TransferPhase.DUE_DILIGENCE, format: TransferFormat.NDJSON, scope: { statuses: [SubjectStatus.ACTIVE] }, encryptFor: null },
-      gateway.config.plugins.businessTransfer,
-    ),
-  );
-  await gateway.declareJobs(planIntent(transfer.id));
-  let lastLog = performance.now();
-  for (;;) {
-    const [rows] = await conn.query('SELECT status, subjects_done AS done, subjects_total AS total, error FROM business_transfers WHERE id = ?', [transfer.id]);
-    const s = (rows as { status: string; done: number; total: number; error: string | null }[])[0]!;
-    if (s.status === 'COMPLETED') break;
-    if (s.status === 'FAILED' || s.status === 'CANCELLED') throw new Error(`due-diligence transfer ${transfer.id} ended ${s.status}: ${s.error}`);
-    if (!worker.alive()) throw new Error('the worker process died');
-    const now = performance.now();
-    if (now - t0 > timeoutS * 1000) throw new Error(`due-diligence transfer ${transfer.id} did not finish within ${timeoutS} s`);
-    if (now - lastLog > 15_000) {
-      lastLog = now;
-      ctx.log(`${size} (${mode}): ${s.done}/${s.total} subjects, ${((now - t0) / 1000).toFixed(0)} s`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const transfer = await runTransferToCompletion(gateway, conn, worker, {
+    actor: ACTOR, dealName: `bench due diligence ${size} ${mode}`, phase: TransferPhase.DUE_DILIGENCE, acquirerId, timeoutS,
+    progress: (p) => ctx.log(`${size} (${mode}): ${p.done}/${p.total} subjects, ${p.seconds.toFixed(0)} s`),
+  });
+  const seconds = transfer.seconds;
   const procCpuMs = ((processTicks(pid) - ticks0) * 1000) / TICKS_PER_SECOND;
   const peak = peakRssKb(pid);
   const parentPeakRssKb = pid === worker.pid ? null : peakRssKb(worker.pid);
-  const [rows] = await conn.query('SELECT manifest, export_path AS dir, subjects_total AS total FROM business_transfers WHERE id = ?', [transfer.id]);
+  const [rows] = await conn.query('SELECT manifest, export_path AS dir, subjects_total AS total FROM business_transfers WHERE id = ?', [transfer.transferId]);
   const r = (rows as { manifest: string; dir: string; total: number }[])[0]!;
   const manifest = JSON.parse(r.manifest) as Manifest;
   const sha: Record<string, string> = {};
   for (const f of manifest.files) sha[f.name] = (await scanGzip(path.join(r.dir, f.name))).sha256;
   fs.rmSync(r.dir, { recursive: true, force: true });
-  return { mode, transferId: transfer.id, seconds, subjectsPerSec: Number(r.total) / seconds, peakRssKb: peak, parentPeakRssKb, procCpuMs, manifest, sha };
+  return { mode, transferId: transfer.transferId, seconds, subjectsPerSec: Number(r.total) / seconds, peakRssKb: peak, parentPeakRssKb, procCpuMs, manifest, sha };
 }
 
 async function runFloor(input: DdFloorInput): Promise<FloorRun> {

@@ -5,16 +5,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type mysql from 'mysql2/promise';
 import type { Actor } from '../src/domain/actor';
-import { inTransaction } from '../src/domain/transaction';
-import { Role, SubjectStatus } from '../src/entities/enums';
+import { Role } from '../src/entities/enums';
 import { Gateway } from '../src/gateway';
-import { TransferFormat, TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
+import { TransferPhase } from '../src/plugins/business-transfer/business-transfer.entity';
 import { chunkJob } from '../src/plugins/business-transfer/business-transfer.job';
-import { BUSINESS_TRANSFER_QUEUE, planIntent } from '../src/plugins/business-transfer/transfer-start.use-case';
-import { startBusinessTransfer } from '../src/plugins/business-transfer/transfer-lifecycle.service';
+import { BUSINESS_TRANSFER_QUEUE } from '../src/plugins/business-transfer/transfer-start.use-case';
 import { transferReference } from '../src/plugins/business-transfer/transfer-shared';
 import type { Manifest } from '../src/plugins/business-transfer/export-files';
 import { FLOOR_SQL, type FloorInput, type FloorOutput } from './export/floor';
+import { EXPORT_DATA_OPTIONS, exportSizes, runTransferToCompletion } from './export/transfer-run';
 import { scanGzip, type Scanned } from './export/scan';
 import { EXPORT_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../src/ops/node-flags';
 import { newestProfile, profileTables, summarizeProfile } from './profile';
@@ -46,12 +45,7 @@ export const exportBench: BenchmarkDef = {
   name: 'export',
   description: 'CLOSING business-transfer export: rows/s and peak RSS of the BullMQ worker vs plain mysql2 streaming NDJSON+gzip (floor), at two sizes',
   options: {
-    sizes: { default: '50000,200000', tiny: '2000,4000', help: 'subjects of each size, comma-separated, increasing' },
-    base: { default: 5000, tiny: 1000, help: 'subjects written by seedDemoData; the rest are server-side copies of them' },
-    consents: { default: 5, help: 'consents per subject' },
-    disclosures: { default: 10, help: 'disclosures per subject' },
-    recipients: { default: 40, help: 'recipients seeded (every sixth is an ACQUIRER)' },
-    seed: { default: 7, help: 'seed of the demo data' },
+    ...EXPORT_DATA_OPTIONS,
     'chunk-size': { default: 0, help: 'BUSINESS_TRANSFER_CHUNK_SIZE (0: the configured default)' },
     outfile: { default: 1, help: '1: also time the floor\'s three SELECTs as SELECT ... INTO OUTFILE (server-side, plain TSV; a reference, not the floor)' },
     'floor-rounds': { default: 2, help: 'floor runs per size (before and after the gateway, alternating)' },
@@ -132,8 +126,7 @@ interface SizeResult {
 
 async function runExport(ctx: BenchContext): Promise<BenchReport> {
   const o = ctx.options;
-  const sizes = o.nums('sizes');
-  if (sizes.length === 0 || sizes.some((s, i) => !Number.isInteger(s) || s < 1 || (i > 0 && s <= sizes[i - 1]!))) throw new Error('--sizes must be increasing whole numbers');
+  const sizes = exportSizes(o);
   const per = o.num('disclosures');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'drg-export-bench-'));
   const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
@@ -304,34 +297,12 @@ async function runGateway(
   const startRssKb = resettable ? peakRssKb(pid) : null;
   const procTicks0 = processTicks(pid);
   const dbTicks0 = dbPid === null ? 0 : processTicks(dbPid);
-  const { result, otherCpuPct } = await cpuOfOthers(ourPids, async () => {
-    const t0 = performance.now();
-    const transfer = await inTransaction(gateway.dataSource, (em) =>
-      startBusinessTransfer(
-        em,
-        ACTOR,
-        { dealName: `bench export ${size}`, acquirerId, phase: TransferPhase.CLOSING, format: TransferFormat.NDJSON, scope: { statuses: [SubjectStatus.ACTIVE] }, encryptFor: null },
-        gateway.config.plugins.businessTransfer,
-      ),
-    );
-    await gateway.declareJobs(planIntent(transfer.id));
-    let lastLog = performance.now();
-    for (;;) {
-      const [rows] = await conn.query('SELECT status, subjects_done AS done, subjects_total AS total, chunks_done AS cd, chunks_total AS ct, error FROM business_transfers WHERE id = ?', [transfer.id]);
-      const s = (rows as { status: string; done: number; total: number; cd: number; ct: number | null; error: string | null }[])[0]!;
-      if (s.status === 'COMPLETED') break;
-      if (s.status === 'FAILED' || s.status === 'CANCELLED') throw new Error(`business transfer ${transfer.id} ended ${s.status}: ${s.error}`);
-      if (!worker.alive()) throw new Error('the worker process died');
-      const now = performance.now();
-      if (now - t0 > timeoutS * 1000) throw new Error(`business transfer ${transfer.id} did not finish within ${timeoutS} s (${s.done}/${s.total} subjects)`);
-      if (now - lastLog > 15_000) {
-        lastLog = now;
-        ctx.log(`${size}: gateway ${s.done}/${s.total} subjects, ${s.cd}/${s.ct ?? '?'} chunks, ${((now - t0) / 1000).toFixed(0)} s`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return { transferId: transfer.id, seconds: (performance.now() - t0) / 1000 };
-  });
+  const { result, otherCpuPct } = await cpuOfOthers(ourPids, () =>
+    runTransferToCompletion(gateway, conn, worker, {
+      actor: ACTOR, dealName: `bench export ${size}`, phase: TransferPhase.CLOSING, acquirerId, timeoutS,
+      progress: (p) => ctx.log(`${size}: gateway ${p.done}/${p.total} subjects, ${p.chunksDone}/${p.chunksTotal ?? '?'} chunks, ${p.seconds.toFixed(0)} s`),
+    }),
+  );
   const procCpuMs = ((processTicks(pid) - procTicks0) * 1000) / TICKS_PER_SECOND;
   const dbCpuMs = dbPid === null ? 0 : ((processTicks(dbPid) - dbTicks0) * 1000) / TICKS_PER_SECOND;
   const peak = peakRssKb(pid);
