@@ -44,9 +44,10 @@ export const EXPORT_QUEUES: readonly string[] = ['business-transfer', 'access'];
  *
  * Why: a job works in bounded batches (400 notice requests, one erasure, one page of an export),
  * so little of what it allocates outlives it. With V8's defaults a notice worker sat at 137 MB
- * idle and peaked at 240-250 MB compiling 85k notices (B4, issue 23); the export flag alone
- * (the old generation at most doubles) brought the peak to 200 MB, 4 MB semi-spaces alone
- * only the idle size (116 MB; peak 252 MB), both together 109 MB idle and 168 MB at peak.
+ * idle and peaked at 235-250 MB compiling 85k notices (B4, issue 23). In single trial runs the
+ * export flag alone (the old generation at most doubles) brought the peak to 200 MB, 4 MB
+ * semi-spaces alone only the idle size (116 MB; peak 252 MB); both together peak at 171 MB
+ * (median of three, bench/results/notices-20261207T101331Z.json).
  * V8 sizes the young generation at start-up, so the semi-space flag must be on the command
  * line; the growth flag a `work` process sets on itself (applyWorkerHeapFlags).
  */
