@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isClaimPath, parseRoleMap, type RoleMap } from './schema/identity-provider.rules';
 
 /**
  * The one typed configuration of the gateway, read from the environment and checked at start.
@@ -26,6 +27,8 @@ export interface Config {
     tokenTtlSeconds: number;
     /** Longest lifetime a presented token may have (exp − iat, and exp − now); longer ones are refused. */
     maxTokenLifetimeSeconds: number;
+    /** The company's OpenID Connect provider, whose access tokens are accepted beside local ones; null: none. */
+    oidc: OidcConfig | null;
   };
   graphql: {
     introspection: boolean;
@@ -127,6 +130,25 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Built-in plugins, on unless PLUGINS names a subset. */
+/** An OpenID Connect provider's access tokens (RS256/ES256, verified against its JWKS). */
+export interface OidcConfig {
+  /** The `iss` every token must carry, exactly; its discovery document gives the JWKS. */
+  issuer: string;
+  /** The `aud` every token must include: this gateway's identifier at the provider. */
+  audience: string;
+  /** Where the signing keys are; null: the `jwks_uri` of the issuer's discovery document. */
+  jwksUri: string | null;
+  /** The claim (a dotted path for nested ones) that holds the person's groups or roles. */
+  rolesClaim: string;
+  /** The claim whose value, after `idp:`, is the person's id in the audit log. */
+  actorClaim: string;
+  /** group → gateway roles; null: group names that are role names map to themselves. */
+  roleMap: RoleMap | null;
+  algorithms: OidcAlgorithm[];
+}
+export const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
+export type OidcAlgorithm = (typeof OIDC_ALGORITHMS)[number];
+
 export const BUILT_IN_PLUGIN_NAMES = ['legal-hold', 'anonymization', 'business-transfer'] as const;
 
 export class ConfigError extends Error {
@@ -246,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (tokenTtlSeconds > maxTokenLifetimeSeconds)
     problems.push(`TOKEN_TTL_SECONDS (${tokenTtlSeconds}) must not exceed TOKEN_MAX_LIFETIME_SECONDS (${maxTokenLifetimeSeconds}): the gateway would refuse its own tokens`);
 
+  const oidc = oidcConfig(env, nodeEnv, problems);
+
   const config: Config = {
     env: nodeEnv,
     http: { host, port: int('PORT', 4000, 0, 65535) },
@@ -264,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: env.REDIS_PASSWORD || undefined,
       prefix: str('QUEUE_PREFIX', 'drg'),
     },
-    auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds },
+    auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds, oidc },
     graphql: {
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       maxPageSize: int('GRAPHQL_MAX_PAGE_SIZE', 100, 1, 10000),
@@ -382,4 +406,44 @@ function isAllowEntry(a: string): boolean {
 /** What access requests need of the configuration (src/domain/access-request.service.ts AccessSettings). */
 export function accessSettingsOf(config: Config): Config['access'] & { company: string; publicBaseUrl: string } {
   return { ...config.access, company: config.company.name, publicBaseUrl: config.communications.publicBaseUrl };
+}
+
+/** OIDC_* settings: all absent means no identity provider; OIDC_ISSUER switches it on. */
+function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: string[]): OidcConfig | null {
+  const issuer = env.OIDC_ISSUER?.trim() || '';
+  if (issuer === '') {
+    for (const key of ['OIDC_AUDIENCE', 'OIDC_JWKS_URI', 'OIDC_ROLE_MAP', 'OIDC_ROLES_CLAIM', 'OIDC_ACTOR_CLAIM', 'OIDC_ALGORITHMS'])
+      if (env[key]) problems.push(`${key} is set but OIDC_ISSUER is not: set the provider's issuer, or remove ${key}`);
+    return null;
+  }
+  const url = (key: string, value: string): void => {
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') problems.push(`${key} must be an http(s) URL`);
+      // Keys fetched over plain http can be swapped by anyone on the path.
+      else if (nodeEnv === 'production' && u.protocol !== 'https:') problems.push(`${key} must use https in production`);
+    } catch {
+      problems.push(`${key} must be an absolute URL, got "${value}"`);
+    }
+  };
+  url('OIDC_ISSUER', issuer);
+  const audience = env.OIDC_AUDIENCE?.trim() || '';
+  // Without an audience check, a token the provider issued for any other application would do.
+  if (audience === '') problems.push('OIDC_AUDIENCE must be set with OIDC_ISSUER (the audience the provider puts in tokens for this gateway)');
+  const jwksUri = env.OIDC_JWKS_URI?.trim() || null;
+  if (jwksUri) url('OIDC_JWKS_URI', jwksUri);
+  const rolesClaim = env.OIDC_ROLES_CLAIM?.trim() || 'groups';
+  if (!isClaimPath(rolesClaim)) problems.push(`OIDC_ROLES_CLAIM must be a claim name or a dotted path, got "${rolesClaim}"`);
+  const actorClaim = env.OIDC_ACTOR_CLAIM?.trim() || 'sub';
+  if (!isClaimPath(actorClaim)) problems.push(`OIDC_ACTOR_CLAIM must be a claim name or a dotted path, got "${actorClaim}"`);
+  let roleMap: RoleMap | null = null;
+  try {
+    roleMap = parseRoleMap(env.OIDC_ROLE_MAP);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  const algorithms = (env.OIDC_ALGORITHMS?.trim() || 'RS256,ES256').split(',').map((a) => a.trim());
+  for (const a of algorithms)
+    if (!(OIDC_ALGORITHMS as readonly string[]).includes(a)) problems.push(`OIDC_ALGORITHMS may name ${OIDC_ALGORITHMS.join(', ')} (asymmetric only), got "${a}"`);
+  return { issuer, audience, jwksUri, rolesClaim, actorClaim, roleMap, algorithms: algorithms as OidcAlgorithm[] };
 }

@@ -26,7 +26,7 @@ import { requestLogPlugin } from './schema/request-log.plugin';
 import type { PluginServices } from './domain/plugin-services.port';
 import { AccessLogWriter, readerRole } from './domain/access-log.service';
 import { declaredPurpose } from './domain/read-purpose.service';
-import { verifyToken } from './schema/auth';
+import { authenticate } from './schema/auth';
 import { createContext, type GatewayContext } from './schema/context';
 import { CompiledExecutor } from './schema/compiled-executor';
 import { formatError } from './schema/errors';
@@ -143,7 +143,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     graphqlBodyDepth,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const { actor, error } = verifyToken(config.auth.jwtSecret, req.headers.authorization, config.auth.maxTokenLifetimeSeconds);
+        const { actor, error } = await authenticate(config.auth, req.headers.authorization);
         const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
         const ctx = createContext(
           {

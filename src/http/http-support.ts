@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { Role } from '../entities/enums';
 import { errorFields, type Logger } from '../ops/logger';
-import { verifyToken } from '../schema/auth';
+import { authenticate } from '../schema/auth';
 import type { MutationRateLimiter, RateKeyKind } from '../schema/rate-limit';
 
 /** HTTP statuses of the project's error codes, for the plain-HTTP endpoints. */
@@ -35,8 +35,8 @@ export interface AuthedLocals {
 
 /** Bearer-token auth for the plain-HTTP endpoints, with the same rules as the GraphQL auth checker. */
 export function requireRoles(auth: Config['auth'], roles: Role[], log: Logger): RequestHandler {
-  return (req, res, next) => {
-    const { actor, error } = verifyToken(auth.jwtSecret, req.headers.authorization, auth.maxTokenLifetimeSeconds);
+  return async (req, res, next) => {
+    const { actor, error } = await authenticate(auth, req.headers.authorization);
     if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required'), log);
     if (!roles.some((r) => actor.roles.includes(r))) return sendError(res, new DomainError('FORBIDDEN', `this endpoint needs one of the roles ${roles.join(', ')}`), log);
     (res.locals as AuthedLocals).actor = actor;

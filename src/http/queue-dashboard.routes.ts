@@ -5,7 +5,7 @@ import { Router, type RequestHandler } from 'express';
 import type { Config } from '../config';
 import { Role } from '../entities/enums';
 import type { QueueRegistry } from '../jobs/queue-registry';
-import { verifyToken } from '../schema/auth';
+import { authenticate } from '../schema/auth';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'drg_admin_token';
@@ -30,11 +30,11 @@ export function queueDashboardRoutes(deps: { config: Config; queues: QueueRegist
 }
 
 function adminOnly(config: Config): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
     const fromCookie = cookie(req.headers.cookie, COOKIE);
     const header = req.headers.authorization ?? (fromQuery ? `Bearer ${fromQuery}` : fromCookie ? `Bearer ${fromCookie}` : undefined);
-    const { actor } = verifyToken(config.auth.jwtSecret, header, config.auth.maxTokenLifetimeSeconds);
+    const { actor } = await authenticate(config.auth, header);
     if (!actor) {
       res.status(401).set('www-authenticate', 'Bearer realm="queues"').json({ code: 'UNAUTHENTICATED', message: 'an ADMIN bearer token is required' });
       return;

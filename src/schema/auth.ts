@@ -1,5 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose';
 import jwt from 'jsonwebtoken';
+import type { Config } from '../config';
 import { Authorized, Extensions, type AuthChecker } from 'type-graphql';
 import { Role } from '../entities/enums';
 import type { Actor } from '../domain/actor';
@@ -7,6 +9,8 @@ import { DomainError } from '../domain/errors';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
 import { isReadPurpose } from '../domain/read-purpose.service';
 import type { GatewayContext } from './context';
+import { IDP_ACTOR_PREFIX } from './identity-provider.rules';
+import { IdentityProviderVerifier } from './identity-provider.verifier';
 import { hasForbiddenCharacters } from './input-hygiene';
 
 const ROLES = new Set<string>(Object.values(Role));
@@ -60,6 +64,8 @@ export function verifyToken(
     if (typeof claims === 'string') throw new Error('token has no claims');
     // The subject is the audit log's actor (at most 200 characters there) and the rate-limit key.
     if (typeof claims.sub !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(claims.sub) || hasForbiddenCharacters(claims.sub)) throw new Error('token has no subject, or a malformed one');
+    // The audit log's ids for people signed in through the identity provider are theirs alone.
+    if (claims.sub.startsWith(IDP_ACTOR_PREFIX)) throw new Error(`a local token's subject cannot start with "${IDP_ACTOR_PREFIX}"`);
     // jsonwebtoken accepts a token without exp; one that never expires is refused here.
     if (typeof claims.exp !== 'number') throw new Error('token has no expiry');
     if (typeof claims.iat === 'number' && claims.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new Error('token was issued in the future');
@@ -75,6 +81,50 @@ export function verifyToken(
     return { actor: { id: claims.sub, roles: roles as Role[], ...(purposes ? { purposes: purposes as ReadPurpose[] } : {}) }, error: null };
   } catch (err) {
     return { actor: null, error: new DomainError('UNAUTHENTICATED', `invalid token: ${(err as Error).message}`) };
+  }
+}
+
+export interface Authentication {
+  actor: Actor | null;
+  error: DomainError | null;
+}
+
+const verifiers = new WeakMap<Config['auth'], IdentityProviderVerifier>();
+function verifierFor(auth: Config['auth']): IdentityProviderVerifier | null {
+  if (!auth.oidc) return null;
+  let verifier = verifiers.get(auth);
+  if (!verifier) {
+    verifier = new IdentityProviderVerifier(auth.oidc, auth.maxTokenLifetimeSeconds);
+    verifiers.set(auth, verifier);
+  }
+  return verifier;
+}
+
+/**
+ * The one way every entry point (GraphQL, the plain-HTTP routes, the queue dashboard) reads a
+ * bearer token. The token's header picks the verifier, and each verifier allows only its own
+ * algorithms: HS256 tokens go to the local secret, RS256/ES256 (the configured list) to the
+ * identity provider's keys. A token can therefore never be checked with the other side's key
+ * (the RS256-as-HS256 confusion of RFC 8725 3.1).
+ */
+export async function authenticate(auth: Config['auth'], header: string | undefined, now: Date = new Date()): Promise<Authentication> {
+  if (!header) return { actor: null, error: null };
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) return { actor: null, error: new DomainError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(m[1]!).alg;
+  } catch {
+    return { actor: null, error: new DomainError('UNAUTHENTICATED', 'invalid token: it is not a signed JWT') };
+  }
+  if (alg === 'HS256') return verifyToken(auth.jwtSecret, header, auth.maxTokenLifetimeSeconds, Math.floor(now.getTime() / 1000));
+  const verifier = verifierFor(auth);
+  if (!verifier || !auth.oidc!.algorithms.includes(alg as never))
+    return { actor: null, error: new DomainError('UNAUTHENTICATED', `invalid token: tokens signed with ${String(alg)} are not accepted${verifier ? '' : ' (no identity provider is configured: OIDC_ISSUER)'}`) };
+  try {
+    return { actor: await verifier.verify(m[1]!, now), error: null };
+  } catch (err) {
+    return { actor: null, error: err instanceof DomainError ? err : new DomainError('UNAUTHENTICATED', 'invalid token') };
   }
 }
 
