@@ -29,6 +29,8 @@ export interface Config {
     maxTokenLifetimeSeconds: number;
     /** The company's OpenID Connect provider, whose access tokens are accepted beside local ones; null: none. */
     oidc: OidcConfig | null;
+    /** Longest console session (a session also ends when the token it was made from does). */
+    consoleSessionTtlSeconds: number;
   };
   graphql: {
     introspection: boolean;
@@ -145,6 +147,8 @@ export interface OidcConfig {
   /** group → gateway roles; null: group names that are role names map to themselves. */
   roleMap: RoleMap | null;
   algorithms: OidcAlgorithm[];
+  /** The console's client at the provider (authorization code with PKCE); null: no console sign-in through the provider. */
+  client: { id: string; secret: string | null; scopes: string; authorizationParams: Record<string, string> } | null;
 }
 export const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
 export type OidcAlgorithm = (typeof OIDC_ALGORITHMS)[number];
@@ -288,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: env.REDIS_PASSWORD || undefined,
       prefix: str('QUEUE_PREFIX', 'drg'),
     },
-    auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds, oidc },
+    auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds, oidc, consoleSessionTtlSeconds: int('CONSOLE_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600) },
     graphql: {
       introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
       maxPageSize: int('GRAPHQL_MAX_PAGE_SIZE', 100, 1, 10000),
@@ -412,7 +416,7 @@ export function accessSettingsOf(config: Config): Config['access'] & { company: 
 function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: string[]): OidcConfig | null {
   const issuer = env.OIDC_ISSUER?.trim() || '';
   if (issuer === '') {
-    for (const key of ['OIDC_AUDIENCE', 'OIDC_JWKS_URI', 'OIDC_ROLE_MAP', 'OIDC_ROLES_CLAIM', 'OIDC_ACTOR_CLAIM', 'OIDC_ALGORITHMS'])
+    for (const key of ['OIDC_AUDIENCE', 'OIDC_JWKS_URI', 'OIDC_ROLE_MAP', 'OIDC_ROLES_CLAIM', 'OIDC_ACTOR_CLAIM', 'OIDC_ALGORITHMS', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_SCOPES', 'OIDC_AUTHORIZATION_PARAMS'])
       if (env[key]) problems.push(`${key} is set but OIDC_ISSUER is not: set the provider's issuer, or remove ${key}`);
     return null;
   }
@@ -445,5 +449,18 @@ function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: st
   const algorithms = (env.OIDC_ALGORITHMS?.trim() || 'RS256,ES256').split(',').map((a) => a.trim());
   for (const a of algorithms)
     if (!(OIDC_ALGORITHMS as readonly string[]).includes(a)) problems.push(`OIDC_ALGORITHMS may name ${OIDC_ALGORITHMS.join(', ')} (asymmetric only), got "${a}"`);
-  return { issuer, audience, jwksUri, rolesClaim, actorClaim, roleMap, algorithms: algorithms as OidcAlgorithm[] };
+  const clientId = env.OIDC_CLIENT_ID?.trim() || '';
+  let authorizationParams: Record<string, string> = {};
+  try {
+    const parsed = JSON.parse(env.OIDC_AUTHORIZATION_PARAMS?.trim() || '{}') as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) throw new Error();
+    authorizationParams = parsed as Record<string, string>;
+  } catch {
+    problems.push('OIDC_AUTHORIZATION_PARAMS must be a JSON object of strings (extra authorization parameters, e.g. {"resource": "..."} or {"audience": "..."})');
+  }
+  if (clientId === '' && (env.OIDC_CLIENT_SECRET || env.OIDC_SCOPES || env.OIDC_AUTHORIZATION_PARAMS)) problems.push('OIDC_CLIENT_SECRET, OIDC_SCOPES and OIDC_AUTHORIZATION_PARAMS need OIDC_CLIENT_ID (the console\'s client at the provider)');
+  const scopes = env.OIDC_SCOPES?.trim() || 'openid';
+  if (!scopes.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include openid, got "${scopes}"`);
+  const client = clientId === '' ? null : { id: clientId, secret: env.OIDC_CLIENT_SECRET || null, scopes, authorizationParams };
+  return { issuer, audience, jwksUri, rolesClaim, actorClaim, roleMap, algorithms: algorithms as OidcAlgorithm[], client };
 }

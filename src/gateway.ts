@@ -11,6 +11,7 @@ import { coreJobs } from './jobs/core-jobs';
 import { JobIntentDispatcher } from './jobs/job-intent-dispatcher';
 import type { AnyJobDefinition } from './jobs/job-definition';
 import { QueueRegistry } from './jobs/queue-registry';
+import { ConsoleSessions } from './http/console-session';
 import { createRedisConnection } from './jobs/redis-connection';
 import { WorkerHost } from './jobs/worker-host';
 import type { GatewayPlugin } from './plugins/plugin';
@@ -50,6 +51,8 @@ export class Gateway {
   readonly intents: JobIntentDispatcher;
   /** Runs a change: its transaction, then the jobs it declared. */
   readonly run: UseCaseRunner;
+  /** Console sign-in sessions and one-time links, in Redis so every serve process shares them. */
+  readonly consoleSessions: ConsoleSessions;
 
   private constructor(
     readonly config: Config,
@@ -63,6 +66,7 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
     this.intents = new JobIntentDispatcher(queues);
     this.run = useCaseRunner(dataSource, this.intents);
+    this.consoleSessions = new ConsoleSessions(redis, config.redis.prefix, config.auth.consoleSessionTtlSeconds);
   }
 
   /**
@@ -129,6 +133,7 @@ export class Gateway {
         logger: this.logger,
         metrics: this.metrics,
         queues: this.queues,
+        sessions: this.consoleSessions,
       },
       port,
     );

@@ -26,7 +26,8 @@ import { requestLogPlugin } from './schema/request-log.plugin';
 import type { PluginServices } from './domain/plugin-services.port';
 import { AccessLogWriter, readerRole } from './domain/access-log.service';
 import { declaredPurpose } from './domain/read-purpose.service';
-import { authenticate } from './schema/auth';
+import { ConsoleSessions, requestActor } from './http/console-session';
+import { consoleRoutes } from './http/console.routes';
 import { createContext, type GatewayContext } from './schema/context';
 import { CompiledExecutor } from './schema/compiled-executor';
 import { formatError } from './schema/errors';
@@ -46,6 +47,7 @@ export interface HttpServerDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   queues: QueueRegistry;
+  sessions: ConsoleSessions;
 }
 
 export interface RunningHttpServer {
@@ -133,9 +135,10 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     accessPackageRoutes({ ...httpDeps, limiter }),
     openTrackingRoutes(httpDeps),
     collectRoutes({ ...httpDeps, limiter: collectLimiter }),
-    consentExportRoutes(httpDeps),
+    consentExportRoutes({ ...httpDeps, sessions: deps.sessions }),
+    consoleRoutes({ config, sessions: deps.sessions, redis: deps.redis, log: deps.logger }),
   );
-  app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.logger }), queueDashboardRoutes({ config, queues: deps.queues }));
+  app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.logger }), queueDashboardRoutes({ config, queues: deps.queues, sessions: deps.sessions }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -143,7 +146,8 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     graphqlBodyDepth,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const { actor, error } = await authenticate(config.auth, req.headers.authorization);
+        // A bearer token, or the console's session cookie with its X-CSRF-Token.
+        const { actor, error } = await requestActor(config.auth, deps.sessions, req, 'header');
         const { purpose, error: purposeError } = declaredPurpose(actor, req.headers['x-purpose']);
         const ctx = createContext(
           {

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { badInput } from '../domain/errors';
 import { PurposeKey, Role, SubjectStatus } from '../entities/enums';
+import type { ConsoleSessions } from './console-session';
 import { requireRoles, sendError, type AuthedLocals } from './http-support';
 import { errorFields, type Logger } from '../ops/logger';
 
@@ -121,9 +122,9 @@ async function streamPages(qr: QueryRunner, filter: ConsentExportFilter, res: Re
  * snapshot, written with backpressure, so memory stays flat and the file is one point in time.
  * The export itself is audited before the first byte. No contact details are included.
  */
-export function consentExportRoutes(deps: { dataSource: DataSource; run: UseCaseRunner; config: Config; log: Logger }): Router {
+export function consentExportRoutes(deps: { dataSource: DataSource; run: UseCaseRunner; config: Config; log: Logger; sessions: ConsoleSessions }): Router {
   const router = Router();
-  router.get('/exports/consents.ndjson', requireRoles(deps.config.auth, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log), async (req, res) => {
+  router.get('/exports/consents.ndjson', requireRoles(deps.config.auth, [Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN], deps.log, deps.sessions), async (req, res) => {
     let filter: ConsentExportFilter;
     const actor: Actor = (res.locals as AuthedLocals).actor;
     try {

@@ -5,6 +5,7 @@ import { DomainError, type ErrorCode } from '../domain/errors';
 import { Role } from '../entities/enums';
 import { errorFields, type Logger } from '../ops/logger';
 import { authenticate } from '../schema/auth';
+import { requestActor, type ConsoleSessions } from './console-session';
 import type { MutationRateLimiter, RateKeyKind } from '../schema/rate-limit';
 
 /** HTTP statuses of the project's error codes, for the plain-HTTP endpoints. */
@@ -33,10 +34,13 @@ export interface AuthedLocals {
   actor: Actor;
 }
 
-/** Bearer-token auth for the plain-HTTP endpoints, with the same rules as the GraphQL auth checker. */
-export function requireRoles(auth: Config['auth'], roles: Role[], log: Logger): RequestHandler {
+/**
+ * Bearer-token auth for the plain-HTTP endpoints, with the same rules as the GraphQL auth
+ * checker; with `sessions`, a console session (same-origin for anything but reads) as well.
+ */
+export function requireRoles(auth: Config['auth'], roles: Role[], log: Logger, sessions?: ConsoleSessions): RequestHandler {
   return async (req, res, next) => {
-    const { actor, error } = await authenticate(auth, req.headers.authorization);
+    const { actor, error } = sessions ? await requestActor(auth, sessions, req, 'same-origin') : await authenticate(auth, req.headers.authorization);
     if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required'), log);
     if (!roles.some((r) => actor.roles.includes(r))) return sendError(res, new DomainError('FORBIDDEN', `this endpoint needs one of the roles ${roles.join(', ')}`), log);
     (res.locals as AuthedLocals).actor = actor;

@@ -5,18 +5,18 @@ import { Router, type RequestHandler } from 'express';
 import type { Config } from '../config';
 import { Role } from '../entities/enums';
 import type { QueueRegistry } from '../jobs/queue-registry';
-import { authenticate } from '../schema/auth';
+import { requestActor, type ConsoleSessions } from './console-session';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
-const COOKIE = 'drg_admin_token';
 
 /**
  * Bull Board at /admin/queues over every queue the registry knows (the core's and the
- * plugins'), for ADMIN tokens only. The token comes as `Authorization: Bearer`, or, for a
- * browser, once as `?token=` which is moved into an HttpOnly, SameSite=Strict cookie limited
- * to this path (and the URL is redirected without it, so it stays out of history).
+ * plugins'), for ADMIN only: an `Authorization: Bearer` token (scripts), or, in a browser, the
+ * console session (sign in at /console first). Bull Board's own pages cannot send a CSRF header,
+ * so a session may change jobs only from our own origin (and its cookie is SameSite=Strict).
+ * The old `?token=` in the URL is gone: a credential in a URL ends up in history and logs.
  */
-export function queueDashboardRoutes(deps: { config: Config; queues: QueueRegistry }): Router {
+export function queueDashboardRoutes(deps: { config: Config; queues: QueueRegistry; sessions: ConsoleSessions }): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
@@ -25,57 +25,30 @@ export function queueDashboardRoutes(deps: { config: Config; queues: QueueRegist
     options: { uiConfig: { boardTitle: 'data-rights-gateway queues' } },
   });
   const router = Router();
-  router.use(QUEUE_DASHBOARD_PATH, adminOnly(deps.config), serverAdapter.getRouter());
+  router.use(QUEUE_DASHBOARD_PATH, adminOnly(deps.config, deps.sessions), serverAdapter.getRouter());
   return router;
 }
 
-function adminOnly(config: Config): RequestHandler {
+function adminOnly(config: Config, sessions: ConsoleSessions): RequestHandler {
   return async (req, res, next) => {
-    const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
-    const fromCookie = cookie(req.headers.cookie, COOKIE);
-    const header = req.headers.authorization ?? (fromQuery ? `Bearer ${fromQuery}` : fromCookie ? `Bearer ${fromCookie}` : undefined);
-    const { actor } = await authenticate(config.auth, header);
+    const { actor, error } = await requestActor(config.auth, sessions, req, 'same-origin');
     if (!actor) {
-      res.status(401).set('www-authenticate', 'Bearer realm="queues"').json({ code: 'UNAUTHENTICATED', message: 'an ADMIN bearer token is required' });
+      if (error?.code === 'FORBIDDEN') {
+        res.status(403).json({ code: 'FORBIDDEN', message: error.message });
+        return;
+      }
+      // A browser without a session is sent to sign in; a script gets the 401 it can act on.
+      if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !req.headers.authorization) {
+        res.redirect(303, '/console/');
+        return;
+      }
+      res.status(error?.code === 'SERVICE_UNAVAILABLE' ? 503 : 401).set('www-authenticate', 'Bearer realm="queues"').json({ code: error?.code ?? 'UNAUTHENTICATED', message: error?.message ?? 'an ADMIN bearer token or console session is required' });
       return;
     }
     if (!actor.roles.includes(Role.ADMIN)) {
       res.status(403).json({ code: 'FORBIDDEN', message: 'the queue dashboard needs the role ADMIN' });
       return;
     }
-    if (fromQuery && !req.headers.authorization) {
-      const secure = config.env === 'production' ? '; Secure' : '';
-      res.set('set-cookie', `${COOKIE}=${encodeURIComponent(fromQuery)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict${secure}`);
-      res.redirect(303, dashboardRedirect(req.originalUrl));
-      return;
-    }
     next();
   };
-}
-
-/**
- * Where to send the browser once the token is in the cookie: the same dashboard page without
- * `?token=`, and never anywhere else. `/admin/queues/..//evil.example/x` resolves to the path
- * `//evil.example/x`, which a browser reads as another host: anything that does not resolve
- * inside the dashboard goes to the dashboard's root.
- */
-export function dashboardRedirect(originalUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(originalUrl, 'http://gateway.invalid');
-  } catch {
-    return QUEUE_DASHBOARD_PATH;
-  }
-  url.searchParams.delete('token');
-  const inside = url.origin === 'http://gateway.invalid' && (url.pathname === QUEUE_DASHBOARD_PATH || url.pathname.startsWith(`${QUEUE_DASHBOARD_PATH}/`));
-  if (!inside || url.pathname.includes('//') || url.pathname.includes('\\')) return QUEUE_DASHBOARD_PATH;
-  return `${url.pathname}${url.search}`;
-}
-
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }

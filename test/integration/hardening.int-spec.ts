@@ -184,18 +184,14 @@ describe('hardening (issue 18)', () => {
       expect(raw.headers['x-content-type-options']).toBe('nosniff');
     });
 
-    it('redirects the dashboard ?token= only to a path of the dashboard', async () => {
+    it('takes no credential from the dashboard URL: ?token= neither signs in nor sets a cookie', async () => {
       const port = Number(new URL(base).port);
-      const admin = t.token(Role.ADMIN);
-      const location = async (path: string) => (await rawGet(port, path)).headers.location;
-      expect(await location(`/admin/queues/..//evil.example/x?token=${admin}`)).toBe('/admin/queues');
-      expect(await location(`/admin/queues//evil.example/x?token=${admin}`)).toBe('/admin/queues');
-      expect(await location(`/admin/queues/../../..//evil.example?token=${admin}`)).toBe('/admin/queues');
-      // Encoded slashes stay encoded: the browser resolves this to a path of this host, in the dashboard.
-      const encoded = (await location(`/admin/queues/..%2F..%2F%2Fevil.example?token=${admin}`))!;
-      expect(new URL(encoded, 'https://gateway.test').host).toBe('gateway.test');
-      expect(encoded.startsWith('/admin/queues/')).toBe(true);
-      expect(await location(`/admin/queues/queue/erasure?status=failed&token=${admin}`)).toBe('/admin/queues/queue/erasure?status=failed');
+      for (const path of [`/admin/queues?token=${t.token(Role.ADMIN)}`, `/admin/queues/..//evil.example/x?token=${t.token(Role.ADMIN)}`]) {
+        const raw = await rawGet(port, path);
+        expect(raw.status).toBe(401);
+        expect(raw.headers['set-cookie']).toBeUndefined();
+        expect(raw.headers.location).toBeUndefined();
+      }
     });
 
     it('records one open per message however often its pixel is fetched, also concurrently', async () => {

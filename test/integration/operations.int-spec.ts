@@ -99,7 +99,11 @@ describe('operating it: /metrics, /admin/queues, request ids and logs', () => {
       expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
       for (const role of [Role.APP, Role.PRIVACY_OPS, Role.LEGAL])
         expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${t.token(role)}` } })).status).toBe(403);
-      expect((await fetch(`${base}/admin/queues?token=${t.token(Role.APP)}`, { redirect: 'manual' })).status).toBe(403);
+      // A token in the URL is no credential any more (it would sit in history and logs).
+      expect((await fetch(`${base}/admin/queues?token=${t.token(Role.ADMIN)}`, { redirect: 'manual' })).status).toBe(401);
+      // A browser without a session is sent to sign in at the console.
+      const browser = await fetch(`${base}/admin/queues`, { redirect: 'manual', headers: { accept: 'text/html' } });
+      expect([browser.status, browser.headers.get('location')]).toEqual([303, '/console/']);
     });
 
     it('shows every queue the registry knows to an ADMIN, plugin queues included', async () => {
@@ -110,17 +114,26 @@ describe('operating it: /metrics, /admin/queues, request ids and logs', () => {
       expect(names).toEqual(expect.arrayContaining(['erasure', 'california-notice', 'outbox', 'business-transfer', 'legal-hold']));
     });
 
-    it('takes a token once from the query, keeps it in an HttpOnly cookie and drops it from the URL', async () => {
-      const first = await fetch(`${base}/admin/queues?token=${t.token(Role.ADMIN)}`, { redirect: 'manual' });
-      expect(first.status).toBe(303);
-      expect(first.headers.get('location')).toBe('/admin/queues');
-      const cookie = first.headers.get('set-cookie')!;
-      expect(cookie).toMatch(/^drg_admin_token=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict/);
-      const page = await fetch(`${base}/admin/queues`, { headers: { cookie: cookie.split(';')[0]! } });
+    it('opens to an ADMIN console session; job changes only from our own origin; other roles are refused', async () => {
+      const signIn = async (...roles: Role[]) => {
+        const code = await t.gateway.consoleSessions.createSignInLink({ id: `console-${roles.join('-')}`, roles });
+        const res = await fetch(`${base}/console/sign-in?code=${code}`, { redirect: 'manual' });
+        expect([res.status, res.headers.get('location')]).toEqual([303, '/console/']);
+        return res.headers.get('set-cookie')!.split(';')[0]!;
+      };
+      const cookie = await signIn(Role.ADMIN);
+      const page = await fetch(`${base}/admin/queues`, { headers: { cookie } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<html');
-      const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: cookie.split(';')[0]! } });
-      expect(api.status).toBe(200);
+      expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie } })).status).toBe(200);
+      // Bull Board's pages send no CSRF header: a change must come from our own origin.
+      const clean = `${base}/admin/queues/api/queues/erasure/clean/failed`;
+      const crossSite = await fetch(clean, { method: 'PUT', headers: { cookie, origin: 'https://evil.example' } });
+      expect(crossSite.status).toBe(403);
+      const fetchSite = await fetch(clean, { method: 'PUT', headers: { cookie, 'sec-fetch-site': 'cross-site', origin: base } });
+      expect(fetchSite.status).toBe(403);
+      expect((await fetch(clean, { method: 'PUT', headers: { cookie, origin: base } })).status).toBe(200);
+      expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: await signIn(Role.LEGAL, Role.PRIVACY_OPS) } })).status).toBe(403);
     });
   });
 });

@@ -122,6 +122,7 @@ describe('identity provider rules: groups to roles, claims, audit ids', () => {
         actorClaim: 'sub',
         roleMap: null,
         algorithms: ['RS256', 'ES256'],
+        client: null,
       });
     });
     it('needs an audience, absolute http(s) URLs, https in production, known asymmetric algorithms and a valid map', () => {
@@ -138,6 +139,22 @@ describe('identity provider rules: groups to roles, claims, audit ids', () => {
       const prod = problems({ NODE_ENV: 'production', OIDC_ISSUER: 'http://login.example.com', OIDC_AUDIENCE: 'a', OIDC_JWKS_URI: 'http://login.example.com/jwks' });
       expect(prod).toContain('OIDC_ISSUER must use https in production');
       expect(prod).toContain('OIDC_JWKS_URI must use https in production');
+    });
+    it('reads the console client: id, optional secret, scopes with openid, extra authorization parameters', () => {
+      const base = { OIDC_ISSUER: 'https://login.example.com', OIDC_AUDIENCE: 'a' };
+      expect(loadConfig({ ...base, OIDC_CLIENT_ID: 'console' }).auth.oidc!.client).toEqual({ id: 'console', secret: null, scopes: 'openid', authorizationParams: {} });
+      expect(loadConfig({ ...base, OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', OIDC_SCOPES: 'openid profile', OIDC_AUTHORIZATION_PARAMS: '{"resource":"https://gw/graphql"}' }).auth.oidc!.client).toEqual({
+        id: 'c',
+        secret: 's',
+        scopes: 'openid profile',
+        authorizationParams: { resource: 'https://gw/graphql' },
+      });
+      expect(problems({ ...base, OIDC_CLIENT_SECRET: 's' })).toEqual(['OIDC_CLIENT_SECRET, OIDC_SCOPES and OIDC_AUTHORIZATION_PARAMS need OIDC_CLIENT_ID (the console\'s client at the provider)']);
+      expect(problems({ ...base, OIDC_CLIENT_ID: 'c', OIDC_SCOPES: 'profile' })).toEqual(['OIDC_SCOPES must include openid, got "profile"']);
+      for (const bad of ['[]', '{"resource":1}', 'x', 'null'])
+        expect(problems({ ...base, OIDC_CLIENT_ID: 'c', OIDC_AUTHORIZATION_PARAMS: bad })).toEqual([
+          'OIDC_AUTHORIZATION_PARAMS must be a JSON object of strings (extra authorization parameters, e.g. {"resource": "..."} or {"audience": "..."})',
+        ]);
     });
     it('takes a nested roles claim, another actor claim, PS256 and EdDSA', () => {
       const oidc = loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_AUDIENCE: 'a', OIDC_ROLES_CLAIM: 'realm_access.roles', OIDC_ACTOR_CLAIM: 'email', OIDC_ALGORITHMS: ' PS256 , EdDSA ' }).auth.oidc!;

@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import * as oidc from 'openid-client';
+import type { Config, OidcConfig } from '../config';
+import { DomainError } from '../domain/errors';
+import type { Logger } from '../ops/logger';
+import { authenticate } from '../schema/auth';
+import { clearedSessionCookie, cookieValue, requestActor, sessionCookie, SESSION_COOKIE, type ConsoleSessions } from './console-session';
+import { escapeHtml, sendError } from './http-support';
+
+export const CONSOLE_PATH = '/console';
+const LOGIN_COOKIE = '__Host-drg_login';
+/** A sign-in at the provider must come back within this long. */
+const LOGIN_TTL_SECONDS = 10 * 60;
+
+interface PendingLogin {
+  codeVerifier: string;
+  nonce: string;
+}
+
+/**
+ * Sign-in for the console: through the company's identity provider (authorization code with
+ * PKCE, openid-client), or, outside production, a one-time link `npm start` prints. Either way
+ * the browser ends with a session cookie and the console reads `/console/session` for the
+ * person, their roles and the CSRF token its GraphQL calls send.
+ */
+export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions; redis: Redis; log: Logger }): Router {
+  const { config, sessions, log } = deps;
+  const router = Router();
+  const now = () => Math.floor(Date.now() / 1000);
+  let provider: Promise<oidc.Configuration> | null = null;
+  const providerConfig = (o: OidcConfig & { client: NonNullable<OidcConfig['client']> }): Promise<oidc.Configuration> => {
+    provider ??= oidc
+      .discovery(new URL(o.issuer), o.client.id, o.client.secret ?? undefined, o.client.secret ? undefined : oidc.None(), {
+        // Plain http only where the configuration allows it (never in production, checked at start).
+        execute: new URL(o.issuer).protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+        timeout: 5,
+      })
+      .catch((err: unknown) => {
+        provider = null;
+        throw err;
+      });
+    return provider;
+  };
+  const loginKey = (binding: string) => `${config.redis.prefix}:console:login:${createHash('sha256').update(binding).digest('hex')}`;
+  const startSession = async (res: Response, actor: Parameters<ConsoleSessions['create']>[0], notAfter?: number) => {
+    const { id, session } = await sessions.create(actor, now(), notAfter);
+    res.append('set-cookie', sessionCookie(id, session.expiresAt - now()));
+    res.setHeader('cache-control', 'no-store');
+    res.redirect(303, `${CONSOLE_PATH}/`);
+  };
+
+  // The one-time link of `npm start`: the code leaves the URL (and the history) at once.
+  router.get(`${CONSOLE_PATH}/sign-in`, async (req, res) => {
+    try {
+      if (config.env === 'production') throw new DomainError('NOT_FOUND', 'sign-in links exist only outside production');
+      const actor = typeof req.query.code === 'string' ? await sessions.redeemSignInLink(req.query.code) : null;
+      if (!actor) throw new DomainError('UNAUTHENTICATED', 'this sign-in link is used, expired or wrong; restart npm start for a new one');
+      log.info({ actor: actor.id }, 'console sign-in by one-time link');
+      await startSession(res, actor);
+    } catch (err) {
+      sendError(res, err, log);
+    }
+  });
+
+  router.get(`${CONSOLE_PATH}/login`, async (_req, res) => {
+    try {
+      const o = config.auth.oidc;
+      if (!o?.client) throw new DomainError('NOT_FOUND', 'no identity provider client is configured for the console (OIDC_CLIENT_ID)');
+      const client = o.client;
+      const server = await providerConfig({ ...o, client }).catch(() => {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'the identity provider cannot be reached; try again');
+      });
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const state = oidc.randomState();
+      // The state travels to the provider and back; the login cookie binds it to this browser.
+      const binding = randomBytes(32).toString('base64url');
+      await deps.redis.set(loginKey(`${binding}.${state}`), JSON.stringify({ codeVerifier, nonce } satisfies PendingLogin), 'EX', LOGIN_TTL_SECONDS);
+      const url = oidc.buildAuthorizationUrl(server, {
+        ...client.authorizationParams,
+        redirect_uri: `${config.communications.publicBaseUrl}${CONSOLE_PATH}/callback`,
+        scope: client.scopes,
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      // SameSite=Lax: the provider sends the browser back with a top-level GET from its own site.
+      res.append('set-cookie', `${LOGIN_COOKIE}=${binding}; Path=/; Max-Age=${LOGIN_TTL_SECONDS}; HttpOnly; Secure; SameSite=Lax`);
+      res.setHeader('cache-control', 'no-store');
+      res.redirect(303, url.href);
+    } catch (err) {
+      sendError(res, err, log);
+    }
+  });
+
+  router.get(`${CONSOLE_PATH}/callback`, async (req, res) => {
+    try {
+      const o = config.auth.oidc;
+      if (!o?.client) throw new DomainError('NOT_FOUND', 'no identity provider client is configured for the console (OIDC_CLIENT_ID)');
+      const binding = cookieValue(req.headers.cookie, LOGIN_COOKIE);
+      const state = typeof req.query.state === 'string' ? req.query.state : '';
+      const raw = binding && state ? await deps.redis.getdel(loginKey(`${binding}.${state}`)) : null;
+      res.append('set-cookie', `${LOGIN_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`);
+      // No pending login for this browser and state: a stale tab, a replay, or a link someone else started.
+      if (!raw) throw new DomainError('UNAUTHENTICATED', 'this sign-in was not started in this browser, or took longer than ten minutes; sign in again');
+      const pending = JSON.parse(raw) as PendingLogin;
+      if (typeof req.query.error === 'string') throw new DomainError('UNAUTHENTICATED', `the identity provider refused the sign-in: ${req.query.error}`);
+      const server = await providerConfig({ ...o, client: o.client });
+      const current = new URL(`${config.communications.publicBaseUrl}${req.originalUrl}`);
+      let accessToken: string;
+      try {
+        const tokens = await oidc.authorizationCodeGrant(server, current, { pkceCodeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce, idTokenExpected: true }, o.client.authorizationParams);
+        accessToken = tokens.access_token;
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'console sign-in: the code exchange failed');
+        throw new DomainError('UNAUTHENTICATED', 'the identity provider did not confirm the sign-in; sign in again');
+      }
+      // The access token is checked by the same rules as any bearer token: issuer, audience, lifetime, roles.
+      const { actor, error } = await authenticate(config.auth, `Bearer ${accessToken}`);
+      if (!actor) throw error ?? new DomainError('UNAUTHENTICATED', 'invalid token');
+      const exp = (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+      log.info({ actor: actor.id, roles: actor.roles }, 'console sign-in through the identity provider');
+      await startSession(res, actor, exp);
+    } catch (err) {
+      sendError(res, err, log);
+    }
+  });
+
+  // What the console page needs: who, which roles, until when, and the CSRF token. Not cached.
+  router.get(`${CONSOLE_PATH}/session`, async (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'same-origin');
+    const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const session = actor && id ? await sessions.get(id, now()) : null;
+    if (!session) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
+    res.json({ actor: session.actor.id, roles: session.actor.roles, expiresAt: new Date(session.expiresAt * 1000).toISOString(), csrfToken: session.csrfToken });
+  });
+
+  router.post(`${CONSOLE_PATH}/logout`, async (req, res) => {
+    const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'header');
+    if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
+    await sessions.destroy(cookieValue(req.headers.cookie, SESSION_COOKIE)!);
+    res.append('set-cookie', clearedSessionCookie());
+    res.status(204).end();
+  });
+
+  // The pages of the console are not built yet (issue 24, part 2); this says who is signed in.
+  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/`], async (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    const { actor } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'same-origin');
+    const login = config.auth.oidc?.client ? `<a href="${CONSOLE_PATH}/login">Sign in with your company account</a>` : 'Sign in with the link <code>npm start</code> printed.';
+    res.type('html').send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>data-rights-gateway console</title></head><body><main>` +
+        `<h1>data-rights-gateway console</h1>` +
+        (actor ? `<p>Signed in as <strong>${escapeHtml(actor.id)}</strong> with the roles ${escapeHtml(actor.roles.join(', '))}.</p>` : `<p>${login}</p>`) +
+        `</main></body></html>`,
+    );
+  });
+  return router;
+}
+
+/** The console's own routes read the session cookie only; a bearer token is not a console session. */
+function withoutAuthorization(req: Request): Request {
+  return Object.assign(Object.create(req) as Request, { headers: { ...req.headers, authorization: undefined } });
+}
