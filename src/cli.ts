@@ -296,6 +296,9 @@ async function main(argv: string[]): Promise<number> {
           `       -d '{"query":"{ users(first: 3) { edges { node { id name consents { purpose status } } } } }"}'\n` +
           `(an APP request declares its purpose in X-Purpose; this APP token may declare SERVICE, SUPPORT or ANALYTICS)\n\n`,
       );
+      // The console without an identity provider: a link that signs its first opener in, once, within 15 minutes.
+      const code = await gateway.consoleSessions.createSignInLink({ id: 'local-console', roles: [Role.LEGAL, Role.MNA, Role.PRIVACY_OPS, Role.ADMIN] });
+      process.stdout.write(`console sign-in link (once, within 15 minutes; LEGAL, MNA, PRIVACY_OPS, ADMIN): ${new URL(http.url).origin}/console/sign-in?code=${code}\n\n`);
       return -1;
     }
   }

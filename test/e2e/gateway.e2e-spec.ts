@@ -37,6 +37,17 @@ describe('npm start: the built gateway over HTTP', () => {
     return { status: res.status, body: (await res.json()) as { data?: Record<string, Json>; errors?: { extensions: { code: string; reason?: string } }[] } };
   };
 
+  it('prints a one-time console sign-in link that opens a session once', async () => {
+    const [, link] = (await run.waitFor(/console sign-in link [^:]*: (\S+)/)) as unknown as [string, string];
+    expect(link).toMatch(/^http:\/\/localhost:\d+\/console\/sign-in\?code=[A-Za-z0-9_-]{43}$/);
+    const first = await fetch(link, { redirect: 'manual' });
+    expect([first.status, first.headers.get('location')]).toEqual([303, '/console/']);
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const session = (await (await fetch(new URL('/console/session', link), { headers: { cookie } })).json()) as { actor: string; roles: string[] };
+    expect(session).toMatchObject({ actor: 'local-console', roles: ['LEGAL', 'MNA', 'PRIVACY_OPS', 'ADMIN'] });
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(401);
+  });
+
   it('prints a ready-made request that declares its purpose', () => {
     expect(run.output()).toMatch(/curl -s \S+ .*-H 'x-purpose: SUPPORT'/);
   });
@@ -243,7 +254,7 @@ describe('npm start in production (issue 18)', () => {
     try {
       await run.waitFor(/mint a token for a person or an app with: npm run token -- --role ADMIN/);
       const all = run.output() + run.errors();
-      expect(all).not.toMatch(/ADMIN token:|APP token:/);
+      expect(all).not.toMatch(/ADMIN token:|APP token:|console sign-in link/);
       // No JWT of any kind (header.payload.signature, base64url) leaves the process.
       expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
     } finally {

@@ -42,7 +42,17 @@ function privateJwk(type: 'rsa' | 'ec', kid: string, alg: string): JsonWebKey {
   return { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
 }
 
-export async function startIdentityProvider(clients: IdpClient[], audience = 'https://gateway.test/graphql'): Promise<TestIdentityProvider> {
+/** A person who signs in at the provider's login page (any password), and their groups. */
+export interface IdpOptions {
+  audience?: string;
+  /** The console's client (public, authorization code with PKCE) and where it sends people back. */
+  console?: { clientId: string; redirectUri: string };
+  people?: Record<string, unknown>;
+}
+
+export async function startIdentityProvider(clients: IdpClient[], options: IdpOptions = {}): Promise<TestIdentityProvider> {
+  const audience = options.audience ?? 'https://gateway.test/graphql';
+  const people = options.people ?? {};
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
   let server: Server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,11 +60,18 @@ export async function startIdentityProvider(clients: IdpClient[], audience = 'ht
   const issuer = `http://127.0.0.1:${port}`;
   const byId = new Map(clients.map((c) => [c.id, c]));
   const provider = new Provider(issuer, {
-    clients: clients.map((c) => ({ client_id: c.id, client_secret: SECRET, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] })),
+    clients: [
+      ...clients.map((c) => ({ client_id: c.id, client_secret: SECRET, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] })),
+      ...(options.console
+        ? [{ client_id: options.console.clientId, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [options.console.redirectUri] }]
+        : []),
+    ],
+    findAccount: (_ctx: unknown, id: string) => (Object.prototype.hasOwnProperty.call(people, id) ? { accountId: id, claims: () => ({ sub: id }) } : undefined),
     jwks: { keys: [privateJwk('rsa', 'rsa-1', 'RS256'), privateJwk('rsa', 'rsa-ps', 'PS256'), privateJwk('ec', 'ec-1', 'ES256')] as never },
     cookies: { keys: ['test-cookie-key-0123456789'] },
     features: {
-      devInteractions: { enabled: false },
+      // The provider's own login and consent pages (any password): a real browser-style round trip.
+      devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -66,7 +83,8 @@ export async function startIdentityProvider(clients: IdpClient[], audience = 'ht
         },
       },
     },
-    extraTokenClaims: (_ctx: unknown, token: { clientId?: string }) => {
+    extraTokenClaims: (_ctx: unknown, token: { clientId?: string; accountId?: string }) => {
+      if (token.accountId !== undefined) return people[token.accountId] === undefined ? {} : { groups: people[token.accountId] };
       const c = byId.get(token.clientId ?? '');
       return { ...(c?.groups !== undefined ? { groups: c.groups } : {}), ...c?.claims };
     },
