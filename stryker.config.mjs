@@ -1,5 +1,5 @@
 // Mutation testing of the rule modules (issue 18: the query-shape guard, the mutation counter,
-// token checks, the dashboard redirect, the JSON depth walk; issue 19: the job-id rule and the
+// token checks, the JSON depth walk (the dashboard's ?token= redirect is gone with issue 24); issue 19: the job-id rule and the
 // core jobs' intents, the vetoes' sum, the catalogue's derivations; issue 20: the type-access rule). `npm run mutate`; unit tests only,
 // so it needs no services. The score is quoted in the issue's closing note, never gated in CI.
 import { createRequire } from 'node:module';
@@ -56,6 +56,9 @@ export const ISSUE_23 = [
   'src/schema/compiled-executor.ts',
 ];
 
+// Issue 24: how an identity provider's groups become roles, which claim is read, and the audit id.
+export const ISSUE_24 = ['src/schema/identity-provider.rules.ts'];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -65,14 +68,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor', 'identity-provider-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
-  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:47-79', 'src/http/queue-dashboard.routes.ts:62-73', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22, ...ISSUE_23],
+  mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:51-85', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
+    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22, ...ISSUE_23, ...ISSUE_24],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,

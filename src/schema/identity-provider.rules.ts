@@ -36,7 +36,7 @@ export function parseRoleMap(raw: string | undefined): RoleMap | null {
   for (const [group, value] of Object.entries(parsed)) {
     const roles: unknown[] = Array.isArray(value) ? value : [value];
     if (group === '' || roles.length === 0) throw new Error(`OIDC_ROLE_MAP: the group "${group}" must name at least one role`);
-    for (const r of roles) if (typeof r !== 'string' || !ROLES.has(r)) throw new Error(`OIDC_ROLE_MAP names an unknown role ${JSON.stringify(r)} for "${group}"; known: ${[...ROLES].join(', ')}`);
+    for (const r of roles) if (!ROLES.has(r as string)) throw new Error(`OIDC_ROLE_MAP names an unknown role ${JSON.stringify(r)} for "${group}"; known: ${[...ROLES].join(', ')}`);
     map.set(group, roles as Role[]);
   }
   if (map.size === 0) throw new Error('OIDC_ROLE_MAP names no group');
@@ -69,12 +69,9 @@ export function claimAt(claims: Record<string, unknown>, path: string): unknown 
  * carry many groups that mean nothing here.
  */
 export function rolesFromClaim(value: unknown, map: RoleMap | null): Role[] {
-  const names = typeof value === 'string' ? value.split(' ').filter((n) => n !== '') : Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string') : [];
-  const granted = new Set<Role>();
-  for (const name of names) {
-    if (map) for (const role of map.get(name) ?? []) granted.add(role);
-    else if (ROLES.has(name)) granted.add(name as Role);
-  }
+  const names: unknown[] = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
+  // Anything that is not a role (an empty name, a number, an unmapped group) falls out at the end.
+  const granted = new Set<unknown>(map ? names.flatMap((name) => map.get(name as string) ?? []) : names);
   return Object.values(Role).filter((r) => granted.has(r));
 }
 
