@@ -56,8 +56,15 @@ export const ISSUE_23 = [
   'src/schema/compiled-executor.ts',
 ];
 
-// Issue 24: how an identity provider's groups become roles, which claim is read, and the audit id.
-export const ISSUE_24 = ['src/schema/identity-provider.rules.ts'];
+// Issue 24: how an identity provider's groups become roles, which claim is read, and the audit id;
+// which verifier a token goes to; session cookies, the same-origin rule and the sealed login state.
+export const ISSUE_24 = [
+  'src/schema/identity-provider.rules.ts',
+  'src/schema/auth.ts:110-129',
+  'src/http/console-session.ts:134-140',
+  'src/http/console-session.ts:165-197',
+  'src/http/console-session.ts:244-251',
+];
 
 export default {
   packageManager: 'npm',
@@ -68,7 +75,7 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor', 'identity-provider-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor', 'identity-provider-rules', 'console-session-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,

@@ -446,6 +446,8 @@ function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: st
   } catch (err) {
     problems.push((err as Error).message);
   }
+  // Without a map, any directory group literally named ADMIN would grant ADMIN: fine on a laptop, not in production.
+  if (nodeEnv === 'production' && !env.OIDC_ROLE_MAP?.trim()) problems.push('OIDC_ROLE_MAP must be set in production (which groups grant which roles)')
   const algorithms = (env.OIDC_ALGORITHMS?.trim() || 'RS256,ES256').split(',').map((a) => a.trim());
   for (const a of algorithms)
     if (!(OIDC_ALGORITHMS as readonly string[]).includes(a)) problems.push(`OIDC_ALGORITHMS may name ${OIDC_ALGORITHMS.join(', ')} (asymmetric only), got "${a}"`);
@@ -462,5 +464,7 @@ function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: st
   const scopes = env.OIDC_SCOPES?.trim() || 'openid';
   if (!scopes.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include openid, got "${scopes}"`);
   const client = clientId === '' ? null : { id: clientId, secret: env.OIDC_CLIENT_SECRET || null, scopes, authorizationParams };
+  // An ID token's audience is the client: with the two equal, a console ID token would pass as an access token.
+  if (clientId !== '' && clientId === audience) problems.push('OIDC_AUDIENCE must differ from OIDC_CLIENT_ID: the API the access tokens are for, not the console client (else ID tokens would pass as access tokens)');
   return { issuer, audience, jwksUri, rolesClaim, actorClaim, roleMap, algorithms: algorithms as OidcAlgorithm[], client };
 }

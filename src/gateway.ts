@@ -66,7 +66,7 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
     this.intents = new JobIntentDispatcher(queues);
     this.run = useCaseRunner(dataSource, this.intents);
-    this.consoleSessions = new ConsoleSessions(redis, config.redis.prefix, config.auth.consoleSessionTtlSeconds);
+    this.consoleSessions = ConsoleSessions.forConfig(redis, config);
   }
 
   /**

@@ -33,7 +33,7 @@ import { CompiledExecutor } from './schema/compiled-executor';
 import { formatError } from './schema/errors';
 import { knownOperationTypesRule, queryLimitsRule } from './schema/guards';
 import { graphqlBodyDepth, graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
-import { MutationRateLimiter, rateLimitPlugin } from './schema/rate-limit';
+import { MutationRateLimiter, rateLimitPlugin, withTimeout } from './schema/rate-limit';
 
 export interface HttpServerDeps {
   config: Config;
@@ -136,7 +136,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     openTrackingRoutes(httpDeps),
     collectRoutes({ ...httpDeps, limiter: collectLimiter }),
     consentExportRoutes({ ...httpDeps, sessions: deps.sessions }),
-    consoleRoutes({ config, sessions: deps.sessions, redis: deps.redis, log: deps.logger }),
+    consoleRoutes({ config, sessions: deps.sessions, log: deps.logger }),
   );
   app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.logger }), queueDashboardRoutes({ config, queues: deps.queues, sessions: deps.sessions }));
   app.use(
@@ -230,9 +230,4 @@ function warningsPlugin(): ApolloServerPlugin<GatewayContext> {
       };
     },
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
 }

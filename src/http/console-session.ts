@@ -1,21 +1,28 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
+import { isReadPurpose } from '../domain/read-purpose.service';
+import type { ReadPurpose } from '../domain/read-purpose.rules';
 import { Role } from '../entities/enums';
 import { authenticate, type Authentication } from '../schema/auth';
+import { withTimeout } from '../schema/rate-limit';
 
 /**
- * Console sessions: the browser holds a random id in an HttpOnly, Secure, SameSite=Strict
- * cookie; Redis holds the signed-in person (id and roles, as their token said at sign-in), the
- * session's CSRF token and its end. Only the id's SHA-256 is a key, so a Redis dump holds no
- * usable session. A session never outlives the token it was made from, nor CONSOLE_SESSION_TTL.
+ * Console sessions: the browser holds a random id in an HttpOnly, SameSite=Strict cookie
+ * (`__Host-` and Secure wherever the gateway is reached over https, and always in production);
+ * Redis holds the signed-in person (id, roles and purposes, as their token said at sign-in), the
+ * session's CSRF token and its end, under the id's SHA-256 and with an HMAC, so neither a Redis
+ * dump nor a write to Redis makes a session. A session never outlives the token it was made
+ * from, nor CONSOLE_SESSION_TTL_SECONDS.
  */
-export const SESSION_COOKIE = '__Host-drg_session';
 /** A one-time sign-in link (development) is good for this long, once. */
 export const SIGN_IN_LINK_TTL_SECONDS = 15 * 60;
+/** Redis gets this long to answer a session lookup; a request never waits on a reconnecting client. */
+const REDIS_TIMEOUT_MS = 1000;
+const SECRET_ID = /^[A-Za-z0-9_-]{43}$/;
 
 export interface ConsoleSession {
   actor: Actor;
@@ -25,17 +32,68 @@ export interface ConsoleSession {
 }
 
 const ROLES = new Set<string>(Object.values(Role));
-const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+/** A key of its own for each use, derived from JWT_SECRET (HKDF with a label per use). */
+export const derivedKey = (jwtSecret: string, label: string): Buffer => Buffer.from(hkdfSync('sha256', jwtSecret, '', `drg console ${label}`, 32));
 
 export class ConsoleSessions {
+  /** `__Host-drg_session` over https, `drg_session` on a plain-http development host (Safari drops Secure cookies there). */
+  readonly cookieName: string;
+  private readonly macKey: Buffer;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     readonly ttlSeconds: number,
-  ) {}
+    jwtSecret: string,
+    /** Secure cookies: https, or production. */
+    readonly secure: boolean,
+    /** PUBLIC_BASE_URL's origin: where our own pages are. */
+    readonly publicOrigin: string,
+  ) {
+    this.cookieName = secure ? '__Host-drg_session' : 'drg_session';
+    this.macKey = derivedKey(jwtSecret, 'session mac');
+  }
+
+  static forConfig(redis: Redis, config: Config): ConsoleSessions {
+    const secure = config.env === 'production' || config.communications.publicBaseUrl.startsWith('https:');
+    return new ConsoleSessions(redis, config.redis.prefix, config.auth.consoleSessionTtlSeconds, config.auth.jwtSecret, secure, new URL(config.communications.publicBaseUrl).origin);
+  }
 
   private key(kind: 'session' | 'link', secret: string): string {
-    return `${this.prefix}:console:${kind}:${hash(secret)}`;
+    return `${this.prefix}:console:${kind}:${sha256(secret)}`;
+  }
+
+  private mac(key: string, body: string): string {
+    return createHmac('sha256', this.macKey).update(key).update('\n').update(body).digest('base64url');
+  }
+
+  /** A stored record: its body and an HMAC over key and body, so a record cannot be forged or moved to another key. */
+  private async store(key: string, body: unknown, ttlSeconds: number): Promise<void> {
+    const json = JSON.stringify(body);
+    await this.call(() => this.redis.set(key, `${this.mac(key, json)}.${json}`, 'EX', ttlSeconds));
+  }
+
+  private read(key: string, raw: string | null): unknown {
+    if (!raw) return null;
+    const dot = raw.indexOf('.');
+    const [mac, json] = [raw.slice(0, dot), raw.slice(dot + 1)];
+    if (dot < 0 || !sameSecret(mac, this.mac(key, json))) return null;
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A thunk, so that no command is queued on a client that is not connected (it would reject later, unheard). */
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') throw unavailable();
+    try {
+      return await withTimeout(command(), REDIS_TIMEOUT_MS);
+    } catch {
+      throw unavailable();
+    }
   }
 
   /** Starts a session for the actor, ending at `notAfter` (epoch seconds) or after the TTL, whichever is first. */
@@ -43,55 +101,65 @@ export class ConsoleSessions {
     const expiresAt = Math.min(nowSeconds + this.ttlSeconds, Math.floor(notAfter));
     if (expiresAt <= nowSeconds) throw new DomainError('UNAUTHENTICATED', 'the token has no time left for a session; sign in again');
     const id = randomBytes(32).toString('base64url');
-    const session: ConsoleSession = { actor: { id: actor.id, roles: [...actor.roles], ...(actor.purposes ? { purposes: actor.purposes } : {}) }, csrfToken: randomBytes(32).toString('base64url'), expiresAt };
-    await this.redis.set(this.key('session', id), JSON.stringify(session), 'EX', expiresAt - nowSeconds);
+    const session: ConsoleSession = { actor: copyActor(actor), csrfToken: randomBytes(32).toString('base64url'), expiresAt };
+    await this.store(this.key('session', id), session, expiresAt - nowSeconds);
     return { id, session };
   }
 
   async get(id: string, nowSeconds: number): Promise<ConsoleSession | null> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
-    const raw = await this.redis.get(this.key('session', id));
-    if (!raw) return null;
-    const session = parseSession(raw);
+    if (!SECRET_ID.test(id)) return null;
+    const key = this.key('session', id);
+    const session = parseSession(this.read(key, await this.call(() => this.redis.get(key))));
     return session && session.expiresAt > nowSeconds ? session : null;
   }
 
   async destroy(id: string): Promise<void> {
-    await this.redis.del(this.key('session', id));
+    if (SECRET_ID.test(id)) await this.call(() => this.redis.del(this.key('session', id)));
   }
 
   /** A link that signs its first opener in as `actor`; for `npm start` outside production only. */
   async createSignInLink(actor: Actor): Promise<string> {
     const code = randomBytes(32).toString('base64url');
-    await this.redis.set(this.key('link', code), JSON.stringify(actor), 'EX', SIGN_IN_LINK_TTL_SECONDS);
+    await this.store(this.key('link', code), copyActor(actor), SIGN_IN_LINK_TTL_SECONDS);
     return code;
   }
 
   /** The link's actor, once: GETDEL, so two tabs racing on one link get one session. */
   async redeemSignInLink(code: string): Promise<Actor | null> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return null;
-    const raw = await this.redis.getdel(this.key('link', code));
-    if (!raw) return null;
-    return parseActor(JSON.parse(raw) as unknown);
+    if (!SECRET_ID.test(code)) return null;
+    const key = this.key('link', code);
+    return parseActor(this.read(key, await this.call(() => this.redis.getdel(key))));
   }
+
+  cookie(id: string, maxAgeSeconds: number): string {
+    return `${this.cookieName}=${id}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly${this.secure ? '; Secure' : ''}; SameSite=Strict`;
+  }
+
+  clearedCookie(): string {
+    return this.cookie('', 0);
+  }
+}
+
+const unavailable = () => new DomainError('SERVICE_UNAVAILABLE', 'console sessions are unavailable (Redis does not answer); try again');
+
+function copyActor(actor: Actor): Actor {
+  return { id: actor.id, roles: [...actor.roles], ...(actor.purposes ? { purposes: [...actor.purposes] } : {}) };
 }
 
 function parseActor(v: unknown): Actor | null {
   if (v === null || typeof v !== 'object') return null;
-  const { id, roles } = v as { id?: unknown; roles?: unknown };
+  const { id, roles, purposes } = v as { id?: unknown; roles?: unknown; purposes?: unknown };
   if (typeof id !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && ROLES.has(r))) return null;
-  return { id, roles: roles as Role[] };
+  if (purposes !== undefined && (!Array.isArray(purposes) || !purposes.every((p) => typeof p === 'string' && isReadPurpose(p)))) return null;
+  return { id, roles: roles as Role[], ...(purposes ? { purposes: purposes as ReadPurpose[] } : {}) };
 }
 
-function parseSession(raw: string): ConsoleSession | null {
-  try {
-    const v = JSON.parse(raw) as { actor?: unknown; csrfToken?: unknown; expiresAt?: unknown };
-    const actor = parseActor(v.actor);
-    if (!actor || typeof v.csrfToken !== 'string' || typeof v.expiresAt !== 'number') return null;
-    return { actor, csrfToken: v.csrfToken, expiresAt: v.expiresAt };
-  } catch {
-    return null;
-  }
+function parseSession(v: unknown): ConsoleSession | null {
+  if (v === null || typeof v !== 'object') return null;
+  const { actor: rawActor, csrfToken, expiresAt } = v as { actor?: unknown; csrfToken?: unknown; expiresAt?: unknown };
+  const actor = parseActor(rawActor);
+  if (!actor || typeof csrfToken !== 'string' || typeof expiresAt !== 'number') return null;
+  return { actor, csrfToken, expiresAt };
 }
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -108,33 +176,56 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-export const sessionCookie = (id: string, maxAgeSeconds: number): string =>
-  `${SESSION_COOKIE}=${id}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=Strict`;
-export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
+/** Seals a small value for a cookie (AES-256-GCM; the label is the associated data). */
+export function sealForCookie(key: Buffer, label: string, value: unknown): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(label));
+  const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+export function openFromCookie(key: Buffer, label: string, sealed: string | undefined): unknown {
+  if (!sealed) return null;
+  try {
+    const raw = Buffer.from(sealed, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12)).setAAD(Buffer.from(label));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString()) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * How a cookie-authenticated request proves it came from our own pages: `header` (the session's
- * CSRF token in X-CSRF-Token, for the console's GraphQL calls) or `same-origin` (for pages we
- * do not write, Bull Board: reads pass, anything else needs an Origin or Sec-Fetch-Site of our own).
+ * CSRF token in X-CSRF-Token: the console's GraphQL calls and logout) or `same-origin` (pages we
+ * do not write, Bull Board, and downloads: a request a browser marks as coming from another site
+ * is refused, and anything but a read needs a positive same-origin signal).
  */
 export type CsrfCheck = 'header' | 'same-origin';
 
 /**
  * Who is calling: a bearer token when one is sent (apps, scripts), else the console session
- * cookie with its CSRF check. The cookie is SameSite=Strict as well; the check is the second lock.
+ * cookie with its CSRF check. A refusal that comes from the cookie says so (`details.session`):
+ * a browser sends its cookie everywhere, so a stale one must not block what needs no sign-in.
  */
 export async function requestActor(auth: Config['auth'], sessions: ConsoleSessions, req: Request, csrf: CsrfCheck, now: Date = new Date()): Promise<Authentication> {
   if (req.headers.authorization) return authenticate(auth, req.headers.authorization, now);
-  const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  const id = cookieValue(req.headers.cookie, sessions.cookieName);
   if (id === undefined) return { actor: null, error: null };
-  const session = await sessions.get(id, Math.floor(now.getTime() / 1000));
-  if (!session) return { actor: null, error: new DomainError('UNAUTHENTICATED', 'the console session has ended; sign in again') };
+  const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE', message: string): Authentication => ({ actor: null, error: new DomainError(code, message, { session: true }) });
+  let session: ConsoleSession | null;
+  try {
+    session = await sessions.get(id, Math.floor(now.getTime() / 1000));
+  } catch (err) {
+    return refuse('SERVICE_UNAVAILABLE', (err as Error).message);
+  }
+  if (!session) return refuse('UNAUTHENTICATED', 'the console session has ended; sign in again');
   if (csrf === 'header') {
     const sent = req.headers['x-csrf-token'];
-    if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken))
-      return { actor: null, error: new DomainError('FORBIDDEN', 'a console request must carry the session\'s X-CSRF-Token') };
-  } else if (!['GET', 'HEAD'].includes(req.method) && !sameOrigin(req)) {
-    return { actor: null, error: new DomainError('FORBIDDEN', 'a cross-site request cannot use the console session') };
+    if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) return refuse('FORBIDDEN', "a console request must carry the session's X-CSRF-Token");
+  } else if (!fromOwnPages(req, sessions.publicOrigin)) {
+    return refuse('FORBIDDEN', 'a request from another site cannot use the console session');
   }
   return { actor: session.actor, error: null };
 }
@@ -145,9 +236,16 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function sameOrigin(req: Request): boolean {
+/**
+ * Fetch metadata first (every current browser sends it): `same-origin`, or `none` (typed, a
+ * bookmark) for reads. Without it, a read passes on SameSite=Strict alone, and a change needs an
+ * Origin of our own: PUBLIC_BASE_URL's, or the one the request was addressed to.
+ */
+export function fromOwnPages(req: Pick<Request, 'method' | 'headers' | 'protocol'>, publicOrigin: string): boolean {
+  const read = req.method === 'GET' || req.method === 'HEAD';
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined) return site === 'same-origin';
+  if (site !== undefined) return site === 'same-origin' || (read && site === 'none');
+  if (read) return true;
   const origin = req.headers.origin;
-  return typeof origin === 'string' && origin === `${req.protocol}://${req.headers.host}`;
+  return typeof origin === 'string' && (origin === publicOrigin || origin === `${req.protocol}://${req.headers.host}`);
 }

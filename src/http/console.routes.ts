@@ -1,22 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
 import type { Config, OidcConfig } from '../config';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../ops/logger';
 import { authenticate } from '../schema/auth';
-import { clearedSessionCookie, cookieValue, requestActor, sessionCookie, SESSION_COOKIE, type ConsoleSessions } from './console-session';
+import { cookieValue, derivedKey, openFromCookie, requestActor, sealForCookie, type ConsoleSessions } from './console-session';
 import { escapeHtml, sendError } from './http-support';
 
 export const CONSOLE_PATH = '/console';
-const LOGIN_COOKIE = '__Host-drg_login';
 /** A sign-in at the provider must come back within this long. */
 const LOGIN_TTL_SECONDS = 10 * 60;
 
+/** What the browser carries to the provider and back, sealed in its login cookie: nothing is stored for a stranger. */
 interface PendingLogin {
   codeVerifier: string;
   nonce: string;
+  state: string;
+  /** Epoch seconds. */
+  expiresAt: number;
 }
 
 /**
@@ -25,7 +27,7 @@ interface PendingLogin {
  * the browser ends with a session cookie and the console reads `/console/session` for the
  * person, their roles and the CSRF token its GraphQL calls send.
  */
-export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions; redis: Redis; log: Logger }): Router {
+export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions; log: Logger }): Router {
   const { config, sessions, log } = deps;
   const router = Router();
   const now = () => Math.floor(Date.now() / 1000);
@@ -43,12 +45,23 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
       });
     return provider;
   };
-  const loginKey = (binding: string) => `${config.redis.prefix}:console:login:${createHash('sha256').update(binding).digest('hex')}`;
-  const startSession = async (res: Response, actor: Parameters<ConsoleSessions['create']>[0], notAfter?: number) => {
+  const loginCookie = sessions.secure ? '__Host-drg_login' : 'drg_login';
+  const loginKey = derivedKey(config.auth.jwtSecret, 'login');
+  // SameSite=Lax: the provider sends the browser back with a top-level GET from its own site.
+  const loginCookieHeader = (value: string, maxAge: number) => `${loginCookie}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly${sessions.secure ? '; Secure' : ''}; SameSite=Lax`;
+  const startSession = async (req: Request, res: Response, actor: Parameters<ConsoleSessions['create']>[0], notAfter?: number) => {
+    // A new sign-in replaces the browser's old session (no session fixation, no orphan left behind).
+    const old = cookieValue(req.headers.cookie, sessions.cookieName);
+    if (old) await sessions.destroy(old);
     const { id, session } = await sessions.create(actor, now(), notAfter);
-    res.append('set-cookie', sessionCookie(id, session.expiresAt - now()));
+    res.append('set-cookie', sessions.cookie(id, session.expiresAt - now()));
     res.setHeader('cache-control', 'no-store');
-    res.redirect(303, `${CONSOLE_PATH}/`);
+    // Not a redirect: after the provider's redirect chain a browser treats a redirected request as
+    // cross-site and withholds the SameSite=Strict cookie; a navigation from this page is same-site.
+    res.type('html').send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${CONSOLE_PATH}/"><title>Signed in</title></head>` +
+        `<body><p>Signed in. <a href="${CONSOLE_PATH}/">Open the console</a>.</p></body></html>`,
+    );
   };
 
   // The one-time link of `npm start`: the code leaves the URL (and the history) at once.
@@ -58,7 +71,7 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
       const actor = typeof req.query.code === 'string' ? await sessions.redeemSignInLink(req.query.code) : null;
       if (!actor) throw new DomainError('UNAUTHENTICATED', 'this sign-in link is used, expired or wrong; restart npm start for a new one');
       log.info({ actor: actor.id }, 'console sign-in by one-time link');
-      await startSession(res, actor);
+      await startSession(req, res, actor);
     } catch (err) {
       sendError(res, err, log);
     }
@@ -75,9 +88,8 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const nonce = oidc.randomNonce();
       const state = oidc.randomState();
-      // The state travels to the provider and back; the login cookie binds it to this browser.
-      const binding = randomBytes(32).toString('base64url');
-      await deps.redis.set(loginKey(`${binding}.${state}`), JSON.stringify({ codeVerifier, nonce } satisfies PendingLogin), 'EX', LOGIN_TTL_SECONDS);
+      // The state travels to the provider and back; the sealed cookie binds it to this browser.
+      const pending: PendingLogin = { codeVerifier, nonce, state, expiresAt: now() + LOGIN_TTL_SECONDS };
       const url = oidc.buildAuthorizationUrl(server, {
         ...client.authorizationParams,
         redirect_uri: `${config.communications.publicBaseUrl}${CONSOLE_PATH}/callback`,
@@ -87,8 +99,7 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
         state,
         nonce,
       });
-      // SameSite=Lax: the provider sends the browser back with a top-level GET from its own site.
-      res.append('set-cookie', `${LOGIN_COOKIE}=${binding}; Path=/; Max-Age=${LOGIN_TTL_SECONDS}; HttpOnly; Secure; SameSite=Lax`);
+      res.append('set-cookie', loginCookieHeader(sealForCookie(loginKey, 'login', pending), LOGIN_TTL_SECONDS));
       res.setHeader('cache-control', 'no-store');
       res.redirect(303, url.href);
     } catch (err) {
@@ -100,15 +111,16 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     try {
       const o = config.auth.oidc;
       if (!o?.client) throw new DomainError('NOT_FOUND', 'no identity provider client is configured for the console (OIDC_CLIENT_ID)');
-      const binding = cookieValue(req.headers.cookie, LOGIN_COOKIE);
+      const pending = openFromCookie(loginKey, 'login', cookieValue(req.headers.cookie, loginCookie)) as PendingLogin | null;
       const state = typeof req.query.state === 'string' ? req.query.state : '';
-      const raw = binding && state ? await deps.redis.getdel(loginKey(`${binding}.${state}`)) : null;
-      res.append('set-cookie', `${LOGIN_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`);
-      // No pending login for this browser and state: a stale tab, a replay, or a link someone else started.
-      if (!raw) throw new DomainError('UNAUTHENTICATED', 'this sign-in was not started in this browser, or took longer than ten minutes; sign in again');
-      const pending = JSON.parse(raw) as PendingLogin;
+      res.append('set-cookie', loginCookieHeader('', 0));
+      // No pending login in this browser for this state: a stale tab, a replay, or a link someone else started.
+      if (!pending || pending.expiresAt <= now() || !sameText(pending.state, state))
+        throw new DomainError('UNAUTHENTICATED', 'this sign-in was not started in this browser, or took longer than ten minutes; sign in again');
       if (typeof req.query.error === 'string') throw new DomainError('UNAUTHENTICATED', `the identity provider refused the sign-in: ${req.query.error}`);
-      const server = await providerConfig({ ...o, client: o.client });
+      const server = await providerConfig({ ...o, client: o.client }).catch(() => {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'the identity provider cannot be reached; try again');
+      });
       const current = new URL(`${config.communications.publicBaseUrl}${req.originalUrl}`);
       let accessToken: string;
       try {
@@ -123,7 +135,7 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
       if (!actor) throw error ?? new DomainError('UNAUTHENTICATED', 'invalid token');
       const exp = (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
       log.info({ actor: actor.id, roles: actor.roles }, 'console sign-in through the identity provider');
-      await startSession(res, actor, exp);
+      await startSession(req, res, actor, exp);
     } catch (err) {
       sendError(res, err, log);
     }
@@ -133,8 +145,8 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
   router.get(`${CONSOLE_PATH}/session`, async (req, res) => {
     res.setHeader('cache-control', 'no-store');
     const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'same-origin');
-    const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    const session = actor && id ? await sessions.get(id, now()) : null;
+    const id = cookieValue(req.headers.cookie, sessions.cookieName);
+    const session = actor && id ? await sessions.get(id, now()).catch(() => null) : null;
     if (!session) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
     res.json({ actor: session.actor.id, roles: session.actor.roles, expiresAt: new Date(session.expiresAt * 1000).toISOString(), csrfToken: session.csrfToken });
   });
@@ -142,8 +154,12 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
   router.post(`${CONSOLE_PATH}/logout`, async (req, res) => {
     const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'header');
     if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
-    await sessions.destroy(cookieValue(req.headers.cookie, SESSION_COOKIE)!);
-    res.append('set-cookie', clearedSessionCookie());
+    try {
+      await sessions.destroy(cookieValue(req.headers.cookie, sessions.cookieName)!);
+    } catch (err) {
+      return sendError(res, err, log);
+    }
+    res.append('set-cookie', sessions.clearedCookie());
     res.status(204).end();
   });
 
@@ -160,6 +176,12 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     );
   });
   return router;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The console's own routes read the session cookie only; a bearer token is not a console session. */

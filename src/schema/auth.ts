@@ -141,7 +141,8 @@ export const authChecker: AuthChecker<GatewayContext, AuthRule> = ({ context }, 
   const isPublic = roles.includes(PUBLIC);
   if (!context.actor) {
     // A PUBLIC operation needs no token; a token that was sent but is invalid is still refused.
-    if (isPublic && !context.authError) return true;
+    // A console session cookie is different: the browser sends it everywhere, so a stale one does not count as a credential sent.
+    if (isPublic && (!context.authError || context.authError.details?.session === true)) return true;
     throw context.authError ?? new DomainError('UNAUTHENTICATED', 'a bearer token is required');
   }
   if (!(isPublic || roles.length === 0 || roles.some((r) => context.actor!.roles.includes(r as Role))))

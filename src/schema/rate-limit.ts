@@ -173,7 +173,8 @@ export function rateLimitPlugin(limiter: MutationRateLimiter): ApolloServerPlugi
   };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Rejects when `p` has not settled within `ms` (a disconnected ioredis would queue a command for ever). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() =>
     clearTimeout(timer),

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Role } from '../../src/entities/enums';
-import { SESSION_COOKIE } from '../../src/http/console-session';
+import { ConsoleSessions } from '../../src/http/console-session';
+import { createRedisConnection } from '../../src/jobs/redis-connection';
 import { startIdentityProvider, type TestIdentityProvider } from '../helpers/identity-provider';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
@@ -60,6 +62,8 @@ describe('console sign-in and sessions', () => {
   let idp: TestIdentityProvider;
   let t: TestGateway;
   let base: string;
+  let SESSION_COOKIE: string;
+  const signedIn = /<meta http-equiv="refresh" content="0;url=\/console\/">/;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -81,6 +85,7 @@ describe('console sign-in and sessions', () => {
       },
     });
     await t.gateway.serve(port);
+    SESSION_COOKIE = t.gateway.consoleSessions.cookieName;
   });
   afterAll(async () => {
     await t?.close();
@@ -104,12 +109,15 @@ describe('console sign-in and sessions', () => {
     });
   const holds = '{ legalHolds(first: 1) { pageInfo { hasNextPage } } }';
 
-  it('signs a person in through the provider (code + PKCE) into a __Host- HttpOnly, Secure, SameSite=Strict session', async () => {
+  it('signs a person in through the provider (code + PKCE) into an HttpOnly, SameSite=Strict session', async () => {
     const { browser, landing } = await signInAtProvider('alice');
-    expect(landing.url).toBe(`${base}/console/`);
-    expect(await landing.res.text()).toContain('Signed in as <strong>idp:alice</strong> with the roles LEGAL');
+    expect(landing.url.startsWith(`${base}/console/callback?`)).toBe(true);
+    // A page that moves on by itself: after the provider's redirects a redirect would be cross-site and lose the Strict cookie.
+    expect(await landing.res.text()).toMatch(signedIn);
+    expect((await (await browser.request(`${base}/console/`, { headers: { 'sec-fetch-site': 'same-origin' } })).text())).toContain('Signed in as <strong>idp:alice</strong> with the roles LEGAL');
+    expect(SESSION_COOKIE).toBe('drg_session');
     expect(browser.jar.has(SESSION_COOKIE)).toBe(true);
-    expect(browser.jar.has('__Host-drg_login')).toBe(false);
+    expect(browser.jar.has('drg_login')).toBe(false);
     const session = (await (await browser.request(`${base}/console/session`)).json()) as { actor: string; roles: string[]; csrfToken: string; expiresAt: string };
     expect([session.actor, session.roles]).toEqual(['idp:alice', ['LEGAL']]);
     // The session ends with the access token it came from (600 s at this provider), not after the 8-hour default.
@@ -118,11 +126,66 @@ describe('console sign-in and sessions', () => {
     expect(left).toBeLessThanOrEqual(600_000);
   });
 
-  it('sets the session cookie with every protective attribute', async () => {
+  it('sets the session cookie HttpOnly and SameSite=Strict (Secure and __Host- wherever the gateway is https: see the unit test)', async () => {
     const code = await t.gateway.consoleSessions.createSignInLink({ id: 'dev-admin', roles: [Role.ADMIN] });
     const res = await fetch(`${base}/console/sign-in?code=${code}`, { redirect: 'manual' });
-    expect(res.headers.get('set-cookie')).toMatch(/^__Host-drg_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; Secure; SameSite=Strict$/);
+    expect(res.headers.get('set-cookie')).toMatch(/^drg_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Strict$/);
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('replaces the browser\'s old session at a new sign-in', async () => {
+    const { browser } = await signInAtProvider('alice');
+    const first = browser.jar.get(SESSION_COOKIE)!;
+    const code = await t.gateway.consoleSessions.createSignInLink({ id: 'dev-admin', roles: [Role.ADMIN] });
+    await browser.request(`${base}/console/sign-in?code=${code}`);
+    expect(browser.jar.get(SESSION_COOKIE)).not.toBe(first);
+    expect(await t.gateway.consoleSessions.get(first, Math.floor(Date.now() / 1000))).toBeNull();
+  });
+
+  it('lets the consent export use the session for a same-origin or typed download, never from another site', async () => {
+    const { browser } = await signInAtProvider('alice');
+    const url = `${base}/exports/consents.ndjson`;
+    expect((await browser.request(url, { headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect((await browser.request(url, { headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await browser.request(url, { headers: { 'sec-fetch-site': site } });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toBe('a request from another site cannot use the console session');
+    }
+  });
+
+  it('does not let a stale session cookie block what needs no sign-in (unsubscribe), but names it for what does', async () => {
+    const browser = new Browser();
+    browser.jar.set(SESSION_COOKIE, 'x'.repeat(43));
+    // The mutation runs and judges its own credential (the link's token): not the cookie's UNAUTHENTICATED.
+    const unsub = (await (await gql(browser, 'mutation { unsubscribe(token: "not-a-token") { changed } }')).json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(unsub.errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(unsub.errors[0]!.message).not.toMatch(/session/);
+    const holdsRes = (await (await gql(browser, holds)).json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(holdsRes.errors.map((e) => [e.extensions.code, e.message])).toEqual([['UNAUTHENTICATED', 'the console session has ended; sign in again']]);
+  });
+
+  it('answers SERVICE_UNAVAILABLE at once, never hangs, when Redis does not answer a session lookup', async () => {
+    const dead = createRedisConnection({ ...t.config, redis: { ...t.config.redis, port: 1 } }, 'dead');
+    dead.on('error', () => undefined);
+    const sessions = ConsoleSessions.forConfig(dead, t.config);
+    try {
+      await expect(sessions.get('x'.repeat(43), 0)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      await expect(sessions.createSignInLink({ id: 'a', roles: [Role.ADMIN] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      dead.disconnect();
+    }
+  });
+
+  it('reads no session from a record written to Redis without the gateway\'s MAC', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { id } = await t.gateway.consoleSessions.create({ id: 'real', roles: [Role.LEGAL] }, now);
+    const key = `${t.config.redis.prefix}:console:session:${createHash('sha256').update(id).digest('hex')}`;
+    const raw = (await t.gateway.redis.get(key))!;
+    expect(raw).toContain('"LEGAL"');
+    expect(await t.gateway.consoleSessions.get(id, now)).not.toBeNull();
+    await t.gateway.redis.set(key, raw.replace('"LEGAL"', '"ADMIN"'), 'EX', 60);
+    expect(await t.gateway.consoleSessions.get(id, now)).toBeNull();
   });
 
   it('lets the session call GraphQL only with its X-CSRF-Token, under the person\'s roles', async () => {
@@ -180,7 +243,9 @@ describe('console sign-in and sessions', () => {
     expect(attacker.status).toBe(401);
     expect(((await attacker.json()) as { message: string }).message).toMatch(/not started in this browser/);
     // The victim's own browser still completes once; a second use of the same callback does not.
-    expect((await victim.request(next)).status).toBe(303);
+    const own = await victim.request(next);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toMatch(signedIn);
     expect((await victim.request(next)).status).toBe(401);
   });
 
@@ -190,10 +255,14 @@ describe('console sign-in and sessions', () => {
       fetch(`${base}/console/sign-in?code=${code}`, { redirect: 'manual' }),
       fetch(`${base}/console/sign-in?code=${code}`, { redirect: 'manual' }),
     ]);
-    expect([first.status, second.status].sort()).toEqual([303, 401]);
+    expect([first.status, second.status].sort()).toEqual([200, 401]);
     expect((await fetch(`${base}/console/sign-in?code=nope`, { redirect: 'manual' })).status).toBe(401);
     const bearer = await fetch(`${base}/console/session`, { headers: { authorization: `Bearer ${t.token(Role.ADMIN)}` } });
     expect(bearer.status).toBe(401);
+    // The session id is no bearer token either.
+    const sessionId = (first.status === 200 ? first : second).headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!;
+    const asBearer = (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionId}` }, body: JSON.stringify({ query: holds }) })).json()) as { errors: { extensions: { code: string } }[] };
+    expect(asBearer.errors.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('ends a session when its token ends, and reads no session from a malformed id', async () => {

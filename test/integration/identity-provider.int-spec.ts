@@ -1,6 +1,7 @@
 import { createHmac, createPublicKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { Role } from '../../src/entities/enums';
 import { authenticate, signToken } from '../../src/schema/auth';
+import { IdentityProviderVerifier } from '../../src/schema/identity-provider.verifier';
 import { startIdentityProvider, type TestIdentityProvider } from '../helpers/identity-provider';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
@@ -18,6 +19,7 @@ const ROLE_MAP = {
   'cn=dpo,ou=groups,dc=example': ['PRIVACY_OPS', 'LEGAL'],
   'gateway-admins': 'ADMIN',
   'm-and-a': 'MNA',
+  apps: 'APP',
 };
 
 describe('identity provider tokens (OIDC, jose)', () => {
@@ -37,6 +39,8 @@ describe('identity provider tokens (OIDC, jose)', () => {
       { id: 'other-audience-app', groups: ['legal-team'], audience: 'https://another-app.test/api' },
       { id: 'pss-app', groups: ['legal-team'], alg: 'PS256' },
       { id: 'control-char-app', groups: ['legal-team'], claims: { email: 'a\u0007b@example.com' } },
+      { id: 'support-app', groups: ['apps'], claims: { purposes: ['SUPPORT'] } },
+      { id: 'bad-purpose-app', groups: ['apps'], claims: { purposes: ['SPYING'] } },
     ]);
     t = await startTestGateway('identity_provider', {
       env: { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: idp.audience, OIDC_ROLE_MAP: JSON.stringify(ROLE_MAP) },
@@ -61,7 +65,9 @@ describe('identity provider tokens (OIDC, jose)', () => {
   });
 
   it('accepts ES256 and a space-separated group claim; a DN group grants two roles', async () => {
-    expect((await t.gql(holds, {}, await idp.token('ops-app'))).errors).toBeUndefined();
+    const es = await idp.token('ops-app');
+    expect(JSON.parse(Buffer.from(es.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'ES256', kid: 'ec-1' });
+    expect((await t.gql(holds, {}, es)).errors).toBeUndefined();
     const dpo = await authenticate(t.config.auth, `Bearer ${await idp.token('dpo-app')}`);
     expect(dpo.error).toBeNull();
     expect(dpo.actor).toEqual({ id: 'idp:dpo-app', roles: [Role.LEGAL, Role.PRIVACY_OPS] });
@@ -164,6 +170,37 @@ describe('identity provider tokens (OIDC, jose)', () => {
     expect((await get('/admin/queues', await idp.token('legal-app'))).status).toBe(403);
   });
 
+  it('limits an APP to the purposes its provider token names, and refuses an unknown purpose', async () => {
+    const users = '{ users(first: 1) { edges { node { id } } } }';
+    const support = await idp.token('support-app');
+    expect((await t.gql(users, {}, support, 'SUPPORT')).errors).toBeUndefined();
+    const other = await t.gql(users, {}, support, 'ANALYTICS');
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PURPOSE_NOT_ALLOWED' });
+    const bad = await t.gql(users, {}, await idp.token('bad-purpose-app'), 'SUPPORT');
+    expect(codes(bad)).toEqual(['UNAUTHENTICATED']);
+    expect(bad.errors![0]!.message).toBe('invalid token: it has an unknown purpose');
+  });
+
+  it('keeps serving with the last keys while the provider is down after they went stale, and asks again later', async () => {
+    const stale: string[] = [];
+    // Keys are stale at once, so every token would make jose refetch them.
+    const verifier = new IdentityProviderVerifier(t.config.auth.oidc!, t.config.auth.maxTokenLifetimeSeconds, { keysFreshForMs: 0, onStaleKeys: (why) => stale.push(why) });
+    const token = await idp.token('legal-app');
+    expect((await verifier.verify(token)).id).toBe('idp:legal-app');
+    await idp.stop();
+    try {
+      expect((await verifier.verify(token)).id).toBe('idp:legal-app');
+      expect((await verifier.verify(token)).id).toBe('idp:legal-app');
+      expect(stale).toHaveLength(1);
+      // A token signed by a key the last set lacks is still refused.
+      const [h, p, sig] = token.split('.') as [string, string, string];
+      const otherKid = `${b64({ ...JSON.parse(Buffer.from(h, 'base64url').toString()), kid: 'unknown-kid' })}.${p}.${sig}`;
+      await expect(verifier.verify(otherKid)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await idp.start();
+    }
+  });
+
   it('keeps local HS256 tokens working beside the provider', async () => {
     expect((await t.gql(holds, {}, t.token(Role.LEGAL))).errors).toBeUndefined();
   });
@@ -181,6 +218,19 @@ describe('identity provider tokens (OIDC, jose)', () => {
       expect((await authenticate(t.config.auth, `Bearer ${token}`)).actor?.id).toBe('idp:legal-app');
     } finally {
       await idp.start();
+    }
+    // Over HTTP: a gateway that has not fetched the keys answers 503 with SERVICE_UNAVAILABLE, never a pass.
+    const second = await startTestGateway('identity_provider_down', { env: { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: idp.audience, OIDC_ROLE_MAP: JSON.stringify(ROLE_MAP) } });
+    try {
+      await idp.stop();
+      const res = await second.gql(holds, {}, token);
+      expect(res.data).toBeNull();
+      expect(codes(res)).toEqual(['SERVICE_UNAVAILABLE']);
+      const plain = await fetch(`${second.url.replace(/\/graphql$/, '')}/exports/consents.ndjson`, { headers: { authorization: `Bearer ${token}` } });
+      expect(plain.status).toBe(503);
+    } finally {
+      await idp.start();
+      await second.close();
     }
     // The failed discovery is retried after five seconds, not remembered for good.
     await new Promise((r) => setTimeout(r, 5_100));

@@ -118,7 +118,7 @@ describe('operating it: /metrics, /admin/queues, request ids and logs', () => {
       const signIn = async (...roles: Role[]) => {
         const code = await t.gateway.consoleSessions.createSignInLink({ id: `console-${roles.join('-')}`, roles });
         const res = await fetch(`${base}/console/sign-in?code=${code}`, { redirect: 'manual' });
-        expect([res.status, res.headers.get('location')]).toEqual([303, '/console/']);
+        expect(res.status).toBe(200);
         return res.headers.get('set-cookie')!.split(';')[0]!;
       };
       const cookie = await signIn(Role.ADMIN);

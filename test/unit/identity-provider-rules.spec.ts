@@ -156,6 +156,14 @@ describe('identity provider rules: groups to roles, claims, audit ids', () => {
           'OIDC_AUTHORIZATION_PARAMS must be a JSON object of strings (extra authorization parameters, e.g. {"resource": "..."} or {"audience": "..."})',
         ]);
     });
+    it('needs a role map in production, and an audience that is not the console client (ID tokens)', () => {
+      const base = { NODE_ENV: 'production', OIDC_ISSUER: 'https://login.example.com', OIDC_AUDIENCE: 'api://drg' };
+      expect(problems(base)).toContain('OIDC_ROLE_MAP must be set in production (which groups grant which roles)');
+      expect(problems({ ...base, OIDC_ROLE_MAP: '{"a":"LEGAL"}' })).not.toContain('OIDC_ROLE_MAP must be set in production (which groups grant which roles)');
+      const same = 'OIDC_AUDIENCE must differ from OIDC_CLIENT_ID: the API the access tokens are for, not the console client (else ID tokens would pass as access tokens)';
+      expect(problems({ OIDC_ISSUER: 'https://l.example', OIDC_AUDIENCE: 'drg', OIDC_CLIENT_ID: 'drg' })).toEqual([same]);
+      expect(problems({ OIDC_ISSUER: 'https://l.example', OIDC_AUDIENCE: 'drg-api', OIDC_CLIENT_ID: 'drg' })).toEqual([]);
+    });
     it('takes a nested roles claim, another actor claim, PS256 and EdDSA', () => {
       const oidc = loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_AUDIENCE: 'a', OIDC_ROLES_CLAIM: 'realm_access.roles', OIDC_ACTOR_CLAIM: 'email', OIDC_ALGORITHMS: ' PS256 , EdDSA ' }).auth.oidc!;
       expect([oidc.rolesClaim, oidc.actorClaim, oidc.algorithms]).toEqual(['realm_access.roles', 'email', ['PS256', 'EdDSA']]);
