@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { Router, type Request, type Response } from 'express';
 import * as oidc from 'openid-client';
 import type { Config, OidcConfig } from '../config';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../ops/logger';
 import { authenticate } from '../schema/auth';
 import { cookieValue, derivedKey, openFromCookie, requestActor, sealForCookie, type ConsoleSessions } from './console-session';
-import { escapeHtml, sendError } from './http-support';
+import { sendError } from './http-support';
 
 export const CONSOLE_PATH = '/console';
 /** A sign-in at the provider must come back within this long. */
@@ -163,18 +165,23 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     res.status(204).end();
   });
 
-  // The pages of the console are not built yet (issue 24, part 2); this says who is signed in.
-  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/`], async (req, res) => {
-    res.setHeader('cache-control', 'no-store');
-    const { actor } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'same-origin');
-    const login = config.auth.oidc?.client ? `<a href="${CONSOLE_PATH}/login">Sign in with your company account</a>` : 'Sign in with the link <code>npm start</code> printed.';
-    res.type('html').send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>data-rights-gateway console</title></head><body><main>` +
-        `<h1>data-rights-gateway console</h1>` +
-        (actor ? `<p>Signed in as <strong>${escapeHtml(actor.id)}</strong> with the roles ${escapeHtml(actor.roles.join(', '))}.</p>` : `<p>${login}</p>`) +
-        `</main></body></html>`,
-    );
+  router.get(`${CONSOLE_PATH}/sign-in-options`, (_req, res) => {
+    res.json({ provider: Boolean(config.auth.oidc?.client) });
   });
+
+  // The console's pages (React, built by `npm run build` into dist/console): static files, and
+  // index.html for every page path, so a bookmark of /console/holds opens the holds.
+  const built = consoleDir();
+  const page: express.RequestHandler = (_req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-security-policy', CONSOLE_CSP);
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'same-origin');
+    if (built) return res.sendFile(join(built, 'index.html'));
+    res.status(503).type('text/plain').send('the console is not built: run npm run build\n');
+  };
+  if (built) router.use(`${CONSOLE_PATH}/assets`, express.static(join(built, 'assets'), { index: false, fallthrough: false, immutable: true, maxAge: '1y' }));
+  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/`, `${CONSOLE_PATH}/holds`, `${CONSOLE_PATH}/requests`, `${CONSOLE_PATH}/transfers`], page);
   return router;
 }
 
@@ -182,6 +189,15 @@ function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Only the gateway's own scripts, styles and API; no framing (clickjacking), no inline script. */
+const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** dist/console beside the compiled server, or from the sources' side when tests run them. */
+function consoleDir(): string | null {
+  for (const dir of [resolve(__dirname, '../../console'), resolve(__dirname, '../../dist/console')]) if (existsSync(join(dir, 'index.html'))) return dir;
+  return null;
 }
 
 /** The console's own routes read the session cookie only; a bearer token is not a console session. */

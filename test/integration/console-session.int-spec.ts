@@ -114,7 +114,9 @@ describe('console sign-in and sessions', () => {
     expect(landing.url.startsWith(`${base}/console/callback?`)).toBe(true);
     // A page that moves on by itself: after the provider's redirects a redirect would be cross-site and lose the Strict cookie.
     expect(await landing.res.text()).toMatch(signedIn);
-    expect((await (await browser.request(`${base}/console/`, { headers: { 'sec-fetch-site': 'same-origin' } })).text())).toContain('Signed in as <strong>idp:alice</strong> with the roles LEGAL');
+    const page = await browser.request(`${base}/console/`, { headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="root"></div>');
     expect(SESSION_COOKIE).toBe('drg_session');
     expect(browser.jar.has(SESSION_COOKIE)).toBe(true);
     expect(browser.jar.has('drg_login')).toBe(false);

@@ -1,0 +1,136 @@
+import { useState, type FormEvent } from 'react';
+import { formatDate, gql, hasRole, type Session } from '../api';
+import type { LegalHold, PreservationReport } from '../graphql-types';
+import { Field, Outcome, useAction, usePolling } from '../ui';
+
+type HoldRow = Pick<LegalHold, 'id' | 'matter' | 'caseReference' | 'status' | 'placedAt' | 'placedBy' | 'releasedAt' | 'releaseReason'> & {
+  subjects: { id: string }[];
+  preservation: LegalHold['preservation'];
+};
+
+const HOLDS = `query Holds { legalHolds(first: 100) { edges { node {
+  id matter caseReference status placedAt placedBy releasedAt releaseReason subjects { id }
+  preservation { status subjectsDone subjectsTotal recordsPreserved }
+} } } }`;
+
+/** Legal: the holds, placing one, adding people, releasing with a reason, checking preservation. */
+export function HoldsPage({ session }: { session: Session }) {
+  const { data, error, reload } = usePolling(() => gql<{ legalHolds: { edges: { node: HoldRow }[] } }>(session, HOLDS).then((d) => d.legalHolds.edges.map((e) => e.node)), 3000);
+  const canPlace = hasRole(session, 'LEGAL', 'ADMIN');
+  return (
+    <section aria-labelledby="holds-title">
+      <h1 id="holds-title">Legal holds</h1>
+      {canPlace ? <PlaceHold session={session} onDone={reload} /> : null}
+      {error ? <p role="alert" className="error">{error}</p> : null}
+      {data === null ? <p>Loading holds…</p> : data.length === 0 ? <p>No holds.</p> : (
+        <table>
+          <caption>Every hold, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Matter</th>
+              <th scope="col">Case reference</th>
+              <th scope="col">Status</th>
+              <th scope="col">People</th>
+              <th scope="col">Preservation</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((h) => (
+              <tr key={h.id} data-hold={h.id}>
+                <td>{h.matter}</td>
+                <td>{h.caseReference}</td>
+                <td><span className={`badge ${h.status.toLowerCase()}`}>{h.status}</span></td>
+                <td>{h.subjects.map((s) => s.id).join(', ')}</td>
+                <td>
+                  {h.preservation ? (
+                    <>
+                      <progress max={h.preservation.subjectsTotal || 1} value={h.preservation.subjectsDone} aria-label={`Preservation of hold ${h.matter}`} />{' '}
+                      {h.preservation.status}, {h.preservation.recordsPreserved} records
+                    </>
+                  ) : '—'}
+                </td>
+                <td>{formatDate(h.placedAt)} by {h.placedBy}</td>
+                <td><HoldActions session={session} hold={h} canChange={canPlace} onDone={reload} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function PlaceHold({ session, onDone }: { session: Session; onDone: () => void }) {
+  const [matter, setMatter] = useState('');
+  const [caseReference, setCaseReference] = useState('');
+  const [people, setPeople] = useState('');
+  const action = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const subjectIds = people.split(/[\s,]+/).filter(Boolean);
+    void action.run(async () => {
+      const r = await gql<{ placeLegalHold: { hold: { id: string }; addedSubjectIds: string[] } }>(
+        session,
+        'mutation Place($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { hold { id } addedSubjectIds } }',
+        { input: { matter, caseReference, subjectIds } },
+      );
+      onDone();
+      return `Hold ${r.placeLegalHold.hold.id} placed on ${r.placeLegalHold.addedSubjectIds.length} people.`;
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="place-title">
+      <h2 id="place-title">Place a hold</h2>
+      <Field id="hold-matter" label="Matter"><input id="hold-matter" required value={matter} onChange={(e) => setMatter(e.target.value)} /></Field>
+      <Field id="hold-case" label="Case reference"><input id="hold-case" required value={caseReference} onChange={(e) => setCaseReference(e.target.value)} /></Field>
+      <Field id="hold-people" label="People (user ids, separated by commas)" hint="Every category of their data is preserved from now on.">
+        <input id="hold-people" required aria-describedby="hold-people-hint" value={people} onChange={(e) => setPeople(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={action.busy}>{action.busy ? 'Placing…' : 'Place hold'}</button>
+      <Outcome ok={action.ok} error={action.error} />
+    </form>
+  );
+}
+
+function HoldActions({ session, hold, canChange, onDone }: { session: Session; hold: HoldRow; canChange: boolean; onDone: () => void }) {
+  const [releasing, setReleasing] = useState(false);
+  const [reason, setReason] = useState('');
+  const [report, setReport] = useState<PreservationReport | null>(null);
+  const action = useAction();
+  const verify = () =>
+    action.run(async () => {
+      const r = await gql<{ verifyPreservation: PreservationReport }>(session, 'query Verify($id: ID!) { verifyPreservation(holdId: $id) { holdId valid sealValid setMatchesSeal recordsChecked recordsSealed mismatchedRecordIds } }', { id: hold.id });
+      setReport(r.verifyPreservation);
+      return r.verifyPreservation.valid ? `Preservation of hold ${hold.id} verified: ${r.verifyPreservation.recordsChecked} records intact.` : `Preservation of hold ${hold.id} FAILED verification.`;
+    });
+  const release = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const r = await gql<{ releaseLegalHold: { freedSubjectIds: string[] } }>(session, 'mutation Release($id: ID!, $reason: String!) { releaseLegalHold(holdId: $id, reason: $reason) { freedSubjectIds } }', { id: hold.id, reason });
+      setReleasing(false);
+      onDone();
+      return `Hold ${hold.id} released; ${r.releaseLegalHold.freedSubjectIds.length} people no longer held.`;
+    });
+  };
+  return (
+    <div className="actions">
+      <button type="button" onClick={() => void verify()} disabled={action.busy}>Verify preservation</button>
+      {canChange && hold.status === 'ACTIVE' && !releasing ? (
+        <button type="button" onClick={() => setReleasing(true)}>Release…</button>
+      ) : null}
+      {releasing ? (
+        <form onSubmit={release} aria-label={`Release hold ${hold.matter}`}>
+          <Field id={`reason-${hold.id}`} label="Reason for release">
+            <input id={`reason-${hold.id}`} required value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Field>
+          <button type="submit" className="danger" disabled={action.busy}>Confirm release</button>
+          <button type="button" onClick={() => setReleasing(false)}>Keep the hold</button>
+        </form>
+      ) : null}
+      {report && !report.valid ? <p className="error">Mismatched records: {report.mismatchedRecordIds.join(', ') || 'the seal'}</p> : null}
+      <Outcome ok={action.ok} error={action.error} />
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import { useState, type FormEvent } from 'react';
+import { formatDate, gql, type Session } from '../api';
+import type { BusinessTransfer, BusinessTransferPhase, ExportFormat, Recipient } from '../graphql-types';
+import { Field, Outcome, useAction, usePolling } from '../ui';
+
+type TransferRow = Pick<BusinessTransfer, 'id' | 'dealName' | 'phase' | 'status' | 'format' | 'startedAt' | 'finishedAt' | 'error' | 'manifest'> & {
+  progress: Pick<BusinessTransfer['progress'], 'percent' | 'processed' | 'total'>;
+};
+
+const TRANSFERS = `query Transfers { businessTransfers(first: 100) { edges { node {
+  id dealName phase status format startedAt finishedAt error manifest progress { percent processed total }
+} } } }`;
+const ACQUIRERS = 'query Acquirers { recipients(first: 100, kind: ACQUIRER) { edges { node { id name } } } }';
+const RUNNING = ['PENDING', 'RUNNING'];
+
+/** M&A: the transfers, starting one, live progress, the manifest, cancelling. */
+export function TransfersPage({ session }: { session: Session }) {
+  const { data, error, reload } = usePolling(() => gql<{ businessTransfers: { edges: { node: TransferRow }[] } }>(session, TRANSFERS).then((d) => d.businessTransfers.edges.map((e) => e.node)), 1500);
+  return (
+    <section aria-labelledby="transfers-title">
+      <h1 id="transfers-title">Business transfers</h1>
+      <StartTransfer session={session} onDone={reload} />
+      {error ? <p role="alert" className="error">{error}</p> : null}
+      {data === null ? <p>Loading transfers…</p> : data.length === 0 ? <p>No transfers.</p> : (
+        <table>
+          <caption>Exports for deals</caption>
+          <thead>
+            <tr>
+              <th scope="col">Deal</th>
+              <th scope="col">Phase</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Started</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((t) => (
+              <tr key={t.id} data-transfer={t.id} data-status={t.status}>
+                <td>{t.dealName}</td>
+                <td>{t.phase}</td>
+                <td><span className={`badge ${t.status.toLowerCase()}`}>{t.status}</span>{t.error ? <p className="error">{t.error}</p> : null}</td>
+                <td>
+                  <progress max={100} value={t.progress.percent} aria-label={`Export progress of ${t.dealName}`} /> {Math.round(t.progress.percent)}% ({t.progress.processed} of {t.progress.total} people)
+                </td>
+                <td>{formatDate(t.startedAt)}</td>
+                <td><TransferActions session={session} transfer={t} onDone={reload} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function StartTransfer({ session, onDone }: { session: Session; onDone: () => void }) {
+  const acquirers = usePolling(() => gql<{ recipients: { edges: { node: Pick<Recipient, 'id' | 'name'> }[] } }>(session, ACQUIRERS).then((d) => d.recipients.edges.map((e) => e.node)), 0);
+  const [dealName, setDealName] = useState('');
+  const [acquirerId, setAcquirerId] = useState('');
+  const [phase, setPhase] = useState<BusinessTransferPhase>('DUE_DILIGENCE');
+  const [regions, setRegions] = useState('');
+  const [format, setFormat] = useState<ExportFormat>('NDJSON');
+  const action = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const listed = regions.split(/[\s,]+/).filter(Boolean);
+    // Active people only (erased ones are never exported), in the regions named, if any.
+    const scope = { statuses: ['ACTIVE'], ...(listed.length ? { regions: listed } : {}) };
+    void action.run(async () => {
+      const r = await gql<{ startBusinessTransfer: { id: string; progress: { total: number } } }>(
+        session,
+        'mutation Start($input: StartBusinessTransferInput!) { startBusinessTransfer(input: $input) { id progress { total } } }',
+        { input: { dealName, acquirerId: acquirerId || acquirers.data?.[0]?.id, phase, format, scope } },
+      );
+      onDone();
+      return `Transfer ${r.startBusinessTransfer.id} started for ${r.startBusinessTransfer.progress.total} people.`;
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="start-title">
+      <h2 id="start-title">Start a transfer</h2>
+      <Field id="deal-name" label="Deal name"><input id="deal-name" required value={dealName} onChange={(e) => setDealName(e.target.value)} /></Field>
+      <Field id="acquirer" label="Acquirer">
+        <select id="acquirer" required value={acquirerId || acquirers.data?.[0]?.id || ''} onChange={(e) => setAcquirerId(e.target.value)}>
+          {(acquirers.data ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+        </select>
+      </Field>
+      <Field id="phase" label="Phase">
+        <select id="phase" value={phase} onChange={(e) => setPhase(e.target.value as BusinessTransferPhase)}>
+          <option value="DUE_DILIGENCE">Due diligence (de-identified)</option>
+          <option value="CLOSING">Closing (full records)</option>
+        </select>
+      </Field>
+      <Field id="regions" label="Regions (ISO 3166-2, separated by commas; empty: every active person)"><input id="regions" value={regions} onChange={(e) => setRegions(e.target.value)} /></Field>
+      <Field id="format" label="Format">
+        <select id="format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+          <option value="NDJSON">NDJSON</option>
+          <option value="CSV">CSV</option>
+        </select>
+      </Field>
+      <button type="submit" disabled={action.busy || !acquirers.data?.length}>{action.busy ? 'Starting…' : 'Start transfer'}</button>
+      {acquirers.data && acquirers.data.length === 0 ? <p>No acquirer is registered yet.</p> : null}
+      <Outcome ok={action.ok} error={action.error} />
+    </form>
+  );
+}
+
+function TransferActions({ session, transfer, onDone }: { session: Session; transfer: TransferRow; onDone: () => void }) {
+  const action = useAction();
+  const cancel = () =>
+    action.run(async () => {
+      await gql(session, 'mutation Cancel($id: ID!) { cancelBusinessTransfer(id: $id) { id status } }', { id: transfer.id });
+      onDone();
+      return `Transfer ${transfer.id} cancelled.`;
+    });
+  return (
+    <div className="actions">
+      {transfer.manifest ? (
+        <a download={`transfer-${transfer.id}-manifest.json`} href={URL.createObjectURL(new Blob([transfer.manifest], { type: 'application/json' }))}>
+          Download manifest
+        </a>
+      ) : null}
+      {RUNNING.includes(transfer.status) ? <button type="button" className="danger" onClick={() => void cancel()} disabled={action.busy}>Cancel</button> : null}
+      <span className="muted">{transfer.finishedAt ? `finished ${formatDate(transfer.finishedAt)}` : ''}</span>
+      <Outcome ok={action.ok} error={action.error} />
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedDemoData } from '../../src/demo-data';
+import { systemActor } from '../../src/domain/actor';
+import { Role } from '../../src/entities/enums';
+import { launchChromium } from '../helpers/browser';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+
+/**
+ * The console in a real browser (issue 24): Chromium from Debian, the gateway with its workers,
+ * people signed in by one-time links with the roles each group has. Every step is done on screen,
+ * as a person would, and checked on screen. UPDATE_SCREENSHOTS=1 rewrites docs/console/*.png.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+const shotsDir = path.join(__dirname, '..', '..', 'docs', 'console');
+
+describe('the console in Chromium', () => {
+  let t: TestGateway;
+  let browser: Browser;
+  let exportDir: string;
+  let origin: string;
+  let held: [string, string];
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    exportDir = await mkdtemp(path.join(tmpdir(), 'drg-console-'));
+    t = await startTestGateway('console_browser', { env: { EXPORT_DIR: exportDir, BUSINESS_TRANSFER_CHUNK_SIZE: '40' } });
+    await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 120, recipients: 6, seed: 11 });
+    const rows: { id: string }[] = await t.gateway.dataSource.query(`SELECT id FROM subjects WHERE status = 'ACTIVE' ORDER BY id LIMIT 2`);
+    held = [String(rows[0]!.id), String(rows[1]!.id)];
+    await t.gateway.work();
+    origin = new URL(t.url).origin;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+    await rm(exportDir, { recursive: true, force: true });
+  });
+
+  /** A browser window signed in with these roles through a one-time link, as `npm start` prints one. */
+  async function signIn(who: string, ...roles: Role[]): Promise<Page> {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const code = await t.gateway.consoleSessions.createSignInLink({ id: who, roles });
+    await page.goto(`${origin}/console/sign-in?code=${code}`);
+    await page.waitForURL(`${origin}/console/`);
+    await page.getByText(`Signed in as ${who}`).first().waitFor();
+    return page;
+  }
+
+  /** Waits for the action's outcome on screen: its status line, or its alert (then the test fails with the gateway's words). */
+  async function outcome(page: Page, expected: string): Promise<void> {
+    const ok = page.getByRole('status').filter({ hasText: expected });
+    const alert = page.getByRole('alert');
+    await Promise.race([ok.waitFor(), alert.first().waitFor()]);
+    if (await alert.count()) throw new Error(`the console reported: ${await alert.first().innerText()}`);
+  }
+
+  async function noSeriousViolations(page: Page, name: string): Promise<void> {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+    expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
+  }
+
+  it('a legal hold blocks an erasure on screen, and its release lets the erasure complete', async () => {
+    const legal = await signIn('legal-alice', Role.LEGAL);
+    await legal.getByRole('link', { name: 'Legal holds' }).click();
+    await legal.getByLabel('Matter').fill('Smith v. Example');
+    await legal.getByLabel('Case reference').fill('CV-2026-0042');
+    await legal.getByLabel('People (user ids, separated by commas)').fill(held.join(', '));
+    await legal.getByRole('button', { name: 'Place hold' }).click();
+    await outcome(legal, 'placed on 2 people');
+    const holdRow = legal.locator('tr', { hasText: 'Smith v. Example' });
+    await holdRow.getByText('ACTIVE').waitFor();
+    await noSeriousViolations(legal, 'holds');
+
+    const ops = await signIn('ops-bob', Role.PRIVACY_OPS);
+    await ops.getByRole('link', { name: 'Requests' }).click();
+    await ops.getByLabel('Person (user id)').fill(held[0]);
+    await ops.getByRole('button', { name: 'Record deletion request' }).click();
+    await outcome(ops, 'Deletion request');
+    const requestRow = ops.locator('tr', { has: ops.locator(`td:nth-child(2)`, { hasText: new RegExp(`^${held[0]}$`) }) });
+    await requestRow.getByText('Blocked by a legal hold').waitFor({ timeout: 30_000 });
+    await noSeriousViolations(ops, 'requests');
+
+    await holdRow.getByRole('button', { name: 'Release…' }).click();
+    await holdRow.getByLabel('Reason for release').fill('Case settled');
+    await holdRow.getByRole('button', { name: 'Confirm release' }).click();
+    await holdRow.getByText('RELEASED').waitFor();
+    await requestRow.getByText('COMPLETED').waitFor({ timeout: 30_000 });
+    const [status] = await t.gateway.dataSource.query(`SELECT status FROM subjects WHERE id = ?`, [held[0]]);
+    expect(status.status).toBe('ERASED');
+  });
+
+  it('an M&A user runs a due-diligence export, watches its progress and downloads the manifest', async () => {
+    const mna = await signIn('mna-carol', Role.MNA);
+    await mna.getByRole('link', { name: 'Business transfers' }).click();
+    await mna.getByLabel('Deal name').fill('Project Heron');
+    await mna.getByLabel('Phase').selectOption('DUE_DILIGENCE');
+    await mna.getByRole('button', { name: 'Start transfer' }).click();
+    await outcome(mna, 'started');
+    const row = mna.locator('tr', { hasText: 'Project Heron' });
+    await expect(row.getByRole('progressbar', { name: 'Export progress of Project Heron' }).count()).resolves.toBe(1);
+    await row.getByText('COMPLETED').waitFor({ timeout: 60_000 });
+    expect(await row.getByRole('progressbar').getAttribute('value')).toBe('100');
+    await noSeriousViolations(mna, 'transfers');
+    const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('link', { name: 'Download manifest' }).click()]);
+    const manifest = JSON.parse(await readFile((await download.path())!, 'utf8')) as { phase?: string; artifacts?: unknown[] };
+    expect(manifest.phase).toBe('DUE_DILIGENCE');
+  });
+
+  it('offers no action a role cannot take', async () => {
+    const mna = await signIn('mna-dan', Role.MNA);
+    await expect(mna.getByRole('link', { name: 'Legal holds' }).count()).resolves.toBe(0);
+    await expect(mna.getByRole('link', { name: 'Requests' }).count()).resolves.toBe(0);
+    // Typing the address does not help: the page offers nothing, and the API would refuse.
+    await mna.goto(`${origin}/console/holds`);
+    await mna.getByText('Choose a page above.').waitFor();
+    await expect(mna.getByRole('button', { name: 'Place hold' }).count()).resolves.toBe(0);
+
+    const legal = await signIn('legal-erin', Role.LEGAL);
+    await legal.getByRole('link', { name: 'Requests' }).click();
+    await legal.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
+    await expect(legal.getByRole('button', { name: 'Record deletion request' }).count()).resolves.toBe(0);
+    await expect(legal.getByRole('link', { name: 'Business transfers' }).count()).resolves.toBe(0);
+
+    const privacy = await signIn('ops-fay', Role.PRIVACY_OPS);
+    await privacy.getByRole('link', { name: 'Legal holds' }).click();
+    await privacy.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
+    await expect(privacy.getByRole('button', { name: 'Place hold' }).count()).resolves.toBe(0);
+    await expect(privacy.getByRole('button', { name: 'Release…' }).count()).resolves.toBe(0);
+    await noSeriousViolations(privacy, 'home-privacy-ops-holds');
+  });
+
+  it('shows the sign-in page to a browser without a session, and it passes axe', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${origin}/console/`);
+    await page.getByText('You are not signed in.').waitFor();
+    await noSeriousViolations(page, 'sign-in');
+  });
+});
