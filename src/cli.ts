@@ -149,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, undefined, config.log.format);
 
   if (command === 'token') {
     const role = flag(args, 'role');

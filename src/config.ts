@@ -115,7 +115,8 @@ export interface Config {
     businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number; dataKeySecret: string };
   };
   /** Operating it: logs, /metrics, shutdown (issue 11). */
-  log: { level: LogLevel };
+  /** `pretty`: readable lines (pino-pretty), for a person at a terminal; `json`: JSON lines, for collectors. */
+  log: { level: LogLevel; format: 'json' | 'pretty' };
   metrics: {
     /** Bearer token /metrics requires (METRICS_TOKEN); null: no token. */
     token: string | null;
@@ -383,7 +384,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         dataKeySecret: exportKey,
       },
     },
-    log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
+    // auto: readable lines in a terminal outside production, JSON lines everywhere else (pipes, files, production).
+    log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'), format: logFormat(oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'), nodeEnv) },
     metrics: { token: metricsToken, allow: metricsAllow, workerPort: metricsPort },
     shutdown: { timeoutMs: int('SHUTDOWN_TIMEOUT_MS', 25_000, 100, 3_600_000) },
   };
@@ -467,4 +469,9 @@ function oidcConfig(env: NodeJS.ProcessEnv, nodeEnv: Config['env'], problems: st
   // An ID token's audience is the client: with the two equal, a console ID token would pass as an access token.
   if (clientId !== '' && clientId === audience) problems.push('OIDC_AUDIENCE must differ from OIDC_CLIENT_ID: the API the access tokens are for, not the console client (else ID tokens would pass as access tokens)');
   return { issuer, audience, jwksUri, rolesClaim, actorClaim, roleMap, algorithms: algorithms as OidcAlgorithm[], client };
+}
+
+function logFormat(chosen: 'auto' | 'json' | 'pretty', nodeEnv: Config['env']): 'json' | 'pretty' {
+  if (chosen !== 'auto') return chosen;
+  return nodeEnv !== 'production' && process.stdout.isTTY === true ? 'pretty' : 'json';
 }

@@ -74,7 +74,7 @@ export class Gateway {
    * function silences the gateway). Default: JSON lines on stdout at LOG_LEVEL.
    */
   static async open(config: Config, parts: GatewayParts = {}, log?: LogFn | Logger): Promise<Gateway> {
-    const logger = typeof log === 'function' ? loggerFromFn(log, config.log.level) : (log ?? createLogger(config.log.level));
+    const logger = typeof log === 'function' ? loggerFromFn(log, config.log.level) : (log ?? createLogger(config.log.level, undefined, config.log.format));
     const plugins = new PluginRegistry([...(parts.plugins ?? builtInPlugins(config)), ...(parts.extraPlugins ?? [])]);
     plugins.loaders();
     // The core's side of the hooks (erasures a released hold blocked run again) is a domain rule.

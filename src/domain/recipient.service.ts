@@ -95,7 +95,8 @@ export async function updateRecipient(em: EntityManager, actor: Actor, id: numbe
   if (!current) throw notFound('recipient', id);
   const changes: Partial<Recipient> = {};
   if (input.name !== undefined) {
-    if (!input.name.trim()) throw badInput('name must not be empty', { field: 'name' });
+    // GraphQL lets a caller send null for an optional input field; a recipient always has a name.
+    if ((input.name as string | null) === null || !input.name.trim()) throw badInput('name must not be empty', { field: 'name' });
     changes.name = input.name.trim();
   }
   if (input.postalAddress !== undefined) changes.postalAddress = cleanAddress(input.postalAddress);

@@ -96,7 +96,8 @@ export class WorkerHost {
         services: this.options.services,
         job,
       });
-      log?.info({ durationMs: finished('completed'), outcome: 'completed' }, 'job done');
+      // A repeatable job that found nothing to do (every few seconds) is a debug line, not news.
+      log?.[def.repeat && isIdleRun(result) ? 'debug' : 'info']({ durationMs: finished('completed'), outcome: 'completed' }, 'job done');
       this.satisfier.finished(job.id, job.processedOn);
       return result;
     } catch (err) {
@@ -128,4 +129,11 @@ export class WorkerHost {
     await this.satisfier.flush();
     return drained;
   }
+}
+
+/** A run that did nothing: no result, or one whose counts are all zero and whose other values are null. */
+export function isIdleRun(result: unknown): boolean {
+  if (result === undefined || result === null) return true;
+  if (typeof result !== 'object' || Array.isArray(result)) return false;
+  return Object.values(result).every((v) => v === 0 || v === null || v === undefined);
 }

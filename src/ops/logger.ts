@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config';
 
 export type { Logger } from 'pino';
@@ -15,8 +16,14 @@ const REDACT = [
   '*.email', '*.phone', '*.name', '*.ip', '*.address', '*.postalAddress', '*.variables', '*.authorization', '*.token', '*.password',
 ];
 
-/** A JSON-lines pino logger at the configured level, to stdout unless told otherwise. */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/**
+ * A pino logger at the configured level, to stdout unless told otherwise: JSON lines, or with
+ * `pretty` readable lines (pino-pretty, in the same process and synchronously, so a crash loses no
+ * line). Redaction happens before either.
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
+  if (!destination && format === 'pretty')
+    destination = pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   return pino(
     {
       level,

@@ -164,6 +164,6 @@ export function hiddenValue(type: GraphQLOutputType): (() => unknown) | null {
   if (!isNonNullType(type)) return () => null;
   const inner = type.ofType;
   if (isListType(inner)) return () => [];
-  if (isObjectType(inner) && isPaginationType(inner)) return () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  if (isObjectType(inner) && isPaginationType(inner)) return () => ({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
   return null;
 }

@@ -48,6 +48,9 @@ export async function buildGatewaySchema(parts: SchemaParts = {}): Promise<Graph
     emitSchemaFile: false,
   });
   preferAttachedRelations(schema, ATTACHED_RELATIONS);
+  // type-graphql has no option for the root types' descriptions; the schema printer reads these.
+  schema.getQueryType()!.description = 'Reads. Every operation names the roles that may call it; an APP caller declares a read purpose (X-Purpose) and sees only what that purpose allows; every person returned is written to the access log.';
+  schema.getMutationType()!.description = 'Changes, each in one transaction with its audit event; background work (erasure, notices, exports) runs in jobs after commit. Every operation names the roles that may call it; mutations are rate-limited per token subject.';
   // The read-purpose rules first, so that the type check wraps them: a hidden type is refused
   // before any of its consent checks run.
   return authorizeGraph(enforceReadPurpose(schema), mergeTypeAccess(CORE_TYPE_ACCESS, parts.typeAccess ?? []));

@@ -2,12 +2,18 @@ import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../domain/errors';
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its list (Relay cursor connections): pass endCursor as `after` to get the next page.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field({ description: 'True when items come before this page: this API pages forward only, so it is true exactly when the page was asked for `after` a cursor.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The first item's cursor; null on an empty page." })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The last item's cursor, the `after` of the next page; null on an empty page." })
   endCursor!: string | null;
 }
 
@@ -18,21 +24,21 @@ export interface Connection<T> {
 
 /** A Relay connection type for a node type (type-graphql's generic-type pattern). */
 export function ConnectionType<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({ description: 'An opaque position in the list: pass it as `after` to start the next page after this item.' })
     cursor!: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} items (Relay cursor connection), in the list's fixed order.` })
   class ConnectionClass {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The items of this page, at most `first` of them.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow or precede, and the cursors to reach them.' })
     pageInfo!: PageInfo;
   }
   return ConnectionClass;
@@ -48,11 +54,14 @@ export function pageSize(first: number | null | undefined, max: number): number 
   return n;
 }
 
-/** Builds a page from rows fetched with one extra row (which only tells that there is more). */
-export function toConnection<T>(rows: T[], take: number, cursorOf: (row: T) => string): Connection<T> {
+/**
+ * Builds a page from rows fetched with one extra row (which only tells that there is more).
+ * `after`: the cursor the page was asked for after, if any (then items precede it).
+ */
+export function toConnection<T>(rows: T[], take: number, cursorOf: (row: T) => string, after?: string | null): Connection<T> {
   const page = rows.slice(0, take);
   const edges = page.map((node) => new LazyEdge(node, cursorOf));
-  return { edges, pageInfo: new LazyPageInfo(rows.length > take, page[page.length - 1], cursorOf) };
+  return { edges, pageInfo: new LazyPageInfo(rows.length > take, after != null, page[0], page[page.length - 1], cursorOf) };
 }
 
 /** An edge whose cursor is encoded only if a client asks for it (most pages never do). */
@@ -70,9 +79,15 @@ class LazyEdge<T> {
 class LazyPageInfo<T> {
   constructor(
     readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly first: T | undefined,
     private readonly last: T | undefined,
     private readonly cursorOf: (row: T) => string,
   ) {}
+
+  get startCursor(): string | null {
+    return this.first === undefined ? null : this.cursorOf(this.first);
+  }
 
   get endCursor(): string | null {
     return this.last === undefined ? null : this.cursorOf(this.last);
@@ -92,11 +107,11 @@ export async function idPage<T extends ObjectLiteral & { id: number }>(
 ): Promise<Connection<T>> {
   const take = pageSize(args.first, maxPageSize);
   const afterId = decodeIdCursor(args.after);
-  if (take === 0) return toConnection([], 0, () => '');
+  if (take === 0) return toConnection([], 0, () => '', args.after);
   if (afterId !== null) qb.andWhere(`${qb.alias}.id > :afterId`, { afterId });
   qb.orderBy(`${qb.alias}.id`, 'ASC').limit(take + 1);
   const rows = fromRaw ? (await qb.getRawMany<Record<string, unknown>>()).map(fromRaw) : await qb.getMany();
-  return toConnection(rows, take, (r) => encodeIdCursor(r.id));
+  return toConnection(rows, take, (r) => encodeIdCursor(r.id), args.after);
 }
 
 // Cursors are opaque to clients: base64url of a small, versioned string.

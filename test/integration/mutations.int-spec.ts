@@ -195,6 +195,9 @@ describe('mutations: the policy, typed errors, and no partial writes', () => {
       const both = await t.gql<{ updateRecipient: { postalAddress: string } }>(UPDATE, { id: plain.data!.registerRecipient.id, input: { allowedPurposes: ['DIRECT_MARKETING'], postalAddress: ' 9 Pier Rd, Oakland, CA ' } }, t.token(Role.PRIVACY_OPS));
       expect(both.errors).toBeUndefined();
       expect(both.data!.updateRecipient.postalAddress).toBe('9 Pier Rd, Oakland, CA');
+      // A null name (GraphQL allows null for an optional input field) is bad input, not an internal error.
+      const nullName = await t.gql(UPDATE, { id: plain.data!.registerRecipient.id, input: { name: null } }, t.token(Role.PRIVACY_OPS));
+      expect(nullName.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'name must not be empty']]);
     });
 
     it('1798.83(a)(2): a DIRECT_MARKETING disclosure to a recipient on record without an address is refused', async () => {

@@ -17,22 +17,32 @@ enum UsageDimensionEnum {
   BROWSER = 'BROWSER',
   DEVICE_TYPE = 'DEVICE_TYPE',
 }
-registerEnumType(UsageDimensionEnum, { name: 'UsageDimension' });
+registerEnumType(UsageDimensionEnum, {
+  name: 'UsageDimension',
+  description: 'An attribute of recorded visits that a usage report counts by; each takes a generalized value that identifies no one.',
+  valuesConfig: {
+    PAGE: { description: 'The path of the page visited, without host or query string; (unknown) when not recorded.' },
+    MONTH: { description: 'The UTC calendar month of the visit, as YYYY-MM.' },
+    REGION: { description: 'The region recorded with the visit (ISO 3166-2, e.g. US-CA); (unknown) when not recorded.' },
+    BROWSER: { description: 'Browser family from the user agent: Chrome, Edge, Firefox, Opera, Safari, Samsung Internet, or Other when unrecognized or missing.' },
+    DEVICE_TYPE: { description: 'Device class from the user agent: desktop, mobile, tablet, bot or unknown.' },
+  },
+});
 
-@InputType()
+@InputType({ description: 'What a usage report counts: the dimensions, the period, and the minimum cell size.' })
 export class UsageReportInput {
-  @Field(() => [UsageDimensionEnum])
+  @Field(() => [UsageDimensionEnum], { description: 'One to three dimensions to count by; their order is the order of values in each cell key, and repeats are dropped.' })
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
   dimensions!: UsageDimensionEnum[];
 
-  @Field()
+  @Field({ description: 'Start of the period (inclusive, ISO 8601 UTC date-time).' })
   from!: Date;
 
-  @Field()
+  @Field({ description: 'End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later.' })
   until!: Date;
 
-  @Field(() => Int, { nullable: true, description: 'Minimum cell size (default from configuration, never below 2).' })
+  @Field(() => Int, { nullable: true, description: 'Minimum cell size k, 2 to 1000; counts from 1 to k-1 are suppressed. Defaults to ANONYMIZATION_K (11 unless configured).' })
   @IsOptional()
   @IsInt()
   @Min(2)
@@ -40,75 +50,85 @@ export class UsageReportInput {
   k?: number | null;
 }
 
-@ObjectType('UsageCell', { simpleResolvers: true })
+@ObjectType('UsageCell', { simpleResolvers: true, description: 'The number of visits with one combination of dimension values.' })
 class UsageCellType {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'One value per dimension, in the order of the report’s dimensions.' })
   key!: string[];
 
-  @Field(() => Int, { nullable: true, description: 'Null when suppressed.' })
+  @Field(() => Int, { nullable: true, description: 'Visits with these values; null when suppressed (too small, or derivable from the totals).' })
   count!: number | null;
 }
 
-@ObjectType('UsageTotal', { simpleResolvers: true })
+@ObjectType('UsageTotal', { simpleResolvers: true, description: 'A marginal total of a usage report: the sum of the cells that share the key’s non-null values.' })
 class UsageTotalType {
-  @Field(() => [String], { nullable: 'items', description: 'Null where the total runs over that dimension.' })
+  @Field(() => [String], { nullable: 'items', description: 'One part per dimension, in the order of the report’s dimensions: a fixed value, or null where the total runs over that dimension.' })
   key!: (string | null)[];
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Visits in this total; null when suppressed.' })
   count!: number | null;
 }
 
-@ObjectType('UsageReport', { simpleResolvers: true, description: 'Counts that cannot identify anyone: cells under k are suppressed, and so are cells that totals would reveal.' })
+@ObjectType('UsageReport', {
+  simpleResolvers: true,
+  description:
+    'Counts of recorded visits by up to three dimensions, safe to share: every released count is 0 or at least k, and counts that the totals would reveal are suppressed too (secondary suppression). A suppressed count is null, whatever the reason.',
+})
 export class UsageReportType {
-  @Field(() => [UsageDimensionEnum])
+  @Field(() => [UsageDimensionEnum], { description: 'The dimensions counted by, in the order of the values in every key.' })
   dimensions!: UsageDimension[];
 
-  @Field()
+  @Field({ description: 'Start of the period counted (inclusive, ISO 8601 UTC date-time).' })
   from!: Date;
 
-  @Field()
+  @Field({ description: 'End of the period counted (exclusive, ISO 8601 UTC date-time).' })
   until!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The minimum cell size applied.' })
   k!: number;
 
-  @Field(() => [UsageCellType])
+  @Field(() => [UsageCellType], { description: 'One cell per combination of values that occurred in the period, sorted by key.' })
   cells!: UsageCellType[];
 
-  @Field(() => [UsageTotalType])
+  @Field(() => [UsageTotalType], { description: 'The marginal totals over one or more dimensions, fewest fixed values first; the grand total is separate.' })
   totals!: UsageTotalType[];
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'All visits in the period; null when suppressed.' })
   grandTotal!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many cells are suppressed (totals not counted).' })
   suppressedCells!: number;
 
-  @Field()
+  @Field({ description: 'Hex SHA-256 of the report as JSON (everything above, dates in ISO 8601): identifies exactly what was released; a shared report’s disclosure cites it.' })
   sha256!: string;
 }
 
-@ObjectType('SharedUsageReport', { simpleResolvers: true })
+@ObjectType('SharedUsageReport', { simpleResolvers: true, description: 'A usage report shared with a partner, and the disclosure that records the sharing.' })
 class SharedUsageReportType {
-  @Field(() => UsageReportType)
+  @Field(() => UsageReportType, { description: 'The report as released to the partner.' })
   report!: UsageReport;
 
-  @Field(() => DisclosureType)
+  @Field(() => DisclosureType, { description: 'The non-identifiable disclosure to the partner: purpose AGGREGATE_ANALYTICS, no subject, transaction reference usage-report:sha256:<the report’s sha256>.' })
   disclosure!: DisclosureType;
 }
 
 export function usageReportResolvers(defaultK: () => number): Function[] {
   @Resolver()
   class UsageReportResolver {
-    @Query(() => UsageReportType)
+    @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN.' })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
-    usageReport(@Arg('input') input: UsageReportInput, @Ctx() ctx: GatewayContext) {
+    usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       return buildUsageReport(ctx.dataSource.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK());
     }
 
-    @Mutation(() => SharedUsageReportType, { description: 'Shares a usage report with a partner, recorded as a non-identifiable disclosure with the report’s SHA-256.' })
+    @Mutation(() => SharedUsageReportType, {
+      description: 'Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256. Roles: PRIVACY_OPS, ADMIN.',
+    })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
-    async shareUsageReport(@Arg('partnerId', () => ID) partnerId: string, @Arg('input') input: UsageReportInput, @Ctx() ctx: GatewayContext) {
+    async shareUsageReport(
+      @Arg('partnerId', () => ID, { description: 'Id of a recipient of kind PARTNER whose allowed purposes include AGGREGATE_ANALYTICS.' }) partnerId: string,
+      @Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput,
+      @Ctx() ctx: GatewayContext,
+    ) {
       const recipientId = parseId(partnerId, 'recipient');
       const outcome = await ctx.run(async (uow) => {
         const em = uow.em;

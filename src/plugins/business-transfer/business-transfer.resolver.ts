@@ -26,67 +26,75 @@ export const acquirerLoader = defineLoader('business-transfer.acquirer', ({ data
 export function businessTransferResolvers(options: BusinessTransferOptions): Function[] {
   @Resolver(() => BusinessTransferType)
   class BusinessTransferResolver {
-    @Query(() => BusinessTransferType, { nullable: true })
+    @Query(() => BusinessTransferType, { nullable: true, description: 'One business transfer by id; null when no transfer has that id. Roles: MNA, ADMIN.' })
     @Roles(...MNA)
-    businessTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    businessTransfer(@Arg('id', () => ID, { description: 'The transfer’s id.' }) id: string, @Ctx() ctx: GatewayContext) {
       return ctx.dataSource.getRepository(BusinessTransfer).findOneBy({ id: parseId(id, 'business transfer') });
     }
 
-    @Query(() => BusinessTransferConnection)
+    @Query(() => BusinessTransferConnection, { description: 'Business transfers in id order (oldest first), as a Relay connection. Roles: MNA, ADMIN.' })
     @Roles(...MNA)
     async businessTransfers(
       @Ctx() ctx: GatewayContext,
-      @Arg('status', () => TransferStatus, { nullable: true }) status?: TransferStatus,
-      @Arg('first', () => Int, { nullable: true }) first?: number,
-      @Arg('after', () => String, { nullable: true }) after?: string,
+      @Arg('status', () => TransferStatus, { nullable: true, description: 'Only transfers with this status; omit for all.' }) status?: TransferStatus,
+      @Arg('first', () => Int, { nullable: true, description: 'Page size: how many transfers to return, from 0 to GRAPHQL_MAX_PAGE_SIZE (100 unless configured); defaults to 20, or the maximum if lower. A larger value is refused with BAD_USER_INPUT.' }) first?: number,
+      @Arg('after', () => String, { nullable: true, description: 'An opaque cursor, the endCursor of the previous page: the page starts after it. Omit it for the first page.' }) after?: string,
     ) {
       const qb = ctx.dataSource.getRepository(BusinessTransfer).createQueryBuilder('t');
       if (status) qb.andWhere('t.status = :status', { status });
       return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
     }
 
-    @FieldResolver(() => RecipientType, { nullable: true })
+    @FieldResolver(() => RecipientType, { nullable: true, description: 'The acquiring recipient (kind ACQUIRER) the export is for; null if that recipient cannot be found.' })
     acquirer(@Root() t: BusinessTransfer, @Ctx() ctx: GatewayContext) {
       return ctx.loaders.of(acquirerLoader).load(t.acquirerId);
     }
 
-    @FieldResolver(() => BusinessTransferScopeType)
+    @FieldResolver(() => BusinessTransferScopeType, { description: 'Which people the transfer exports, as fixed at start.' })
     scope(@Root() t: BusinessTransfer) {
       const s = parseScope(t);
       return { ...s, createdBefore: s.createdBefore ? new Date(s.createdBefore) : null };
     }
 
-    @FieldResolver(() => Boolean)
+    @FieldResolver(() => Boolean, { description: 'True when the transfer was started with encryptFor: its files are AES-256-GCM encrypted under a data key wrapped for the acquirer’s RSA key (in the manifest).' })
     encrypted(@Root() t: BusinessTransfer) {
       return t.publicKey !== null;
     }
 
-    @FieldResolver(() => BusinessTransferProgressType)
+    @FieldResolver(() => BusinessTransferProgressType, { description: 'Subjects written so far, out of the total, with rate and estimated finish.' })
     progress(@Root() t: BusinessTransfer) {
       return progressOf(t);
     }
 
-    @FieldResolver(() => [ExportArtifactType], { description: 'The files, once the transfer completed.' })
+    @FieldResolver(() => [ExportArtifactType], { description: 'The export files (subjects, consents, disclosures) as listed in the manifest; empty until the transfer is COMPLETED.' })
     artifacts(@Root() t: BusinessTransfer) {
       return t.manifest ? (JSON.parse(t.manifest) as Manifest).files : [];
     }
 
-    @FieldResolver(() => String, { nullable: true, description: 'manifest.json as written next to the files.' })
+    @FieldResolver(() => String, {
+      nullable: true,
+      description: 'manifest.json as written next to the files (JSON text: deal, acquirer, scope, files with rows, bytes and SHA-256, encryption and anonymization details); null until COMPLETED.',
+    })
     manifest(@Root() t: BusinessTransfer) {
       return t.manifest ? `${JSON.stringify(JSON.parse(t.manifest), null, 2)}\n` : null;
     }
 
-    @Mutation(() => BusinessTransferType, { description: 'Starts an export for an acquirer; chunk jobs write it.' })
+    @Mutation(() => BusinessTransferType, {
+      description:
+        'Starts an export for an acquirer and returns it PENDING; background jobs then write it, limited to the people and records that exist at this call. Audited. Roles: MNA, ADMIN.',
+    })
     @Roles(...MNA)
-    async startBusinessTransfer(@Arg('input') input: StartBusinessTransferInput, @Ctx() ctx: GatewayContext) {
+    async startBusinessTransfer(@Arg('input', { description: 'The deal, acquirer, phase, scope, format and optional encryption key.' }) input: StartBusinessTransferInput, @Ctx() ctx: GatewayContext) {
       const acquirerId = parseId(input.acquirerId, 'recipient');
       const outcome = await startTransfer(ctx.run, ctx.actor!, { ...input, acquirerId }, options);
       return presented(ctx, outcome, 'startBusinessTransfer', (t) => `business transfer ${t.id}`);
     }
 
-    @Mutation(() => BusinessTransferType, { description: 'Stops a running transfer; its files are removed.' })
+    @Mutation(() => BusinessTransferType, {
+      description: 'Cancels a PENDING or RUNNING transfer and deletes its files; a finished transfer is a CONFLICT. Returns it CANCELLED. Audited. Roles: MNA, ADMIN.',
+    })
     @Roles(...MNA)
-    async cancelBusinessTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    async cancelBusinessTransfer(@Arg('id', () => ID, { description: 'Id of the transfer to cancel.' }) id: string, @Ctx() ctx: GatewayContext) {
       const t = await cancelTransfer(ctx.run, ctx.actor!, parseId(id, 'business transfer'));
       // Chunks still running see the status and stop; whatever they leave, the assembly removes.
       await rm(t.exportPath, { recursive: true, force: true }).catch(() => undefined);

@@ -6,7 +6,7 @@ import '../enums';
 
 @ObjectType('AccessLogEntry', { simpleResolvers: true, description: 'One person whose data one request returned, whoever read it.' })
 export class AccessLogEntryType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The entry\'s id; lists of entries are newest (highest id) first.' })
   id!: string;
 
   @Field({ description: 'Shared by every person returned to the same request.' })
@@ -21,13 +21,13 @@ export class AccessLogEntryType {
   @Field(() => ReadPurpose, { nullable: true, description: 'The declared purpose; null for a privileged read without one.' })
   purpose!: ReadPurpose | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The person whose data was returned; the entry is kept after their erasure.' })
   userId!: number;
 
   @Field(() => [String], { description: 'Data categories (fideslang keys) of the fields returned; list:<name> for a list read that has no category of its own (list:disclosures, list:recipients, list:requests).' })
   categories!: string[];
 
-  @Field()
+  @Field({ description: 'When the data was read (ISO 8601 date-time, UTC).' })
   accessedAt!: Date;
 }
 

@@ -7,7 +7,7 @@ import { DataCategoryType } from './data-category.type';
 
 @Resolver(() => DataCategoryType)
 export class DataCategoryResolver {
-  @Query(() => [DataCategoryType])
+  @Query(() => [DataCategoryType], { description: 'Every data category, ordered by key. Roles: APP (with a read purpose), LEGAL, MNA, PRIVACY_OPS, ADMIN.' })
   @Roles(Role.APP, Role.LEGAL, Role.MNA, Role.PRIVACY_OPS, Role.ADMIN)
   async dataCategories(@Ctx() ctx: GatewayContext): Promise<DataCategory[]> {
     return ctx.dataSource.getRepository(DataCategory).find({ order: { key: 'ASC' } });

@@ -9,9 +9,9 @@ import { CollectionEventType } from './collection-event.type';
 
 @Resolver()
 export class CollectionEventResolver {
-  @Mutation(() => CollectionEventType)
+  @Mutation(() => CollectionEventType, { description: 'Records what the server logs collected automatically about one visit, and returns the event. Roles: APP, PRIVACY_OPS, ADMIN; an APP token sees the answer only under purpose SERVICE or SECURITY (otherwise the event stands and the answer is refused).' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
-  recordCollectionEvent(@Arg('input') input: RecordCollectionEventInput, @Ctx() ctx: GatewayContext) {
+  recordCollectionEvent(@Arg('input', { description: 'The visit to record.' }) input: RecordCollectionEventInput, @Ctx() ctx: GatewayContext) {
     const subjectId = input.userId ? parseId(input.userId, 'user') : null;
     return useCases.recordCollectionEvent(ctx.run, ctx.actor!, {
       subjectId,

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { PurposeKey } from '../../entities/enums';
 import '../enums';
 
-@ObjectType('UnsubscribeResult', { simpleResolvers: true })
+@ObjectType('UnsubscribeResult', { simpleResolvers: true, description: 'The answer to an unsubscribe link: which consent it withdrew, and nothing about the person.' })
 export class UnsubscribeResultType {
   @Field(() => PurposeKey, { description: 'The consent the link withdrew.' })
   purpose!: PurposeKey;

@@ -9,9 +9,9 @@ import { ConsentChangeType } from './consent.type';
 
 @Resolver()
 export class ConsentResolver {
-  @Mutation(() => ConsentChangeType, { description: 'Appends a consent event; the current state follows from it.' })
+  @Mutation(() => ConsentChangeType, { description: 'Records a person\'s consent choice for one purpose as an event in their history, and returns the resulting consent. A choice equal to the current status writes nothing (changed is false). Roles: APP, PRIVACY_OPS, ADMIN.' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
-  async recordConsent(@Arg('input') input: RecordConsentInput, @Ctx() ctx: GatewayContext): Promise<ConsentChangeType> {
+  async recordConsent(@Arg('input', { description: 'The choice to record.' }) input: RecordConsentInput, @Ctx() ctx: GatewayContext): Promise<ConsentChangeType> {
     const subjectId = parseId(input.userId, 'user');
     return useCases.recordConsent(ctx.run, ctx.actor!, {
       subjectId,

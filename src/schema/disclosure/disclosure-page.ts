@@ -19,6 +19,6 @@ export function disclosurePageArgs(args: DisclosurePageArgsInput, maxPageSize: n
   return { loaderArgs, key, take };
 }
 
-export function disclosureConnection(rows: Disclosure[], take: number): Connection<DisclosureType> {
-  return toConnection(rows, take, (d) => encodeTimeCursor(d.occurredAt, d.id));
+export function disclosureConnection(rows: Disclosure[], take: number, after?: string | null): Connection<DisclosureType> {
+  return toConnection(rows, take, (d) => encodeTimeCursor(d.occurredAt, d.id), after);
 }

@@ -15,6 +15,10 @@ import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from
 
 const OPS = [Role.PRIVACY_OPS, Role.ADMIN];
 
+const FIRST = 'Page size: how many requests to return, from 0 to GRAPHQL_MAX_PAGE_SIZE (100 unless configured); defaults to 20, or the maximum if lower. A larger value is refused.';
+const AFTER = 'An opaque cursor, the endCursor of the previous page: the page starts after it. Omit it for the first page.';
+const CHANNEL = 'How the request came in: one word of letters and underscores, 2 to 40 characters, stored upper-case (e.g. WEB_FORM, EMAIL, PHONE).';
+
 export const requestsBySubjectLoader = defineLoader('requestsBySubject', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, DataRequest[]>(async (ids) =>
     groupBy(ids, await dataSource.getRepository(DataRequest).find({ where: { subjectId: In([...ids]) }, order: { id: 'ASC' } }), (r) => r.subjectId),
@@ -22,21 +26,21 @@ export const requestsBySubjectLoader = defineLoader('requestsBySubject', ({ data
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {
-  @Query(() => DataRequestObject, { nullable: true })
+  @Query(() => DataRequestObject, { nullable: true, description: 'One request by its id; null when there is none. Roles: PRIVACY_OPS, LEGAL, ADMIN.' })
   @Roles(Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN)
-  dataRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+  dataRequest(@Arg('id', () => ID, { description: 'The request\'s id, a positive integer.' }) id: string, @Ctx() ctx: GatewayContext) {
     return ctx.dataSource.getRepository(DataRequest).findOneBy({ id: parseId(id, 'data request') });
   }
 
-  @Query(() => DataRequestConnection)
+  @Query(() => DataRequestConnection, { description: 'Requests of every user, oldest first (by id), one page at a time; the filters given all apply. Roles: PRIVACY_OPS, LEGAL, ADMIN.' })
   @Roles(Role.PRIVACY_OPS, Role.LEGAL, Role.ADMIN)
   async dataRequests(
     @Ctx() ctx: GatewayContext,
-    @Arg('type', () => DataRequestType, { nullable: true }) type?: DataRequestType,
-    @Arg('status', () => DataRequestStatus, { nullable: true }) status?: DataRequestStatus,
-    @Arg('overdue', () => Boolean, { nullable: true }) overdue?: boolean,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('type', () => DataRequestType, { nullable: true, description: 'Only requests of this type.' }) type?: DataRequestType,
+    @Arg('status', () => DataRequestStatus, { nullable: true, description: 'Only requests in this status.' }) status?: DataRequestStatus,
+    @Arg('overdue', () => Boolean, { nullable: true, description: 'true: only requests flagged overdue; false: only those not flagged; omitted: both.' }) overdue?: boolean,
+    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
   ) {
     const qb = ctx.dataSource.getRepository(DataRequest).createQueryBuilder('r');
     if (type) qb.andWhere('r.type = :type', { type });
@@ -45,16 +49,18 @@ export class DataRequestResolver {
     return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
   }
 
-  @FieldResolver(() => UserType)
+  @FieldResolver(() => UserType, { description: 'The person the request is about; after their erasure, the tombstone of their record (status ERASED, personal fields null).' })
   user(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(subjectLoader).load(request.subjectId);
   }
 
-  @Mutation(() => DataRequestReceiptType, { description: 'Opens a deletion request; a second one while one is open returns the open one.' })
+  @Mutation(() => DataRequestReceiptType, {
+    description: 'Opens a deletion (erasure) request for a user, emails them a receipt (when they have an address) and queues the erasure; a second one while one is open returns the open one. An erased user is refused (SUBJECT_ERASED). Roles: PRIVACY_OPS, ADMIN.',
+  })
   @Roles(...OPS)
   async requestErasure(
-    @Arg('userId', () => ID) userId: string,
-    @Arg('channel') channel: string,
+    @Arg('userId', () => ID, { description: 'The user whose data is to be deleted.' }) userId: string,
+    @Arg('channel', { description: CHANNEL }) channel: string,
     @Ctx() ctx: GatewayContext,
     @Arg('verification', () => VerificationMethod, { nullable: true, description: 'How the person was verified, recorded with the request (a deletion needs REASONABLE).' }) verification?: VerificationMethod | null,
   ) {
@@ -64,17 +70,25 @@ export class DataRequestResolver {
     return presented(ctx, outcome, 'requestErasure', (opened) => `request ${opened.request.id}`);
   }
 
-  @Mutation(() => DataRequestReceiptType, { description: 'The company learned it holds a child’s data: delete it at once, ahead of every other job.' })
+  @Mutation(() => DataRequestReceiptType, {
+    description: 'The company learned it holds a child’s data: opens a CHILD_DELETION request (channel CHILD_FLAG, due at once) whose erasure runs ahead of every other job; an open one is returned instead. Roles: PRIVACY_OPS, ADMIN.',
+  })
   @Roles(...OPS)
-  async flagChild(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GatewayContext) {
+  async flagChild(@Arg('userId', () => ID, { description: 'The user found to be a child under 13.' }) userId: string, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(userId, 'user');
     const outcome = await useCases.requestErasure(ctx.run, ctx.actor!, { subjectId, type: DataRequestType.CHILD_DELETION, channel: 'CHILD_FLAG' });
     return presented(ctx, outcome, 'flagChild', (opened) => `request ${opened.request.id}`);
   }
 
-  @Mutation(() => DataRequestObject, { description: 'The one extension of 45 days a deletion request may have, with its reason.' })
+  @Mutation(() => DataRequestObject, {
+    description: 'The one extension of 45 days an open deletion, access or correction request may have, counted from its due date; the person is emailed the new date and the reason (when they have an address). Roles: PRIVACY_OPS, ADMIN.',
+  })
   @Roles(...OPS)
-  extendRequestDeadline(@Arg('requestId', () => ID) requestId: string, @Arg('reason') reason: string, @Ctx() ctx: GatewayContext) {
+  extendRequestDeadline(
+    @Arg('requestId', () => ID, { description: 'The request to extend.' }) requestId: string,
+    @Arg('reason', { description: 'Why more time is needed, 1 to 1000 characters; kept as extensionReason and sent to the person.' }) reason: string,
+    @Ctx() ctx: GatewayContext,
+  ) {
     const id = parseId(requestId, 'data request');
     if (reason.length > 1000) throw badInput('reason is at most 1000 characters', { field: 'reason' });
     return useCases.extendRequestDeadline(ctx.run, ctx.actor!, id, reason);
@@ -83,7 +97,7 @@ export class DataRequestResolver {
 
 @Resolver(() => UserType)
 export class UserRequestsResolver {
-  @FieldResolver(() => [DataRequestObject], { description: 'Every request this user made, oldest first.' })
+  @FieldResolver(() => [DataRequestObject], { description: 'Every request this user made, of every type, oldest first.' })
   requests(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(requestsBySubjectLoader).load(user.id);
   }

@@ -24,19 +24,19 @@ const READERS = [Role.APP, Role.LEGAL, Role.PRIVACY_OPS, Role.ADMIN];
 
 @Resolver(() => UserType)
 export class UserResolver {
-  @Query(() => UserType, { nullable: true })
+  @Query(() => UserType, { nullable: true, description: 'One user by id; null when no user has that id. Under a marketing read purpose (PRODUCT_EMAIL, THIRD_PARTY_OFFERS), a user who may not be read about for it is null with a FORBIDDEN error giving the reason. Roles: APP (with a read purpose), LEGAL, PRIVACY_OPS, ADMIN.' })
   @Roles(...READERS)
-  user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+  user(@Arg('id', () => ID, { description: 'The user\'s id.' }) id: string, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(subjectLoader).load(parseId(id, 'user'));
   }
 
-  @Query(() => UserConnection, { description: 'Users in id order, as a Relay connection.' })
+  @Query(() => UserConnection, { description: 'Users in ascending id order, a page at a time (Relay connection). Under a marketing read purpose (PRODUCT_EMAIL, THIRD_PARTY_OFFERS), people who did not grant its consent (or, for THIRD_PARTY_OFFERS, sent a GPC opt-out) are left out. Roles: APP (with a read purpose), LEGAL, PRIVACY_OPS, ADMIN.' })
   @Roles(...READERS)
   async users(
     @Ctx() ctx: GatewayContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size: 0 up to GRAPHQL_MAX_PAGE_SIZE (a server setting, 100 unless configured); 20 when omitted. A larger value is refused with BAD_USER_INPUT.' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'An opaque cursor: the endCursor of the previous page. Omit for the first page.' }) after?: string,
+    @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions the users must meet; every user when omitted.' }) filter?: UserFilter,
   ) {
     const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s');
     if (filter?.status) {
@@ -74,39 +74,39 @@ export class UserResolver {
     return page;
   }
 
-  @FieldResolver(() => [ConsentType])
+  @FieldResolver(() => [ConsentType], { description: 'The user\'s current consents, one per purpose ever recorded, ordered by purpose; a purpose missing here was never granted. Empty after erasure and under the SECURITY read purpose.' })
   consents(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(consentsBySubjectLoader).load(user.id);
   }
 
-  @FieldResolver(() => [ConsentEventType], { description: 'Every consent change, oldest first.' })
+  @FieldResolver(() => [ConsentEventType], { description: 'Every consent change, oldest first. Empty after erasure and under read purposes other than SERVICE, SUPPORT and SECURITY.' })
   consentHistory(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(consentHistoryBySubjectLoader).load(user.id);
   }
 
-  @FieldResolver(() => DisclosureConnection, { description: 'Newest first.' })
+  @FieldResolver(() => DisclosureConnection, { description: 'What was disclosed about this user, newest first (by occurredAt), a page at a time. Seen by LEGAL, PRIVACY_OPS and ADMIN, and under the SERVICE, SUPPORT and SECURITY read purposes; empty otherwise.' })
   async disclosures(@Root() user: UserType, @Args({ validate: false }) args: DisclosurePageArgsInput, @Ctx() ctx: GatewayContext) {
     const { loaderArgs, key, take } = disclosurePageArgs(args, ctx.config.graphql.maxPageSize);
     const rows = take === 0 ? [] : await ctx.loaders.of(disclosuresBySubjectLoader(loaderArgs), key).load(user.id);
-    return disclosureConnection(rows, take);
+    return disclosureConnection(rows, take, args.after);
   }
 
-  @FieldResolver(() => [RecipientType], { description: 'Every recipient that received anything about this user.' })
+  @FieldResolver(() => [RecipientType], { description: 'Every recipient that received anything about this user, in id order. Empty under read purposes other than SERVICE, SUPPORT and SECURITY.' })
   recipients(@Root() user: UserType, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.of(recipientsBySubjectLoader).load(user.id);
   }
 
-  @Mutation(() => UserType, { description: 'Contact Us intake. A child under 13 is refused and nothing is stored.' })
+  @Mutation(() => UserType, { description: 'Registers a person (Contact Us intake) and returns the new user. Needs an email or a phone; an email already on file is refused with CONFLICT; a child under 13 is refused and nothing is stored. Roles: APP, PRIVACY_OPS, ADMIN; under a read purpose, only fields that purpose may see can be given.' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
-  registerUser(@Arg('input') input: RegisterUserInput, @Ctx() ctx: GatewayContext) {
+  registerUser(@Arg('input', { description: 'The person\'s details.' }) input: RegisterUserInput, @Ctx() ctx: GatewayContext) {
     // A CONFLICT would confirm an address the purpose may not see.
     assertMayUseFields(ctx.purpose, Object.keys(input).filter((k) => (input as unknown as Record<string, unknown>)[k] != null), 'input', 'register people');
     return useCases.registerSubject(ctx.run, ctx.actor!, input);
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, { description: 'Changes a user\'s personal fields and returns the user. An erased user cannot change (CONFLICT). Roles: APP, PRIVACY_OPS, ADMIN; under a read purpose, only fields that purpose may see can be given.' })
   @Roles(Role.APP, Role.PRIVACY_OPS, Role.ADMIN)
-  updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GatewayContext) {
+  updateUser(@Arg('id', () => ID, { description: 'The user\'s id.' }) id: string, @Arg('input', { description: 'The fields to change; omitted fields keep their value.' }) input: UpdateUserInput, @Ctx() ctx: GatewayContext) {
     const subjectId = parseId(id, 'user');
     const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     assertMayUseFields(ctx.purpose, Object.keys(fields), 'input', 'update people');
