@@ -2,6 +2,7 @@ import { StrictMode, useEffect, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { hasRole, loadSession, signInOptions, signOut, type Session } from './api';
 import type { Role } from './graphql-types';
+import { AuditPage } from './pages/audit.page';
 import { HoldsPage } from './pages/holds.page';
 import { RequestsPage } from './pages/requests.page';
 import { TransfersPage } from './pages/transfers.page';
@@ -23,6 +24,7 @@ const PAGES: Page[] = [
   { path: '/console/holds', title: 'Legal holds', roles: ['LEGAL', 'PRIVACY_OPS', 'ADMIN'], render: (s) => <HoldsPage session={s} /> },
   { path: '/console/requests', title: 'Requests', roles: ['PRIVACY_OPS', 'LEGAL', 'ADMIN'], render: (s) => <RequestsPage session={s} /> },
   { path: '/console/transfers', title: 'Business transfers', roles: ['MNA', 'ADMIN'], render: (s) => <TransfersPage session={s} /> },
+  { path: '/console/audit', title: 'Audit', roles: ['LEGAL', 'PRIVACY_OPS', 'ADMIN'], render: (s) => <AuditPage session={s} /> },
 ];
 
 function navigate(path: string) {

@@ -79,25 +79,53 @@ describe('the console in Chromium', () => {
     await legal.getByRole('button', { name: 'Place hold' }).click();
     await outcome(legal, 'placed on 2 people');
     const holdRow = legal.locator('tr', { hasText: 'Smith v. Example' });
-    await holdRow.getByText('ACTIVE').waitFor();
+    await holdRow.getByText('ACTIVE', { exact: true }).waitFor();
     await noSeriousViolations(legal, 'holds');
 
     const ops = await signIn('ops-bob', Role.PRIVACY_OPS);
     await ops.getByRole('link', { name: 'Requests' }).click();
-    await ops.getByLabel('Person (user id)').fill(held[0]);
+    await ops.getByLabel('Person (user id)', { exact: true }).fill(held[0]);
     await ops.getByRole('button', { name: 'Record deletion request' }).click();
     await outcome(ops, 'Deletion request');
     const requestRow = ops.locator('tr', { has: ops.locator(`td:nth-child(2)`, { hasText: new RegExp(`^${held[0]}$`) }) });
-    await requestRow.getByText('Blocked by a legal hold').waitFor({ timeout: 30_000 });
+    await requestRow.getByText('Blocked by a legal hold', { exact: true }).waitFor({ timeout: 30_000 });
     await noSeriousViolations(ops, 'requests');
 
     await holdRow.getByRole('button', { name: 'Release…' }).click();
     await holdRow.getByLabel('Reason for release').fill('Case settled');
     await holdRow.getByRole('button', { name: 'Confirm release' }).click();
-    await holdRow.getByText('RELEASED').waitFor();
-    await requestRow.getByText('COMPLETED').waitFor({ timeout: 30_000 });
+    await holdRow.getByText('RELEASED', { exact: true }).waitFor();
+    await requestRow.getByText('COMPLETED', { exact: true }).waitFor({ timeout: 30_000 });
     const [status] = await t.gateway.dataSource.query(`SELECT status FROM subjects WHERE id = ?`, [held[0]]);
     expect(status.status).toBe('ERASED');
+
+    // The request's timeline, from the gateway's record.
+    await requestRow.getByRole('button', { name: /^Request \d+$/ }).click();
+    const details = ops.getByRole('region', { name: /^Request \d+: ERASURE for person/ });
+    await details.getByText('Received', { exact: true }).waitFor();
+    await details.getByText('Completed', { exact: true }).waitFor();
+    await noSeriousViolations(ops, 'request-timeline');
+
+    // What the hold preserved, browsed from the released hold.
+    await holdRow.getByRole('button', { name: 'Preserved records' }).click();
+    await outcome(legal, 'preserved records shown');
+    await expect(holdRow.locator('table.nested tbody tr').count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('verifies the audit chain and shows who read a person, on screen', async () => {
+    // An internal app reads the person's email for support: the access log must show it.
+    const read = await t.gql(`{ user(id: "${held[1]}") { email } }`, {}, t.token(Role.APP), 'SUPPORT');
+    expect(read.errors).toBeUndefined();
+    const ops = await signIn('ops-gus', Role.PRIVACY_OPS);
+    await ops.getByRole('link', { name: 'Audit' }).click();
+    await ops.getByRole('button', { name: 'Verify the audit chain' }).click();
+    await outcome(ops, 'The audit chain is intact');
+    await ops.getByLabel('Person (user id)', { exact: true }).fill(held[1]);
+    await ops.getByRole('button', { name: 'Show reads' }).click();
+    await outcome(ops, `reads of person ${held[1]}`);
+    const row = ops.locator('tr', { has: ops.getByRole('cell', { name: 'test-app', exact: true }) });
+    await row.getByRole('cell', { name: 'SUPPORT' }).waitFor();
+    await noSeriousViolations(ops, 'audit');
   });
 
   it('an M&A user runs a due-diligence export, watches its progress and downloads the manifest', async () => {
@@ -109,7 +137,7 @@ describe('the console in Chromium', () => {
     await outcome(mna, 'started');
     const row = mna.locator('tr', { hasText: 'Project Heron' });
     await expect(row.getByRole('progressbar', { name: 'Export progress of Project Heron' }).count()).resolves.toBe(1);
-    await row.getByText('COMPLETED').waitFor({ timeout: 60_000 });
+    await row.getByText('COMPLETED', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await row.getByRole('progressbar').getAttribute('value')).toBe('100');
     await noSeriousViolations(mna, 'transfers');
     const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('link', { name: 'Download manifest' }).click()]);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { formatDate, gql, hasRole, type Session } from '../api';
-import type { LegalHold, PreservationReport } from '../graphql-types';
+import type { LegalHold, PreservationReport, PreservedRecord } from '../graphql-types';
 import { Field, Outcome, useAction, usePolling } from '../ui';
 
 type HoldRow = Pick<LegalHold, 'id' | 'matter' | 'caseReference' | 'status' | 'placedAt' | 'placedBy' | 'releasedAt' | 'releaseReason'> & {
@@ -98,6 +98,34 @@ function HoldActions({ session, hold, canChange, onDone }: { session: Session; h
   const [releasing, setReleasing] = useState(false);
   const [reason, setReason] = useState('');
   const [report, setReport] = useState<PreservationReport | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [more, setMore] = useState('');
+  const [records, setRecords] = useState<Pick<PreservedRecord, 'id' | 'recordType' | 'recordId' | 'subjectId' | 'preservedAt' | 'sha256'>[] | null>(null);
+  const browse = () =>
+    action.run(async () => {
+      const r = await gql<{ legalHold: { preservedRecords: { edges: { node: NonNullable<typeof records>[number] }[]; pageInfo: { hasNextPage: boolean } } } | null }>(
+        session,
+        'query Preserved($id: ID!) { legalHold(id: $id) { preservedRecords(first: 100) { edges { node { id recordType recordId subjectId preservedAt sha256 } } pageInfo { hasNextPage } } } }',
+        { id: hold.id },
+      );
+      const page = r.legalHold?.preservedRecords;
+      setRecords(page?.edges.map((e) => e.node) ?? []);
+      return `${page?.edges.length ?? 0} preserved records shown${page?.pageInfo.hasNextPage ? ' (the first 100)' : ''}.`;
+    });
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const r = await gql<{ addSubjectsToLegalHold: { addedSubjectIds: string[]; alreadyErasedSubjectIds: string[] } }>(
+        session,
+        'mutation Add($id: ID!, $people: [ID!]!) { addSubjectsToLegalHold(holdId: $id, subjectIds: $people) { addedSubjectIds alreadyErasedSubjectIds } }',
+        { id: hold.id, people: more.split(/[\s,]+/).filter(Boolean) },
+      );
+      setAdding(false);
+      onDone();
+      const erased = r.addSubjectsToLegalHold.alreadyErasedSubjectIds;
+      return `${r.addSubjectsToLegalHold.addedSubjectIds.length} people added to hold ${hold.id}${erased.length ? `; already erased, nothing to preserve: ${erased.join(', ')}` : ''}.`;
+    });
+  };
   const action = useAction();
   const verify = () =>
     action.run(async () => {
@@ -117,6 +145,17 @@ function HoldActions({ session, hold, canChange, onDone }: { session: Session; h
   return (
     <div className="actions">
       <button type="button" onClick={() => void verify()} disabled={action.busy}>Verify preservation</button>
+      <button type="button" onClick={() => void browse()} disabled={action.busy}>Preserved records</button>
+      {canChange && hold.status === 'ACTIVE' && !adding ? <button type="button" onClick={() => setAdding(true)}>Add people…</button> : null}
+      {adding ? (
+        <form onSubmit={add} aria-label={`Add people to hold ${hold.matter}`}>
+          <Field id={`add-${hold.id}`} label="People to add (user ids)">
+            <input id={`add-${hold.id}`} required value={more} onChange={(e) => setMore(e.target.value)} />
+          </Field>
+          <button type="submit" disabled={action.busy}>Add to the hold</button>
+          <button type="button" onClick={() => setAdding(false)}>Cancel</button>
+        </form>
+      ) : null}
       {canChange && hold.status === 'ACTIVE' && !releasing ? (
         <button type="button" onClick={() => setReleasing(true)}>Release…</button>
       ) : null}
@@ -128,6 +167,19 @@ function HoldActions({ session, hold, canChange, onDone }: { session: Session; h
           <button type="submit" className="danger" disabled={action.busy}>Confirm release</button>
           <button type="button" onClick={() => setReleasing(false)}>Keep the hold</button>
         </form>
+      ) : null}
+      {records && records.length ? (
+        <table className="nested">
+          <caption>What hold {hold.matter} preserved</caption>
+          <thead>
+            <tr><th scope="col">Record</th><th scope="col">Person</th><th scope="col">Preserved</th><th scope="col">SHA-256</th></tr>
+          </thead>
+          <tbody>
+            {records.map((r) => (
+              <tr key={r.id}><td>{r.recordType} {r.recordId}</td><td>{r.subjectId}</td><td>{formatDate(r.preservedAt)}</td><td><code>{r.sha256.slice(0, 12)}…</code></td></tr>
+            ))}
+          </tbody>
+        </table>
       ) : null}
       {report && !report.valid ? <p className="error">Mismatched records: {report.mismatchedRecordIds.join(', ') || 'the seal'}</p> : null}
       <Outcome ok={action.ok} error={action.error} />

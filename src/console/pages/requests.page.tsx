@@ -11,12 +11,18 @@ const REQUESTS = `query Requests { dataRequests(first: 100) { edges { node {
 
 /** Privacy operations: the request queue, due dates counting down, blocked and overdue ones marked. */
 export function RequestsPage({ session }: { session: Session }) {
+  const [selected, setSelected] = useState<string | null>(null);
   const { data, error, reload } = usePolling(() => gql<{ dataRequests: { edges: { node: RequestRow }[] } }>(session, REQUESTS).then((d) => d.dataRequests.edges.map((e) => e.node)), 2000);
   const canAct = hasRole(session, 'PRIVACY_OPS', 'ADMIN');
   return (
     <section aria-labelledby="requests-title">
       <h1 id="requests-title">Requests</h1>
-      {canAct ? <RequestErasure session={session} onDone={reload} /> : null}
+      {canAct ? (
+        <div className="forms">
+          <RequestErasure session={session} onDone={reload} />
+          <FlagChild session={session} onDone={reload} />
+        </div>
+      ) : null}
       {error ? <p role="alert" className="error">{error}</p> : null}
       {data === null ? <p>Loading requests…</p> : data.length === 0 ? <p>No requests.</p> : (
         <table>
@@ -36,7 +42,11 @@ export function RequestsPage({ session }: { session: Session }) {
               const open = !['COMPLETED', 'PARTIALLY_COMPLETED', 'REJECTED'].includes(r.status);
               return (
                 <tr key={r.id} data-request={r.id} data-status={r.status} className={r.overdue ? 'overdue' : r.status === 'BLOCKED_BY_HOLD' ? 'blocked' : undefined}>
-                  <td>{r.id}</td>
+                  <td>
+                    <button type="button" className="link" aria-expanded={selected === r.id} onClick={() => setSelected(selected === r.id ? null : r.id)}>
+                      Request {r.id}
+                    </button>
+                  </td>
                   <td>{r.user.id}</td>
                   <td>{r.type}</td>
                   <td><span className={`badge ${r.status.toLowerCase()}`}>{r.status === 'BLOCKED_BY_HOLD' ? 'Blocked by a legal hold' : r.status}</span></td>
@@ -48,7 +58,93 @@ export function RequestsPage({ session }: { session: Session }) {
           </tbody>
         </table>
       )}
+      {selected ? <RequestDetails key={selected} session={session} id={selected} canAct={canAct} onDone={reload} /> : null}
     </section>
+  );
+}
+
+type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string } };
+
+/** A request's timeline, from the gateway's own record of it, and extending its deadline once. */
+function RequestDetails({ session, id, canAct, onDone }: { session: Session; id: string; canAct: boolean; onDone: () => void }) {
+  const { data, error, reload } = usePolling(
+    () =>
+      gql<{ dataRequest: Details | null }>(
+        session,
+        'query Request($id: ID!) { dataRequest(id: $id) { id type status channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } } }',
+        { id },
+      ).then((d) => d.dataRequest),
+    2000,
+  );
+  const [reason, setReason] = useState('');
+  const action = useAction();
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!data) return <p>Loading request {id}…</p>;
+  const events: [string, string | null | undefined, string?][] = [
+    ['Received', data.receivedAt, `through ${data.channel}${data.verificationMethod ? `, verified by ${data.verificationMethod}` : ''}`],
+    ['Acknowledged', data.acknowledgedAt, data.acknowledgedAt ? undefined : `due ${formatDate(data.acknowledgeDueAt)}`],
+    ['Deadline extended', data.extendedAt, data.extensionReason ?? undefined],
+    ['Blocked by a legal hold', data.status === 'BLOCKED_BY_HOLD' ? 'now' : null, 'resumes when the hold is released'],
+    [data.status === 'REJECTED' ? 'Rejected' : 'Completed', data.completedAt, data.reasonCode ?? undefined],
+  ];
+  const open = !['COMPLETED', 'PARTIALLY_COMPLETED', 'REJECTED'].includes(data.status);
+  const extend = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const r = await gql<{ extendRequestDeadline: { dueAt: string } }>(session, 'mutation Extend($id: ID!, $reason: String!) { extendRequestDeadline(requestId: $id, reason: $reason) { dueAt } }', { id, reason });
+      reload();
+      onDone();
+      return `Deadline of request ${id} extended to ${formatDate(r.extendRequestDeadline.dueAt)}; the person is told why.`;
+    });
+  };
+  return (
+    <section aria-labelledby={`request-${id}-title`} className="panel">
+      <h2 id={`request-${id}-title`}>Request {id}: {data.type} for person {data.user.id}</h2>
+      <ol className="timeline">
+        {events.filter(([, at]) => at).map(([what, at, note]) => (
+          <li key={what}>
+            <strong>{what}</strong> {at === 'now' ? '' : formatDate(at)} {note ? <span className="muted">({note})</span> : null}
+          </li>
+        ))}
+      </ol>
+      <p>Due {formatDate(data.dueAt)}{open ? ` (${dueIn(data.dueAt)})` : ''}.</p>
+      {data.result ? (
+        <details>
+          <summary>What the gateway recorded as the outcome</summary>
+          <pre>{JSON.stringify(data.result, null, 2)}</pre>
+        </details>
+      ) : null}
+      {canAct && open && !data.extendedAt ? (
+        <form onSubmit={extend} aria-label={`Extend the deadline of request ${id}`}>
+          <Field id={`extend-${id}`} label="Reason for the extension (sent to the person)">
+            <input id={`extend-${id}`} required value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Field>
+          <button type="submit" disabled={action.busy}>Extend the deadline</button>
+        </form>
+      ) : null}
+      <Outcome ok={action.ok} error={action.error} />
+    </section>
+  );
+}
+
+function FlagChild({ session, onDone }: { session: Session; onDone: () => void }) {
+  const [userId, setUserId] = useState('');
+  const action = useAction();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const r = await gql<{ flagChild: { created: boolean; request: { id: string } } }>(session, 'mutation Flag($userId: ID!) { flagChild(userId: $userId) { created request { id } } }', { userId });
+      onDone();
+      return r.flagChild.created ? `Person ${userId} flagged as a child: request ${r.flagChild.request.id} deletes their data ahead of every other job.` : `Person ${userId} already has child deletion request ${r.flagChild.request.id}.`;
+    });
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="child-title">
+      <h2 id="child-title">Flag a child</h2>
+      <Field id="child-user" label="Person (user id) found to be under 13"><input id="child-user" required value={userId} onChange={(e) => setUserId(e.target.value)} /></Field>
+      <button type="submit" className="danger" disabled={action.busy}>Flag as a child and delete</button>
+      <Outcome ok={action.ok} error={action.error} />
+    </form>
   );
 }
 
