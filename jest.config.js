@@ -1,4 +1,4 @@
-// Four projects: unit (no services), integration (real MySQL + Redis, one database and
+// Five projects: unit (no services), integration (real MySQL + Redis, one database and
 // one BullMQ prefix per file), e2e (the built server on a free port, real HTTP), and
 // reliability (faults, races; slow, so outside `npm test`: `npm run test:reliability`,
 // which .ci/run also runs at the small default size; RELIABILITY_SCALE makes it bigger).

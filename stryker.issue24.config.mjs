@@ -3,6 +3,6 @@ import base, { ISSUE_24 } from './stryker.config.mjs';
 
 export default {
   ...base,
-  jest: { ...base.jest, config: { ...base.jest.config, testMatch: ['identity-provider-rules', 'console-session-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`) } },
+  jest: { ...base.jest, config: { ...base.jest.config, testMatch: ['identity-provider-rules', 'console-session-rules', 'page-info-and-logs'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`) } },
   mutate: ISSUE_24,
 };

@@ -490,6 +490,8 @@ export type DataRequest = {
   id: Scalars['ID']['output'];
   /** The compiled notice of a California notice request; null for other types and until it is compiled. */
   notice: Maybe<CaliforniaNotice>;
+  /** True while the request still needs work (RECEIVED, ACKNOWLEDGED, IN_PROGRESS, BLOCKED_BY_HOLD, PARTIALLY_COMPLETED): the domain's own list, so clients need not copy it. */
+  open: Scalars['Boolean']['output'];
   /** True once the request was found still open after dueAt (a periodic check, so it can lag dueAt briefly). It stays true after the request closes; an extension recomputes it. */
   overdue: Scalars['Boolean']['output'];
   /** A code for why the request was rejected, blocked, limited or is waiting, e.g. NOT_VERIFIED, SUBJECT_ERASED, LEGAL_HOLD_ACTIVE, CATEGORIES_ONLY, LETTER_QUEUED; null when none applies. */
@@ -1001,7 +1003,7 @@ export type PageInfo = {
   endCursor: Maybe<Scalars['String']['output']>;
   /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** True when items come before this page: this API pages forward only, so it is true exactly when the page was asked for `after` a cursor. */
+  /** True when the page was asked for `after` a cursor, so items may come before it (this API pages forward only and does not count them). */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** The first item's cursor; null on an empty page. */
   startCursor: Maybe<Scalars['String']['output']>;

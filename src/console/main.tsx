@@ -1,6 +1,6 @@
 import { StrictMode, useEffect, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { hasRole, loadSession, signInOptions, signOut, type Session } from './api';
+import { hasRole, loadSession, signInOptions, signOut, SIGNED_OUT, type Session } from './api';
 import type { Role } from './graphql-types';
 import { AuditPage } from './pages/audit.page';
 import { HoldsPage } from './pages/holds.page';
@@ -40,9 +40,21 @@ function App() {
     loadSession().then(setSession, () => setSession(null));
     signInOptions().then((o) => setProvider(o.provider), () => undefined);
     const onPop = () => setPath(location.pathname);
+    const onSignedOut = () => setSession(null);
     addEventListener('popstate', onPop);
-    return () => removeEventListener('popstate', onPop);
+    addEventListener(SIGNED_OUT, onSignedOut);
+    return () => {
+      removeEventListener('popstate', onPop);
+      removeEventListener(SIGNED_OUT, onSignedOut);
+    };
   }, []);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const title = session ? PAGES.find((p) => p.path === path.replace(/\/$/, '') && hasRole(session, ...p.roles))?.title : undefined;
+  // A new page: its name in the tab, and focus at its start, as a page load would give.
+  useEffect(() => {
+    document.title = `${title ? `${title} – ` : ''}data-rights-gateway console`;
+    if (session) document.getElementById('main')?.focus();
+  }, [path, title, session]);
   if (session === undefined) return <main><p>Loading…</p></main>;
   if (session === null)
     return (
@@ -71,8 +83,9 @@ function App() {
         </nav>
         <p className="who">
           Signed in as <strong>{session.actor}</strong> ({session.roles.join(', ')}){' '}
-          <button type="button" onClick={() => void signOut(session).then(() => setSession(null))}>Sign out</button>
+          <button type="button" onClick={() => void signOut(session).then(() => setSession(null), (e: Error) => setSignOutError(`Sign-out failed, you are still signed in: ${e.message}`))}>Sign out</button>
         </p>
+        {signOutError ? <p role="alert" className="error">{signOutError}</p> : null}
       </header>
       <main id="main" tabIndex={-1}>
         {page ? page.render(session) : (

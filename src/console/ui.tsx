@@ -1,28 +1,51 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { GatewayError } from './api';
 
-/** Loads data, reloads it every `everyMs` (0: never), and reports failures in the gateway's words. */
+/**
+ * Loads data, then again `everyMs` after each answer (0: once), never two requests at a time and
+ * never after unmount; an answer that arrives after a newer request started is dropped. A failed
+ * poll keeps the last data on screen and reports the failure in the gateway's words.
+ */
 export function usePolling<T>(load: () => Promise<T>, everyMs: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const seq = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const alive = useRef(true);
   const reload = useCallback(() => {
+    clearTimeout(timer.current);
+    const mine = ++seq.current;
     loadRef.current().then(
       (d) => {
+        if (mine !== seq.current || !alive.current) return;
         setData(d);
         setError(null);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
-  }, []);
+      (e: unknown) => {
+        if (mine !== seq.current || !alive.current) return;
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    ).finally(() => {
+      if (mine === seq.current && alive.current && everyMs) timer.current = setTimeout(reload, everyMs);
+    });
+  }, [everyMs]);
   useEffect(() => {
+    alive.current = true;
     reload();
-    if (!everyMs) return;
-    const timer = setInterval(reload, everyMs);
-    return () => clearInterval(timer);
-  }, [reload, everyMs]);
+    return () => {
+      alive.current = false;
+      seq.current += 1;
+      clearTimeout(timer.current);
+    };
+  }, [reload]);
   return { data, error, reload };
+}
+
+/** A failed refresh, said once and quietly (the data on screen stays). */
+export function PollError({ error }: { error: string | null }) {
+  return error ? <p role="status" className="error">Could not refresh: {error}</p> : null;
 }
 
 /** An action's outcome, announced to screen readers (role=status / role=alert). */

@@ -9,5 +9,5 @@ export default {
   base: '/console/',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic' } },
-  build: { outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)), emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  build: { outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)), emptyOutDir: true, sourcemap: false, target: 'es2022' },
 };

@@ -131,9 +131,9 @@ export class WorkerHost {
   }
 }
 
-/** A run that did nothing: no result, or one whose counts are all zero and whose other values are null. */
+/** A run that did nothing: no result, or one whose counts are all zero, lists empty and other values null. */
 export function isIdleRun(result: unknown): boolean {
   if (result === undefined || result === null) return true;
   if (typeof result !== 'object' || Array.isArray(result)) return false;
-  return Object.values(result).every((v) => v === 0 || v === null || v === undefined);
+  return Object.values(result).every((v) => v === 0 || v === null || v === undefined || (Array.isArray(v) && v.length === 0));
 }

@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config';
 
 export type { Logger } from 'pino';
@@ -23,7 +22,8 @@ const REDACT = [
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
   if (!destination && format === 'pretty')
-    destination = pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    // Loaded only when asked for; colours only for a terminal (LOG_FORMAT=pretty into a file stays plain).
+    destination = (require('pino-pretty') as typeof import('pino-pretty'))({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   return pino(
     {
       level,

@@ -7,7 +7,7 @@ export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
 
-  @Field({ description: 'True when items come before this page: this API pages forward only, so it is true exactly when the page was asked for `after` a cursor.' })
+  @Field({ description: 'True when the page was asked for `after` a cursor, so items may come before it (this API pages forward only and does not count them).' })
   hasPreviousPage!: boolean;
 
   @Field(() => String, { nullable: true, description: "The first item's cursor; null on an empty page." })

@@ -16,6 +16,8 @@ import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
  * as a person would, and checked on screen. UPDATE_SCREENSHOTS=1 rewrites docs/console/*.png.
  */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+// Each test waits on workers (erasure, preservation, export) through the screen: room beyond jest's 60 s.
+jest.setTimeout(180_000);
 const shotsDir = path.join(__dirname, '..', '..', 'docs', 'console');
 
 describe('the console in Chromium', () => {
@@ -91,7 +93,7 @@ describe('the console in Chromium', () => {
     await requestRow.getByText('Blocked by a legal hold', { exact: true }).waitFor({ timeout: 30_000 });
     await noSeriousViolations(ops, 'requests');
 
-    await holdRow.getByRole('button', { name: 'Release…' }).click();
+    await holdRow.getByRole('button', { name: 'Release hold Smith v. Example' }).click();
     await holdRow.getByLabel('Reason for release').fill('Case settled');
     await holdRow.getByRole('button', { name: 'Confirm release' }).click();
     await holdRow.getByText('RELEASED', { exact: true }).waitFor();
@@ -107,9 +109,9 @@ describe('the console in Chromium', () => {
     await noSeriousViolations(ops, 'request-timeline');
 
     // What the hold preserved, browsed from the released hold.
-    await holdRow.getByRole('button', { name: 'Preserved records' }).click();
+    await holdRow.getByRole('button', { name: 'Preserved records of hold Smith v. Example' }).click();
     await outcome(legal, 'preserved records shown');
-    await expect(holdRow.locator('table.nested tbody tr').count()).resolves.toBeGreaterThan(0);
+    await holdRow.locator('table.nested tbody tr').first().waitFor();
   });
 
   it('verifies the audit chain and shows who read a person, on screen', async () => {
@@ -136,17 +138,22 @@ describe('the console in Chromium', () => {
     await mna.getByRole('button', { name: 'Start transfer' }).click();
     await outcome(mna, 'started');
     const row = mna.locator('tr', { hasText: 'Project Heron' });
-    await expect(row.getByRole('progressbar', { name: 'Export progress of Project Heron' }).count()).resolves.toBe(1);
+    await row.getByRole('progressbar', { name: 'Export progress of Project Heron' }).waitFor();
     await row.getByText('COMPLETED', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await row.getByRole('progressbar').getAttribute('value')).toBe('100');
     await noSeriousViolations(mna, 'transfers');
-    const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('link', { name: 'Download manifest' }).click()]);
+    const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('button', { name: 'Download the manifest of Project Heron' }).click()]);
     const manifest = JSON.parse(await readFile((await download.path())!, 'utf8')) as { phase?: string; artifacts?: unknown[] };
     expect(manifest.phase).toBe('DUE_DILIGENCE');
   });
 
   it('offers no action a role cannot take', async () => {
+    // An active hold, so that its release and additions could be offered at all.
+    const placed = await t.gql(`mutation { placeLegalHold(input: { matter: "Doe v. Example", caseReference: "CV-7", subjectIds: ["${held[1]}"] }) { hold { id } } }`, {}, t.token(Role.LEGAL));
+    expect(placed.errors).toBeUndefined();
+
     const mna = await signIn('mna-dan', Role.MNA);
+    await mna.getByRole('link', { name: 'Business transfers' }).waitFor();
     await expect(mna.getByRole('link', { name: 'Legal holds' }).count()).resolves.toBe(0);
     await expect(mna.getByRole('link', { name: 'Requests' }).count()).resolves.toBe(0);
     // Typing the address does not help: the page offers nothing, and the API would refuse.
@@ -156,16 +163,25 @@ describe('the console in Chromium', () => {
 
     const legal = await signIn('legal-erin', Role.LEGAL);
     await legal.getByRole('link', { name: 'Requests' }).click();
-    await legal.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
+    // The queue has loaded (LEGAL may read it) and offers no action.
+    await legal.getByRole('button', { name: /^Request \d+$/ }).first().waitFor();
     await expect(legal.getByRole('button', { name: 'Record deletion request' }).count()).resolves.toBe(0);
+    await expect(legal.getByRole('button', { name: 'Flag as a child and delete' }).count()).resolves.toBe(0);
     await expect(legal.getByRole('link', { name: 'Business transfers' }).count()).resolves.toBe(0);
 
     const privacy = await signIn('ops-fay', Role.PRIVACY_OPS);
     await privacy.getByRole('link', { name: 'Legal holds' }).click();
-    await privacy.getByRole('heading', { name: 'Legal holds', level: 1 }).waitFor();
+    // PRIVACY_OPS reads holds and may verify them, not place, extend or release them.
+    await privacy.getByRole('button', { name: 'Verify preservation of hold Doe v. Example' }).waitFor();
     await expect(privacy.getByRole('button', { name: 'Place hold' }).count()).resolves.toBe(0);
-    await expect(privacy.getByRole('button', { name: 'Release…' }).count()).resolves.toBe(0);
+    await expect(privacy.getByRole('button', { name: 'Release hold Doe v. Example' }).count()).resolves.toBe(0);
+    await expect(privacy.getByRole('button', { name: 'Add people to hold Doe v. Example' }).count()).resolves.toBe(0);
     await noSeriousViolations(privacy, 'home-privacy-ops-holds');
+
+    // The same hold, seen by LEGAL, offers both: the absence above is the role's, not the page's.
+    await legal.getByRole('link', { name: 'Legal holds' }).click();
+    await legal.getByRole('button', { name: 'Release hold Doe v. Example' }).waitFor();
+    await legal.getByRole('button', { name: 'Add people to hold Doe v. Example' }).waitFor();
   });
 
   it('shows the sign-in page to a browser without a session, and it passes axe', async () => {

@@ -21,8 +21,8 @@ describe('PageInfo per the Relay cursor connections spec', () => {
 
 describe('logs a person can read', () => {
   it('counts a repeatable job run as idle only when it did nothing', () => {
-    for (const idle of [undefined, null, {}, { sent: 0, failed: 0 }, { published: null }, { overdue: 0, note: undefined }]) expect(isIdleRun(idle)).toBe(true);
-    for (const busy of [{ sent: 1, failed: 0 }, { published: 41 }, { overdue: 2 }, 'done', 0, [], [0], { ok: true }, { ok: false }]) expect(isIdleRun(busy)).toBe(false);
+    for (const idle of [undefined, null, {}, { sent: 0, failed: 0 }, { published: null }, { overdue: 0, note: undefined }, { purged: [] }]) expect(isIdleRun(idle)).toBe(true);
+    for (const busy of [{ sent: 1, failed: 0 }, { published: 41 }, { overdue: 2 }, 'done', 0, [], [0], { ok: true }, { ok: false }, { purged: ['a'] }]) expect(isIdleRun(busy)).toBe(false);
   });
   it('writes JSON lines unless told, or in a terminal outside production; production and pipes stay JSON', () => {
     expect(loadConfig({ LOG_FORMAT: 'json' }).log.format).toBe('json');

@@ -34,7 +34,7 @@ export function AuditPage({ session }: { session: Session }) {
 
 function AccessLog({ session }: { session: Session }) {
   const [person, setPerson] = useState('');
-  const [reads, setReads] = useState<Read[] | null>(null);
+  const [reads, setReads] = useState<{ person: string; rows: Read[] } | null>(null);
   const action = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -44,7 +44,7 @@ function AccessLog({ session }: { session: Session }) {
         'query Reads($id: ID!) { accessLog(subjectId: $id, first: 100) { edges { node { id accessedAt actor role purpose categories requestId } } } }',
         { id: person },
       );
-      setReads(r.accessLog.edges.map((e) => e.node));
+      setReads({ person, rows: r.accessLog.edges.map((e) => e.node) });
       return `${r.accessLog.edges.length} reads of person ${person} (newest first, at most 100).`;
     });
   };
@@ -56,14 +56,14 @@ function AccessLog({ session }: { session: Session }) {
         <button type="submit" disabled={action.busy}>Show reads</button>
         <Outcome ok={action.ok} error={action.error} />
       </form>
-      {reads && reads.length ? (
+      {reads && reads.rows.length ? (
         <table>
-          <caption>Reads of person {person}</caption>
+          <caption>Reads of person {reads.person}</caption>
           <thead>
             <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Role</th><th scope="col">Purpose</th><th scope="col">Categories</th></tr>
           </thead>
           <tbody>
-            {reads.map((r) => (
+            {reads.rows.map((r) => (
               <tr key={r.id}>
                 <td>{formatDate(r.accessedAt)}</td>
                 <td>{r.actor}</td>

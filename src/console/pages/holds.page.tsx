@@ -1,30 +1,31 @@
 import { useState, type FormEvent } from 'react';
-import { formatDate, gql, hasRole, type Session } from '../api';
+import { formatDate, gql, gqlAll, hasRole, type Page, type Session } from '../api';
 import type { LegalHold, PreservationReport, PreservedRecord } from '../graphql-types';
-import { Field, Outcome, useAction, usePolling } from '../ui';
+import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
 type HoldRow = Pick<LegalHold, 'id' | 'matter' | 'caseReference' | 'status' | 'placedAt' | 'placedBy' | 'releasedAt' | 'releaseReason'> & {
   subjects: { id: string }[];
   preservation: LegalHold['preservation'];
 };
 
-const HOLDS = `query Holds { legalHolds(first: 100) { edges { node {
+const HOLDS = `query Holds($after: String) { legalHolds(after: $after) { pageInfo { hasNextPage endCursor } edges { node {
   id matter caseReference status placedAt placedBy releasedAt releaseReason subjects { id }
   preservation { status subjectsDone subjectsTotal recordsPreserved }
 } } } }`;
 
 /** Legal: the holds, placing one, adding people, releasing with a reason, checking preservation. */
 export function HoldsPage({ session }: { session: Session }) {
-  const { data, error, reload } = usePolling(() => gql<{ legalHolds: { edges: { node: HoldRow }[] } }>(session, HOLDS).then((d) => d.legalHolds.edges.map((e) => e.node)), 3000);
+  const { data: list, error, reload } = usePolling(() => gqlAll(session, HOLDS, (d: { legalHolds: Page<HoldRow> }) => d.legalHolds), 3000);
+  const data = list?.items ?? null;
   const canPlace = hasRole(session, 'LEGAL', 'ADMIN');
   return (
     <section aria-labelledby="holds-title">
       <h1 id="holds-title">Legal holds</h1>
       {canPlace ? <PlaceHold session={session} onDone={reload} /> : null}
-      {error ? <p role="alert" className="error">{error}</p> : null}
+      <PollError error={error} />
       {data === null ? <p>Loading holds…</p> : data.length === 0 ? <p>No holds.</p> : (
         <table>
-          <caption>Every hold, newest first</caption>
+          <caption>Every hold, oldest first{list?.truncated ? ' (the first 1,000)' : ''}</caption>
           <thead>
             <tr>
               <th scope="col">Matter</th>
@@ -144,25 +145,25 @@ function HoldActions({ session, hold, canChange, onDone }: { session: Session; h
   };
   return (
     <div className="actions">
-      <button type="button" onClick={() => void verify()} disabled={action.busy}>Verify preservation</button>
-      <button type="button" onClick={() => void browse()} disabled={action.busy}>Preserved records</button>
-      {canChange && hold.status === 'ACTIVE' && !adding ? <button type="button" onClick={() => setAdding(true)}>Add people…</button> : null}
+      <button type="button" aria-label={`Verify preservation of hold ${hold.matter}`} onClick={() => void verify()} disabled={action.busy}>Verify preservation</button>
+      <button type="button" aria-label={`Preserved records of hold ${hold.matter}`} onClick={() => void browse()} disabled={action.busy}>Preserved records</button>
+      {canChange && hold.status === 'ACTIVE' && !adding ? <button type="button" aria-label={`Add people to hold ${hold.matter}`} onClick={() => setAdding(true)}>Add people…</button> : null}
       {adding ? (
         <form onSubmit={add} aria-label={`Add people to hold ${hold.matter}`}>
           <Field id={`add-${hold.id}`} label="People to add (user ids)">
-            <input id={`add-${hold.id}`} required value={more} onChange={(e) => setMore(e.target.value)} />
+            <input id={`add-${hold.id}`} required autoFocus value={more} onChange={(e) => setMore(e.target.value)} />
           </Field>
           <button type="submit" disabled={action.busy}>Add to the hold</button>
           <button type="button" onClick={() => setAdding(false)}>Cancel</button>
         </form>
       ) : null}
       {canChange && hold.status === 'ACTIVE' && !releasing ? (
-        <button type="button" onClick={() => setReleasing(true)}>Release…</button>
+        <button type="button" aria-label={`Release hold ${hold.matter}`} onClick={() => setReleasing(true)}>Release…</button>
       ) : null}
       {releasing ? (
         <form onSubmit={release} aria-label={`Release hold ${hold.matter}`}>
           <Field id={`reason-${hold.id}`} label="Reason for release">
-            <input id={`reason-${hold.id}`} required value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input id={`reason-${hold.id}`} required autoFocus value={reason} onChange={(e) => setReason(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setReleasing(false)} />
           </Field>
           <button type="submit" className="danger" disabled={action.busy}>Confirm release</button>
           <button type="button" onClick={() => setReleasing(false)}>Keep the hold</button>

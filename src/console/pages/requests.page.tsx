@@ -1,18 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import { dueIn, formatDate, gql, hasRole, type Session } from '../api';
+import { dueIn, formatDate, gql, gqlAll, hasRole, type Page, type Session } from '../api';
 import type { DataRequest, VerificationMethod } from '../graphql-types';
-import { Field, Outcome, useAction, usePolling } from '../ui';
+import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
-type RequestRow = Pick<DataRequest, 'id' | 'type' | 'status' | 'receivedAt' | 'dueAt' | 'overdue' | 'completedAt' | 'channel'> & { user: { id: string } };
+type RequestRow = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'receivedAt' | 'dueAt' | 'overdue' | 'completedAt' | 'channel'> & { user: { id: string } };
 
-const REQUESTS = `query Requests { dataRequests(first: 100) { edges { node {
-  id type status receivedAt dueAt overdue completedAt channel user { id }
+const REQUESTS = `query Requests($after: String) { dataRequests(after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+  id type status open receivedAt dueAt overdue completedAt channel user { id }
 } } } }`;
 
 /** Privacy operations: the request queue, due dates counting down, blocked and overdue ones marked. */
 export function RequestsPage({ session }: { session: Session }) {
   const [selected, setSelected] = useState<string | null>(null);
-  const { data, error, reload } = usePolling(() => gql<{ dataRequests: { edges: { node: RequestRow }[] } }>(session, REQUESTS).then((d) => d.dataRequests.edges.map((e) => e.node)), 2000);
+  const { data: list, error, reload } = usePolling(() => gqlAll(session, REQUESTS, (d: { dataRequests: Page<RequestRow> }) => d.dataRequests), 2000);
+  const data = list?.items ?? null;
   const canAct = hasRole(session, 'PRIVACY_OPS', 'ADMIN');
   return (
     <section aria-labelledby="requests-title">
@@ -23,10 +24,10 @@ export function RequestsPage({ session }: { session: Session }) {
           <FlagChild session={session} onDone={reload} />
         </div>
       ) : null}
-      {error ? <p role="alert" className="error">{error}</p> : null}
+      <PollError error={error} />
       {data === null ? <p>Loading requests…</p> : data.length === 0 ? <p>No requests.</p> : (
         <table>
-          <caption>Open and answered requests</caption>
+          <caption>Open and answered requests, oldest first{list?.truncated ? ' (the first 1,000)' : ''}</caption>
           <thead>
             <tr>
               <th scope="col">Request</th>
@@ -39,7 +40,7 @@ export function RequestsPage({ session }: { session: Session }) {
           </thead>
           <tbody>
             {data.map((r) => {
-              const open = !['COMPLETED', 'PARTIALLY_COMPLETED', 'REJECTED'].includes(r.status);
+              const open = r.open;
               return (
                 <tr key={r.id} data-request={r.id} data-status={r.status} className={r.overdue ? 'overdue' : r.status === 'BLOCKED_BY_HOLD' ? 'blocked' : undefined}>
                   <td>
@@ -63,7 +64,7 @@ export function RequestsPage({ session }: { session: Session }) {
   );
 }
 
-type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string } };
+type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string } };
 
 /** A request's timeline, from the gateway's own record of it, and extending its deadline once. */
 function RequestDetails({ session, id, canAct, onDone }: { session: Session; id: string; canAct: boolean; onDone: () => void }) {
@@ -71,15 +72,14 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     () =>
       gql<{ dataRequest: Details | null }>(
         session,
-        'query Request($id: ID!) { dataRequest(id: $id) { id type status channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } } }',
+        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } } }',
         { id },
       ).then((d) => d.dataRequest),
     2000,
   );
   const [reason, setReason] = useState('');
   const action = useAction();
-  if (error) return <p role="alert" className="error">{error}</p>;
-  if (!data) return <p>Loading request {id}…</p>;
+  if (!data) return error ? <p role="alert" className="error">{error}</p> : <p>Loading request {id}…</p>;
   const events: [string, string | null | undefined, string?][] = [
     ['Received', data.receivedAt, `through ${data.channel}${data.verificationMethod ? `, verified by ${data.verificationMethod}` : ''}`],
     ['Acknowledged', data.acknowledgedAt, data.acknowledgedAt ? undefined : `due ${formatDate(data.acknowledgeDueAt)}`],
@@ -87,7 +87,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     ['Blocked by a legal hold', data.status === 'BLOCKED_BY_HOLD' ? 'now' : null, 'resumes when the hold is released'],
     [data.status === 'REJECTED' ? 'Rejected' : 'Completed', data.completedAt, data.reasonCode ?? undefined],
   ];
-  const open = !['COMPLETED', 'PARTIALLY_COMPLETED', 'REJECTED'].includes(data.status);
+  const open = data.open;
   const extend = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
@@ -107,6 +107,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
           </li>
         ))}
       </ol>
+      <PollError error={error} />
       <p>Due {formatDate(data.dueAt)}{open ? ` (${dueIn(data.dueAt)})` : ''}.</p>
       {data.result ? (
         <details>

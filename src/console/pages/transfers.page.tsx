@@ -1,29 +1,30 @@
 import { useState, type FormEvent } from 'react';
-import { formatDate, gql, type Session } from '../api';
+import { formatDate, gql, gqlAll, type Page, type Session } from '../api';
 import type { BusinessTransfer, BusinessTransferPhase, ExportFormat, Recipient } from '../graphql-types';
-import { Field, Outcome, useAction, usePolling } from '../ui';
+import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
-type TransferRow = Pick<BusinessTransfer, 'id' | 'dealName' | 'phase' | 'status' | 'format' | 'startedAt' | 'finishedAt' | 'error' | 'manifest'> & {
+type TransferRow = Pick<BusinessTransfer, 'id' | 'dealName' | 'phase' | 'status' | 'format' | 'startedAt' | 'finishedAt' | 'error'> & {
   progress: Pick<BusinessTransfer['progress'], 'percent' | 'processed' | 'total'>;
 };
 
-const TRANSFERS = `query Transfers { businessTransfers(first: 100) { edges { node {
-  id dealName phase status format startedAt finishedAt error manifest progress { percent processed total }
+const TRANSFERS = `query Transfers($after: String) { businessTransfers(after: $after) { pageInfo { hasNextPage endCursor } edges { node {
+  id dealName phase status format startedAt finishedAt error progress { percent processed total }
 } } } }`;
 const ACQUIRERS = 'query Acquirers { recipients(first: 100, kind: ACQUIRER) { edges { node { id name } } } }';
 const RUNNING = ['PENDING', 'RUNNING'];
 
 /** M&A: the transfers, starting one, live progress, the manifest, cancelling. */
 export function TransfersPage({ session }: { session: Session }) {
-  const { data, error, reload } = usePolling(() => gql<{ businessTransfers: { edges: { node: TransferRow }[] } }>(session, TRANSFERS).then((d) => d.businessTransfers.edges.map((e) => e.node)), 1500);
+  const { data: list, error, reload } = usePolling(() => gqlAll(session, TRANSFERS, (d: { businessTransfers: Page<TransferRow> }) => d.businessTransfers), 1500);
+  const data = list?.items ?? null;
   return (
     <section aria-labelledby="transfers-title">
       <h1 id="transfers-title">Business transfers</h1>
       <StartTransfer session={session} onDone={reload} />
-      {error ? <p role="alert" className="error">{error}</p> : null}
+      <PollError error={error} />
       {data === null ? <p>Loading transfers…</p> : data.length === 0 ? <p>No transfers.</p> : (
         <table>
-          <caption>Exports for deals</caption>
+          <caption>Exports for deals, oldest first{list?.truncated ? ' (the first 1,000)' : ''}</caption>
           <thead>
             <tr>
               <th scope="col">Deal</th>
@@ -108,6 +109,20 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
 
 function TransferActions({ session, transfer, onDone }: { session: Session; transfer: TransferRow; onDone: () => void }) {
   const action = useAction();
+  // The manifest is fetched when asked for, and its object URL freed once the download started.
+  const download = () =>
+    action.run(async () => {
+      const r = await gql<{ businessTransfer: { manifest: string | null } | null }>(session, 'query Manifest($id: ID!) { businessTransfer(id: $id) { manifest } }', { id: transfer.id });
+      const manifest = r.businessTransfer?.manifest;
+      if (!manifest) throw new Error(`transfer ${transfer.id} has no manifest yet`);
+      const url = URL.createObjectURL(new Blob([manifest], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `transfer-${transfer.id}-manifest.json`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      return `Manifest of transfer ${transfer.id} downloaded.`;
+    });
   const cancel = () =>
     action.run(async () => {
       await gql(session, 'mutation Cancel($id: ID!) { cancelBusinessTransfer(id: $id) { id status } }', { id: transfer.id });
@@ -116,12 +131,12 @@ function TransferActions({ session, transfer, onDone }: { session: Session; tran
     });
   return (
     <div className="actions">
-      {transfer.manifest ? (
-        <a download={`transfer-${transfer.id}-manifest.json`} href={URL.createObjectURL(new Blob([transfer.manifest], { type: 'application/json' }))}>
+      {transfer.status === 'COMPLETED' ? (
+        <button type="button" aria-label={`Download the manifest of ${transfer.dealName}`} onClick={() => void download()} disabled={action.busy}>
           Download manifest
-        </a>
+        </button>
       ) : null}
-      {RUNNING.includes(transfer.status) ? <button type="button" className="danger" onClick={() => void cancel()} disabled={action.busy}>Cancel</button> : null}
+      {RUNNING.includes(transfer.status) ? <button type="button" className="danger" aria-label={`Cancel the transfer ${transfer.dealName}`} onClick={() => void cancel()} disabled={action.busy}>Cancel</button> : null}
       <span className="muted">{transfer.finishedAt ? `finished ${formatDate(transfer.finishedAt)}` : ''}</span>
       <Outcome ok={action.ok} error={action.error} />
     </div>

@@ -4,6 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { In } from 'typeorm';
 import { DataRequest } from '../../entities/data-request.entity';
 import { DataRequestStatus, DataRequestType, Role, VerificationMethod } from '../../entities/enums';
+import { OPEN_STATUSES } from '../../domain/data-request.service';
 import { badInput } from '../../domain/errors';
 import { Roles } from '../auth';
 import { presented, type GatewayContext } from '../context';
@@ -47,6 +48,11 @@ export class DataRequestResolver {
     if (status) qb.andWhere('r.status = :status', { status });
     if (overdue !== undefined && overdue !== null) qb.andWhere('r.overdue = :overdue', { overdue });
     return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True while the request still needs work (RECEIVED, ACKNOWLEDGED, IN_PROGRESS, BLOCKED_BY_HOLD, PARTIALLY_COMPLETED): the domain\'s own list, so clients need not copy it.' })
+  open(@Root() request: DataRequestObject): boolean {
+    return OPEN_STATUSES.includes(request.status);
   }
 
   @FieldResolver(() => UserType, { description: 'The person the request is about; after their erasure, the tombstone of their record (status ERASED, personal fields null).' })
