@@ -10,6 +10,9 @@ describe('PageInfo per the Relay cursor connections spec', () => {
     expect({ ...page.pageInfo, startCursor: page.pageInfo.startCursor, endCursor: page.pageInfo.endCursor }).toMatchObject({ hasNextPage: true, hasPreviousPage: true, startCursor: 'c1', endCursor: 'c3' });
     const first = toConnection([1, 2], 3, cursor);
     expect([first.pageInfo.hasNextPage, first.pageInfo.hasPreviousPage, first.pageInfo.startCursor, first.pageInfo.endCursor]).toEqual([false, false, 'c1', 'c2']);
+    // Exactly a page of rows and no extra one: nothing follows.
+    const full = toConnection([1, 2, 3], 3, cursor);
+    expect([full.pageInfo.hasNextPage, full.edges.length]).toEqual([false, 3]);
     const nullAfter = toConnection([1], 3, cursor, null);
     expect(nullAfter.pageInfo.hasPreviousPage).toBe(false);
   });
