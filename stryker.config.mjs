@@ -61,9 +61,9 @@ export const ISSUE_23 = [
 export const ISSUE_24 = [
   'src/schema/identity-provider.rules.ts',
   'src/schema/auth.ts:110-129',
-  'src/http/console-session.ts:134-140',
-  'src/http/console-session.ts:165-197',
-  'src/http/console-session.ts:244-251',
+  'src/http/console-session.ts:135-141',
+  'src/http/console-session.ts:166-196',
+  'src/http/console-session.ts:246-264',
   'src/schema/pagination.ts:61-98',
   'src/jobs/worker-host.ts:135-139',
 ];

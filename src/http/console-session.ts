@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import { isReadPurpose } from '../domain/read-purpose.service';
+import { unwrapDataKey, wrapDataKey } from '../domain/sealed-file';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
 import { Role } from '../entities/enums';
 import { authenticate, type Authentication } from '../schema/auth';
@@ -176,21 +177,19 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-/** Seals a small value for a cookie (AES-256-GCM; the label is the associated data). */
-export function sealForCookie(key: Buffer, label: string, value: unknown): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(label));
-  const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+/**
+ * Seals a small value for a cookie under a secret, bound to `label`: the domain's key wrap
+ * (AES-256-GCM under a key derived from the secret, the label as associated data).
+ */
+export function sealForCookie(secret: string, label: string, value: unknown): string {
+  return wrapDataKey(Buffer.from(JSON.stringify(value)), secret, `console ${label}`);
 }
 
-export function openFromCookie(key: Buffer, label: string, sealed: string | undefined): unknown {
+/** The value sealed for a cookie, or null for anything tampered, cut, under another label or secret. */
+export function openFromCookie(secret: string, label: string, sealed: string | undefined): unknown {
   if (!sealed) return null;
   try {
-    const raw = Buffer.from(sealed, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12)).setAAD(Buffer.from(label));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString()) as unknown;
+    return JSON.parse(unwrapDataKey(sealed, secret, `console ${label}`).toString()) as unknown;
   } catch {
     return null;
   }
@@ -204,16 +203,22 @@ export function openFromCookie(key: Buffer, label: string, sealed: string | unde
  */
 export type CsrfCheck = 'header' | 'same-origin';
 
+/** The browser's console session, once checked: its id and record, or why there is none. */
+export interface SessionCheck {
+  id: string | null;
+  session: ConsoleSession | null;
+  error: DomainError | null;
+}
+
 /**
- * Who is calling: a bearer token when one is sent (apps, scripts), else the console session
- * cookie with its CSRF check. A refusal that comes from the cookie says so (`details.session`):
- * a browser sends its cookie everywhere, so a stale one must not block what needs no sign-in.
+ * The console session a request's cookie names, with its CSRF check; no cookie is no session and
+ * no error. A refusal says it comes from the cookie (`details.session`): a browser sends its
+ * cookie everywhere, so a stale one must not block what needs no sign-in.
  */
-export async function requestActor(auth: Config['auth'], sessions: ConsoleSessions, req: Request, csrf: CsrfCheck, now: Date = new Date()): Promise<Authentication> {
-  if (req.headers.authorization) return authenticate(auth, req.headers.authorization, now);
-  const id = cookieValue(req.headers.cookie, sessions.cookieName);
-  if (id === undefined) return { actor: null, error: null };
-  const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE', message: string): Authentication => ({ actor: null, error: new DomainError(code, message, { session: true }) });
+export async function consoleSession(sessions: ConsoleSessions, req: Request, csrf: CsrfCheck, now: Date = new Date()): Promise<SessionCheck> {
+  const id = cookieValue(req.headers.cookie, sessions.cookieName) ?? null;
+  if (id === null) return { id, session: null, error: null };
+  const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE', message: string): SessionCheck => ({ id, session: null, error: new DomainError(code, message, { session: true }) });
   let session: ConsoleSession | null;
   try {
     session = await sessions.get(id, Math.floor(now.getTime() / 1000));
@@ -227,10 +232,18 @@ export async function requestActor(auth: Config['auth'], sessions: ConsoleSessio
   } else if (!fromOwnPages(req, sessions.publicOrigin)) {
     return refuse('FORBIDDEN', 'a request from another site cannot use the console session');
   }
-  return { actor: session.actor, error: null };
+  return { id, session, error: null };
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Who is calling: a bearer token when one is sent (apps, scripts), else the console session cookie. */
+export async function requestActor(auth: Config['auth'], sessions: ConsoleSessions, req: Request, csrf: CsrfCheck, now: Date = new Date()): Promise<Authentication> {
+  if (req.headers.authorization) return authenticate(auth, req.headers.authorization, now);
+  const { session, error } = await consoleSession(sessions, req, csrf, now);
+  return { actor: session?.actor ?? null, error };
+}
+
+/** Compares two secrets in constant time (for equal lengths; the length itself is not secret). */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
@@ -7,7 +6,7 @@ import type { Config, OidcConfig } from '../config';
 import { DomainError } from '../domain/errors';
 import type { Logger } from '../ops/logger';
 import { authenticate } from '../schema/auth';
-import { cookieValue, derivedKey, openFromCookie, requestActor, sealForCookie, type ConsoleSessions } from './console-session';
+import { consoleSession, cookieValue, openFromCookie, sameSecret, sealForCookie, type ConsoleSessions } from './console-session';
 import { sendError } from './http-support';
 
 export const CONSOLE_PATH = '/console';
@@ -48,7 +47,6 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     return provider;
   };
   const loginCookie = sessions.secure ? '__Host-drg_login' : 'drg_login';
-  const loginKey = derivedKey(config.auth.jwtSecret, 'login');
   // SameSite=Lax: the provider sends the browser back with a top-level GET from its own site.
   const loginCookieHeader = (value: string, maxAge: number) => `${loginCookie}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly${sessions.secure ? '; Secure' : ''}; SameSite=Lax`;
   const startSession = async (req: Request, res: Response, actor: Parameters<ConsoleSessions['create']>[0], notAfter?: number) => {
@@ -101,7 +99,7 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
         state,
         nonce,
       });
-      res.append('set-cookie', loginCookieHeader(sealForCookie(loginKey, 'login', pending), LOGIN_TTL_SECONDS));
+      res.append('set-cookie', loginCookieHeader(sealForCookie(config.auth.jwtSecret, 'login', pending), LOGIN_TTL_SECONDS));
       res.setHeader('cache-control', 'no-store');
       res.redirect(303, url.href);
     } catch (err) {
@@ -113,11 +111,11 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     try {
       const o = config.auth.oidc;
       if (!o?.client) throw new DomainError('NOT_FOUND', 'no identity provider client is configured for the console (OIDC_CLIENT_ID)');
-      const pending = openFromCookie(loginKey, 'login', cookieValue(req.headers.cookie, loginCookie)) as PendingLogin | null;
+      const pending = openFromCookie(config.auth.jwtSecret, 'login', cookieValue(req.headers.cookie, loginCookie)) as PendingLogin | null;
       const state = typeof req.query.state === 'string' ? req.query.state : '';
       res.append('set-cookie', loginCookieHeader('', 0));
       // No pending login in this browser for this state: a stale tab, a replay, or a link someone else started.
-      if (!pending || pending.expiresAt <= now() || !sameText(pending.state, state))
+      if (!pending || pending.expiresAt <= now() || !sameSecret(pending.state, state))
         throw new DomainError('UNAUTHENTICATED', 'this sign-in was not started in this browser, or took longer than ten minutes; sign in again');
       if (typeof req.query.error === 'string') throw new DomainError('UNAUTHENTICATED', `the identity provider refused the sign-in: ${req.query.error}`);
       const server = await providerConfig({ ...o, client: o.client }).catch(() => {
@@ -146,18 +144,17 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
   // What the console page needs: who, which roles, until when, and the CSRF token. Not cached.
   router.get(`${CONSOLE_PATH}/session`, async (req, res) => {
     res.setHeader('cache-control', 'no-store');
-    const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'same-origin');
-    const id = cookieValue(req.headers.cookie, sessions.cookieName);
-    const session = actor && id ? await sessions.get(id, now()).catch(() => null) : null;
+    // The cookie only: a bearer token is not a console session.
+    const { session, error } = await consoleSession(sessions, req, 'same-origin');
     if (!session) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
     res.json({ actor: session.actor.id, roles: session.actor.roles, expiresAt: new Date(session.expiresAt * 1000).toISOString(), csrfToken: session.csrfToken });
   });
 
   router.post(`${CONSOLE_PATH}/logout`, async (req, res) => {
-    const { actor, error } = await requestActor(config.auth, sessions, withoutAuthorization(req), 'header');
-    if (!actor) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
+    const { id, session, error } = await consoleSession(sessions, req, 'header');
+    if (!session || !id) return sendError(res, error ?? new DomainError('UNAUTHENTICATED', 'not signed in'), log);
     try {
-      await sessions.destroy(cookieValue(req.headers.cookie, sessions.cookieName)!);
+      await sessions.destroy(id);
     } catch (err) {
       return sendError(res, err, log);
     }
@@ -185,12 +182,6 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
   return router;
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** Only the gateway's own scripts, styles and API; no framing (clickjacking), no inline script. */
 const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -198,9 +189,4 @@ const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; im
 function consoleDir(): string | null {
   for (const dir of [resolve(__dirname, '../../console'), resolve(__dirname, '../../dist/console')]) if (existsSync(join(dir, 'index.html'))) return dir;
   return null;
-}
-
-/** The console's own routes read the session cookie only; a bearer token is not a console session. */
-function withoutAuthorization(req: Request): Request {
-  return Object.assign(Object.create(req) as Request, { headers: { ...req.headers, authorization: undefined } });
 }
