@@ -38,7 +38,8 @@ export function wrapDataKey(dataKey: Buffer, secret: string, label: string): str
 export function unwrapDataKey(wrapped: string, secret: string, label: string): Buffer {
   const [iv, ct, tag] = wrapped.split('.').map((p) => Buffer.from(p, 'base64url'));
   if (!iv || !ct || !tag) throw new Error('a wrapped key is iv.ciphertext.tag');
-  const decipher = createDecipheriv('aes-256-gcm', wrappingKey(secret), iv);
+  // A full 16-byte tag only: without authTagLength GCM accepts a tag cut to 4 bytes.
+  const decipher = createDecipheriv('aes-256-gcm', wrappingKey(secret), iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(label));
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
@@ -115,7 +116,7 @@ export async function* openSealed(file: string, dataKey: Buffer, label: string):
 
 function openFrame(dataKey: Buffer, label: string, index: number, last: boolean, iv: Buffer, ct: Buffer, tag: Buffer): Buffer | null {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, iv);
+    const decipher = createDecipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(`${label}:${index}:${last ? 'last' : 'more'}`));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ct), decipher.final()]);

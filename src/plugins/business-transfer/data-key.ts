@@ -44,7 +44,7 @@ export function openDataKey(stored: string, kek: Buffer, transferId: number): Bu
   if (!stored.startsWith(`${VERSION}:`)) throw lost();
   const raw = Buffer.from(stored.slice(VERSION.length + 1), 'base64');
   if (raw.length !== IV_BYTES + KEY_BYTES + TAG_BYTES) throw lost();
-  const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, IV_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', kek, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
   decipher.setAAD(aad(transferId));
   decipher.setAuthTag(raw.subarray(IV_BYTES + KEY_BYTES));
   try {

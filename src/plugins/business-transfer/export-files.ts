@@ -162,7 +162,7 @@ export async function* decryptFrames(src: string, dataKey: Buffer, file: string)
       if (end > size) throw new Error(`${file}: truncated frame ${index}`);
       const tag = Buffer.alloc(TAG_BYTES);
       await fh.read(tag, 0, TAG_BYTES, end - TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', dataKey, header.subarray(4));
+      const decipher = createDecipheriv('aes-256-gcm', dataKey, header.subarray(4), { authTagLength: TAG_BYTES });
       decipher.setAAD(frameAad(file, index, end === size));
       decipher.setAuthTag(tag);
       const buf = Buffer.alloc(64 * 1024);
