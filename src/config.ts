@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { clusterPrefixProblem, parseHostList, type HostPort } from './ops/topology.rules';
 import { isClaimPath, parseRoleMap, type RoleMap } from './schema/identity-provider.rules';
 
 /**
@@ -19,8 +20,24 @@ export interface Config {
     /** TypeORM driver type: 'mariadb' keeps the schema check clean on MariaDB, 'mysql' for MySQL 8. */
     flavor: SqlFlavor;
     poolSize: number;
+    /**
+     * Read replicas (MYSQL_REPLICA_HOSTS) for reads that may be slightly stale; empty: every
+     * read goes to the primary. Same user, password and database as the primary.
+     */
+    replicas: HostPort[];
+    /** A replica further behind than this (Seconds_Behind_Master) serves nothing until it catches up. */
+    replicaMaxLagSeconds: number;
+    /** How often each replica's state is read (and how soon a failed one is tried again). */
+    replicaCheckMs: number;
   };
-  redis: { host: string; port: number; password?: string; prefix: string };
+  redis: {
+    host: string;
+    port: number;
+    password?: string;
+    prefix: string;
+    /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES); empty: the one Redis at host:port. */
+    clusterNodes: HostPort[];
+  };
   auth: {
     jwtSecret: string;
     /** Lifetime of the tokens this gateway mints (`npm run token`, the development tokens of `npm start`). */
@@ -274,6 +291,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`TOKEN_TTL_SECONDS (${tokenTtlSeconds}) must not exceed TOKEN_MAX_LIFETIME_SECONDS (${maxTokenLifetimeSeconds}): the gateway would refuse its own tokens`);
 
   const oidc = oidcConfig(env, nodeEnv, problems);
+  const queuePrefix = str('QUEUE_PREFIX', 'drg');
+  const clusterNodes = parseHostList(env.REDIS_CLUSTER_NODES, 6379, 'REDIS_CLUSTER_NODES');
+  problems.push(...clusterNodes.problems);
+  if (clusterNodes.hosts.length > 0) {
+    const prefixProblem = clusterPrefixProblem(queuePrefix);
+    if (prefixProblem) problems.push(prefixProblem);
+  }
+  const replicaHosts = parseHostList(env.MYSQL_REPLICA_HOSTS, 3306, 'MYSQL_REPLICA_HOSTS');
+  problems.push(...replicaHosts.problems);
 
   const config: Config = {
     env: nodeEnv,
@@ -286,12 +312,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       database,
       flavor: oneOf('MYSQL_FLAVOR', ['mariadb', 'mysql'] as const, 'mariadb'),
       poolSize: int('MYSQL_POOL_SIZE', 10, 1, 500),
+      replicas: replicaHosts.hosts,
+      replicaMaxLagSeconds: int('MYSQL_REPLICA_MAX_LAG_SECONDS', 5, 0, 3600),
+      replicaCheckMs: int('MYSQL_REPLICA_CHECK_MS', 1000, 100, 60000),
     },
     redis: {
       host: str('REDIS_HOST', '127.0.0.1'),
       port: int('REDIS_PORT', 6379, 1, 65535),
       password: env.REDIS_PASSWORD || undefined,
-      prefix: str('QUEUE_PREFIX', 'drg'),
+      prefix: queuePrefix,
+      clusterNodes: clusterNodes.hosts,
     },
     auth: { jwtSecret, tokenTtlSeconds, maxTokenLifetimeSeconds, oidc, consoleSessionTtlSeconds: int('CONSOLE_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600) },
     graphql: {

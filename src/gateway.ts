@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource, ensureDatabase } from './database';
@@ -41,7 +41,7 @@ export interface GatewayParts {
  */
 export class Gateway {
   private http: RunningHttpServer | null = null;
-  private readonly workers: { host: WorkerHost; redis: Redis }[] = [];
+  private readonly workers: { host: WorkerHost; redis: Redis | Cluster }[] = [];
   private opsServer: RunningHttpServer | null = null;
   private schema: GraphQLSchema | null = null;
   private bootstrapped = false;
@@ -58,7 +58,7 @@ export class Gateway {
     readonly config: Config,
     readonly plugins: PluginRegistry,
     readonly dataSource: DataSource,
-    readonly redis: Redis,
+    readonly redis: Redis | Cluster,
     readonly queues: QueueRegistry,
     readonly logger: Logger,
   ) {
@@ -171,8 +171,10 @@ export class Gateway {
    */
   async checkRedisSettings(): Promise<string | null> {
     try {
-      const reply = (await this.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
-      const policy = reply?.[1] ?? null;
+      // On a cluster every primary holds some slots (and a replica may become one): ask each node.
+      const nodes: (Redis | Cluster)[] = this.redis instanceof Cluster ? this.redis.nodes('all') : [this.redis];
+      const replies = await Promise.all(nodes.map(async (n) => ((await n.call('CONFIG', 'GET', 'maxmemory-policy')) as string[])?.[1] ?? null));
+      const policy = replies.find((p) => p !== null && p !== 'noeviction') ?? replies[0] ?? null;
       if (policy !== null && policy !== 'noeviction')
         this.logger.warn({ redisMaxmemoryPolicy: policy }, `Redis maxmemory-policy is '${policy}'; BullMQ needs 'noeviction' or queued jobs can be evicted (see docs/deployment.md)`);
       return policy;

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { DomainHooks } from './domain/hooks';
@@ -39,7 +39,7 @@ export interface HttpServerDeps {
   config: Config;
   schema: GraphQLSchema;
   dataSource: DataSource;
-  redis: Redis;
+  redis: Redis | Cluster;
   run: UseCaseRunner;
   hooks: DomainHooks;
   services: PluginServices;

@@ -1,6 +1,6 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
@@ -43,7 +43,7 @@ export class ConsoleSessions {
   private readonly macKey: Buffer;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly prefix: string,
     readonly ttlSeconds: number,
     jwtSecret: string,
@@ -56,7 +56,7 @@ export class ConsoleSessions {
     this.macKey = derivedKey(jwtSecret, 'session mac');
   }
 
-  static forConfig(redis: Redis, config: Config): ConsoleSessions {
+  static forConfig(redis: Redis | Cluster, config: Config): ConsoleSessions {
     const secure = config.env === 'production' || config.communications.publicBaseUrl.startsWith('https:');
     return new ConsoleSessions(redis, config.redis.prefix, config.auth.consoleSessionTtlSeconds, config.auth.jwtSecret, secure, new URL(config.communications.publicBaseUrl).origin);
   }

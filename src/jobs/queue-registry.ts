@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, type FlowJob } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config';
 import { DomainError } from '../domain/errors';
 import type { AnyJobDefinition } from './job-definition';
@@ -25,7 +25,7 @@ export class QueueRegistry {
   private flowProducer: FlowProducer | null = null;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     private readonly prefix: string,
     definitions: AnyJobDefinition[] = [],
     private readonly enqueueTimeoutMs = 5000,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
@@ -35,7 +35,7 @@ export class WorkerHost {
 
   constructor(
     private readonly registry: QueueRegistry,
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     private readonly dataSource: DataSource,
     private readonly config: Config,
     private readonly options: WorkerHostOptions,
