@@ -58,6 +58,8 @@ export interface GqlResult<T> {
   status: number;
   data: T | null;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }[];
+  /** The response's own extensions: `warnings` of a change whose job waits for Redis. */
+  extensions?: { warnings?: { code: string; field?: string; message: string }[] };
 }
 
 export async function startTestGateway(name: string, opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean; logger?: Logger | LogFn } = {}): Promise<TestGateway> {
@@ -79,8 +81,8 @@ export async function startTestGateway(name: string, opts: { parts?: GatewayPart
         headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(purpose ? { 'x-purpose': purpose } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: T | null; errors?: GqlResult<T>['errors'] };
-      return { status: res.status, data: body.data ?? null, errors: body.errors };
+      const body = (await res.json()) as { data?: T | null; errors?: GqlResult<T>['errors']; extensions?: GqlResult<T>['extensions'] };
+      return { status: res.status, data: body.data ?? null, errors: body.errors, extensions: body.extensions };
     },
     async close() {
       // Leave nothing behind in Redis: every queue this gateway knows, under this file's prefix.
