@@ -13,6 +13,8 @@ import type { AnyJobDefinition } from './jobs/job-definition';
 import { QueueRegistry } from './jobs/queue-registry';
 import { ConsoleSessions } from './http/console-session';
 import { createRedisConnection } from './jobs/redis-connection';
+import { primaryReads, type ReadRouting } from './domain/read-routing.port';
+import { ReplicaSet } from './read-replicas';
 import { WorkerHost } from './jobs/worker-host';
 import type { GatewayPlugin } from './plugins/plugin';
 import { builtInPlugins } from './plugins/built-in';
@@ -61,6 +63,8 @@ export class Gateway {
     readonly redis: Redis | Cluster,
     readonly queues: QueueRegistry,
     readonly logger: Logger,
+    /** Where reads that may use a MySQL replica go (the primary when MYSQL_REPLICA_HOSTS is empty). */
+    readonly reads: ReadRouting & { stop?(): Promise<void> },
   ) {
     this.hooks = plugins.hooks();
     this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
@@ -87,7 +91,13 @@ export class Gateway {
       /* reported by readiness checks and job calls; ioredis keeps reconnecting */
     });
     const queues = new QueueRegistry(redis, config.redis.prefix, [...coreJobs(config), ...(parts.jobs ?? []), ...plugins.jobs()]);
-    return new Gateway(config, plugins, dataSource, redis, queues, logger);
+    let reads: ReadRouting & { stop?(): Promise<void> } = primaryReads(dataSource);
+    if (config.mysql.replicas.length > 0) {
+      const replicas = new ReplicaSet(dataSource, config, { entities: plugins.entities() }, logger);
+      await replicas.start();
+      reads = replicas;
+    }
+    return new Gateway(config, plugins, dataSource, redis, queues, logger, reads);
   }
 
   /** Declares jobs for rows that already exist (benchmarks, tests, operators) and hands them over. */
@@ -128,6 +138,7 @@ export class Gateway {
         dataSource: this.dataSource,
         redis: this.redis,
         run: this.run,
+        reads: this.reads,
         hooks: this.hooks,
         services: this.plugins.services,
         logger: this.logger,
@@ -148,6 +159,7 @@ export class Gateway {
     });
     const host = new WorkerHost(this.queues, redis, this.dataSource, this.config, {
       queues,
+      reads: this.reads,
       logger: this.logger,
       metrics: this.metrics,
       hooks: this.hooks,
@@ -211,6 +223,7 @@ export class Gateway {
     await this.plugins.shutdown();
     await this.queues.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.reads.stop?.();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

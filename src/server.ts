@@ -34,6 +34,7 @@ import { formatError } from './schema/errors';
 import { knownOperationTypesRule, queryLimitsRule } from './schema/guards';
 import { graphqlBodyDepth, graphqlBodyErrors, inputHygienePlugin } from './schema/input-hygiene';
 import { MutationRateLimiter, rateLimitPlugin, withTimeout } from './schema/rate-limit';
+import type { ReadRouting } from './domain/read-routing.port';
 
 export interface HttpServerDeps {
   config: Config;
@@ -41,6 +42,7 @@ export interface HttpServerDeps {
   dataSource: DataSource;
   redis: Redis | Cluster;
   run: UseCaseRunner;
+  reads: ReadRouting;
   hooks: DomainHooks;
   services: PluginServices;
   /** Structured logs, Prometheus metrics and the queues Bull Board shows (issue 11). */
@@ -158,6 +160,7 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
             dataSource: deps.dataSource,
             config,
             run: deps.run,
+            reads: deps.reads,
             hooks: deps.hooks,
             services: deps.services,
             clientAddress: clientIp(req),

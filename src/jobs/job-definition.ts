@@ -4,12 +4,15 @@ import type { Config } from '../config';
 import type { DomainHooks } from '../domain/hooks';
 import type { UseCaseRunner } from '../domain/job-intents';
 import type { PluginServices } from '../domain/plugin-services.port';
+import type { ReadRouting } from '../domain/read-routing.port';
 
 export interface JobContext {
   dataSource: DataSource;
   config: Config;
   /** Runs a change: its transaction, then the jobs it declared (as resolvers do). */
   run: UseCaseRunner;
+  /** Where reads that may use a MySQL replica go (an export's data pages). */
+  reads: ReadRouting;
   /** Adds a BullMQ flow (children, then their parent) on the process's shared connection. */
   flows: { addFlow(flow: FlowJob): Promise<void> };
   /** Hands intents older than a grace to the queue again (the replay job). */

@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../ops/metrics';
 import { useCaseRunner, type UseCaseRunner } from '../domain/job-intents';
 import { IntentSatisfier, JobIntentDispatcher } from './job-intent-dispatcher';
 import type { QueueRegistry } from './queue-registry';
+import { primaryReads, type ReadRouting } from '../domain/read-routing.port';
 
 export interface WorkerHostOptions {
   /** Queues this process runs; all registered queues when omitted. */
@@ -18,6 +19,8 @@ export interface WorkerHostOptions {
   concurrency?: number;
   hooks: DomainHooks;
   services: PluginServices;
+  /** Where reads that may use a MySQL replica go; the primary when omitted. */
+  reads?: ReadRouting;
   /** One log line per job run (with its own request id) and job metrics (issue 11). */
   logger?: Logger;
   metrics?: GatewayMetrics;
@@ -90,6 +93,7 @@ export class WorkerHost {
         dataSource: this.dataSource,
         config: this.config,
         run: this.run,
+        reads: this.options.reads ?? primaryReads(this.dataSource),
         flows: this.registry,
         intents: this.intents,
         hooks: this.options.hooks,

@@ -77,3 +77,48 @@ export function replicaRefusal(reading: ReplicaReading, maxLagSeconds: number): 
   if (reading.lagSeconds > maxLagSeconds) return `${reading.lagSeconds} s behind (limit ${maxLagSeconds} s)`;
   return null;
 }
+
+/**
+ * The replica's own report (SHOW REPLICA STATUS, one row; none when the server is not a replica).
+ * MariaDB names the columns Slave_* / Seconds_Behind_Master, MySQL 8.0.22+ Replica_* /
+ * Seconds_Behind_Source.
+ */
+export function readingFromStatus(rows: Record<string, unknown>[]): ReplicaReading {
+  const row = rows[0];
+  if (!row) return { reachable: true, replicating: false, lagSeconds: null };
+  const yes = (a: string, b: string) => String(row[a] ?? row[b] ?? '') === 'Yes';
+  const replicating = yes('Slave_IO_Running', 'Replica_IO_Running') && yes('Slave_SQL_Running', 'Replica_SQL_Running');
+  const rawLag = row.Seconds_Behind_Master ?? row.Seconds_Behind_Source ?? null;
+  const lag = rawLag === null || rawLag === '' ? null : Number(rawLag);
+  return { reachable: true, replicating, lagSeconds: lag !== null && Number.isFinite(lag) ? lag : null };
+}
+
+// A server that went away or is going away: the read is sent to the primary instead. Any other
+// error (bad SQL, a constraint) would fail on the primary as well and is not retried there.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'ER_CONNECTION_KILLED',
+]);
+// Lost connection (2013), server gone (2006), shutdown in progress (1053), connection killed (1927).
+const CONNECTION_ERRNOS = new Set([2006, 2013, 1053, 1927]);
+
+export function isConnectionFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 3; depth += 1) {
+    const { code, errno, message, fatal } = e as { code?: unknown; errno?: unknown; message?: unknown; fatal?: unknown };
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (typeof errno === 'number' && CONNECTION_ERRNOS.has(errno)) return true;
+    if (fatal === true) return true;
+    if (typeof message === 'string' && /connection is in closed state|Pool is closed|connect ETIMEDOUT/i.test(message)) return true;
+    e = (e as { driverError?: unknown }).driverError;
+  }
+  return false;
+}
+
+/** The statements that make a read wait for a GTID position (MariaDB and MySQL differ). */
+export function gtidSql(flavor: 'mariadb' | 'mysql'): { position: string; wait: string; reached: (value: unknown) => boolean } {
+  // Both return 0 once the position is applied, something else on a timeout, NULL on an error.
+  const reached = (v: unknown) => v !== null && v !== undefined && v !== '' && Number(v) === 0;
+  return flavor === 'mariadb'
+    ? { position: 'SELECT @@global.gtid_binlog_pos AS pos', wait: 'SELECT MASTER_GTID_WAIT(?, ?) AS r', reached }
+    : { position: 'SELECT @@global.gtid_executed AS pos', wait: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r', reached };
+}

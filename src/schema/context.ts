@@ -6,6 +6,7 @@ import type { DomainHooks } from '../domain/hooks';
 import type { UseCaseOutcome, UseCaseRunner } from '../domain/job-intents';
 import type { PluginServices } from '../domain/plugin-services.port';
 import type { ReadPurpose } from '../domain/read-purpose.rules';
+import type { ReadRouting } from '../domain/read-routing.port';
 import { LoaderRegistry } from './loaders/loader-registry';
 import { AccessRecorder } from './read-purpose/access-recorder';
 
@@ -19,6 +20,8 @@ export interface GatewayContext {
   loaders: LoaderRegistry;
   /** Runs a change: its transaction, then the jobs it declared. */
   run: UseCaseRunner;
+  /** Where reads that may use a MySQL replica go (a users page, a usage report); everything else reads dataSource, the primary. */
+  reads: ReadRouting;
   hooks: DomainHooks;
   services: PluginServices;
   /** The purpose this request declared (X-Purpose); null when none (roles that are not purpose-bound). */

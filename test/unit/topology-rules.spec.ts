@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { clusterPrefixProblem, hashTagOf, parseHostList, replicaRefusal } from '../../src/ops/topology.rules';
+import { clusterPrefixProblem, gtidSql, hashTagOf, isConnectionFailure, parseHostList, readingFromStatus, replicaRefusal } from '../../src/ops/topology.rules';
 
 describe('topology rules: server lists, the cluster hash tag, when a replica may serve', () => {
   describe('parseHostList', () => {
@@ -94,5 +94,37 @@ describe('topology rules: server lists, the cluster hash tag, when a replica may
       expect(loadConfig({ QUEUE_PREFIX: 'drg' }).redis.prefix).toBe('drg');
       expect(() => loadConfig({ MYSQL_REPLICA_CHECK_MS: '99' })).toThrow(/MYSQL_REPLICA_CHECK_MS/);
     });
+  });
+});
+
+describe('replica status, connection failures, GTID waits', () => {
+  it('reads MariaDB\'s and MySQL\'s column names, and a server that is no replica', () => {
+    expect(readingFromStatus([{ Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Seconds_Behind_Master: 3 }])).toEqual({ reachable: true, replicating: true, lagSeconds: 3 });
+    expect(readingFromStatus([{ Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes', Seconds_Behind_Source: '0' }])).toEqual({ reachable: true, replicating: true, lagSeconds: 0 });
+    expect(readingFromStatus([{ Slave_IO_Running: 'Yes', Slave_SQL_Running: 'No', Seconds_Behind_Master: null }])).toEqual({ reachable: true, replicating: false, lagSeconds: null });
+    expect(readingFromStatus([{ Slave_IO_Running: 'Connecting', Slave_SQL_Running: 'Yes', Seconds_Behind_Master: 0 }])).toEqual({ reachable: true, replicating: false, lagSeconds: 0 });
+    expect(readingFromStatus([{ Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Seconds_Behind_Master: '' }]).lagSeconds).toBeNull();
+    expect(readingFromStatus([{ Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Seconds_Behind_Master: 'x' }]).lagSeconds).toBeNull();
+    expect(readingFromStatus([])).toEqual({ reachable: true, replicating: false, lagSeconds: null });
+  });
+  it('treats a server that went away as a connection failure, through TypeORM\'s wrapper, and nothing else', () => {
+    for (const e of [{ code: 'ECONNREFUSED' }, { code: 'PROTOCOL_CONNECTION_LOST' }, { errno: 2013 }, { errno: 1053 }, { errno: 1927 }, { errno: 2006 }, { fatal: true }, new Error("Can't add new command when connection is in closed state"), new Error('Pool is closed.')])
+      expect(isConnectionFailure(e)).toBe(true);
+    expect(isConnectionFailure({ message: 'Query failed', driverError: { code: 'ER_SERVER_SHUTDOWN' } })).toBe(true);
+    expect(isConnectionFailure({ driverError: { driverError: { code: 'ECONNRESET' } } })).toBe(true);
+    for (const e of [null, undefined, 'ECONNREFUSED', { code: 'ER_PARSE_ERROR', errno: 1064 }, { code: 'ER_DUP_ENTRY' }, { fatal: false }, new Error('syntax'), { errno: '2013' }])
+      expect(isConnectionFailure(e)).toBe(false);
+    // Three levels deep at most.
+    expect(isConnectionFailure({ driverError: { driverError: { driverError: { code: 'ECONNRESET' } } } })).toBe(false);
+  });
+  it('waits on MariaDB and MySQL with each one\'s own functions', () => {
+    const m = gtidSql('mariadb');
+    expect(m.position).toBe('SELECT @@global.gtid_binlog_pos AS pos');
+    expect(m.wait).toBe('SELECT MASTER_GTID_WAIT(?, ?) AS r');
+    expect([m.reached(0), m.reached('0'), m.reached(-1), m.reached(null), m.reached(undefined), m.reached('')]).toEqual([true, true, false, false, false, false]);
+    const y = gtidSql('mysql');
+    expect(y.position).toBe('SELECT @@global.gtid_executed AS pos');
+    expect(y.wait).toBe('SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r');
+    expect([y.reached(0), y.reached(1), y.reached(null)]).toEqual([true, false, false]);
   });
 });

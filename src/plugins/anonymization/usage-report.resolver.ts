@@ -117,7 +117,8 @@ export function usageReportResolvers(defaultK: () => number): Function[] {
     @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN.' })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
-      return buildUsageReport(ctx.dataSource.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK());
+      // Counts of visits, not a right: a replica within the lag limit may build it. Shared reports are built on the primary.
+      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK()));
     }
 
     @Mutation(() => SharedUsageReportType, {

@@ -71,7 +71,7 @@ export const chunkJob: JobDefinition<{ transferId: number; seq: number }> = {
   attempts: ATTEMPTS,
   backoff: BACKOFF,
   async process({ transferId, seq }, ctx) {
-    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.run, ctx.hooks, ctx.services, transferId, seq, systemActor, kekOf(ctx)));
+    return failOnLastAttempt(ctx, transferId, () => exportChunk(ctx.dataSource, ctx.reads, ctx.run, ctx.hooks, ctx.services, transferId, seq, systemActor, kekOf(ctx)));
   },
 };
 

@@ -15,6 +15,7 @@ import { EXPORT_FILES, GzipLineWriter, encryptFrame, rowFormatter, type ExportFi
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
 import { sortByPseudonym } from './pseudonym-order';
 import { scopeWhere } from './transfer-lifecycle.service';
+import type { ReadRouting } from '../../domain/read-routing.port';
 import {
   COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, pseudonymScope, transferReference,
 } from './transfer-shared';
@@ -271,7 +272,7 @@ async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk
  * closing every exported subject gets its BUSINESS_TRANSFER disclosure. A worker killed anywhere
  * before the commit redoes the whole chunk and writes the same bytes.
  */
-export async function exportChunk(ds: DataSource, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, seq: number, actor: Actor, kek: Buffer): Promise<ChunkResult> {
+export async function exportChunk(ds: DataSource, reads: ReadRouting, run: UseCaseRunner, hooks: DomainHooks, services: PluginServices, transferId: number, seq: number, actor: Actor, kek: Buffer): Promise<ChunkResult> {
   const t = await ds.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (TERMINAL.has(t.status)) return { skipped: t.status };
@@ -282,21 +283,25 @@ export async function exportChunk(ds: DataSource, run: UseCaseRunner, hooks: Dom
   await mkdir(partsDir(t), { recursive: true });
 
   const files: readonly ExportFile[] = t.phase === TransferPhase.CLOSING ? EXPORT_FILES : ['subjects'];
-  const writers = Object.fromEntries(files.map((f) => [f, new GzipLineWriter(`${partFile(t, f, seq)}.gz.tmp`)])) as Record<ExportFile, GzipLineWriter>;
-  let exported: ExportedSubject[];
-  try {
-    if (t.phase === TransferPhase.CLOSING) {
-      // The CSV header goes in the first chunk only, so the parts concatenate into one table.
-      if (t.format === TransferFormat.CSV && seq === 0) for (const f of files) await writers[f].line(COLUMNS.CLOSING[f].join(','), false);
-      exported = await writeClosingChunk(ds, t, chunk, writers);
-    } else {
+  let writers = {} as Record<ExportFile, GzipLineWriter>;
+  // The data pages may come from a replica that has applied everything the primary had committed
+  // (the transfer's watermarks included); the erasure re-check below runs on the primary. If the
+  // replica goes away mid-chunk the primary writes the chunk again, into fresh files.
+  const exported = await reads.current('business-transfer chunk', async (source) => {
+    writers = Object.fromEntries(files.map((f) => [f, new GzipLineWriter(`${partFile(t, f, seq)}.gz.tmp`)])) as Record<ExportFile, GzipLineWriter>;
+    try {
+      if (t.phase === TransferPhase.CLOSING) {
+        // The CSV header goes in the first chunk only, so the parts concatenate into one table.
+        if (t.format === TransferFormat.CSV && seq === 0) for (const f of files) await writers[f].line(COLUMNS.CLOSING[f].join(','), false);
+        return await writeClosingChunk(source, t, chunk, writers);
+      }
       const anonymizer = services.anonymizer;
       if (!anonymizer) throw new DomainError('CONFLICT', 'due diligence needs the anonymization plugin');
-      exported = await writeDueDiligenceChunk(ds, t, chunk, writers.subjects, anonymizer);
+      return await writeDueDiligenceChunk(source, t, chunk, writers.subjects, anonymizer);
+    } finally {
+      for (const f of files) await writers[f].close();
     }
-  } finally {
-    for (const f of files) await writers[f].close();
-  }
+  });
   const isLastChunk = t.chunksTotal !== null && seq === t.chunksTotal - 1;
   const parts: Record<string, { rows: number }> = {};
   for (const f of files) {

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { DataSource } from 'typeorm';
 import { ConsentStatus, Role, SubjectStatus } from '../../entities/enums';
 import { Subject } from '../../entities/subject.entity';
 import { useCases } from '../../domain/use-cases';
@@ -38,7 +39,34 @@ export class UserResolver {
     @Arg('after', () => String, { nullable: true, description: 'An opaque cursor: the endCursor of the previous page. Omit for the first page.' }) after?: string,
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Conditions the users must meet; every user when omitted.' }) filter?: UserFilter,
   ) {
-    const qb = ctx.dataSource.getRepository(Subject).createQueryBuilder('s');
+    const rule = ctx.purpose ? READ_PURPOSE_RULES[ctx.purpose] : null;
+    const eligible = rule && eligibilitySql(rule, 's.id');
+    if (filter?.email) assertMayUseFields(ctx.purpose, ['email'], 'filter', 'filter');
+    if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
+      throw badInput('createdFrom must be before createdUntil', { field: 'filter.createdFrom' });
+    const pageFrom = (ds: DataSource) => idPage(this.usersQuery(ds, ctx, filter, eligible), { first, after }, ctx.config.graphql.maxPageSize, subjectFromRow);
+    // A marketing purpose's page is a consent check before a disclosure: the primary decides it.
+    if (eligible) {
+      const page = await pageFrom(ctx.dataSource);
+      markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
+      return page;
+    }
+    // Otherwise a replica may find the page; what is shown of each person (status and values,
+    // an erasure of a moment ago included) is read again on the primary, by id, in one statement.
+    return ctx.reads.stale('users page', async (ds, onReplica) => {
+      const page = await pageFrom(ds);
+      if (!onReplica || page.edges.length === 0) return page;
+      const fresh = await ctx.loaders.of(subjectLoader).loadMany(page.edges.map((e) => e.node.id));
+      const edges = page.edges.flatMap((e, i) => {
+        const node = fresh[i];
+        return node && !(node instanceof Error) ? [{ ...e, node }] : [];
+      });
+      return { ...page, edges };
+    });
+  }
+
+  private usersQuery(ds: DataSource, ctx: GatewayContext, filter: UserFilter | undefined, eligible: ReturnType<typeof eligibilitySql> | null) {
+    const qb = ds.getRepository(Subject).createQueryBuilder('s');
     if (filter?.status) {
       // To a purpose that sees a restricted person as erased, they are erased here too.
       const asErased = seesRestrictedAsErased(ctx.purpose);
@@ -47,14 +75,8 @@ export class UserResolver {
       else qb.andWhere('s.status = :status', { status: filter.status });
     }
     if (filter?.region) qb.andWhere('s.region = :region', { region: filter.region.toUpperCase() });
-    const rule = ctx.purpose ? READ_PURPOSE_RULES[ctx.purpose] : null;
-    if (filter?.email) {
-      // Looking people up by an address the purpose may not see would reveal it anyway.
-      assertMayUseFields(ctx.purpose, ['email'], 'filter', 'filter');
-      qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
-    }
-    if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
-      throw badInput('createdFrom must be before createdUntil', { field: 'filter.createdFrom' });
+    // Looking people up by an address the purpose may not see would reveal it anyway (checked by the caller).
+    if (filter?.email) qb.andWhere('s.email = :email', { email: filter.email.trim().toLowerCase() });
     if (filter?.createdFrom) qb.andWhere('s.created_at >= :from', { from: filter.createdFrom });
     if (filter?.createdUntil) qb.andWhere('s.created_at < :until', { until: filter.createdUntil });
     if (filter?.purposeGranted)
@@ -67,11 +89,8 @@ export class UserResolver {
     if (seesRestrictedAsErased(ctx.purpose) && (filter?.email || filter?.region || filter?.purposeGranted))
       qb.andWhere('s.status <> :restricted', { restricted: SubjectStatus.RESTRICTED });
     // Marketing purposes: people without the consent (or with a GPC opt-out) are not in the list.
-    const eligible = rule && eligibilitySql(rule, 's.id');
     if (eligible) qb.andWhere(eligible.sql, eligible.params);
-    const page = await idPage(qb, { first, after }, ctx.config.graphql.maxPageSize, subjectFromRow);
-    if (eligible) markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
-    return page;
+    return qb;
   }
 
   @FieldResolver(() => [ConsentType], { description: 'The user\'s current consents, one per purpose ever recorded, ordered by purpose; a purpose missing here was never granted. Empty after erasure and under the SECURITY read purpose.' })
