@@ -9,8 +9,11 @@ export class StatementCounter implements Logger {
   count = 0;
   /** Of those, the job-intent bookkeeping (declare, satisfy, replay): benchmarks report it apart. */
   intents = 0;
+  /** Who else wants each statement's text (the MySQL portability test). */
+  readonly listeners = new Set<(sql: string) => void>();
   logQuery(query: string): void {
     this.count += 1;
+    for (const l of this.listeners) l(query);
     if (query.includes('job_intents')) this.intents += 1;
   }
   logQueryError(error: string | Error, query: string): void {
@@ -70,6 +73,13 @@ const statementCounters = new WeakMap<DataSource, StatementCounter>();
 export function statementCount(ds: DataSource): number {
   return statementCounters.get(ds)?.count ?? 0;
 }
+/** Hands every statement `ds` sends to `listener` until the returned function is called. */
+export function listenToStatements(ds: DataSource, listener: (sql: string) => void): () => void {
+  const counter = statementCounters.get(ds);
+  counter?.listeners.add(listener);
+  return () => void counter?.listeners.delete(listener);
+}
+
 export function intentStatementCount(ds: DataSource): number {
   return statementCounters.get(ds)?.intents ?? 0;
 }

@@ -62,9 +62,13 @@ export interface GqlResult<T> {
   extensions?: { warnings?: { code: string; field?: string; message: string }[] };
 }
 
-export async function startTestGateway(name: string, opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean; logger?: Logger | LogFn } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  name: string,
+  opts: { parts?: GatewayParts; env?: NodeJS.ProcessEnv; serve?: boolean; logger?: Logger | LogFn; beforeMigrate?: (gateway: Gateway) => void } = {},
+): Promise<TestGateway> {
   const config = testConfig(name, opts.env);
   const gateway = await Gateway.open(config, opts.parts ?? {}, opts.logger ?? (() => undefined));
+  opts.beforeMigrate?.(gateway);
   await gateway.migrate();
   const http = opts.serve === false ? null : await gateway.serve(0);
   const url = http?.url ?? '';
