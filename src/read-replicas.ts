@@ -39,6 +39,8 @@ export class ReplicaSet implements ReadRouting {
   private timer: NodeJS.Timeout | null = null;
   private next = 0;
   private checking: Promise<void> | null = null;
+  /** MariaDB and MySQL wait for a GTID position differently; read off the primary, not MYSQL_FLAVOR (MariaDB also runs TypeORM's MySQL driver). */
+  private gtid = gtidSql(this.config.mysql.flavor);
   readonly counts: ReadCounts = { replica: {}, primary: {}, fallbacks: 0 };
 
   constructor(
@@ -52,6 +54,8 @@ export class ReplicaSet implements ReadRouting {
 
   /** Reads every replica's state once, then keeps doing so in the background. */
   async start(): Promise<void> {
+    const [{ v }] = (await this.primary.query('SELECT VERSION() AS v')) as { v: string }[];
+    this.gtid = gtidSql(/mariadb/i.test(v) ? 'mariadb' : 'mysql');
     await this.checkAll();
     this.timer = setInterval(() => void this.checkAll(), this.config.mysql.replicaCheckMs);
     this.timer.unref();
@@ -154,7 +158,7 @@ export class ReplicaSet implements ReadRouting {
   async current<T>(what: string, read: (ds: DataSource, onReplica: boolean) => Promise<T>): Promise<T> {
     const r = this.pick();
     if (!r) return this.onPrimary(what, read);
-    const gtid = gtidSql(this.config.mysql.flavor);
+    const gtid = this.gtid;
     const [{ pos }] = (await this.primary.query(gtid.position)) as { pos: string | null }[];
     // No binary log on the primary: nothing tells how far a replica is, so the primary answers.
     if (!pos) return this.onPrimary(what, read);
