@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,14 +33,22 @@ export class OwnMariaDb {
 
   async install(): Promise<void> {
     await mkdir(path.join(this.dir, 'data'), { recursive: true });
-    await run(INSTALL_DB, ['--no-defaults', `--datadir=${path.join(this.dir, 'data')}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...AS_USER], { timeout: 120000 });
+    await mkdir(path.join(this.dir, 'tmp'), { recursive: true });
+    // Its own tmpdir: bootstraps running side by side in /tmp have removed each other's temporary tables.
+    await run(INSTALL_DB, ['--no-defaults', `--datadir=${path.join(this.dir, 'data')}`, `--tmpdir=${path.join(this.dir, 'tmp')}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...AS_USER], { timeout: 120000 });
+  }
+
+  /** A fresh server's data directory, copied from another that was installed and never started. */
+  async installFrom(other: OwnMariaDb): Promise<void> {
+    await mkdir(path.join(this.dir, 'tmp'), { recursive: true });
+    await cp(path.join(other.dir, 'data'), path.join(this.dir, 'data'), { recursive: true });
   }
 
   async up(): Promise<void> {
     if (this.running) return;
     const args = [
       '--no-defaults', ...AS_USER, `--datadir=${path.join(this.dir, 'data')}`, `--port=${this.port}`, '--bind-address=127.0.0.1',
-      `--socket=${this.socket}`, `--pid-file=${path.join(this.dir, 'mysqld.pid')}`,
+      `--socket=${this.socket}`, `--pid-file=${path.join(this.dir, 'mysqld.pid')}`, `--tmpdir=${path.join(this.dir, 'tmp')}`,
       // Small and quick: this server lives for one test file.
       '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--skip-name-resolve', '--max-connections=200',
       // Every statement a client sends, in mysql.general_log: the test reads which server ran what.
@@ -96,7 +104,8 @@ export class OwnMariaDbPair {
       '--server-id=1', `--log-bin=${path.join(dir, 'primary', 'binlog')}`, '--binlog-format=ROW', '--gtid-strict-mode=1', '--log-slave-updates=1',
     ]);
     const replica = new OwnMariaDb('replica', await freePort(), path.join(dir, 'replica'), ['--server-id=2', '--gtid-strict-mode=1', '--read-only=1']);
-    await Promise.all([primary.install(), replica.install()]);
+    await primary.install();
+    await replica.installFrom(primary);
     await Promise.all([primary.up(), replica.up()]);
     // TCP logins for the gateway (root from 127.0.0.1, as on the shared server), made on each
     // server outside the binary log so that the replica does not apply them a second time.
