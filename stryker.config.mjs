@@ -68,6 +68,13 @@ export const ISSUE_24 = [
   'src/jobs/worker-host.ts:135-139',
 ];
 
+// Issue 25: server lists, the cluster hash tag, when a replica serves, what counts as a server going
+// away, the GTID waits; and the MySQL 8 portability check the integration test applies.
+export const ISSUE_25 = [
+  'src/ops/topology.rules.ts',
+  'test/helpers/mysql-portability.ts',
+];
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -77,14 +84,14 @@ export default {
     projectType: 'custom',
     config: {
       ...unit,
-      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor', 'identity-provider-rules', 'console-session-rules', 'page-info-and-logs'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
+      testMatch: ['query-limits', 'schema-rules', 'rate-limit', 'hardening-rules', 'domain-rules', 'read-purpose-rules', 'job-intents', 'erasure-veto', 'personal-data-catalogue', 'type-access-policy', 'deadlines', 'outbox-rules', 'shine-the-light', 'anonymization-strategies', 'postal-letter', 'erasure-notice', 'integrity', 'erasure-scope', 'access-rules', 'data-key', 'k-anonymity', 'pseudonym-order', 'compiled-executor', 'identity-provider-rules', 'console-session-rules', 'page-info-and-logs', 'topology-rules', 'mysql-portability'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`),
       testTimeout: 60000,
     },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',
   mutate: ['src/schema/guards.ts', 'src/schema/rate-limit.ts:116-138', 'src/schema/auth.ts:51-85', 'src/schema/input-hygiene.ts:23-38', 'src/schema/input-hygiene.ts:70-79',
-    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22, ...ISSUE_23, ...ISSUE_24],
+    ...ISSUE_19, ...ISSUE_20, ...ISSUE_21, ...ISSUE_22, ...ISSUE_23, ...ISSUE_24, ...ISSUE_25],
   reporters: ['clear-text', 'progress'],
   concurrency: 2,
   ignoreStatic: true,
