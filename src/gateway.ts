@@ -67,7 +67,7 @@ export class Gateway {
     readonly reads: ReadRouting & { stop?(): Promise<void> },
   ) {
     this.hooks = plugins.hooks();
-    this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics() });
+    this.metrics = new GatewayMetrics({ queues, dataSource, plugins: plugins.metrics(), replicas: reads instanceof ReplicaSet ? reads : undefined });
     this.intents = new JobIntentDispatcher(queues);
     this.run = useCaseRunner(dataSource, this.intents);
     this.consoleSessions = ConsoleSessions.forConfig(redis, config);

@@ -30,6 +30,11 @@ export interface MetricsSources {
   queues: QueueDepths;
   dataSource: DataSource;
   plugins: PluginMetric[];
+  /** MySQL replicas (MYSQL_REPLICA_HOSTS): each one's state, and how many reads each side served. */
+  replicas?: {
+    status(): { replica: string; serving: boolean; lagSeconds: number | null }[];
+    counts: { replica: Record<string, number>; primary: Record<string, number>; fallbacks: number };
+  };
 }
 
 /**
@@ -119,6 +124,38 @@ export class GatewayMetrics {
     });
     countGauge('drg_access_packages_stored', 'Access packages on disk (not yet purged)', `SELECT COUNT(*) AS n FROM access_packages WHERE purged_at IS NULL`);
     countGauge('drg_outbox_backlog', 'Outbox messages not yet sent (pending, sending or failed)', `SELECT COUNT(*) AS n FROM outbox_messages WHERE status <> 'SENT'`);
+    const replicas = sources.replicas;
+    if (replicas) {
+      new Gauge({
+        name: 'drg_mysql_replica_serving',
+        help: 'Whether a MySQL replica serves the reads that may lag (1) or not (0: unreachable, not replicating, or too far behind)',
+        labelNames: ['replica'],
+        registers,
+        collect() {
+          for (const r of replicas.status()) this.set({ replica: r.replica }, r.serving ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'drg_mysql_replica_lag_seconds',
+        help: 'Seconds_Behind_Master the replica last reported (absent when unknown)',
+        labelNames: ['replica'],
+        registers,
+        collect() {
+          this.reset();
+          for (const r of replicas.status()) if (r.lagSeconds !== null) this.set({ replica: r.replica }, r.lagSeconds);
+        },
+      });
+      new Gauge({
+        name: 'drg_routed_reads',
+        help: 'Reads that may use a replica, by what was read and the side that answered, since the process started (fallback: a replica failed it and the primary answered)',
+        labelNames: ['read', 'side'],
+        registers,
+        collect() {
+          for (const side of ['replica', 'primary'] as const) for (const [read, n] of Object.entries(replicas.counts[side])) this.set({ read, side }, n);
+          this.set({ read: 'any', side: 'fallback' }, replicas.counts.fallbacks);
+        },
+      });
+    }
     // Plugins contribute their own gauges (e.g. legal-hold: active holds) through the contract.
     for (const m of sources.plugins) {
       new Gauge({

@@ -173,6 +173,10 @@ describe('MySQL read replicas', () => {
     const servedByReplica = (replicas().counts.replica['users page'] ?? 0) - (startCounts['users page'] ?? 0);
     expect(servedByReplica).toBeGreaterThan(0);
     const fallbacks = replicas().counts.fallbacks;
+    const metrics = async () => (await fetch(new URL('/metrics', t.url))).text();
+    const replicaLabel = `replica="127.0.0.1:${pair.replica.port}"`;
+    expect(await metrics()).toContain(`drg_mysql_replica_serving{${replicaLabel}} 0`);
+    expect(await metrics()).toContain(`drg_routed_reads{read="any",side="fallback"} ${fallbacks}`);
     // After the kill the primary answered the pages (the in-flight ones among them).
     const servedByPrimary = (replicas().counts.primary['users page'] ?? 0) - primaryAtStart;
     expect(servedByPrimary).toBeGreaterThan(0);
@@ -185,6 +189,8 @@ describe('MySQL read replicas', () => {
     const replicaBefore = replicas().counts.replica['users page'] ?? 0;
     expect((await t.gql(USERS, {}, tokens.legal)).errors).toBeUndefined();
     expect(replicas().counts.replica['users page']).toBe(replicaBefore + 1);
+    expect(await metrics()).toContain(`drg_mysql_replica_serving{${replicaLabel}} 1`);
+    expect(await metrics()).toMatch(new RegExp(`drg_mysql_replica_lag_seconds\\{${replicaLabel}\\} \\d+`));
     process.stdout.write(`replica killed mid-load: ${JSON.stringify({ reads: answered, errors, servedByReplicaBeforeKill: servedByReplica, servedByPrimaryAfter: servedByPrimary, fallbacks, serviceBackMs: backMs })}\n`);
   }, 300_000);
 });

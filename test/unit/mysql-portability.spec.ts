@@ -13,6 +13,7 @@ describe('MySQL 8 portability check (what MariaDB accepts and MySQL 8 rejects)',
       'SHOW REPLICA STATUS',
       'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r',
       'SELECT DEFAULT(col) FROM t',
+      'SELECT "RETURNING x", `returning`, `rank` AS `rows` FROM t',
     ])
       expect([sql, mysql8Problems(sql)]).toEqual([sql, []]);
   });
@@ -47,6 +48,9 @@ describe('MySQL 8 portability check (what MariaDB accepts and MySQL 8 rejects)',
       ['SELECT 1 /*M!100000 , 2 */', 'a /*M! comment (MariaDB runs it, MySQL skips it)'],
       ['SELECT COUNT(*) AS rank FROM t', 'the alias rank (reserved in MySQL 8)'],
       ['SELECT a AS `x`, b AS rows FROM t', 'the alias rows (reserved in MySQL 8)'],
+      ['SELECT b AS  rank FROM t', 'the alias rank (reserved in MySQL 8)'],
+      // A comment between two words still separates them.
+      ['DELETE FROM t WHERE id = 1/* why */RETURNING id', 'RETURNING (MariaDB only)'],
     ];
     for (const [sql, why] of cases) expect([sql, mysql8Problems(sql)]).toEqual([sql, [why]]);
   });

@@ -26,8 +26,9 @@ describe('topology rules: server lists, the cluster hash tag, when a replica may
         'MYSQL_REPLICA_HOSTS names a:1 twice',
       ]);
     });
-    it('treats the same host on another port as another server', () => {
+    it('treats the same host on another port, or another host on the same port, as another server', () => {
       expect(parseHostList('a:1,a:2', 9, 'K').problems).toEqual([]);
+      expect(parseHostList('a:1,b:1', 9, 'K').problems).toEqual([]);
     });
   });
 
