@@ -1193,6 +1193,8 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** One business transfer by id; null when no transfer has that id. Roles: MNA, ADMIN. */
   businessTransfer: Maybe<BusinessTransfer>;
+  /** How many people a transfer with this scope would export if started now: ACTIVE people matching it, the count startBusinessTransfer fixes at start. A scope startBusinessTransfer would refuse is refused the same way (BAD_USER_INPUT); an empty match is 0. Roles: MNA, ADMIN. */
+  businessTransferScopeSize: Scalars['Int']['output'];
   /** Business transfers in id order (oldest first), as a Relay connection. Roles: MNA, ADMIN. */
   businessTransfers: BusinessTransferConnection;
   /** Every data category, ordered by key. Roles: APP (with a read purpose), LEGAL, MNA, PRIVACY_OPS, ADMIN. */
@@ -1247,6 +1249,12 @@ export type QueryAuditEventsArgs = {
 /** Reads. Every operation names the roles that may call it; an APP caller declares a read purpose (X-Purpose) and sees only what that purpose allows; every person returned is written to the access log. */
 export type QueryBusinessTransferArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every operation names the roles that may call it; an APP caller declares a read purpose (X-Purpose) and sees only what that purpose allows; every person returned is written to the access log. */
+export type QueryBusinessTransferScopeSizeArgs = {
+  scope: BusinessTransferScopeInput;
 };
 
 

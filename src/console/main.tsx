@@ -4,6 +4,7 @@ import { hasRole, loadSession, signInOptions, signOut, SIGNED_OUT, type Session 
 import type { Role } from './graphql-types';
 import { AuditPage } from './pages/audit.page';
 import { HoldsPage } from './pages/holds.page';
+import { ReportsPage } from './pages/reports.page';
 import { RequestsPage } from './pages/requests.page';
 import { TransfersPage } from './pages/transfers.page';
 import './console.css';
@@ -24,6 +25,7 @@ const PAGES: Page[] = [
   { path: '/console/holds', title: 'Legal holds', roles: ['LEGAL', 'PRIVACY_OPS', 'ADMIN'], render: (s) => <HoldsPage session={s} /> },
   { path: '/console/requests', title: 'Requests', roles: ['PRIVACY_OPS', 'LEGAL', 'ADMIN'], render: (s) => <RequestsPage session={s} /> },
   { path: '/console/transfers', title: 'Business transfers', roles: ['MNA', 'ADMIN'], render: (s) => <TransfersPage session={s} /> },
+  { path: '/console/reports', title: 'Usage reports', roles: ['PRIVACY_OPS', 'ADMIN'], render: (s) => <ReportsPage session={s} /> },
   { path: '/console/audit', title: 'Audit', roles: ['LEGAL', 'PRIVACY_OPS', 'ADMIN'], render: (s) => <AuditPage session={s} /> },
 ];
 

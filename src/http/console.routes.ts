@@ -178,7 +178,7 @@ export function consoleRoutes(deps: { config: Config; sessions: ConsoleSessions;
     res.status(503).type('text/plain').send('the console is not built: run npm run build\n');
   };
   if (built) router.use(`${CONSOLE_PATH}/assets`, express.static(join(built, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
-  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/`, `${CONSOLE_PATH}/holds`, `${CONSOLE_PATH}/requests`, `${CONSOLE_PATH}/transfers`, `${CONSOLE_PATH}/audit`], page);
+  router.get([CONSOLE_PATH, `${CONSOLE_PATH}/`, `${CONSOLE_PATH}/holds`, `${CONSOLE_PATH}/requests`, `${CONSOLE_PATH}/transfers`, `${CONSOLE_PATH}/reports`, `${CONSOLE_PATH}/audit`], page);
   return router;
 }
 

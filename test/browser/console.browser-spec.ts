@@ -135,8 +135,12 @@ describe('the console in Chromium', () => {
     await mna.getByRole('link', { name: 'Business transfers' }).click();
     await mna.getByLabel('Deal name').fill('Project Heron');
     await mna.getByLabel('Phase').selectOption('DUE_DILIGENCE');
+    // The count of people comes before the start, and is the count the start fixes.
+    const [{ n }] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM subjects WHERE status = 'ACTIVE'`);
+    await mna.getByRole('button', { name: 'Count people in scope' }).click();
+    await outcome(mna, `${Number(n)} people would be exported.`);
     await mna.getByRole('button', { name: 'Start transfer' }).click();
-    await outcome(mna, 'started');
+    await outcome(mna, `started for ${Number(n)} people`);
     const row = mna.locator('tr', { hasText: 'Project Heron' });
     await row.getByRole('progressbar', { name: 'Export progress of Project Heron' }).waitFor();
     await row.getByText('COMPLETED', { exact: true }).waitFor({ timeout: 60_000 });
@@ -145,6 +149,30 @@ describe('the console in Chromium', () => {
     const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('button', { name: 'Download the manifest of Project Heron' }).click()]);
     const manifest = JSON.parse(await readFile((await download.path())!, 'utf8')) as { phase?: string; artifacts?: unknown[] };
     expect(manifest.phase).toBe('DUE_DILIGENCE');
+  });
+
+  it('builds a usage report with its suppressed cells shown as suppressed, as the API releases it', async () => {
+    const ops = await signIn('ops-gus', Role.PRIVACY_OPS);
+    await ops.getByRole('link', { name: 'Usage reports' }).click();
+    await ops.getByRole('checkbox', { name: 'Region' }).check();
+    await ops.getByRole('button', { name: 'Build report' }).click();
+    await outcome(ops, 'Report built');
+    // The same report from the API: the screen shows each cell, and suppresses exactly those it suppresses.
+    const from = await ops.getByLabel('From (UTC, inclusive)').inputValue();
+    const until = await ops.getByLabel('Until (UTC, exclusive)').inputValue();
+    const api = await t.gql<{ usageReport: { suppressedCells: number; cells: { count: number | null }[] } }>(
+      'query($i: UsageReportInput!) { usageReport(input: $i) { suppressedCells cells { count } } }',
+      { i: { dimensions: ['PAGE', 'REGION'], from: `${from}T00:00:00.000Z`, until: `${until}T00:00:00.000Z` } },
+      t.token(Role.PRIVACY_OPS),
+    );
+    expect(api.errors).toBeUndefined();
+    const { suppressedCells, cells } = api.data!.usageReport;
+    expect(suppressedCells).toBeGreaterThan(0);
+    await ops.getByRole('table', { name: /^Visits by Page × Region/ }).waitFor();
+    await expect(ops.locator('tr[data-suppressed="true"]').count()).resolves.toBe(suppressedCells);
+    await expect(ops.locator('tr[data-suppressed]').count()).resolves.toBe(cells.length);
+    await expect(ops.locator('tr[data-suppressed="true"]').first().getByText('suppressed', { exact: true }).count()).resolves.toBe(1);
+    await noSeriousViolations(ops, 'reports');
   });
 
   it('offers no action a role cannot take', async () => {
@@ -156,6 +184,7 @@ describe('the console in Chromium', () => {
     await mna.getByRole('link', { name: 'Business transfers' }).waitFor();
     await expect(mna.getByRole('link', { name: 'Legal holds' }).count()).resolves.toBe(0);
     await expect(mna.getByRole('link', { name: 'Requests' }).count()).resolves.toBe(0);
+    await expect(mna.getByRole('link', { name: 'Usage reports' }).count()).resolves.toBe(0);
     // Typing the address does not help: the page offers nothing, and the API would refuse.
     await mna.goto(`${origin}/console/holds`);
     await mna.getByText('Choose a page above.').waitFor();
@@ -168,6 +197,7 @@ describe('the console in Chromium', () => {
     await expect(legal.getByRole('button', { name: 'Record deletion request' }).count()).resolves.toBe(0);
     await expect(legal.getByRole('button', { name: 'Flag as a child and delete' }).count()).resolves.toBe(0);
     await expect(legal.getByRole('link', { name: 'Business transfers' }).count()).resolves.toBe(0);
+    await expect(legal.getByRole('link', { name: 'Usage reports' }).count()).resolves.toBe(0);
 
     const privacy = await signIn('ops-fay', Role.PRIVACY_OPS);
     await privacy.getByRole('link', { name: 'Legal holds' }).click();

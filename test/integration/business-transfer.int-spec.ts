@@ -62,6 +62,28 @@ describe('the business-transfer plugin', () => {
     return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(s.status) ? s : undefined;
   }, `transfer ${id} to finish`, 60000, 100);
 
+  it('counts the people a scope would export before anything starts, as the start then fixes them, and refuses what start refuses', async () => {
+    const SIZE = `query($s: BusinessTransferScopeInput!) { businessTransferScopeSize(scope: $s) }`;
+    const before = await tableChecksums(t.gateway);
+    const scope = { regions: ['us-ca', 'US-NY'], createdBefore: new Date(Date.now() + 86400_000).toISOString() };
+    const size = await t.gql<{ businessTransferScopeSize: number }>(SIZE, { s: scope }, mna());
+    expect(size.errors).toBeUndefined();
+    const [{ n }] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM subjects WHERE status = 'ACTIVE' AND region IN ('US-CA', 'US-NY')`);
+    expect(size.data!.businessTransferScopeSize).toBe(Number(n));
+    expect(Number(n)).toBeGreaterThan(0);
+    // Nothing was started or recorded by counting.
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+    expect((await t.gql<{ businessTransferScopeSize: number }>(SIZE, { s: { regions: ['ZZ-QQ'] } }, mna())).data!.businessTransferScopeSize).toBe(0);
+    for (const [bad, field] of [[{}, 'scope'], [{ regions: [] }, 'scope.regions'], [{ regions: ['US_CA'] }, 'scope.regions'], [{ statuses: ['ERASED'] }, 'scope.statuses']] as const) {
+      const r = await t.gql(SIZE, { s: bad }, mna());
+      expect([bad, errorCode(r), r.errors?.[0]?.extensions?.field]).toEqual([bad, 'BAD_USER_INPUT', field]);
+    }
+    expect(errorCode(await t.gql(SIZE, { s: scope }, t.token(Role.LEGAL)))).toBe('FORBIDDEN');
+    const started = await start({ phase: 'DUE_DILIGENCE', scope });
+    expect(started.data!.startBusinessTransfer.progress.total).toBe(size.data!.businessTransferScopeSize);
+    await finished(started.data!.startBusinessTransfer.id);
+  });
+
   it('exports the full records at closing, without erased subjects, with a manifest that matches its files', async () => {
     const ds = t.gateway.dataSource;
     await ds.query(`UPDATE subjects SET status = 'ERASED', name = NULL, email = NULL, phone = NULL, erased_at = NOW(3) WHERE id IN (3, 4, 5)`);

@@ -63,11 +63,21 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
   const [regions, setRegions] = useState('');
   const [format, setFormat] = useState<ExportFormat>('NDJSON');
   const action = useAction();
+  const counting = useAction();
+  // Active people only (erased ones are never exported), in the regions named, if any.
+  const scopeOf = () => {
+    const listed = regions.split(/[\s,]+/).filter(Boolean);
+    return { statuses: ['ACTIVE'], ...(listed.length ? { regions: listed } : {}) };
+  };
+  const count = () =>
+    counting.run(async () => {
+      const r = await gql<{ businessTransferScopeSize: number }>(session, 'query ScopeSize($scope: BusinessTransferScopeInput!) { businessTransferScopeSize(scope: $scope) }', { scope: scopeOf() });
+      const n = r.businessTransferScopeSize;
+      return n === 0 ? 'No active person is in this scope: a transfer would be refused.' : `${n} ${n === 1 ? 'person' : 'people'} would be exported.`;
+    });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const listed = regions.split(/[\s,]+/).filter(Boolean);
-    // Active people only (erased ones are never exported), in the regions named, if any.
-    const scope = { statuses: ['ACTIVE'], ...(listed.length ? { regions: listed } : {}) };
+    const scope = scopeOf();
     void action.run(async () => {
       const r = await gql<{ startBusinessTransfer: { id: string; progress: { total: number } } }>(
         session,
@@ -94,6 +104,10 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
         </select>
       </Field>
       <Field id="regions" label="Regions (ISO 3166-2, separated by commas; empty: every active person)"><input id="regions" value={regions} onChange={(e) => setRegions(e.target.value)} /></Field>
+      <div className="actions">
+        <button type="button" onClick={() => void count()} disabled={counting.busy}>{counting.busy ? 'Counting…' : 'Count people in scope'}</button>
+        <Outcome ok={counting.ok} error={counting.error} />
+      </div>
       <Field id="format" label="Format">
         <select id="format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
           <option value="NDJSON">NDJSON</option>

@@ -11,10 +11,10 @@ import { idPage, parseId } from '../../schema/pagination';
 import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { cancelTransfer, startTransfer } from './transfer-start.use-case';
-import { parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
+import { countTransferScope, parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
 import { progressOf } from './transfer-progress';
 import {
-  BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
+  BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeInput, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
 } from './business-transfer.type';
 import type { Manifest } from './export-files';
 
@@ -43,6 +43,14 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
       const qb = ctx.dataSource.getRepository(BusinessTransfer).createQueryBuilder('t');
       if (status) qb.andWhere('t.status = :status', { status });
       return idPage(qb, { first, after }, ctx.config.graphql.maxPageSize);
+    }
+
+    @Query(() => Int, {
+      description: 'How many people a transfer with this scope would export if started now: ACTIVE people matching it, the count startBusinessTransfer fixes at start. A scope startBusinessTransfer would refuse is refused the same way (BAD_USER_INPUT); an empty match is 0. Roles: MNA, ADMIN.',
+    })
+    @Roles(...MNA)
+    businessTransferScopeSize(@Arg('scope', () => BusinessTransferScopeInput, { description: 'The scope a transfer would be started with.' }) scope: BusinessTransferScopeInput, @Ctx() ctx: GatewayContext) {
+      return countTransferScope(ctx.dataSource.manager, scope);
     }
 
     @FieldResolver(() => RecipientType, { nullable: true, description: 'The acquiring recipient (kind ACQUIRER) the export is for; null if that recipient cannot be found.' })

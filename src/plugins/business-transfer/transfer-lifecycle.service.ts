@@ -53,9 +53,22 @@ export function parseScope(t: BusinessTransfer): TransferScope {
 
 /** The WHERE clause of a transfer's subjects: active only (erased subjects are never exported), within the snapshot. */
 export function scopeWhere(t: BusinessTransfer): { sql: string; params: unknown[] } {
-  const scope = parseScope(t);
+  return scopeWhereOf(parseScope(t), t.subjectMaxId);
+}
+
+/**
+ * How many people a transfer with this scope would export if started now: the count
+ * startBusinessTransfer fixes at start (the console shows it before the M&A user starts one).
+ */
+export async function countTransferScope(em: EntityManager, input: StartTransferInput['scope']): Promise<number> {
+  const where = scopeWhereOf(normalizeScope(input), await maxId(em, 'subjects'));
+  const [{ n }] = await em.query(`SELECT COUNT(*) AS n FROM subjects s WHERE ${where.sql}`, where.params);
+  return Number(n);
+}
+
+function scopeWhereOf(scope: TransferScope, subjectMaxId: number): { sql: string; params: unknown[] } {
   const parts = [`s.status = 'ACTIVE'`, 's.id <= ?'];
-  const params: unknown[] = [t.subjectMaxId];
+  const params: unknown[] = [subjectMaxId];
   if (scope.regions) {
     parts.push('s.region IN (?)');
     params.push(scope.regions);
