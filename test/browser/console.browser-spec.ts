@@ -92,6 +92,11 @@ describe('the console in Chromium', () => {
     const requestRow = ops.locator('tr', { has: ops.locator(`td:nth-child(2)`, { hasText: new RegExp(`^${held[0]}$`) }) });
     await requestRow.getByText('Blocked by a legal hold', { exact: true }).waitFor({ timeout: 30_000 });
     await noSeriousViolations(ops, 'requests');
+    // Its timeline names the hold that stops it.
+    const [hold] = await t.gateway.dataSource.query(`SELECT id FROM legal_holds WHERE matter = 'Smith v. Example'`);
+    await requestRow.getByRole('button', { name: /^Request \d+$/ }).click();
+    const blockedDetails = ops.getByRole('region', { name: /^Request \d+: ERASURE for person/ });
+    await blockedDetails.getByText(`(held by legal hold ${hold.id}; resumes when the hold is released)`, { exact: true }).waitFor();
 
     await holdRow.getByRole('button', { name: 'Release hold Smith v. Example' }).click();
     await holdRow.getByLabel('Reason for release').fill('Case settled');
@@ -101,9 +106,8 @@ describe('the console in Chromium', () => {
     const [status] = await t.gateway.dataSource.query(`SELECT status FROM subjects WHERE id = ?`, [held[0]]);
     expect(status.status).toBe('ERASED');
 
-    // The request's timeline, from the gateway's record.
-    await requestRow.getByRole('button', { name: /^Request \d+$/ }).click();
-    const details = ops.getByRole('region', { name: /^Request \d+: ERASURE for person/ });
+    // The request's timeline (still open from above, refreshed), from the gateway's record.
+    const details = blockedDetails;
     await details.getByText('Received', { exact: true }).waitFor();
     await details.getByText('Completed', { exact: true }).waitFor();
     await noSeriousViolations(ops, 'request-timeline');

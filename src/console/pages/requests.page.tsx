@@ -84,7 +84,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     ['Received', data.receivedAt, `through ${data.channel}${data.verificationMethod ? `, verified by ${data.verificationMethod}` : ''}`],
     ['Acknowledged', data.acknowledgedAt, data.acknowledgedAt ? undefined : `due ${formatDate(data.acknowledgeDueAt)}`],
     ['Deadline extended', data.extendedAt, data.extensionReason ?? undefined],
-    ['Blocked by a legal hold', data.status === 'BLOCKED_BY_HOLD' ? 'now' : null, 'resumes when the hold is released'],
+    ['Blocked by a legal hold', data.status === 'BLOCKED_BY_HOLD' ? 'now' : null, blockedNote(data.result)],
     [data.status === 'REJECTED' ? 'Rejected' : 'Completed', data.completedAt, data.reasonCode ?? undefined],
   ];
   const open = data.open;
@@ -180,4 +180,11 @@ function RequestErasure({ session, onDone }: { session: Session; onDone: () => v
       <Outcome ok={action.ok} error={action.error} />
     </form>
   );
+}
+
+/** Which holds stop a blocked request, in the words the erasure recorded (`legal-hold: held by legal hold 3`, shown without the plugin's name). */
+function blockedNote(result: unknown): string {
+  const recorded = result && typeof result === 'object' && Array.isArray((result as { reasons?: unknown }).reasons) ? (result as { reasons: unknown[] }).reasons : [];
+  const reasons = recorded.filter((r): r is string => typeof r === 'string').map((r) => r.replace(/^[a-z-]+: /, ''));
+  return `${reasons.length ? `${reasons.join('; ')}; ` : ''}resumes when the hold is released`;
 }
