@@ -145,6 +145,7 @@ export class Gateway {
         metrics: this.metrics,
         queues: this.queues,
         sessions: this.consoleSessions,
+        pluginRoutes: (deps) => this.plugins.routes(deps),
       },
       port,
     );

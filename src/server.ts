@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Cluster, Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -18,7 +18,8 @@ import { metricsRoutes } from './http/metrics.routes';
 import { queueDashboardRoutes } from './http/queue-dashboard.routes';
 import { unsubscribeRoutes } from './http/unsubscribe.routes';
 import { accessPackageRoutes } from './http/access-package.routes';
-import { clientIp, jsonErrors, noSniff, notFound } from './http/http-support';
+import { clientIp, jsonErrors, noSniff, notFound, requireRoles, sendError, type AuthedLocals } from './http/http-support';
+import type { PluginRouteDeps } from './plugins/plugin';
 import type { QueueRegistry } from './jobs/queue-registry';
 import { errorFields, type Logger } from './ops/logger';
 import type { GatewayMetrics } from './ops/metrics';
@@ -50,6 +51,8 @@ export interface HttpServerDeps {
   metrics: GatewayMetrics;
   queues: QueueRegistry;
   sessions: ConsoleSessions;
+  /** The plugins' own HTTP routes (a transfer's file downloads). */
+  pluginRoutes?: (deps: PluginRouteDeps) => Router[];
 }
 
 export interface RunningHttpServer {
@@ -139,6 +142,14 @@ export async function startHttpServer(deps: HttpServerDeps, port = deps.config.h
     collectRoutes({ ...httpDeps, limiter: collectLimiter }),
     consentExportRoutes({ ...httpDeps, sessions: deps.sessions }),
     consoleRoutes({ config, sessions: deps.sessions, log: deps.logger }),
+    ...(deps.pluginRoutes?.({
+      config,
+      run: deps.run,
+      logger: deps.logger,
+      requireRoles: (roles) => requireRoles(config.auth, roles, deps.logger, deps.sessions),
+      sendError: (res, err) => sendError(res, err, deps.logger),
+      actorOf: (res) => (res.locals as AuthedLocals).actor,
+    }) ?? []),
   );
   app.use(metricsRoutes({ config, metrics: deps.metrics, log: deps.logger }), queueDashboardRoutes({ config, queues: deps.queues, sessions: deps.sessions }));
   app.use(

@@ -1,3 +1,6 @@
+import type { RequestHandler, Response, Router } from 'express';
+import type { Role } from '../entities/enums';
+import type { Actor } from '../domain/actor';
 import type { PluginMetric } from '../ops/metrics';
 import type { Logger } from '../ops/logger';
 import type { EntityManager, DataSource } from 'typeorm';
@@ -66,6 +69,13 @@ export interface GatewayPlugin {
   /** Commands the plugin adds to the command line (`data-rights-gateway <name> ...`). */
   commands?: PluginCommand[];
 
+  /**
+   * Plain HTTP routes the plugin serves (a download, say), mounted on the gateway's app. They are
+   * adapters like resolvers: they check the caller with `requireRoles` (a bearer token, or a
+   * console session with its same-origin check) and call a use case.
+   */
+  routes?(deps: PluginRouteDeps): Router;
+
   /** Runs once the process is up; may return its shutdown hook. */
   onBootstrap?(ctx: PluginBootstrapContext): Promise<(() => Promise<void>) | void>;
 }
@@ -100,6 +110,20 @@ export interface PluginBootstrapContext {
   hooks: DomainHooks;
   services: PluginServices;
   logger: Logger;
+}
+
+/** What a plugin's HTTP routes may use. */
+export interface PluginRouteDeps {
+  config: Config;
+  /** Runs a change: its transaction, then the jobs it declared. */
+  run: UseCaseRunner;
+  logger: Logger;
+  /** Lets the request through only for one of these roles; refuses it in the gateway's error format otherwise. */
+  requireRoles(roles: Role[]): RequestHandler;
+  /** Answers with an error in the gateway's format (a DomainError's code and status). */
+  sendError(res: Response, err: unknown): void;
+  /** The caller `requireRoles` let through. */
+  actorOf(res: Response): Actor;
 }
 
 export type { PluginMetric };

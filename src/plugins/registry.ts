@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import type { AccessContribution, DomainHooks, ErasureVeto, HookContext } from '../domain/hooks';
 import type { AnyJobDefinition } from '../jobs/job-definition';
-import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric } from './plugin';
+import type { Router } from 'express';
+import type { GatewayPlugin, PluginBootstrapContext, PluginCommand, PluginMetric, PluginRouteDeps } from './plugin';
 import type { PluginServices } from '../domain/plugin-services.port';
 
 export class PluginRegistryError extends Error {
@@ -96,6 +97,11 @@ export class PluginRegistry {
         return m;
       }),
     );
+  }
+
+  /** Every plugin's HTTP routes, in registration order. */
+  routes(deps: PluginRouteDeps): Router[] {
+    return this.plugins.flatMap((p) => (p.routes ? [p.routes(deps)] : []));
   }
 
   commands(): PluginCommand[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -150,9 +151,17 @@ describe('the console in Chromium', () => {
     await row.getByText('COMPLETED', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await row.getByRole('progressbar').getAttribute('value')).toBe('100');
     await noSeriousViolations(mna, 'transfers');
-    const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('button', { name: 'Download the manifest of Project Heron' }).click()]);
-    const manifest = JSON.parse(await readFile((await download.path())!, 'utf8')) as { phase?: string; artifacts?: unknown[] };
+    const [download] = await Promise.all([mna.waitForEvent('download'), row.getByRole('link', { name: 'Download the manifest of Project Heron' }).click()]);
+    const manifest = JSON.parse(await readFile((await download.path())!, 'utf8')) as { phase?: string; transferId: number; files: { name: string; sha256: string }[] };
     expect(manifest.phase).toBe('DUE_DILIGENCE');
+    // An export file, byte for byte as the manifest lists it, and the download in the audit log under the person's name.
+    const file = manifest.files[0]!;
+    const [artifact] = await Promise.all([mna.waitForEvent('download'), row.getByRole('link', { name: `Download ${file.name} of Project Heron` }).click()]);
+    expect(createHash('sha256').update(await readFile((await artifact.path())!)).digest('hex')).toBe(file.sha256);
+    const audited: { actor: string; details: string | { file: string } }[] = await t.gateway.dataSource.query(
+      `SELECT actor, details FROM audit_events WHERE action = 'business-transfer.artifact-downloaded' AND entity_id = ? ORDER BY seq`, [String(manifest.transferId)],
+    );
+    expect(audited.map((a) => [a.actor, (typeof a.details === 'string' ? JSON.parse(a.details) : a.details).file])).toEqual([['mna-carol', 'manifest.json'], ['mna-carol', file.name]]);
   });
 
   it('builds a usage report with its suppressed cells shown as suppressed, as the API releases it', async () => {

@@ -309,4 +309,46 @@ describe('the business-transfer plugin', () => {
     const list = await t.gql<{ businessTransfers: { edges: { node: { id: string; status: string } }[] } }>(`{ businessTransfers(first: 50) { edges { node { id status } } } }`, undefined, mna());
     expect(list.data!.businessTransfers.edges.map((e) => e.node.status)).toContain('CANCELLED');
   });
+
+  it('downloads a completed transfer\'s files for M&A only, each download audited, and no name reaches another file', async () => {
+    const started = await start({ phase: 'CLOSING', scope: { regions: ['US-NY'] } });
+    const id = started.data!.startBusinessTransfer.id;
+    const done = await finished(id);
+    expect(done.status).toBe('COMPLETED');
+    const base = t.url.replace(/\/graphql$/, '');
+    const get = (file: string, token: string | null = mna()) => fetch(`${base}/exports/transfers/${id}/${file}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const audits = async () => (await t.gateway.dataSource.query(`SELECT details FROM audit_events WHERE action = 'business-transfer.artifact-downloaded' AND entity_id = ? ORDER BY seq`, [id])).map((r: { details: string | object }) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details));
+
+    // Every listed file, byte for byte as the manifest describes it.
+    for (const a of done.artifacts) {
+      const res = await get(a.name);
+      expect([a.name, res.status]).toEqual([a.name, 200]);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="transfer-${id}-${a.name}"`);
+      expect(res.headers.get('x-content-sha256')).toBe(a.sha256);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(sha256(body)).toBe(a.sha256);
+      expect(body.length).toBe(a.bytes);
+    }
+    const manifest = await get('manifest.json');
+    expect(manifest.status).toBe(200);
+    expect(((await manifest.json()) as Manifest).transferId).toBe(Number(id));
+    const recorded = await audits();
+    expect(recorded.map((d: { file: string }) => d.file)).toEqual([...done.artifacts.map((a) => a.name), 'manifest.json']);
+    expect(recorded[0]).toMatchObject({ sha256: done.artifacts[0]!.sha256, bytes: done.artifacts[0]!.bytes });
+
+    // Refused, with the gateway's error codes, and none of it audited.
+    const refused = async (res: Response, status: number, code: string) => {
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([status, code]);
+    };
+    await refused(await get(done.artifacts[0]!.name, t.token(Role.LEGAL)), 403, 'FORBIDDEN');
+    await refused(await get(done.artifacts[0]!.name, null), 401, 'UNAUTHENTICATED');
+    for (const name of ['subjects.ndjson', '..%2F..%2Fpackage.json', '%2Fetc%2Fpasswd', '.%2Fmanifest.json', 'manifest.json%00'])
+      expect([name, (await get(name)).status]).toEqual([name, 404]);
+    await refused(await fetch(`${base}/exports/transfers/x1/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 400, 'BAD_USER_INPUT');
+    await refused(await fetch(`${base}/exports/transfers/999999/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 404, 'NOT_FOUND');
+    // A transfer that is not completed, or whose files were purged, has nothing to download.
+    await t.gateway.dataSource.query(`UPDATE business_transfers SET artifacts_purged_at = NOW(3) WHERE id = ?`, [id]);
+    await refused(await get('manifest.json'), 409, 'CONFLICT');
+    expect(await audits()).toHaveLength(recorded.length);
+  });
 });

@@ -5,10 +5,11 @@ import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
 type TransferRow = Pick<BusinessTransfer, 'id' | 'dealName' | 'phase' | 'status' | 'format' | 'startedAt' | 'finishedAt' | 'error'> & {
   progress: Pick<BusinessTransfer['progress'], 'percent' | 'processed' | 'total'>;
+  artifacts: { name: string; bytes: number }[];
 };
 
 const TRANSFERS = `query Transfers($after: String) { businessTransfers(after: $after) { pageInfo { hasNextPage endCursor } edges { node {
-  id dealName phase status format startedAt finishedAt error progress { percent processed total }
+  id dealName phase status format startedAt finishedAt error progress { percent processed total } artifacts { name bytes }
 } } } }`;
 const ACQUIRERS = 'query Acquirers { recipients(first: 100, kind: ACQUIRER) { edges { node { id name } } } }';
 const RUNNING = ['PENDING', 'RUNNING'];
@@ -123,32 +124,25 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
 
 function TransferActions({ session, transfer, onDone }: { session: Session; transfer: TransferRow; onDone: () => void }) {
   const action = useAction();
-  // The manifest is fetched when asked for, and its object URL freed once the download started.
-  const download = () =>
-    action.run(async () => {
-      const r = await gql<{ businessTransfer: { manifest: string | null } | null }>(session, 'query Manifest($id: ID!) { businessTransfer(id: $id) { manifest } }', { id: transfer.id });
-      const manifest = r.businessTransfer?.manifest;
-      if (!manifest) throw new Error(`transfer ${transfer.id} has no manifest yet`);
-      const url = URL.createObjectURL(new Blob([manifest], { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `transfer-${transfer.id}-manifest.json`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      return `Manifest of transfer ${transfer.id} downloaded.`;
-    });
   const cancel = () =>
     action.run(async () => {
       await gql(session, 'mutation Cancel($id: ID!) { cancelBusinessTransfer(id: $id) { id status } }', { id: transfer.id });
       onDone();
       return `Transfer ${transfer.id} cancelled.`;
     });
+  // Files come from the gateway's download route: each download is audited there, under this session.
+  const href = (file: string) => `/exports/transfers/${encodeURIComponent(transfer.id)}/${encodeURIComponent(file)}`;
   return (
     <div className="actions">
       {transfer.status === 'COMPLETED' ? (
-        <button type="button" aria-label={`Download the manifest of ${transfer.dealName}`} onClick={() => void download()} disabled={action.busy}>
-          Download manifest
-        </button>
+        <ul className="files">
+          <li><a href={href('manifest.json')} download aria-label={`Download the manifest of ${transfer.dealName}`}>Manifest</a></li>
+          {transfer.artifacts.map((a) => (
+            <li key={a.name}>
+              <a href={href(a.name)} download aria-label={`Download ${a.name} of ${transfer.dealName}`}>{a.name}</a> <span className="muted">({Math.ceil(a.bytes / 1024)} KB)</span>
+            </li>
+          ))}
+        </ul>
       ) : null}
       {RUNNING.includes(transfer.status) ? <button type="button" className="danger" aria-label={`Cancel the transfer ${transfer.dealName}`} onClick={() => void cancel()} disabled={action.busy}>Cancel</button> : null}
       <span className="muted">{transfer.finishedAt ? `finished ${formatDate(transfer.finishedAt)}` : ''}</span>

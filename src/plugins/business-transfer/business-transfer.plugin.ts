@@ -1,4 +1,5 @@
 import { Role } from '../../entities/enums';
+import { artifactDownloadRoutes } from './artifact-download.routes';
 import type { GatewayPlugin } from '../plugin';
 import { BusinessTransfer } from './business-transfer.entity';
 import { artifactPurgeJob, assembleJob, chunkJob, planJob } from './business-transfer.job';
@@ -24,6 +25,7 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     name: 'business-transfer',
     requires: ['anonymization'],
     commands: [{ name: 'transfer', usage: TRANSFER_USAGE, run: runTransferCommand }],
+    routes: artifactDownloadRoutes,
     entities: [BusinessTransfer, TransferChunk],
     migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000, ExportArtifactRetention1766000900000, SealedDataKeys1766001700000],
     resolvers: businessTransferResolvers(options),
