@@ -488,6 +488,8 @@ export type DataRequest = {
   extensionReason: Maybe<Scalars['String']['output']>;
   /** The request's id, also the reference quoted to the person in every letter about it. */
   id: Scalars['ID']['output'];
+  /** The letters, emails and notices this request caused, oldest first: to the person (receipt, blocked, extended, confirmation) and to recipients (erasure notices), as they were sent, without addresses. */
+  messages: Array<RequestMessage>;
   /** The compiled notice of a California notice request; null for other types and until it is compiled. */
   notice: Maybe<CaliforniaNotice>;
   /** True while the request still needs work (RECEIVED, ACKNOWLEDGED, IN_PROGRESS, BLOCKED_BY_HOLD, PARTIALLY_COMPLETED): the domain's own list, so clients need not copy it. */
@@ -750,6 +752,26 @@ export type LegalHoldStatus =
   | 'ACTIVE'
   /** No longer in force; data it covered is freed unless another active hold covers it. A released hold cannot be reactivated. */
   | 'RELEASED';
+
+/** How a message reaches its addressee. */
+export type MessageChannel =
+  /** By email. */
+  | 'EMAIL'
+  /** As a printed letter (the print queue). */
+  | 'POST';
+
+/** Where a message is in its delivery. */
+export type MessageStatus =
+  /** Not sent: its addressee was erased before delivery. */
+  | 'CANCELLED'
+  /** Given up on after its last attempt. */
+  | 'FAILED'
+  /** Waiting to be sent (or to be retried after a failure). */
+  | 'PENDING'
+  /** Being handed to the mail server or the print queue. */
+  | 'SENDING'
+  /** Delivered to the mail server or the print queue. */
+  | 'SENT';
 
 /** Changes, each in one transaction with its audit event; background work (erasure, notices, exports) runs in jobs after commit. Every operation names the roles that may call it; mutations are rate-limited per token subject. */
 export type Mutation = {
@@ -1526,6 +1548,31 @@ export type RegisterUserInput = {
   source?: SubjectSource;
   /** Street address (number, street, unit), 1 to 300 characters. */
   streetAddress?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A letter, email or notice a rights request caused, to the person or to a recipient, as its addressee received it; its address is never shown (it is erased once the message is delivered). */
+export type RequestMessage = {
+  __typename?: 'RequestMessage';
+  /** Email or printed letter. */
+  channel: MessageChannel;
+  /** True when the body was cleared after delivery (see text). */
+  cleared: Scalars['Boolean']['output'];
+  /** When the message was written (with the change that caused it). */
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** The message's id in the outbox. */
+  id: Scalars['ID']['output'];
+  /** What the message is, e.g. ERASURE_CONFIRMATION, ERASURE_BLOCKED, ERASURE_NOTICE (to a recipient), CALIFORNIA_NOTICE, DEADLINE_EXTENDED. */
+  kind: Scalars['String']['output'];
+  /** The recipient (a company the data was disclosed to) it was sent to; null when it went to the person. */
+  recipientId: Maybe<Scalars['ID']['output']>;
+  /** When it was delivered; null until then. */
+  sentAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Where the message is in its delivery. */
+  status: MessageStatus;
+  /** The subject line, as sent. */
+  subject: Scalars['String']['output'];
+  /** The plain-text body, as the addressee read it; empty once cleared (a body that names a person to a recipient, or carries a one-time link, is cleared after delivery). */
+  text: Scalars['String']['output'];
 };
 
 /** A role a caller's token carries; each query and mutation names the roles that may call it. */

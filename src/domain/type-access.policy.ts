@@ -46,6 +46,7 @@ export const CORE_TYPE_ACCESS: TypeAccessTable = {
   PolicyNotice: { roles: RIGHTS, purposes: [ReadPurpose.SERVICE, ReadPurpose.SUPPORT], why: 'that a person was told of a policy version, and when they acknowledged it' },
   PolicyNoticeCounts: { roles: ALL_ROLES, purposes: ALL_PURPOSES, why: 'counts of the notices a policy version sent and how many were acknowledged: no person in them' },
   DataRequest: { roles: RIGHTS, purposes: [], why: 'a rights request and its outcome (holds that block it, notices): for the roles that handle rights' },
+  RequestMessage: { roles: RIGHTS, purposes: [], why: 'a letter or notice a request sent (it greets the person by name): for the roles that handle rights' },
   DataRequestReceipt: { roles: RIGHTS, purposes: [], why: 'the answer to opening a rights request' },
   CaliforniaNotice: { roles: RIGHTS, purposes: [], why: 'a Shine-the-Light answer: its letter greets the person by name' },
   NoticeRecipient: { roles: RIGHTS, purposes: [], why: 'a recipient as named in a Shine-the-Light answer' },

@@ -98,6 +98,11 @@ describe('the console in Chromium', () => {
     await requestRow.getByRole('button', { name: /^Request \d+$/ }).click();
     const blockedDetails = ops.getByRole('region', { name: /^Request \d+: ERASURE for person/ });
     await blockedDetails.getByText(`(held by legal hold ${hold.id}; resumes when the hold is released)`, { exact: true }).waitFor();
+    // And the letter the person got about it, as they read it.
+    const blockedLetter = blockedDetails.locator('tr[data-message="ERASURE_BLOCKED"]');
+    await blockedLetter.getByText('Your deletion request cannot be completed yet', { exact: true }).click();
+    const [sent] = await t.gateway.dataSource.query(`SELECT text_body FROM outbox_messages WHERE kind = 'ERASURE_BLOCKED' ORDER BY id DESC LIMIT 1`);
+    expect(await blockedLetter.locator('pre.letter').innerText()).toBe(sent.text_body);
 
     await holdRow.getByRole('button', { name: 'Release hold Smith v. Example' }).click();
     await holdRow.getByLabel('Reason for release').fill('Case settled');
@@ -111,6 +116,7 @@ describe('the console in Chromium', () => {
     const details = blockedDetails;
     await details.getByText('Received', { exact: true }).waitFor();
     await details.getByText('Completed', { exact: true }).waitFor();
+    await details.locator('tr[data-message="ERASURE_CONFIRMATION"]').waitFor();
     await noSeriousViolations(ops, 'request-timeline');
 
     // What the hold preserved, browsed from the released hold.

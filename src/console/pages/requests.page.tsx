@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { dueIn, formatDate, gql, gqlAll, hasRole, type Page, type Session } from '../api';
-import type { DataRequest, VerificationMethod } from '../graphql-types';
+import type { DataRequest, RequestMessage, VerificationMethod } from '../graphql-types';
 import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
 type RequestRow = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'receivedAt' | 'dueAt' | 'overdue' | 'completedAt' | 'channel'> & { user: { id: string } };
@@ -64,7 +64,8 @@ export function RequestsPage({ session }: { session: Session }) {
   );
 }
 
-type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string } };
+type Message = Pick<RequestMessage, 'id' | 'kind' | 'channel' | 'status' | 'recipientId' | 'subject' | 'text' | 'cleared' | 'createdAt' | 'sentAt'>;
+type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string }; messages: Message[] };
 
 /** A request's timeline, from the gateway's own record of it, and extending its deadline once. */
 function RequestDetails({ session, id, canAct, onDone }: { session: Session; id: string; canAct: boolean; onDone: () => void }) {
@@ -72,7 +73,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     () =>
       gql<{ dataRequest: Details | null }>(
         session,
-        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } } }',
+        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } messages { id kind channel status recipientId subject text cleared createdAt sentAt } } }',
         { id },
       ).then((d) => d.dataRequest),
     2000,
@@ -109,6 +110,38 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
       </ol>
       <PollError error={error} />
       <p>Due {formatDate(data.dueAt)}{open ? ` (${dueIn(data.dueAt)})` : ''}.</p>
+      {data.messages.length ? (
+        <table>
+          <caption>Letters and notices this request sent</caption>
+          <thead>
+            <tr>
+              <th scope="col">Message</th>
+              <th scope="col">To</th>
+              <th scope="col">Status</th>
+              <th scope="col">As the addressee read it</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.messages.map((m) => (
+              <tr key={m.id} data-message={m.kind}>
+                <td>{m.kind} <span className="muted">({m.channel === 'POST' ? 'letter' : 'email'})</span></td>
+                <td>{m.recipientId ? `recipient ${m.recipientId}` : 'the person'}</td>
+                <td>{m.status}{m.sentAt ? ` ${formatDate(m.sentAt)}` : ''}</td>
+                <td>
+                  {m.cleared ? (
+                    <span className="muted">{m.status === 'CANCELLED' ? 'not sent; its text was cleared' : 'cleared after delivery (it named the person or carried a link)'}</span>
+                  ) : (
+                    <details>
+                      <summary>{m.subject}</summary>
+                      <pre className="letter">{m.text}</pre>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       {data.result ? (
         <details>
           <summary>What the gateway recorded as the outcome</summary>

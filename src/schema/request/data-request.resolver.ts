@@ -13,6 +13,9 @@ import { subjectLoader } from '../loaders/subject.loader';
 import { idPage, parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from './data-request.type';
+import { RequestMessageType } from './request-message.type';
+import { OutboxChannel, OutboxStatus } from '../../entities/outbox-message.entity';
+import { FIELD_CATEGORY } from '../../domain/read-purpose.rules';
 
 const OPS = [Role.PRIVACY_OPS, Role.ADMIN];
 
@@ -24,6 +27,18 @@ export const requestsBySubjectLoader = defineLoader('requestsBySubject', ({ data
   new DataLoader<number, DataRequest[]>(async (ids) =>
     groupBy(ids, await dataSource.getRepository(DataRequest).find({ where: { subjectId: In([...ids]) }, order: { id: 'ASC' } }), (r) => r.subjectId),
   ));
+
+/** The messages of each request on a page, oldest first: one statement per page. */
+export const messagesByRequestLoader = defineLoader('messagesByRequest', ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, RequestMessageType[]>(async (ids) => {
+    const rows: { id: number; kind: string; channel: OutboxChannel; status: OutboxStatus; recipientId: number | null; subject: string; text: string; createdAt: Date; sentAt: Date | null; requestId: number }[] = await dataSource.query(
+      `SELECT id, kind, channel, status, recipient_id AS recipientId, subject, text_body AS text, created_at AS createdAt, sent_at AS sentAt, data_request_id AS requestId
+         FROM outbox_messages WHERE data_request_id IN (?) ORDER BY id`,
+      [[...ids]],
+    );
+    // Every message is written with a body; an empty one was cleared (after delivery, or cancelled).
+    return groupBy(ids, rows.map((r) => ({ ...r, cleared: r.text === '' })), (m) => m.requestId);
+  }));
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {
@@ -53,6 +68,14 @@ export class DataRequestResolver {
   @FieldResolver(() => Boolean, { description: 'True while the request still needs work (RECEIVED, ACKNOWLEDGED, IN_PROGRESS, BLOCKED_BY_HOLD, PARTIALLY_COMPLETED): the domain\'s own list, so clients need not copy it.' })
   open(@Root() request: DataRequestObject): boolean {
     return OPEN_STATUSES.includes(request.status);
+  }
+
+  @FieldResolver(() => [RequestMessageType], { description: 'The letters, emails and notices this request caused, oldest first: to the person (receipt, blocked, extended, confirmation) and to recipients (erasure notices), as they were sent, without addresses.' })
+  async messages(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext) {
+    const messages = await ctx.loaders.of(messagesByRequestLoader).load(request.id);
+    // A letter to the person greets them by name: a read of their name, logged like the notice's.
+    if (messages.some((m) => m.recipientId === null && m.text !== '')) ctx.access.note(request.subjectId, FIELD_CATEGORY.name);
+    return messages;
   }
 
   @FieldResolver(() => UserType, { description: 'The person the request is about; after their erasure, the tombstone of their record (status ERASED, personal fields null).' })

@@ -1,0 +1,76 @@
+import { seedDemoData } from '../../src/demo-data';
+import { systemActor } from '../../src/domain/actor';
+import { listenToStatements } from '../../src/database';
+import { Role } from '../../src/entities/enums';
+import { errorCode, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { waitFor } from '../helpers/wait';
+
+interface Message { kind: string; channel: string; status: string; recipientId: string | null; subject: string; text: string; cleared: boolean; sentAt: string | null }
+const MESSAGES = `query($id: ID!) { dataRequest(id: $id) { id status messages { kind channel status recipientId subject text cleared sentAt } } }`;
+
+/** A request's letters and notices, as its addressees got them: the console previews them from here. */
+describe('DataRequest.messages', () => {
+  let t: TestGateway;
+
+  beforeAll(async () => {
+    t = await startTestGateway('request_messages', { env: { OUTBOX_POLL_MS: '200' } });
+    await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 30, recipients: 8, consentsPerSubject: 2, disclosuresPerSubject: 3, collectionEventsPerSubject: 1, seed: 17 });
+    await t.gateway.work();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lists what an erasure sent to the person and to recipients, as sent, without addresses, and logs the read', async () => {
+    const ds = t.gateway.dataSource;
+    // Someone who received identifiable disclosures, so that recipients are told as well.
+    const [{ id: subjectId, name }] = await ds.query(`SELECT s.id, s.name FROM subjects s JOIN disclosures d ON d.subject_id = s.id AND d.identifiable = 1 WHERE s.email IS NOT NULL ORDER BY s.id LIMIT 1`);
+    const opened = await t.gql<{ requestErasure: { request: { id: string } } }>(`mutation($u: ID!) { requestErasure(userId: $u, channel: "WEB") { request { id } } }`, { u: String(subjectId) }, t.token(Role.PRIVACY_OPS));
+    expect(opened.errors).toBeUndefined();
+    const id = opened.data!.requestErasure.request.id;
+    await waitFor(async () => Number((await ds.query(`SELECT COUNT(*) AS n FROM outbox_messages WHERE data_request_id = ? AND status IN ('PENDING', 'SENDING')`, [id]))[0].n) === 0 &&
+      (await ds.query(`SELECT status FROM data_requests WHERE id = ?`, [id]))[0].status === 'COMPLETED', 'the erasure and its mail', 60000, 100);
+
+    const logged = async () => Number((await ds.query(`SELECT COUNT(*) AS n FROM access_log WHERE subject_id = ?`, [subjectId]))[0].n);
+    const before = await logged();
+    const res = await t.gql<{ dataRequest: { messages: Message[] } }>(MESSAGES, { id }, t.token(Role.LEGAL));
+    expect(res.errors).toBeUndefined();
+    const messages = res.data!.dataRequest.messages;
+    const rows: { kind: string; subject: string; text_body: string; recipient_id: number | null }[] = await ds.query(`SELECT kind, subject, text_body, recipient_id FROM outbox_messages WHERE data_request_id = ? ORDER BY id`, [id]);
+    // Exactly the outbox's messages, in order, as written.
+    expect(messages.map((m) => [m.kind, m.subject, m.text, m.recipientId])).toEqual(rows.map((r) => [r.kind, r.subject, r.text_body, r.recipient_id === null ? null : String(r.recipient_id)]));
+    const confirmation = messages.find((m) => m.kind === 'ERASURE_CONFIRMATION')!;
+    expect(confirmation).toMatchObject({ recipientId: null, status: 'SENT', channel: 'EMAIL', cleared: false });
+    expect(confirmation.sentAt).not.toBeNull();
+    expect(confirmation.text.length).toBeGreaterThan(20);
+    // An empty body is one that was cleared (a recipient's notice once sent, or a cancelled message), and says so.
+    for (const m of messages) expect([m.kind, m.cleared]).toEqual([m.kind, m.text === '']);
+    expect(messages.filter((m) => m.cleared).every((m) => m.kind === 'ERASURE_NOTICE' || m.status === 'CANCELLED')).toBe(true);
+    // A recipient's erasure notice names the person: cleared once sent, and said so.
+    const notices = messages.filter((m) => m.kind === 'ERASURE_NOTICE');
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((m) => m.recipientId !== null && m.text === '' && m.cleared)).toBe(true);
+    // No address anywhere in the answer.
+    expect(JSON.stringify(res.data)).not.toMatch(/@example\.|to_address|toAddress/);
+    expect(name).toBeTruthy();
+    expect(await logged()).toBe(before + 1);
+  });
+
+  it('is one statement for a page of requests, whatever its size, and refused to roles that do not handle rights', async () => {
+    const page = (n: number) => t.gql<{ dataRequests: { edges: { node: { messages: Message[] } }[] } }>(`{ dataRequests(first: ${n}) { edges { node { id messages { kind } } } } }`, {}, t.token(Role.PRIVACY_OPS));
+    // The page's messages come from one statement whatever the page size (the outbox worker's own statements aside).
+    const loads = async (n: number) => {
+      const seen: string[] = [];
+      const stop = listenToStatements(t.gateway.dataSource, (sql) => void (sql.includes('FROM outbox_messages WHERE data_request_id IN') && seen.push(sql)));
+      const r = await page(n);
+      stop();
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.dataRequests.edges).toHaveLength(n);
+      return seen.length;
+    };
+    for (let u = 2; u <= 6; u += 1) await t.gql(`mutation { requestErasure(userId: "${u}", channel: "WEB") { created } }`, {}, t.token(Role.PRIVACY_OPS));
+    expect(await loads(1)).toBe(1);
+    expect(await loads(6)).toBe(1);
+    expect(errorCode(await t.gql(MESSAGES, { id: '1' }, t.token(Role.MNA)))).toBe('FORBIDDEN');
+  });
+});
