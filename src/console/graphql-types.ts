@@ -486,6 +486,8 @@ export type DataRequest = {
   extendedAt: Maybe<Scalars['DateTimeISO']['output']>;
   /** The reason given for the extension, which the person was sent; null if the deadline was not extended. */
   extensionReason: Maybe<Scalars['String']['output']>;
+  /** What happened to this request, from the audit log in chain order: opened, acknowledged, extended, blocked (with the holds that blocked it), completed or rejected. Details carry ids and codes, never personal data. */
+  history: Array<AuditEvent>;
   /** The request's id, also the reference quoted to the person in every letter about it. */
   id: Scalars['ID']['output'];
   /** The letters, emails and notices this request caused, oldest first: to the person (receipt, blocked, extended, confirmation) and to recipients (erasure notices), as they were sent, without addresses. */

@@ -5,6 +5,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * before, so altering, deleting or reordering any event breaks the chain at that event.
  */
 @Entity('audit_events')
+// A request's (or any entity's) history, in chain order.
+@Index('idx_audit_events_entity', ['entityType', 'entityId', 'seq'])
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;

@@ -117,6 +117,9 @@ describe('the console in Chromium', () => {
     await details.getByText('Received', { exact: true }).waitFor();
     await details.getByText('Completed', { exact: true }).waitFor();
     await details.locator('tr[data-message="ERASURE_CONFIRMATION"]').waitFor();
+    // Completed, its history still says which hold blocked it, from the audit log.
+    await details.locator('li[data-action="erasure.blocked"]').getByText(`(legal hold ${hold.id})`).waitFor();
+    await details.locator('li[data-action="erasure.completed"]').waitFor();
     await noSeriousViolations(ops, 'request-timeline');
 
     // What the hold preserved, browsed from the released hold.

@@ -9,7 +9,7 @@ interface Message { kind: string; channel: string; status: string; recipientId: 
 const MESSAGES = `query($id: ID!) { dataRequest(id: $id) { id status messages { kind channel status recipientId subject text cleared sentAt } } }`;
 
 /** A request's letters and notices, as its addressees got them: the console previews them from here. */
-describe('DataRequest.messages', () => {
+describe('DataRequest.messages and history', () => {
   let t: TestGateway;
 
   beforeAll(async () => {
@@ -52,16 +52,24 @@ describe('DataRequest.messages', () => {
     expect(notices.every((m) => m.recipientId !== null && m.text === '' && m.cleared)).toBe(true);
     // No address anywhere in the answer.
     expect(JSON.stringify(res.data)).not.toMatch(/@example\.|to_address|toAddress/);
+    // Its history, from the audit log in chain order.
+    const history = await t.gql<{ dataRequest: { history: { seq: number; action: string; entityId: string }[] } }>(`query($id: ID!) { dataRequest(id: $id) { history { seq action entityId } } }`, { id }, t.token(Role.PRIVACY_OPS));
+    const events = history.data!.dataRequest.history;
+    const logged2: { action: string }[] = await ds.query(`SELECT action FROM audit_events WHERE entity_type = 'DataRequest' AND entity_id = ? ORDER BY seq`, [id]);
+    expect(events.map((e) => e.action)).toEqual(logged2.map((e) => e.action));
+    expect(events.map((e) => e.action)).toContain('erasure.completed');
+    expect(events.every((e) => e.entityId === id)).toBe(true);
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
     expect(name).toBeTruthy();
     expect(await logged()).toBe(before + 1);
   });
 
   it('is one statement for a page of requests, whatever its size, and refused to roles that do not handle rights', async () => {
-    const page = (n: number) => t.gql<{ dataRequests: { edges: { node: { messages: Message[] } }[] } }>(`{ dataRequests(first: ${n}) { edges { node { id messages { kind } } } } }`, {}, t.token(Role.PRIVACY_OPS));
+    const page = (n: number) => t.gql<{ dataRequests: { edges: { node: { messages: Message[] } }[] } }>(`{ dataRequests(first: ${n}) { edges { node { id messages { kind } history { action } } } } }`, {}, t.token(Role.PRIVACY_OPS));
     // The page's messages come from one statement whatever the page size (the outbox worker's own statements aside).
     const loads = async (n: number) => {
       const seen: string[] = [];
-      const stop = listenToStatements(t.gateway.dataSource, (sql) => void (sql.includes('FROM outbox_messages WHERE data_request_id IN') && seen.push(sql)));
+      const stop = listenToStatements(t.gateway.dataSource, (sql) => void ((sql.includes('FROM outbox_messages WHERE data_request_id IN') || (sql.includes('FROM `audit_events`') && sql.includes('`entity_id` IN'))) && seen.push(sql)));
       const r = await page(n);
       stop();
       expect(r.errors).toBeUndefined();
@@ -69,8 +77,9 @@ describe('DataRequest.messages', () => {
       return seen.length;
     };
     for (let u = 2; u <= 6; u += 1) await t.gql(`mutation { requestErasure(userId: "${u}", channel: "WEB") { created } }`, {}, t.token(Role.PRIVACY_OPS));
-    expect(await loads(1)).toBe(1);
-    expect(await loads(6)).toBe(1);
+    // One for the messages, one for the histories.
+    expect(await loads(1)).toBe(2);
+    expect(await loads(6)).toBe(2);
     expect(errorCode(await t.gql(MESSAGES, { id: '1' }, t.token(Role.MNA)))).toBe('FORBIDDEN');
   });
 });

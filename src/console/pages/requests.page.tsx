@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { dueIn, formatDate, gql, gqlAll, hasRole, type Page, type Session } from '../api';
-import type { DataRequest, RequestMessage, VerificationMethod } from '../graphql-types';
+import type { AuditEvent, DataRequest, RequestMessage, VerificationMethod } from '../graphql-types';
 import { Field, Outcome, PollError, useAction, usePolling } from '../ui';
 
 type RequestRow = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'receivedAt' | 'dueAt' | 'overdue' | 'completedAt' | 'channel'> & { user: { id: string } };
@@ -65,7 +65,8 @@ export function RequestsPage({ session }: { session: Session }) {
 }
 
 type Message = Pick<RequestMessage, 'id' | 'kind' | 'channel' | 'status' | 'recipientId' | 'subject' | 'text' | 'cleared' | 'createdAt' | 'sentAt'>;
-type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string }; messages: Message[] };
+type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string }; messages: Message[]; history: HistoryEvent[] };
+type HistoryEvent = Pick<AuditEvent, 'seq' | 'action' | 'actor' | 'occurredAt' | 'details'>;
 
 /** A request's timeline, from the gateway's own record of it, and extending its deadline once. */
 function RequestDetails({ session, id, canAct, onDone }: { session: Session; id: string; canAct: boolean; onDone: () => void }) {
@@ -73,7 +74,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     () =>
       gql<{ dataRequest: Details | null }>(
         session,
-        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } messages { id kind channel status recipientId subject text cleared createdAt sentAt } } }',
+        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } messages { id kind channel status recipientId subject text cleared createdAt sentAt } history { seq action actor occurredAt details } } }',
         { id },
       ).then((d) => d.dataRequest),
     2000,
@@ -110,6 +111,19 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
       </ol>
       <PollError error={error} />
       <p>Due {formatDate(data.dueAt)}{open ? ` (${dueIn(data.dueAt)})` : ''}.</p>
+      {data.history.length ? (
+        <details open>
+          <summary>History, from the audit log</summary>
+          <ol className="history">
+            {data.history.map((h) => (
+              <li key={h.seq} data-action={h.action}>
+                <strong>{h.action}</strong> {formatDate(h.occurredAt)} <span className="muted">by {h.actor}</span>
+                {historyNote(h.details) ? <span className="muted"> ({historyNote(h.details)})</span> : null}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
       {data.messages.length ? (
         <table>
           <caption>Letters and notices this request sent</caption>
@@ -220,4 +234,14 @@ function blockedNote(result: unknown): string {
   const recorded = result && typeof result === 'object' && Array.isArray((result as { reasons?: unknown }).reasons) ? (result as { reasons: unknown[] }).reasons : [];
   const reasons = recorded.filter((r): r is string => typeof r === 'string').map((r) => r.replace(/^[a-z-]+: /, ''));
   return `${reasons.length ? `${reasons.join('; ')}; ` : ''}resumes when the hold is released`;
+}
+
+/** The ids an event names that matter on this page: the holds that blocked it, its reason code. */
+function historyNote(details: unknown): string {
+  if (!details || typeof details !== 'object') return '';
+  const d = details as { holdIds?: unknown; reasonCode?: unknown; reason?: unknown };
+  const parts: string[] = [];
+  if (Array.isArray(d.holdIds) && d.holdIds.length) parts.push(`legal hold ${d.holdIds.join(', ')}`);
+  if (typeof d.reasonCode === 'string') parts.push(d.reasonCode);
+  return parts.join('; ');
 }

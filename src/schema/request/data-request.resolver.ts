@@ -14,6 +14,8 @@ import { idPage, parseId } from '../pagination';
 import { UserType } from '../user/user.type';
 import { DataRequestConnection, DataRequestObject, DataRequestReceiptType } from './data-request.type';
 import { RequestMessageType } from './request-message.type';
+import { AuditEvent } from '../../entities/audit-event.entity';
+import { AuditEventType } from '../audit/audit-event.type';
 import { OutboxChannel, OutboxStatus } from '../../entities/outbox-message.entity';
 import { FIELD_CATEGORY } from '../../domain/read-purpose.rules';
 
@@ -39,6 +41,12 @@ export const messagesByRequestLoader = defineLoader('messagesByRequest', ({ data
     // Every message is written with a body; an empty one was cleared (after delivery, or cancelled).
     return groupBy(ids, rows.map((r) => ({ ...r, cleared: r.text === '' })), (m) => m.requestId);
   }));
+
+/** The audit events of each request on a page, in chain order: one statement per page. */
+export const historyByRequestLoader = defineLoader('historyByRequest', ({ dataSource }: LoaderRegistry) =>
+  new DataLoader<number, AuditEvent[]>(async (ids) =>
+    groupBy(ids, await dataSource.getRepository(AuditEvent).find({ where: { entityType: 'DataRequest', entityId: In(ids.map(String)) }, order: { seq: 'ASC' } }), (e) => Number(e.entityId)),
+  ));
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {
@@ -76,6 +84,11 @@ export class DataRequestResolver {
     // A letter to the person greets them by name: a read of their name, logged like the notice's.
     if (messages.some((m) => m.recipientId === null && m.text !== '')) ctx.access.note(request.subjectId, FIELD_CATEGORY.name);
     return messages;
+  }
+
+  @FieldResolver(() => [AuditEventType], { description: 'What happened to this request, from the audit log in chain order: opened, acknowledged, extended, blocked (with the holds that blocked it), completed or rejected. Details carry ids and codes, never personal data.' })
+  history(@Root() request: DataRequestObject, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.of(historyByRequestLoader).load(request.id);
   }
 
   @FieldResolver(() => UserType, { description: 'The person the request is about; after their erasure, the tombstone of their record (status ERASED, personal fields null).' })
