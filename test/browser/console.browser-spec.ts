@@ -78,7 +78,7 @@ describe('the console in Chromium', () => {
     await legal.getByRole('link', { name: 'Legal holds' }).click();
     await legal.getByLabel('Matter').fill('Smith v. Example');
     await legal.getByLabel('Case reference').fill('CV-2026-0042');
-    await legal.getByLabel('People (user ids, separated by commas)').fill(held.join(', '));
+    await legal.getByLabel('People (user ids or email addresses, separated by commas)').fill(held.join(', '));
     await legal.getByRole('button', { name: 'Place hold' }).click();
     await outcome(legal, 'placed on 2 people');
     const holdRow = legal.locator('tr', { hasText: 'Smith v. Example' });
@@ -171,6 +171,34 @@ describe('the console in Chromium', () => {
       `SELECT actor, details FROM audit_events WHERE action = 'business-transfer.artifact-downloaded' AND entity_id = ? ORDER BY seq`, [String(manifest.transferId)],
     );
     expect(audited.map((a) => [a.actor, (typeof a.details === 'string' ? JSON.parse(a.details) : a.details).file])).toEqual([['mna-carol', 'manifest.json'], ['mna-carol', file.name]]);
+  });
+
+  it('places a hold limited to categories and dates, finding a person by email', async () => {
+    const [person] = await t.gateway.dataSource.query(`SELECT id, email FROM subjects WHERE status = 'ACTIVE' AND email IS NOT NULL AND id NOT IN (?, ?) ORDER BY id DESC LIMIT 1`, held);
+    const legal = await signIn('legal-hana', Role.LEGAL);
+    await legal.getByRole('link', { name: 'Legal holds' }).click();
+    await legal.getByLabel('Matter').fill('Scoped v. Example');
+    await legal.getByLabel('Case reference').fill('CV-9');
+    await legal.getByLabel('People (user ids or email addresses, separated by commas)').fill(person.email);
+    await legal.getByText('Limit the hold (categories, dates)').click();
+    await legal.getByRole('checkbox', { name: 'Email address' }).check();
+    await legal.getByLabel('History from (UTC, inclusive; empty: no lower bound)').fill('2026-01-01');
+    await legal.getByLabel('History until (UTC, exclusive; empty: no upper bound)').fill('2026-07-01');
+    await noSeriousViolations(legal, 'hold-scoped');
+    await legal.getByRole('button', { name: 'Place hold' }).click();
+    await outcome(legal, 'placed on 1 person.');
+    const shown = await t.gql<{ legalHolds: { edges: { node: { matter: string; categories: string[]; scopeFrom: string; scopeUntil: string } }[] } }>(
+      '{ legalHolds(first: 50) { edges { node { matter categories scopeFrom scopeUntil } } } }', {}, t.token(Role.LEGAL),
+    );
+    const hold = shown.data!.legalHolds.edges.map((e) => e.node).find((h) => h.matter === 'Scoped v. Example')!;
+    expect(hold).toMatchObject({ categories: ['user.contact.email'], scopeFrom: '2026-01-01T00:00:00.000Z', scopeUntil: '2026-07-01T00:00:00.000Z' });
+    const [on] = await t.gateway.dataSource.query(`SELECT COUNT(*) AS n FROM legal_hold_subjects hs JOIN legal_holds h ON h.id = hs.hold_id WHERE h.matter = 'Scoped v. Example' AND hs.subject_id = ?`, [person.id]);
+    expect(Number(on.n)).toBe(1);
+    // An address nobody has is said so, and nothing is placed.
+    await legal.getByLabel('Matter').fill('Nobody v. Example');
+    await legal.getByLabel('People (user ids or email addresses, separated by commas)').fill('nobody@nowhere.example');
+    await legal.getByRole('button', { name: 'Place hold' }).click();
+    await legal.getByRole('alert').getByText('no person has the email address nobody@nowhere.example').waitFor();
   });
 
   it('builds a usage report with its suppressed cells shown as suppressed, as the API releases it', async () => {

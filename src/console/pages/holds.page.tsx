@@ -67,18 +67,43 @@ function PlaceHold({ session, onDone }: { session: Session; onDone: () => void }
   const [matter, setMatter] = useState('');
   const [caseReference, setCaseReference] = useState('');
   const [people, setPeople] = useState('');
+  const [categories, setCategories] = useState<string[]>([]);
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
+  const known = usePolling(() => gql<{ dataCategories: { key: string; label: string }[] }>(session, 'query Categories { dataCategories { key label } }').then((d) => d.dataCategories), 0);
   const action = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const subjectIds = people.split(/[\s,]+/).filter(Boolean);
+    const listed = people.split(/[\s,]+/).filter(Boolean);
     void action.run(async () => {
+      // Email addresses are looked up (one read each, in the access log like any read); ids are used as given.
+      const subjectIds: string[] = [];
+      for (const who of listed) {
+        if (!who.includes('@')) {
+          subjectIds.push(who);
+          continue;
+        }
+        const found = await gql<{ users: { edges: { node: { id: string } }[] } }>(session, 'query Find($email: String!) { users(first: 1, filter: { email: $email }) { edges { node { id } } } }', { email: who });
+        const id = found.users.edges[0]?.node.id;
+        if (!id) throw new Error(`no person has the email address ${who}`);
+        subjectIds.push(id);
+      }
+      const input = {
+        matter,
+        caseReference,
+        subjectIds,
+        ...(categories.length ? { categories } : {}),
+        ...(from ? { from: new Date(`${from}T00:00:00Z`).toISOString() } : {}),
+        ...(until ? { until: new Date(`${until}T00:00:00Z`).toISOString() } : {}),
+      };
       const r = await gql<{ placeLegalHold: { hold: { id: string }; addedSubjectIds: string[] } }>(
         session,
         'mutation Place($input: PlaceLegalHoldInput!) { placeLegalHold(input: $input) { hold { id } addedSubjectIds } }',
-        { input: { matter, caseReference, subjectIds } },
+        { input },
       );
       onDone();
-      return `Hold ${r.placeLegalHold.hold.id} placed on ${r.placeLegalHold.addedSubjectIds.length} people.`;
+      const n = r.placeLegalHold.addedSubjectIds.length;
+      return `Hold ${r.placeLegalHold.hold.id} placed on ${n} ${n === 1 ? 'person' : 'people'}.`;
     });
   };
   return (
@@ -86,9 +111,22 @@ function PlaceHold({ session, onDone }: { session: Session; onDone: () => void }
       <h2 id="place-title">Place a hold</h2>
       <Field id="hold-matter" label="Matter"><input id="hold-matter" required value={matter} onChange={(e) => setMatter(e.target.value)} /></Field>
       <Field id="hold-case" label="Case reference"><input id="hold-case" required value={caseReference} onChange={(e) => setCaseReference(e.target.value)} /></Field>
-      <Field id="hold-people" label="People (user ids, separated by commas)" hint="Every category of their data is preserved from now on.">
+      <Field id="hold-people" label="People (user ids or email addresses, separated by commas)" hint="Each address is looked up; the hold names people by id.">
         <input id="hold-people" required aria-describedby="hold-people-hint" value={people} onChange={(e) => setPeople(e.target.value)} />
       </Field>
+      <details>
+        <summary>Limit the hold (categories, dates)</summary>
+        <fieldset>
+          <legend>Categories of data to preserve (none chosen: every category)</legend>
+          {(known.data ?? []).map((c) => (
+            <label key={c.key} className="inline">
+              <input type="checkbox" checked={categories.includes(c.key)} onChange={(e) => setCategories((list) => (e.target.checked ? [...list, c.key] : list.filter((k) => k !== c.key)))} /> {c.label}
+            </label>
+          ))}
+        </fieldset>
+        <Field id="hold-from" label="History from (UTC, inclusive; empty: no lower bound)"><input id="hold-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></Field>
+        <Field id="hold-until" label="History until (UTC, exclusive; empty: no upper bound)"><input id="hold-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} /></Field>
+      </details>
       <button type="submit" disabled={action.busy}>{action.busy ? 'Placing…' : 'Place hold'}</button>
       <Outcome ok={action.ok} error={action.error} />
     </form>
