@@ -642,12 +642,32 @@ export type ExportArtifact = {
   sha256: Scalars['String']['output'];
 };
 
+/** One file of a completed transfer checked against the manifest the gateway recorded. */
+export type ExportFileCheck = {
+  __typename?: 'ExportFileCheck';
+  /** The file name (manifest.json included). */
+  name: Scalars['String']['output'];
+  /** True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded). */
+  ok: Scalars['Boolean']['output'];
+  /** What differs, in words; empty when ok. */
+  problems: Array<Scalars['String']['output']>;
+};
+
 /** File format of a business transfer’s export files; every file is gzip-compressed. */
 export type ExportFormat =
   /** CSV with one header line (files named *.csv.gz). */
   | 'CSV'
   /** Newline-delimited JSON, one object per row (files named *.ndjson.gz). */
   | 'NDJSON';
+
+/** A completed transfer's files on the gateway's disk, checked against the manifest recorded in its database. */
+export type ExportVerification = {
+  __typename?: 'ExportVerification';
+  /** Each file in the manifest, then manifest.json itself. */
+  files: Array<ExportFileCheck>;
+  /** True when every file is ok. */
+  valid: Scalars['Boolean']['output'];
+};
 
 /** How far the copy of a legal hold’s data has come. Small scopes are copied in the placing call; larger ones partly by a background job. */
 export type HoldPreservation = {
@@ -1245,6 +1265,8 @@ export type Query = {
   users: UserConnection;
   /** Re-hashes the whole audit chain, checks it against the signed checkpoints published outside the database, and reports the first broken link. Roles: LEGAL, PRIVACY_OPS, ADMIN. */
   verifyAuditChain: AuditChainReport;
+  /** Checks a completed transfer's files on the gateway's disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, and manifest.json itself). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN. */
+  verifyBusinessTransfer: ExportVerification;
   /** Checks that a hold’s preserved copies were not altered, deleted or added to: each record against its SHA-256 and keyed MAC, and the set against the hold’s seal. Reads every record of the hold. Roles: LEGAL, ADMIN. */
   verifyPreservation: PreservationReport;
 };
@@ -1351,6 +1373,12 @@ export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<UserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads. Every operation names the roles that may call it; an APP caller declares a read purpose (X-Purpose) and sees only what that purpose allows; every person returned is written to the access log. */
+export type QueryVerifyBusinessTransferArgs = {
+  id: Scalars['ID']['input'];
 };
 
 

@@ -171,6 +171,8 @@ describe('the console in Chromium', () => {
       `SELECT actor, details FROM audit_events WHERE action = 'business-transfer.artifact-downloaded' AND entity_id = ? ORDER BY seq`, [String(manifest.transferId)],
     );
     expect(audited.map((a) => [a.actor, (typeof a.details === 'string' ? JSON.parse(a.details) : a.details).file])).toEqual([['mna-carol', 'manifest.json'], ['mna-carol', file.name]]);
+    await row.getByRole('button', { name: 'Verify the files of Project Heron' }).click();
+    await outcome(mna, `All ${manifest.files.length + 1} files of Project Heron match the recorded manifest.`);
   });
 
   it('places a hold limited to categories and dates, finding a person by email', async () => {

@@ -346,9 +346,28 @@ describe('the business-transfer plugin', () => {
       expect([name, (await get(name)).status]).toEqual([name, 404]);
     await refused(await fetch(`${base}/exports/transfers/x1/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 400, 'BAD_USER_INPUT');
     await refused(await fetch(`${base}/exports/transfers/999999/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 404, 'NOT_FOUND');
+    // The files on disk, checked against the manifest the gateway recorded: all fine, then a changed file and a rewritten manifest.json are found.
+    const VERIFY = `query($id: ID!) { verifyBusinessTransfer(id: $id) { valid files { name ok problems } } }`;
+    const verify = async () => (await t.gql<{ verifyBusinessTransfer: { valid: boolean; files: { name: string; ok: boolean; problems: string[] }[] } }>(VERIFY, { id }, mna())).data!.verifyBusinessTransfer;
+    const fine = await verify();
+    expect(fine.valid).toBe(true);
+    expect(fine.files.map((f) => f.name)).toEqual([...done.artifacts.map((a) => a.name), 'manifest.json']);
+    const first = path.join(done.exportPath, done.artifacts[0]!.name);
+    const original = await readFile(first);
+    await writeFile(first, Buffer.concat([original, Buffer.from([0])]));
+    const manifestPath = path.join(done.exportPath, 'manifest.json');
+    const onDisk = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+    await writeFile(manifestPath, JSON.stringify({ ...onDisk, files: onDisk.files.map((f, i) => (i === 0 ? { ...f, bytes: f.bytes + 1 } : f)) }));
+    const broken = await verify();
+    expect(broken.valid).toBe(false);
+    expect(broken.files[0]).toEqual({ name: done.artifacts[0]!.name, ok: false, problems: [`${original.length + 1} bytes, the manifest says ${original.length}`, expect.stringMatching(/^SHA-256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}$/)] });
+    expect(broken.files.at(-1)).toEqual({ name: 'manifest.json', ok: false, problems: ['differs from the manifest the gateway recorded'] });
+    expect(broken.files.slice(1, -1).every((f) => f.ok)).toBe(true);
+    expect(errorCode(await t.gql(VERIFY, { id }, t.token(Role.LEGAL)))).toBe('FORBIDDEN');
     // A transfer that is not completed, or whose files were purged, has nothing to download.
     await t.gateway.dataSource.query(`UPDATE business_transfers SET artifacts_purged_at = NOW(3) WHERE id = ?`, [id]);
     await refused(await get('manifest.json'), 409, 'CONFLICT');
+    expect(errorCode(await t.gql(VERIFY, { id }, mna()))).toBe('CONFLICT');
     expect(await audits()).toHaveLength(recorded.length);
   });
 });

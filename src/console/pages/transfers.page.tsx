@@ -63,6 +63,7 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
   const [phase, setPhase] = useState<BusinessTransferPhase>('DUE_DILIGENCE');
   const [regions, setRegions] = useState('');
   const [format, setFormat] = useState<ExportFormat>('NDJSON');
+  const [publicKey, setPublicKey] = useState('');
   const action = useAction();
   const counting = useAction();
   // Active people only (erased ones are never exported), in the regions named, if any.
@@ -83,7 +84,7 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
       const r = await gql<{ startBusinessTransfer: { id: string; progress: { total: number } } }>(
         session,
         'mutation Start($input: StartBusinessTransferInput!) { startBusinessTransfer(input: $input) { id progress { total } } }',
-        { input: { dealName, acquirerId: acquirerId || acquirers.data?.[0]?.id, phase, format, scope } },
+        { input: { dealName, acquirerId: acquirerId || acquirers.data?.[0]?.id, phase, format, scope, ...(publicKey.trim() ? { encryptFor: publicKey.trim() } : {}) } },
       );
       onDone();
       return `Transfer ${r.startBusinessTransfer.id} started for ${r.startBusinessTransfer.progress.total} people.`;
@@ -115,6 +116,9 @@ function StartTransfer({ session, onDone }: { session: Session; onDone: () => vo
           <option value="CSV">CSV</option>
         </select>
       </Field>
+      <Field id="public-key" label="Encrypt for (the acquirer's RSA public key, PEM; empty: not encrypted)" hint="Files are then AES-256-GCM encrypted under a key only this public key's owner can unwrap.">
+        <textarea id="public-key" rows={3} aria-describedby="public-key-hint" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} />
+      </Field>
       <button type="submit" disabled={action.busy || !acquirers.data?.length}>{action.busy ? 'Starting…' : 'Start transfer'}</button>
       {acquirers.data && acquirers.data.length === 0 ? <p>No acquirer is registered yet.</p> : null}
       <Outcome ok={action.ok} error={action.error} />
@@ -130,6 +134,17 @@ function TransferActions({ session, transfer, onDone }: { session: Session; tran
       onDone();
       return `Transfer ${transfer.id} cancelled.`;
     });
+  const verify = () =>
+    action.run(async () => {
+      const r = await gql<{ verifyBusinessTransfer: { valid: boolean; files: { name: string; ok: boolean; problems: string[] }[] } }>(
+        session,
+        'query Verify($id: ID!) { verifyBusinessTransfer(id: $id) { valid files { name ok problems } } }',
+        { id: transfer.id },
+      );
+      const bad = r.verifyBusinessTransfer.files.filter((f) => !f.ok);
+      if (bad.length) throw new Error(`files of ${transfer.dealName} differ from the recorded manifest: ${bad.map((f) => `${f.name}: ${f.problems.join(', ')}`).join('; ')}`);
+      return `All ${r.verifyBusinessTransfer.files.length} files of ${transfer.dealName} match the recorded manifest.`;
+    });
   // Files come from the gateway's download route: each download is audited there, under this session.
   const href = (file: string) => `/exports/transfers/${encodeURIComponent(transfer.id)}/${encodeURIComponent(file)}`;
   return (
@@ -144,6 +159,7 @@ function TransferActions({ session, transfer, onDone }: { session: Session; tran
           ))}
         </ul>
       ) : null}
+      {transfer.status === 'COMPLETED' ? <button type="button" aria-label={`Verify the files of ${transfer.dealName}`} onClick={() => void verify()} disabled={action.busy}>Verify files</button> : null}
       {RUNNING.includes(transfer.status) ? <button type="button" className="danger" aria-label={`Cancel the transfer ${transfer.dealName}`} onClick={() => void cancel()} disabled={action.busy}>Cancel</button> : null}
       <span className="muted">{transfer.finishedAt ? `finished ${formatDate(transfer.finishedAt)}` : ''}</span>
       <Outcome ok={action.ok} error={action.error} />

@@ -1,11 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
 import { badInput, conflict, notFound } from '../../domain/errors';
 import { useCaseOf } from '../../domain/use-cases';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
-import type { Manifest, ManifestFile } from './export-files';
+import { sha256File, type Manifest, type ManifestFile } from './export-files';
 
 /** The files of a completed transfer that may be downloaded: manifest.json and those it lists. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -39,3 +41,37 @@ export async function artifactForDownload(em: EntityManager, actor: Actor, trans
 }
 
 export const downloadArtifact = useCaseOf(artifactForDownload);
+
+export interface FileCheck {
+  name: string;
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * Checks a completed transfer's files on disk against the manifest the gateway recorded when it
+ * finished (in MySQL, not the manifest.json beside the files, which whoever can change the files
+ * can change too): every file's size and SHA-256, and manifest.json itself.
+ */
+export async function verifyTransferFiles(em: EntityManager, transferId: number): Promise<{ valid: boolean; files: FileCheck[] }> {
+  const t = await em.getRepository(BusinessTransfer).findOneBy({ id: transferId });
+  if (!t) throw notFound('business transfer', transferId);
+  if (t.status !== TransferStatus.COMPLETED || !t.manifest) throw conflict(`business transfer ${transferId} is ${t.status}: only a completed transfer's files can be verified`);
+  if (t.artifactsPurgedAt) throw conflict(`the files of business transfer ${transferId} were purged on ${t.artifactsPurgedAt.toISOString()} (retention)`);
+  const recorded = JSON.parse(t.manifest) as Manifest;
+  const files: FileCheck[] = [];
+  for (const f of recorded.files) {
+    const problems: string[] = [];
+    const found = await sha256File(path.join(t.exportPath, f.name)).catch(() => null);
+    if (!found) problems.push('missing');
+    else {
+      if (found.bytes !== f.bytes) problems.push(`${found.bytes} bytes, the manifest says ${f.bytes}`);
+      if (found.sha256 !== f.sha256) problems.push(`SHA-256 ${found.sha256}, the manifest says ${f.sha256}`);
+    }
+    files.push({ name: f.name, ok: problems.length === 0, problems });
+  }
+  const onDisk = await readFile(path.join(t.exportPath, MANIFEST_FILE), 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined);
+  const manifestProblems = onDisk === undefined ? ['missing or not JSON'] : isDeepStrictEqual(onDisk, recorded) ? [] : ['differs from the manifest the gateway recorded'];
+  files.push({ name: MANIFEST_FILE, ok: manifestProblems.length === 0, problems: manifestProblems });
+  return { valid: files.every((f) => f.ok), files };
+}

@@ -36,6 +36,8 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
       BusinessTransferProgress: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'counts of a transfer\'s chunks and rows' },
       BusinessTransferScope: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'what a transfer covers' },
       ExportArtifact: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'a transfer\'s export file: name, size, SHA-256' },
+      ExportVerification: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'a check of a transfer\'s files against its recorded manifest' },
+      ExportFileCheck: { roles: [Role.MNA, Role.ADMIN], purposes: [], why: 'one file\'s check: name, ok, problems' },
     },
     loaders: [acquirerLoader],
     jobs: [planJob, chunkJob, assembleJob, artifactPurgeJob],

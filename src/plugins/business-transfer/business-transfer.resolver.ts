@@ -12,9 +12,10 @@ import { RecipientType } from '../../schema/recipient/recipient.type';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { cancelTransfer, startTransfer } from './transfer-start.use-case';
 import { countTransferScope, parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
+import { verifyTransferFiles } from './artifact-download.use-case';
 import { progressOf } from './transfer-progress';
 import {
-  BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeInput, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, StartBusinessTransferInput,
+  BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeInput, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, ExportVerificationType, StartBusinessTransferInput,
 } from './business-transfer.type';
 import type { Manifest } from './export-files';
 
@@ -51,6 +52,14 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
     @Roles(...MNA)
     businessTransferScopeSize(@Arg('scope', () => BusinessTransferScopeInput, { description: 'The scope a transfer would be started with.' }) scope: BusinessTransferScopeInput, @Ctx() ctx: GatewayContext) {
       return countTransferScope(ctx.dataSource.manager, scope);
+    }
+
+    @Query(() => ExportVerificationType, {
+      description: 'Checks a completed transfer\'s files on the gateway\'s disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, and manifest.json itself). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN.',
+    })
+    @Roles(...MNA)
+    verifyBusinessTransfer(@Arg('id', () => ID, { description: 'The transfer\'s id.' }) id: string, @Ctx() ctx: GatewayContext) {
+      return verifyTransferFiles(ctx.dataSource.manager, parseId(id, 'business transfer'));
     }
 
     @FieldResolver(() => RecipientType, { nullable: true, description: 'The acquiring recipient (kind ACQUIRER) the export is for; null if that recipient cannot be found.' })

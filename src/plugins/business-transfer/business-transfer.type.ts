@@ -195,3 +195,24 @@ export class StartBusinessTransferInput {
   @MaxLength(20_000)
   encryptFor?: string | null;
 }
+
+@ObjectType('ExportFileCheck', { simpleResolvers: true, description: 'One file of a completed transfer checked against the manifest the gateway recorded.' })
+export class ExportFileCheckType {
+  @Field({ description: 'The file name (manifest.json included).' })
+  name!: string;
+
+  @Field({ description: 'True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded).' })
+  ok!: boolean;
+
+  @Field(() => [String], { description: 'What differs, in words; empty when ok.' })
+  problems!: string[];
+}
+
+@ObjectType('ExportVerification', { simpleResolvers: true, description: 'A completed transfer\'s files on the gateway\'s disk, checked against the manifest recorded in its database.' })
+export class ExportVerificationType {
+  @Field({ description: 'True when every file is ok.' })
+  valid!: boolean;
+
+  @Field(() => [ExportFileCheckType], { description: 'Each file in the manifest, then manifest.json itself.' })
+  files!: ExportFileCheckType[];
+}
