@@ -12,6 +12,7 @@ import { isPaginationType } from '../../src/schema/authorize-graph';
 import { fullTypeAccess } from '../../scripts/type-access-table';
 import { fullSchema, operations, plausibleArgs, type SeedIds } from '../helpers/schema-walk';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { waitFor } from '../helpers/wait';
 
 /** Edges followed from each root field; the gateway's own depth limit is 8 levels of selection. */
 const MAX_EDGES = 3;
@@ -107,7 +108,7 @@ describe('every path of the graph, for every role and purpose', () => {
   let ids: SeedIds;
 
   beforeAll(async () => {
-    t = await startTestGateway('path_walk');
+    t = await startTestGateway('path_walk', { env: { EXPORT_DIR: `/tmp/drg-path-walk-${process.pid}` } });
     schema = await fullSchema();
     table = fullTypeAccess();
     await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 30, recipients: 10, consentsPerSubject: 6, disclosuresPerSubject: 3, seed: 33 });
@@ -123,6 +124,9 @@ describe('every path of the graph, for every role and purpose', () => {
     const holdId = (await must<{ placeLegalHold: { hold: { id: string } } }>('mutation { placeLegalHold(input: { matter: "Walk", caseReference: "W-1", subjectIds: ["5", "6"] }) { hold { id } } }')).placeLegalHold.hold.id;
     const requestId = (await must<{ requestErasure: { request: { id: string } } }>('mutation { requestErasure(userId: "5", channel: "EMAIL") { request { id } } }')).requestErasure.request.id;
     const transferId = (await must<{ startBusinessTransfer: { id: string } }>(`mutation { startBusinessTransfer(input: { dealName: "Walk", acquirerId: "${acquirerId}", phase: DUE_DILIGENCE, scope: { regions: ["US-CA"] } }) { id } }`)).startBusinessTransfer.id;
+    // Completed, so that its files and their verification are on the paths too.
+    await t.gateway.work(['business-transfer']);
+    await waitFor(async () => (await t.gateway.dataSource.query(`SELECT status FROM business_transfers WHERE id = ?`, [transferId]))[0].status === 'COMPLETED', 'the walk\'s transfer', 60000, 50);
     const [{ id: recipientId }] = await t.gateway.dataSource.query('SELECT recipient_id AS id FROM disclosures WHERE subject_id = 4 LIMIT 1');
     ids = { userId: '4', recipientId: String(recipientId), partnerId, acquirerId, holdId, requestId, transferId };
   });
