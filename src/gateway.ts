@@ -185,8 +185,18 @@ export class Gateway {
   async checkRedisSettings(): Promise<string | null> {
     try {
       // On a cluster every primary holds some slots (and a replica may become one): ask each node.
+      // A cluster client knows its nodes once ready; a cluster that is down is not waited for past 5 s.
+      const cluster = this.redis instanceof Cluster ? this.redis : null;
+      if (cluster && cluster.status !== 'ready') {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((resolve) => cluster.once('ready', () => resolve())), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+        clearTimeout(timer);
+      }
       const nodes: (Redis | Cluster)[] = this.redis instanceof Cluster ? this.redis.nodes('all') : [this.redis];
-      const replies = await Promise.all(nodes.map(async (n) => ((await n.call('CONFIG', 'GET', 'maxmemory-policy')) as string[])?.[1] ?? null));
+      // A node that is down is skipped, not taken for a refused CONFIG GET.
+      const settled = await Promise.allSettled(nodes.map(async (n) => ((await n.call('CONFIG', 'GET', 'maxmemory-policy')) as string[])?.[1] ?? null));
+      const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      if (replies.length === 0) throw settled.length > 0 ? (settled[0] as PromiseRejectedResult).reason : new Error('no Redis Cluster node is known yet');
       const policy = replies.find((p) => p !== null && p !== 'noeviction') ?? replies[0] ?? null;
       if (policy !== null && policy !== 'noeviction')
         this.logger.warn({ redisMaxmemoryPolicy: policy }, `Redis maxmemory-policy is '${policy}'; BullMQ needs 'noeviction' or queued jobs can be evicted (see docs/deployment.md)`);

@@ -141,39 +141,50 @@ export class ReplicaSet implements ReadRouting {
     r.reading = { ...r.reading, reachable: false };
   }
 
-  async stale<T>(what: string, read: (ds: DataSource, onReplica: boolean) => Promise<T>): Promise<T> {
+  stale<T>(what: string, read: (ds: DataSource, onReplica: boolean) => Promise<T>): Promise<T> {
     const r = this.pick();
-    if (!r) return this.onPrimary(what, read);
-    try {
-      const value = await read(r.ds!, true);
-      this.count('replica', what);
-      return value;
-    } catch (err) {
-      if (!isConnectionFailure(err)) throw err;
-      this.failed(r, err, what);
-      return this.onPrimary(what, read);
-    }
+    return r ? this.onReplica(r, what, read) : this.onPrimary(what, read);
   }
 
   async current<T>(what: string, read: (ds: DataSource, onReplica: boolean) => Promise<T>): Promise<T> {
     const r = this.pick();
     if (!r) return this.onPrimary(what, read);
-    const gtid = this.gtid;
-    const [{ pos }] = (await this.primary.query(gtid.position)) as { pos: string | null }[];
+    const [{ pos }] = (await this.primary.query(this.gtid.position)) as { pos: string | null }[];
     // No binary log on the primary: nothing tells how far a replica is, so the primary answers.
     if (!pos) return this.onPrimary(what, read);
+    // Wait at most one second for the replica to apply what the primary has committed.
+    return this.onReplica(r, what, read, async (ds) => {
+      try {
+        return this.gtid.reached(((await ds.query(this.gtid.wait, [pos, 1])) as { r: unknown }[])[0]?.r);
+      } catch (err) {
+        if (isConnectionFailure(err)) throw err;
+        // The wait itself refused (GTIDs off on a replica, a statement limit): not caught up, the primary answers.
+        this.logger.warn({ replica: `${r.at.host}:${r.at.port}`, read: what, ...errorFields(err) }, 'MySQL replica cannot wait for the primary\'s position; the primary answers');
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Runs the read on the replica (once `caughtUp` says it may); if the replica goes away
+   * meanwhile, or is not caught up, the primary answers it.
+   */
+  private async onReplica<T>(r: Replica, what: string, read: (ds: DataSource, onReplica: boolean) => Promise<T>, caughtUp?: (ds: DataSource) => Promise<boolean>): Promise<T> {
+    const onReplica = async (): Promise<{ value: T } | null> => {
+      if (caughtUp && !(await caughtUp(r.ds!))) return null;
+      return { value: await read(r.ds!, true) };
+    };
+    let answer: { value: T } | null;
     try {
-      // Wait at most one second for the replica to apply what the primary has committed.
-      const [{ r: waited }] = (await r.ds!.query(gtid.wait, [pos, 1])) as { r: unknown }[];
-      if (!gtid.reached(waited)) return this.onPrimary(what, read);
-      const value = await read(r.ds!, true);
-      this.count('replica', what);
-      return value;
+      answer = await onReplica();
     } catch (err) {
       if (!isConnectionFailure(err)) throw err;
       this.failed(r, err, what);
       return this.onPrimary(what, read);
     }
+    if (!answer) return this.onPrimary(what, read);
+    this.count('replica', what);
+    return answer.value;
   }
 }
 

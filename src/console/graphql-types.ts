@@ -1585,7 +1585,7 @@ export type RequestMessage = {
   __typename?: 'RequestMessage';
   /** Email or printed letter. */
   channel: MessageChannel;
-  /** True when the body was cleared after delivery (see text). */
+  /** True when the body was cleared: the message was cancelled (its addressee erased before delivery), or delivered and then scrubbed. */
   cleared: Scalars['Boolean']['output'];
   /** When the message was written (with the change that caused it). */
   createdAt: Scalars['DateTimeISO']['output'];
@@ -1601,8 +1601,10 @@ export type RequestMessage = {
   status: MessageStatus;
   /** The subject line, as sent. */
   subject: Scalars['String']['output'];
-  /** The plain-text body, as the addressee read it; empty once cleared (a body that names a person to a recipient, or carries a one-time link, is cleared after delivery). */
+  /** The plain-text body, as the addressee read it; empty when withheld or cleared. */
   text: Scalars['String']['output'];
+  /** True when the body is never shown here, delivered or not: it names the person to a recipient (an erasure or correction notice) or carries a one-time link or corrected values (an access package, a correction answer). */
+  withheld: Scalars['Boolean']['output'];
 };
 
 /** A role a caller's token carries; each query and mutation names the roles that may call it. */

@@ -346,6 +346,13 @@ describe('the business-transfer plugin', () => {
       expect([name, (await get(name)).status]).toEqual([name, 404]);
     await refused(await fetch(`${base}/exports/transfers/x1/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 400, 'BAD_USER_INPUT');
     await refused(await fetch(`${base}/exports/transfers/999999/manifest.json`, { headers: { authorization: `Bearer ${mna()}` } }), 404, 'NOT_FOUND');
+    // HEAD sends nothing, so it records nothing; a listed file gone from disk is not found, and not recorded either.
+    expect((await fetch(`${base}/exports/transfers/${id}/manifest.json`, { method: 'HEAD', headers: { authorization: `Bearer ${mna()}` } })).status).toBe(405);
+    const gone = path.join(done.exportPath, done.artifacts[1]!.name);
+    const kept = await readFile(gone);
+    await rm(gone);
+    await refused(await get(done.artifacts[1]!.name), 404, 'NOT_FOUND');
+    await writeFile(gone, kept);
     // The files on disk, checked against the manifest the gateway recorded: all fine, then a changed file and a rewritten manifest.json are found.
     const VERIFY = `query($id: ID!) { verifyBusinessTransfer(id: $id) { valid files { name ok problems } } }`;
     const verify = async () => (await t.gql<{ verifyBusinessTransfer: { valid: boolean; files: { name: string; ok: boolean; problems: string[] }[] } }>(VERIFY, { id }, mna())).data!.verifyBusinessTransfer;

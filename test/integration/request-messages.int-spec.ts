@@ -5,8 +5,8 @@ import { Role } from '../../src/entities/enums';
 import { errorCode, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
 
-interface Message { kind: string; channel: string; status: string; recipientId: string | null; subject: string; text: string; cleared: boolean; sentAt: string | null }
-const MESSAGES = `query($id: ID!) { dataRequest(id: $id) { id status messages { kind channel status recipientId subject text cleared sentAt } } }`;
+interface Message { kind: string; channel: string; status: string; recipientId: string | null; subject: string; text: string; withheld: boolean; cleared: boolean; sentAt: string | null }
+const MESSAGES = `query($id: ID!) { dataRequest(id: $id) { id status messages { kind channel status recipientId subject text withheld cleared sentAt } } }`;
 
 /** A request's letters and notices, as its addressees got them: the console previews them from here. */
 describe('DataRequest.messages and history', () => {
@@ -37,19 +37,20 @@ describe('DataRequest.messages and history', () => {
     expect(res.errors).toBeUndefined();
     const messages = res.data!.dataRequest.messages;
     const rows: { kind: string; subject: string; text_body: string; recipient_id: number | null }[] = await ds.query(`SELECT kind, subject, text_body, recipient_id FROM outbox_messages WHERE data_request_id = ? ORDER BY id`, [id]);
-    // Exactly the outbox's messages, in order, as written.
-    expect(messages.map((m) => [m.kind, m.subject, m.text, m.recipientId])).toEqual(rows.map((r) => [r.kind, r.subject, r.text_body, r.recipient_id === null ? null : String(r.recipient_id)]));
+    // Exactly the outbox's messages, in order, as written, a recipient's notice (it names the person) withheld.
+    expect(messages.map((m) => [m.kind, m.subject, m.text, m.recipientId])).toEqual(
+      rows.map((r) => [r.kind, r.subject, r.kind === 'ERASURE_NOTICE' ? '' : r.text_body, r.recipient_id === null ? null : String(r.recipient_id)]),
+    );
     const confirmation = messages.find((m) => m.kind === 'ERASURE_CONFIRMATION')!;
     expect(confirmation).toMatchObject({ recipientId: null, status: 'SENT', channel: 'EMAIL', cleared: false });
     expect(confirmation.sentAt).not.toBeNull();
     expect(confirmation.text.length).toBeGreaterThan(20);
-    // An empty body is one that was cleared (a recipient's notice once sent, or a cancelled message), and says so.
-    for (const m of messages) expect([m.kind, m.cleared]).toEqual([m.kind, m.text === '']);
-    expect(messages.filter((m) => m.cleared).every((m) => m.kind === 'ERASURE_NOTICE' || m.status === 'CANCELLED')).toBe(true);
-    // A recipient's erasure notice names the person: cleared once sent, and said so.
+    // An empty body is withheld (a recipient's notice names the person) or cleared (a cancelled message), and says which.
+    for (const m of messages) expect([m.kind, m.withheld || m.cleared, m.withheld && m.cleared]).toEqual([m.kind, m.text === '', false]);
+    expect(messages.filter((m) => m.cleared).every((m) => m.status === 'CANCELLED')).toBe(true);
     const notices = messages.filter((m) => m.kind === 'ERASURE_NOTICE');
     expect(notices.length).toBeGreaterThan(0);
-    expect(notices.every((m) => m.recipientId !== null && m.text === '' && m.cleared)).toBe(true);
+    expect(notices.every((m) => m.recipientId !== null && m.text === '' && m.withheld)).toBe(true);
     // No address anywhere in the answer.
     expect(JSON.stringify(res.data)).not.toMatch(/@example\.|to_address|toAddress/);
     // Its history, from the audit log in chain order.
@@ -62,6 +63,22 @@ describe('DataRequest.messages and history', () => {
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
     expect(name).toBeTruthy();
     expect(await logged()).toBe(before + 1);
+  });
+
+  it('never shows a body meant for its addressee alone, even before it is delivered (a one-time link, a notice naming the person)', async () => {
+    const ds = t.gateway.dataSource;
+    const opened = await t.gql<{ requestErasure: { request: { id: string } } }>(`mutation { requestErasure(userId: "9", channel: "WEB") { request { id } } }`, {}, t.token(Role.PRIVACY_OPS));
+    const id = opened.data!.requestErasure.request.id;
+    // Pending mail of the kinds whose bodies carry a credential or name a person to someone else.
+    for (const kind of ['ACCESS_PACKAGE_READY', 'CORRECTION_ANSWER', 'ERASURE_NOTICE', 'CORRECTION_NOTICE'])
+      await ds.query(`INSERT INTO outbox_messages (kind, channel, to_address, subject, text_body, status, attempts, next_attempt_at, data_request_id) VALUES (?, 'EMAIL', NULL, ?, ?, 'PENDING', 0, NOW(3) + INTERVAL 1 DAY, ?)`, [kind, `about ${kind}`, `secret body of ${kind}: https://example.test/one-time/abc`, id]);
+    const res = await t.gql<{ dataRequest: { messages: Message[] } }>(MESSAGES, { id }, t.token(Role.ADMIN));
+    expect(res.errors).toBeUndefined();
+    const shown = res.data!.dataRequest.messages.filter((m) => m.subject.startsWith('about '));
+    expect(shown.map((m) => [m.kind, m.status, m.text, m.withheld, m.cleared])).toEqual(
+      ['ACCESS_PACKAGE_READY', 'CORRECTION_ANSWER', 'ERASURE_NOTICE', 'CORRECTION_NOTICE'].map((k) => [k, 'PENDING', '', true, false]),
+    );
+    expect(JSON.stringify(res.data)).not.toContain('one-time');
   });
 
   it('is one statement for a page of requests, whatever its size, and refused to roles that do not handle rights', async () => {

@@ -39,7 +39,6 @@ export function ReportsPage({ session }: { session: Session }) {
     });
   };
   const label = (d: UsageDimension) => DIMENSIONS.find((x) => x.value === d)?.label ?? d;
-  const shown = (n: number | null) => (n === null ? <span className="badge suppressed">suppressed</span> : n);
   return (
     <section aria-labelledby="reports-title">
       <h1 id="reports-title">Usage reports</h1>
@@ -62,47 +61,39 @@ export function ReportsPage({ session }: { session: Session }) {
       </form>
       {report ? (
         <>
-          <table>
-            <caption>
-              Visits by {report.dimensions.map(label).join(' × ')}, k = {report.k}; grand total {report.grandTotal ?? 'suppressed'}; {report.suppressedCells} of {report.cells.length} cells suppressed
-            </caption>
-            <thead>
-              <tr>
-                {report.dimensions.map((d) => <th key={d} scope="col">{label(d)}</th>)}
-                <th scope="col">Visits</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.cells.map((c) => (
-                <tr key={c.key.join('\u0000')} data-suppressed={c.count === null}>
-                  {c.key.map((v, i) => <td key={i}>{v}</td>)}
-                  <td>{shown(c.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {report.totals.length ? (
-            <table>
-              <caption>Totals (“all” where a total runs over a dimension)</caption>
-              <thead>
-                <tr>
-                  {report.dimensions.map((d) => <th key={d} scope="col">{label(d)}</th>)}
-                  <th scope="col">Visits</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.totals.map((c) => (
-                  <tr key={c.key.map((v) => v ?? '*').join('\u0000')}>
-                    {c.key.map((v, i) => <td key={i}>{v ?? 'all'}</td>)}
-                    <td>{shown(c.count)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          <CountTable
+            caption={`Visits by ${report.dimensions.map(label).join(' × ')}, k = ${report.k}; grand total ${report.grandTotal ?? 'suppressed'}; ${report.suppressedCells} of ${report.cells.length} cells suppressed`}
+            columns={report.dimensions.map(label)}
+            rows={report.cells}
+            markSuppressed
+          />
+          {report.totals.length ? <CountTable caption="Totals (“all” where a total runs over a dimension)" columns={report.dimensions.map(label)} rows={report.totals} /> : null}
           <p className="muted">SHA-256 of this report: <code>{report.sha256}</code></p>
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Cells or totals of a report: one column per dimension ("all" where a total runs over it), then the count or "suppressed". */
+function CountTable({ caption, columns, rows, markSuppressed = false }: { caption: string; columns: string[]; rows: { key: (string | null)[]; count: number | null }[]; markSuppressed?: boolean }) {
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => <th key={c} scope="col">{c}</th>)}
+          <th scope="col">Visits</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key.map((v) => v ?? '*').join('\u0000')} data-suppressed={markSuppressed ? r.count === null : undefined}>
+            {r.key.map((v, i) => <td key={i}>{v ?? 'all'}</td>)}
+            <td>{r.count === null ? <span className="badge suppressed">suppressed</span> : r.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

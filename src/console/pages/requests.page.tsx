@@ -64,7 +64,7 @@ export function RequestsPage({ session }: { session: Session }) {
   );
 }
 
-type Message = Pick<RequestMessage, 'id' | 'kind' | 'channel' | 'status' | 'recipientId' | 'subject' | 'text' | 'cleared' | 'createdAt' | 'sentAt'>;
+type Message = Pick<RequestMessage, 'id' | 'kind' | 'channel' | 'status' | 'recipientId' | 'subject' | 'text' | 'withheld' | 'cleared' | 'createdAt' | 'sentAt'>;
 type Details = Pick<DataRequest, 'id' | 'type' | 'status' | 'open' | 'channel' | 'receivedAt' | 'acknowledgeDueAt' | 'acknowledgedAt' | 'dueAt' | 'extendedAt' | 'extensionReason' | 'completedAt' | 'reasonCode' | 'verificationMethod' | 'result'> & { user: { id: string }; messages: Message[]; history: HistoryEvent[] };
 type HistoryEvent = Pick<AuditEvent, 'seq' | 'action' | 'actor' | 'occurredAt' | 'details'>;
 
@@ -74,7 +74,7 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
     () =>
       gql<{ dataRequest: Details | null }>(
         session,
-        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } messages { id kind channel status recipientId subject text cleared createdAt sentAt } history { seq action actor occurredAt details } } }',
+        'query Request($id: ID!) { dataRequest(id: $id) { id type status open channel receivedAt acknowledgeDueAt acknowledgedAt dueAt extendedAt extensionReason completedAt reasonCode verificationMethod result user { id } messages { id kind channel status recipientId subject text withheld cleared createdAt sentAt } history { seq action actor occurredAt details } } }',
         { id },
       ).then((d) => d.dataRequest),
     2000,
@@ -142,8 +142,10 @@ function RequestDetails({ session, id, canAct, onDone }: { session: Session; id:
                 <td>{m.recipientId ? `recipient ${m.recipientId}` : 'the person'}</td>
                 <td>{m.status}{m.sentAt ? ` ${formatDate(m.sentAt)}` : ''}</td>
                 <td>
-                  {m.cleared ? (
-                    <span className="muted">{m.status === 'CANCELLED' ? 'not sent; its text was cleared' : 'cleared after delivery (it named the person or carried a link)'}</span>
+                  {m.withheld ? (
+                    <span className="muted">{m.subject}: text not shown here (it names the person to a recipient, or carries a one-time link or corrected values)</span>
+                  ) : m.cleared ? (
+                    <span className="muted">{m.status === 'CANCELLED' ? 'not sent; its text was cleared' : 'its text was cleared after delivery'}</span>
                   ) : (
                     <details>
                       <summary>{m.subject}</summary>

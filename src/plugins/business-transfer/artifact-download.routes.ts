@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Router } from 'express';
 import { DomainError } from '../../domain/errors';
 import { Role } from '../../entities/enums';
@@ -14,13 +13,14 @@ import { downloadArtifact } from './artifact-download.use-case';
  */
 export function artifactDownloadRoutes(deps: PluginRouteDeps): Router {
   const router = Router();
+  // Express would answer HEAD with this GET route, recording a download that sent nothing.
+  router.head('/exports/transfers/:id/:file', (_req, res) => void res.status(405).setHeader('allow', 'GET').end());
   router.get('/exports/transfers/:id/:file', deps.requireRoles([Role.MNA, Role.ADMIN]), async (req, res) => {
     try {
       const id = String(req.params.id);
       if (!/^\d{1,10}$/.test(id)) throw new DomainError('BAD_USER_INPUT', 'not a business transfer id', { field: 'id' });
       const download = await downloadArtifact(deps.run, deps.actorOf(res), Number(id), String(req.params.file));
-      const size = (await stat(download.file).catch(() => null))?.size;
-      if (size === undefined) throw new DomainError('NOT_FOUND', `export file ${id}/${download.name} is not on disk (moved or purged by hand)`);
+      const size = download.size;
       res.setHeader('content-type', download.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
       res.setHeader('content-length', String(size));
       res.setHeader('content-disposition', `attachment; filename="transfer-${id}-${download.name}"`);

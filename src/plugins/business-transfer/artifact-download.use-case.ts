@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
-import { badInput, conflict, notFound } from '../../domain/errors';
+import { badInput, conflict, DomainError, notFound } from '../../domain/errors';
 import { useCaseOf } from '../../domain/use-cases';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { sha256File, type Manifest, type ManifestFile } from './export-files';
@@ -19,6 +19,8 @@ export interface ArtifactDownload {
   /** From the manifest (null for the manifest itself). */
   sha256: string | null;
   bytes: number | null;
+  /** Its size on disk now. */
+  size: number;
 }
 
 /**
@@ -35,7 +37,11 @@ export async function artifactForDownload(em: EntityManager, actor: Actor, trans
   if (t.artifactsPurgedAt) throw conflict(`the files of business transfer ${transferId} were purged on ${t.artifactsPurgedAt.toISOString()} (retention)`);
   const listed: ManifestFile | undefined = (JSON.parse(t.manifest) as Manifest).files.find((f) => f.name === name);
   if (name !== MANIFEST_FILE && !listed) throw notFound('export file', `${transferId}/${name}`);
-  const download = { file: path.join(t.exportPath, name === MANIFEST_FILE ? MANIFEST_FILE : listed!.name), name, sha256: listed?.sha256 ?? null, bytes: listed?.bytes ?? null };
+  const file = path.join(t.exportPath, name === MANIFEST_FILE ? MANIFEST_FILE : listed!.name);
+  // Only a file that is there is recorded as downloaded.
+  const size = (await stat(file).catch(() => null))?.size;
+  if (size === undefined) throw new DomainError('NOT_FOUND', `export file ${transferId}/${name} is not on disk (moved or removed by hand)`);
+  const download = { file, name, sha256: listed?.sha256 ?? null, bytes: listed?.bytes ?? null, size };
   await appendAudit(em, actor, { action: 'business-transfer.artifact-downloaded', entityType: 'BusinessTransfer', entityId: transferId, details: { file: name, sha256: download.sha256, bytes: download.bytes } });
   return download;
 }

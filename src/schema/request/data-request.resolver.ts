@@ -18,6 +18,7 @@ import { AuditEvent } from '../../entities/audit-event.entity';
 import { AuditEventType } from '../audit/audit-event.type';
 import { OutboxChannel, OutboxStatus } from '../../entities/outbox-message.entity';
 import { FIELD_CATEGORY } from '../../domain/read-purpose.rules';
+import { BODY_CARRIES_A_CREDENTIAL, BODY_NAMES_A_PERSON } from '../../domain/outbox.service';
 
 const OPS = [Role.PRIVACY_OPS, Role.ADMIN];
 
@@ -33,13 +34,16 @@ export const requestsBySubjectLoader = defineLoader('requestsBySubject', ({ data
 /** The messages of each request on a page, oldest first: one statement per page. */
 export const messagesByRequestLoader = defineLoader('messagesByRequest', ({ dataSource }: LoaderRegistry) =>
   new DataLoader<number, RequestMessageType[]>(async (ids) => {
-    const rows: { id: number; kind: string; channel: OutboxChannel; status: OutboxStatus; recipientId: number | null; subject: string; text: string; createdAt: Date; sentAt: Date | null; requestId: number }[] = await dataSource.query(
-      `SELECT id, kind, channel, status, recipient_id AS recipientId, subject, text_body AS text, created_at AS createdAt, sent_at AS sentAt, data_request_id AS requestId
+    // A body that names the person to a recipient, or carries a one-time link or corrected values,
+    // is never read out here, delivered or not: it is for its addressee alone.
+    const rows: { id: number; kind: string; channel: OutboxChannel; status: OutboxStatus; recipientId: number | null; subject: string; text: string; createdAt: Date; sentAt: Date | null; requestId: number; withheld: number }[] = await dataSource.query(
+      `SELECT id, kind, channel, status, recipient_id AS recipientId, subject, IF(kind IN (?), '', text_body) AS text, kind IN (?) AS withheld,
+              created_at AS createdAt, sent_at AS sentAt, data_request_id AS requestId
          FROM outbox_messages WHERE data_request_id IN (?) ORDER BY id`,
-      [[...ids]],
+      [WITHHELD_KINDS, WITHHELD_KINDS, [...ids]],
     );
-    // Every message is written with a body; an empty one was cleared (after delivery, or cancelled).
-    return groupBy(ids, rows.map((r) => ({ ...r, cleared: r.text === '' })), (m) => m.requestId);
+    // Every message is written with a body; an empty one that is not withheld was cleared (after delivery, or cancelled).
+    return groupBy(ids, rows.map((r) => ({ ...r, withheld: Number(r.withheld) === 1, cleared: r.text === '' && Number(r.withheld) !== 1 })), (m) => m.requestId);
   }));
 
 /** The audit events of each request on a page, in chain order: one statement per page. */
@@ -47,6 +51,8 @@ export const historyByRequestLoader = defineLoader('historyByRequest', ({ dataSo
   new DataLoader<number, AuditEvent[]>(async (ids) =>
     groupBy(ids, await dataSource.getRepository(AuditEvent).find({ where: { entityType: 'DataRequest', entityId: In(ids.map(String)) }, order: { seq: 'ASC' } }), (e) => Number(e.entityId)),
   ));
+
+const WITHHELD_KINDS = [...BODY_NAMES_A_PERSON, ...BODY_CARRIES_A_CREDENTIAL];
 
 @Resolver(() => DataRequestObject)
 export class DataRequestResolver {

@@ -39,10 +39,13 @@ export class RequestMessageType {
   @Field({ description: 'The subject line, as sent.' })
   subject!: string;
 
-  @Field({ description: 'The plain-text body, as the addressee read it; empty once cleared (a body that names a person to a recipient, or carries a one-time link, is cleared after delivery).' })
+  @Field({ description: 'The plain-text body, as the addressee read it; empty when withheld or cleared.' })
   text!: string;
 
-  @Field({ description: 'True when the body was cleared after delivery (see text).' })
+  @Field({ description: 'True when the body is never shown here, delivered or not: it names the person to a recipient (an erasure or correction notice) or carries a one-time link or corrected values (an access package, a correction answer).' })
+  withheld!: boolean;
+
+  @Field({ description: 'True when the body was cleared: the message was cancelled (its addressee erased before delivery), or delivered and then scrubbed.' })
   cleared!: boolean;
 
   @Field(() => Date, { description: 'When the message was written (with the change that caused it).' })

@@ -45,10 +45,12 @@ export class UserResolver {
     if (filter?.createdFrom && filter.createdUntil && filter.createdFrom >= filter.createdUntil)
       throw badInput('createdFrom must be before createdUntil', { field: 'filter.createdFrom' });
     const pageFrom = (ds: DataSource) => idPage(this.usersQuery(ds, ctx, filter, eligible), { first, after }, ctx.config.graphql.maxPageSize, subjectFromRow);
-    // A marketing purpose's page is a consent check before a disclosure: the primary decides it.
-    if (eligible) {
+    // A marketing purpose's page is a consent check before a disclosure, and a filter on email,
+    // status, region or a granted consent decides who is found (someone erased or restricted a
+    // moment ago must not be): the primary answers those.
+    if (eligible || filter?.email || filter?.status || filter?.region || filter?.purposeGranted) {
       const page = await pageFrom(ctx.dataSource);
-      markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
+      if (eligible) markFilteredForPurpose(page.edges.map((e) => e.node), ctx.purpose!);
       return page;
     }
     // Otherwise a replica may find the page; what is shown of each person (status and values,
@@ -57,6 +59,9 @@ export class UserResolver {
       const page = await pageFrom(ds);
       if (!onReplica || page.edges.length === 0) return page;
       const fresh = await ctx.loaders.of(subjectLoader).loadMany(page.edges.map((e) => e.node.id));
+      // The primary failing is an error, not a shorter page.
+      const failed = fresh.find((n): n is Error => n instanceof Error);
+      if (failed) throw failed;
       const edges = page.edges.flatMap((e, i) => {
         const node = fresh[i];
         return node && !(node instanceof Error) ? [{ ...e, node }] : [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { freePort } from '../../helpers/cli-process';
+import { isRunning, killChild } from './child-process';
 
 const MARIADBD = process.env.RELIABILITY_MARIADBD ?? '/usr/sbin/mariadbd';
 const INSTALL_DB = process.env.RELIABILITY_MARIADB_INSTALL_DB ?? '/usr/bin/mariadb-install-db';
@@ -28,7 +29,7 @@ export class OwnMariaDb {
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   async install(): Promise<void> {
@@ -79,11 +80,7 @@ export class OwnMariaDb {
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    await exited;
+    await killChild(this.child, signal);
   }
 }
 

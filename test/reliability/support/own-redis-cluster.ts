@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { freePort } from '../../helpers/cli-process';
+import { isRunning, killChild, spawnUntilReady } from './child-process';
 
 const REDIS_SERVER = process.env.RELIABILITY_REDIS_SERVER ?? '/usr/bin/redis-server';
 const REDIS_CLI = process.env.RELIABILITY_REDIS_CLI ?? '/usr/bin/redis-cli';
@@ -23,7 +24,7 @@ class ClusterNode {
   ) {}
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   async up(): Promise<void> {
@@ -37,33 +38,13 @@ class ClusterNode {
       '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction',
       '--save', '', '--daemonize', 'no', '--protected-mode', 'no',
     ];
-    const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server (cluster node ${this.port}) did not start within 20 s: ${out}`)), 20000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        this.log = (this.log + d.toString('utf8')).slice(-20000);
-        if (/Ready to accept connections/.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server (cluster node ${this.port}) exited with ${code}: ${out}`));
-      });
+    this.child = await spawnUntilReady(REDIS_SERVER, args, /Ready to accept connections/, `redis-server (cluster node ${this.port})`, (text) => {
+      this.log = (this.log + text).slice(-20000);
     });
   }
 
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
+    await killChild(this.child);
   }
 }
 

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../helpers/cli-process';
+import { isRunning, killChild, spawnUntilReady } from './child-process';
 
 const REDIS_SERVER = process.env.RELIABILITY_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -28,7 +29,7 @@ export class OwnRedis {
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   /** Starts redis-server (again) on the same port and dir; resolves once it accepts connections. */
@@ -36,33 +37,12 @@ export class OwnRedis {
     if (this.running) return;
     const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, ...persistence, '--save', '', '--daemonize', 'no', '--protected-mode', 'no'];
-    const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start within 20 s: ${out}`)), 20000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        if (/Ready to accept connections/.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}: ${out}`));
-      });
-    });
+    this.child = await spawnUntilReady(REDIS_SERVER, args, /Ready to accept connections/, 'redis-server');
   }
 
   /** Kills it (SIGKILL: nothing gets a chance to flush beyond what the AOF already holds). */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    await exited;
+    await killChild(this.child, signal);
   }
 
   async restart(): Promise<void> {
