@@ -1743,7 +1743,7 @@ export type UsageReport = {
   cells: Array<UsageCell>;
   /** The dimensions counted by, in the order of the values in every key. */
   dimensions: Array<UsageDimension>;
-  /** Start of the period counted (inclusive, ISO 8601 UTC date-time). */
+  /** Start of the period counted (inclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC. */
   from: Scalars['DateTimeISO']['output'];
   /** All visits in the period; null when suppressed. */
   grandTotal: Maybe<Scalars['Int']['output']>;
@@ -1755,7 +1755,7 @@ export type UsageReport = {
   suppressedCells: Scalars['Int']['output'];
   /** The marginal totals over one or more dimensions, fewest fixed values first; the grand total is separate. */
   totals: Array<UsageTotal>;
-  /** End of the period counted (exclusive, ISO 8601 UTC date-time). */
+  /** End of the period counted (exclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC. */
   until: Scalars['DateTimeISO']['output'];
 };
 
@@ -1763,11 +1763,11 @@ export type UsageReport = {
 export type UsageReportInput = {
   /** One to three dimensions to count by; their order is the order of values in each cell key, and repeats are dropped. */
   dimensions: Array<UsageDimension>;
-  /** Start of the period (inclusive, ISO 8601 UTC date-time). */
+  /** Start of the period (inclusive, ISO 8601 UTC date-time); the report starts on the first of its month (UTC). */
   from: Scalars['DateTimeISO']['input'];
-  /** Minimum cell size k, 2 to 1000; counts from 1 to k-1 are suppressed. Defaults to ANONYMIZATION_K (11 unless configured). */
+  /** Minimum cell size k: counts from 1 to k-1 are suppressed. At least ANONYMIZATION_K (11 unless configured; a smaller k is refused with reason K_BELOW_MINIMUM), at most 1000; defaults to ANONYMIZATION_K. */
   k?: InputMaybe<Scalars['Int']['input']>;
-  /** End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later. */
+  /** End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later. The report ends at the first month boundary at or after it (UTC), so every report covers whole calendar months. */
   until: Scalars['DateTimeISO']['input'];
 };
 

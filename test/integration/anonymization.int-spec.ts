@@ -65,7 +65,17 @@ describe('the anonymization plugin against real data', () => {
     expect(again.data!.usageReport.sha256).toBe(report.sha256);
   });
 
-  it('refuses a recipient that is not a partner, k below 2, and the wrong roles, changing nothing', async () => {
+  it('answers two windows a millisecond apart with the same report: whole months only, so no difference names a visit', async () => {
+    const shifted = { from: new Date(new Date(range.from).getTime() + 1).toISOString(), until: new Date(new Date(range.until).getTime() - 1).toISOString() };
+    const a = await t.gql<{ usageReport: Report & { from: string; until: string } }>(`query($input: UsageReportInput!) { usageReport(input: $input) { from until sha256 grandTotal cells { key count } } }`, { input: { dimensions: ['PAGE', 'REGION'], ...range } }, ops());
+    const b = await t.gql<{ usageReport: Report & { from: string; until: string } }>(`query($input: UsageReportInput!) { usageReport(input: $input) { from until sha256 grandTotal cells { key count } } }`, { input: { dimensions: ['PAGE', 'REGION'], ...shifted } }, ops());
+    expect(a.errors).toBeUndefined();
+    expect(b.data!.usageReport).toEqual(a.data!.usageReport);
+    expect(a.data!.usageReport.from).toMatch(/^\d{4}-\d{2}-01T00:00:00\.000Z$/);
+    expect(a.data!.usageReport.until).toMatch(/^\d{4}-\d{2}-01T00:00:00\.000Z$/);
+  });
+
+  it('refuses a recipient that is not a partner, k below the configured floor, and the wrong roles, changing nothing', async () => {
     const [agent] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE kind = 'AGENT' LIMIT 1`);
     const before = await tableChecksums(t.gateway);
     const share = (p: string, input: Record<string, unknown>, token = ops()) =>
@@ -75,6 +85,11 @@ describe('the anonymization plugin against real data', () => {
     expect(notPartner.errors![0]!.extensions!.reason).toBe('NOT_A_PARTNER');
     expect(errorCode(await share('999999', { dimensions: ['PAGE'], ...range }))).toBe('NOT_FOUND');
     expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], ...range, k: 1 } }, ops()))).toBe('BAD_USER_INPUT');
+    // The configured k (11 here) is a floor: a shared report with k lowered to 5 is refused, and records no disclosure.
+    const [partner] = await t.gateway.dataSource.query(`SELECT id FROM recipients WHERE kind = 'PARTNER' LIMIT 1`);
+    const lowered = await share(String(partner.id), { dimensions: ['PAGE'], ...range, k: 5 });
+    expect([errorCode(lowered), lowered.errors![0]!.extensions!.reason]).toEqual(['BAD_USER_INPUT', 'K_BELOW_MINIMUM']);
+    expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], ...range, k: 10 } }, ops()))).toBe('BAD_USER_INPUT');
     expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], from: range.until, until: range.from } }, ops()))).toBe('BAD_USER_INPUT');
     expect(errorCode(await t.gql(REPORT, { input: { dimensions: ['PAGE'], ...range } }, t.token(Role.APP)))).toBe('FORBIDDEN');
     expect(await tableChecksums(t.gateway)).toEqual(before);

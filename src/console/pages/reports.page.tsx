@@ -55,7 +55,7 @@ export function ReportsPage({ session }: { session: Session }) {
         </fieldset>
         <Field id="report-from" label="From (UTC, inclusive)"><input id="report-from" type="date" required value={from} onChange={(e) => setFrom(e.target.value)} /></Field>
         <Field id="report-until" label="Until (UTC, exclusive)"><input id="report-until" type="date" required value={until} onChange={(e) => setUntil(e.target.value)} /></Field>
-        <Field id="report-k" label="Minimum cell size k (empty: the configured one)"><input id="report-k" type="number" min={2} max={1000} value={k} onChange={(e) => setK(e.target.value)} /></Field>
+        <Field id="report-k" label="Minimum cell size k (empty: the configured one; it may only be raised)"><input id="report-k" type="number" min={2} max={1000} value={k} onChange={(e) => setK(e.target.value)} /></Field>
         <button type="submit" disabled={action.busy || dimensions.length === 0 || dimensions.length > 3}>{action.busy ? 'Building…' : 'Build report'}</button>
         <Outcome ok={action.ok} error={action.error} />
       </form>

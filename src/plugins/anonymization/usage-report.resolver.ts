@@ -36,13 +36,13 @@ export class UsageReportInput {
   @ArrayMaxSize(3)
   dimensions!: UsageDimensionEnum[];
 
-  @Field({ description: 'Start of the period (inclusive, ISO 8601 UTC date-time).' })
+  @Field({ description: 'Start of the period (inclusive, ISO 8601 UTC date-time); the report starts on the first of its month (UTC).' })
   from!: Date;
 
-  @Field({ description: 'End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later.' })
+  @Field({ description: 'End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later. The report ends at the first month boundary at or after it (UTC), so every report covers whole calendar months.' })
   until!: Date;
 
-  @Field(() => Int, { nullable: true, description: 'Minimum cell size k, 2 to 1000; counts from 1 to k-1 are suppressed. Defaults to ANONYMIZATION_K (11 unless configured).' })
+  @Field(() => Int, { nullable: true, description: 'Minimum cell size k: counts from 1 to k-1 are suppressed. At least ANONYMIZATION_K (11 unless configured; a smaller k is refused with reason K_BELOW_MINIMUM), at most 1000; defaults to ANONYMIZATION_K.' })
   @IsOptional()
   @IsInt()
   @Min(2)
@@ -77,10 +77,10 @@ export class UsageReportType {
   @Field(() => [UsageDimensionEnum], { description: 'The dimensions counted by, in the order of the values in every key.' })
   dimensions!: UsageDimension[];
 
-  @Field({ description: 'Start of the period counted (inclusive, ISO 8601 UTC date-time).' })
+  @Field({ description: 'Start of the period counted (inclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC.' })
   from!: Date;
 
-  @Field({ description: 'End of the period counted (exclusive, ISO 8601 UTC date-time).' })
+  @Field({ description: 'End of the period counted (exclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC.' })
   until!: Date;
 
   @Field(() => Int, { description: 'The minimum cell size applied.' })

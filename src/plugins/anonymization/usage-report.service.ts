@@ -30,6 +30,13 @@ export interface UsageReport {
 }
 
 export const MIN_K = 2;
+
+/** The window widened to whole UTC calendar months: from the first of from's month to the first month boundary at or after until. */
+export function wholeMonths(from: Date, until: Date): { from: Date; until: Date } {
+  const start = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+  const floor = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), 1));
+  return { from: start, until: floor.getTime() === until.getTime() ? floor : new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth() + 1, 1)) };
+}
 const MAX_RANGE_DAYS = 731;
 
 /**
@@ -41,15 +48,20 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
   if (dimensions.length === 0 || dimensions.length > 3) throw badInput('choose one to three dimensions', { field: 'dimensions' });
   const k = input.k ?? defaultK;
   if (!Number.isInteger(k) || k < MIN_K || k > 1000) throw badInput(`k must be an integer from ${MIN_K} to 1000`, { field: 'k' });
+  // The configured k is a floor (issue 26): a caller may ask for larger cells, never smaller ones.
+  if (k < defaultK) throw badInput(`k may be raised above the configured ${defaultK}, never lowered below it (smaller cells would be released)`, { field: 'k', reason: 'K_BELOW_MINIMUM' });
   if (!(input.from < input.until)) throw badInput('from must be before until', { field: 'from' });
   if (input.until.getTime() - input.from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`a report covers at most ${MAX_RANGE_DAYS} days`, { field: 'until' });
+  // Whole calendar months only (issue 26, point 2): two reports whose windows differ by a moment
+  // would otherwise differ by the visits of that moment, and their difference would name them.
+  const { from, until } = wholeMonths(input.from, input.until);
 
   // Grouped in SQL by the raw columns; browser and device come from the user agent in code.
   const rows: { page: string | null; month: string; region: string | null; user_agent: string | null; n: number }[] = await em.query(
     `SELECT page, DATE_FORMAT(occurred_at, '%Y-%m') AS month, region, user_agent, COUNT(*) AS n
        FROM collection_events WHERE occurred_at >= ? AND occurred_at < ?
       GROUP BY page, month, region, user_agent`,
-    [input.from, input.until],
+    [from, until],
   );
   const counts = new Map<string, { key: string[]; count: number }>();
   for (const r of rows) {
@@ -71,8 +83,8 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
   const released: CellSuppressionResult = suppressCells(cells, dimensions, k);
   const report = {
     dimensions,
-    from: input.from,
-    until: input.until,
+    from,
+    until,
     k,
     cells: released.cells.map((c) => ({ key: c.key, count: c.count })),
     totals: released.totals.map((t) => ({ key: t.key, count: t.count })),

@@ -1,0 +1,8 @@
+// Issue 26's rule modules so far, against their own unit files: `npx stryker run stryker.issue26.config.mjs`.
+import base, { ISSUE_26 } from './stryker.config.mjs';
+
+export default {
+  ...base,
+  jest: { ...base.jest, config: { ...base.jest.config, testMatch: ['usage-report-k', 'cell-suppression'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`) } },
+  mutate: ISSUE_26,
+};
