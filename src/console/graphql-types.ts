@@ -645,9 +645,9 @@ export type ExportArtifact = {
 /** One file of a completed transfer checked against the manifest the gateway recorded. */
 export type ExportFileCheck = {
   __typename?: 'ExportFileCheck';
-  /** The file name (manifest.json included). */
+  /** The file name (manifest.json and manifest.json.sig included). */
   name: Scalars['String']['output'];
-  /** True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded). */
+  /** True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded; for manifest.json.sig: it signs manifest.json with the gateway's key). */
   ok: Scalars['Boolean']['output'];
   /** What differs, in words; empty when ok. */
   problems: Array<Scalars['String']['output']>;
@@ -663,7 +663,7 @@ export type ExportFormat =
 /** A completed transfer's files on the gateway's disk, checked against the manifest recorded in its database. */
 export type ExportVerification = {
   __typename?: 'ExportVerification';
-  /** Each file in the manifest, then manifest.json itself. */
+  /** Each file in the manifest, then manifest.json itself, then its signature manifest.json.sig. */
   files: Array<ExportFileCheck>;
   /** True when every file is ok. */
   valid: Scalars['Boolean']['output'];
@@ -1265,7 +1265,7 @@ export type Query = {
   users: UserConnection;
   /** Re-hashes the whole audit chain, checks it against the signed checkpoints published outside the database, and reports the first broken link. Roles: LEGAL, PRIVACY_OPS, ADMIN. */
   verifyAuditChain: AuditChainReport;
-  /** Checks a completed transfer's files on the gateway's disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, and manifest.json itself). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN. */
+  /** Checks a completed transfer's files on the gateway's disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, manifest.json itself, and its Ed25519 signature manifest.json.sig). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN. */
   verifyBusinessTransfer: ExportVerification;
   /** Checks that a hold’s preserved copies were not altered, deleted or added to: each record against its SHA-256 and keyed MAC, and the set against the hold’s seal. Reads every record of the hold. Roles: LEGAL, ADMIN. */
   verifyPreservation: PreservationReport;

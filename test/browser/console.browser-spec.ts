@@ -172,7 +172,7 @@ describe('the console in Chromium', () => {
     );
     expect(audited.map((a) => [a.actor, (typeof a.details === 'string' ? JSON.parse(a.details) : a.details).file])).toEqual([['mna-carol', 'manifest.json'], ['mna-carol', file.name]]);
     await row.getByRole('button', { name: 'Verify the files of Project Heron' }).click();
-    await outcome(mna, `All ${manifest.files.length + 1} files of Project Heron match the recorded manifest.`);
+    await outcome(mna, `All ${manifest.files.length + 2} files of Project Heron match the recorded manifest.`);
   });
 
   it('places a hold limited to categories and dates, finding a person by email', async () => {

@@ -11,6 +11,7 @@ import { TransferPhase } from '../../src/plugins/business-transfer/business-tran
 import { startBusinessTransfer } from '../../src/plugins/business-transfer/transfer-lifecycle.service';
 import { decryptExport, verifyExport, type Manifest } from '../../src/plugins/business-transfer/export-files';
 import { dataKeyEncryptionKey, openDataKey } from '../../src/plugins/business-transfer/data-key';
+import { checkManifestSignature, manifestSigningKey } from '../../src/plugins/business-transfer/manifest-signature';
 import { runCli } from '../helpers/cli-process';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 import { waitFor } from '../helpers/wait';
@@ -104,7 +105,7 @@ describe('the business-transfer plugin', () => {
       const buf = await readFile(path.join(done.exportPath, f.name));
       expect({ name: f.name, rows: lines(buf).length, bytes: buf.length, sha256: sha256(buf) }).toEqual(f);
     }
-    expect((await readdir(done.exportPath)).sort()).toEqual(['consents.ndjson.gz', 'disclosures.ndjson.gz', 'manifest.json', 'subjects.ndjson.gz']);
+    expect((await readdir(done.exportPath)).sort()).toEqual(['consents.ndjson.gz', 'disclosures.ndjson.gz', 'manifest.json', 'manifest.json.sig', 'subjects.ndjson.gz']);
     expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
 
     const subjects = lines(await readFile(path.join(done.exportPath, 'subjects.ndjson.gz'))).map((l) => JSON.parse(l) as { id: number; email: string });
@@ -239,9 +240,15 @@ describe('the business-transfer plugin', () => {
     // The same through the built CLI (the acquirer's side: no database needed).
     const keyFile = path.join(exportDir, `key-${done.id}.pem`);
     await writeFile(keyFile, privateKey);
-    const verified = runCli(['transfer', 'verify', done.exportPath, '--key', keyFile], {});
+    // The gateway's signing key, as the acquirer is given it (EXPORT_KEY is the test's own, as the gateway's).
+    const signingKey = runCli(['transfer', 'signing-key'], { EXPORT_KEY: t.config.plugins.businessTransfer.dataKeySecret });
+    expect(await signingKey.exited).toBe(0);
+    expect(signingKey.output()).toBe(manifestSigningKey(dataKeyEncryptionKey(t.config.plugins.businessTransfer.dataKeySecret)).publicKeyPem);
+    const signerFile = path.join(exportDir, `gateway-${done.id}.pem`);
+    await writeFile(signerFile, signingKey.output());
+    const verified = runCli(['transfer', 'verify', done.exportPath, '--key', keyFile, '--signed-by', signerFile], {});
     expect(await verified.exited).toBe(0);
-    expect(JSON.parse(verified.output())).toMatchObject({ valid: true });
+    expect(JSON.parse(verified.output())).toMatchObject({ valid: true, signature: 'valid' });
     const cliOut = path.join(exportDir, `cli-plain-${done.id}`);
     const decrypted = runCli(['transfer', 'decrypt', done.exportPath, '--key', keyFile, '--out', cliOut], {});
     expect(await decrypted.exited).toBe(0);
@@ -256,6 +263,12 @@ describe('the business-transfer plugin', () => {
     expect((await verifyExport(tampered)).valid).toBe(false);
     const refused = runCli(['transfer', 'verify', tampered], {});
     expect(await refused.exited).toBe(1);
+    // A manifest rewritten by one byte fails the signature through the CLI, with no decryption key.
+    const rewritten = await readFile(path.join(tampered, 'manifest.json'), 'utf8');
+    await writeFile(path.join(tampered, 'manifest.json'), rewritten.replace('"schemaVersion"', '"schemaVersion" '));
+    const unsigned = runCli(['transfer', 'verify', tampered, '--signed-by', signerFile], {});
+    expect(await unsigned.exited).toBe(1);
+    expect(JSON.parse(unsigned.output())).toMatchObject({ valid: false, signature: 'invalid' });
 
     // `transfer status` opens the gateway the CLI hands the plugin command (the plugin never imports it).
     const status = runCli(['transfer', 'status', String(done.id)], { MYSQL_DATABASE: t.config.mysql.database, QUEUE_PREFIX: t.config.redis.prefix, NODE_ENV: 'test' });
@@ -335,6 +348,12 @@ describe('the business-transfer plugin', () => {
     const recorded = await audits();
     expect(recorded.map((d: { file: string }) => d.file)).toEqual([...done.artifacts.map((a) => a.name), 'manifest.json']);
     expect(recorded[0]).toMatchObject({ sha256: done.artifacts[0]!.sha256, bytes: done.artifacts[0]!.bytes });
+    // The manifest's signature is there to download too, and signs the manifest that was downloaded.
+    const manifestBytes = Buffer.from(await (await get('manifest.json')).arrayBuffer());
+    const sigRes = await get('manifest.json.sig');
+    expect(sigRes.status).toBe(200);
+    expect(checkManifestSignature(manifestBytes, await sigRes.text(), manifestSigningKey(dataKeyEncryptionKey(t.config.plugins.businessTransfer.dataKeySecret)).publicKeyPem)).toBe('valid');
+    const downloads = recorded.length + 2;
 
     // Refused, with the gateway's error codes, and none of it audited.
     const refused = async (res: Response, status: number, code: string) => {
@@ -358,7 +377,10 @@ describe('the business-transfer plugin', () => {
     const verify = async () => (await t.gql<{ verifyBusinessTransfer: { valid: boolean; files: { name: string; ok: boolean; problems: string[] }[] } }>(VERIFY, { id }, mna())).data!.verifyBusinessTransfer;
     const fine = await verify();
     expect(fine.valid).toBe(true);
-    expect(fine.files.map((f) => f.name)).toEqual([...done.artifacts.map((a) => a.name), 'manifest.json']);
+    expect(fine.files.map((f) => f.name)).toEqual([...done.artifacts.map((a) => a.name), 'manifest.json', 'manifest.json.sig']);
+    // The acquirer's side, without any decryption key: the signature is checked against the gateway's public key.
+    const gatewayKey = manifestSigningKey(dataKeyEncryptionKey(t.config.plugins.businessTransfer.dataKeySecret)).publicKeyPem;
+    expect(await verifyExport(done.exportPath, undefined, gatewayKey)).toMatchObject({ valid: true, signature: 'valid' });
     const first = path.join(done.exportPath, done.artifacts[0]!.name);
     const original = await readFile(first);
     await writeFile(first, Buffer.concat([original, Buffer.from([0])]));
@@ -368,13 +390,26 @@ describe('the business-transfer plugin', () => {
     const broken = await verify();
     expect(broken.valid).toBe(false);
     expect(broken.files[0]).toEqual({ name: done.artifacts[0]!.name, ok: false, problems: [`${original.length + 1} bytes, the manifest says ${original.length}`, expect.stringMatching(/^SHA-256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}$/)] });
-    expect(broken.files.at(-1)).toEqual({ name: 'manifest.json', ok: false, problems: ['differs from the manifest the gateway recorded'] });
-    expect(broken.files.slice(1, -1).every((f) => f.ok)).toBe(true);
+    expect(broken.files.slice(-2)).toEqual([
+      { name: 'manifest.json', ok: false, problems: ['differs from the manifest the gateway recorded'] },
+      { name: 'manifest.json.sig', ok: false, problems: ['does not sign manifest.json with the gateway\'s key'] },
+    ]);
+    expect(broken.files.slice(1, -2).every((f) => f.ok)).toBe(true);
+    // A changed file with a manifest rewritten to match it passes a check of sizes and hashes alone,
+    // and fails the signature, with no decryption key needed.
+    const rewritten = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+    const changed = await readFile(first);
+    rewritten.files[0] = { ...rewritten.files[0]!, bytes: changed.length, sha256: sha256(changed) };
+    await writeFile(manifestPath, `${JSON.stringify(rewritten, null, 2)}\n`);
+    expect((await verifyExport(done.exportPath)).signature).toBe('not checked');
+    expect(await verifyExport(done.exportPath, undefined, gatewayKey)).toMatchObject({ valid: false, signature: 'invalid' });
+    await rm(path.join(done.exportPath, 'manifest.json.sig'));
+    expect(await verifyExport(done.exportPath, undefined, gatewayKey)).toMatchObject({ valid: false, signature: 'missing' });
     expect(errorCode(await t.gql(VERIFY, { id }, t.token(Role.LEGAL)))).toBe('FORBIDDEN');
     // A transfer that is not completed, or whose files were purged, has nothing to download.
     await t.gateway.dataSource.query(`UPDATE business_transfers SET artifacts_purged_at = NOW(3) WHERE id = ?`, [id]);
     await refused(await get('manifest.json'), 409, 'CONFLICT');
     expect(errorCode(await t.gql(VERIFY, { id }, mna()))).toBe('CONFLICT');
-    expect(await audits()).toHaveLength(recorded.length);
+    expect(await audits()).toHaveLength(downloads);
   });
 });

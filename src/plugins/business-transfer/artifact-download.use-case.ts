@@ -8,8 +8,9 @@ import { badInput, conflict, DomainError, notFound } from '../../domain/errors';
 import { useCaseOf } from '../../domain/use-cases';
 import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { sha256File, type Manifest, type ManifestFile } from './export-files';
+import { checkManifestSignature, manifestSigningKey, SIGNATURE_FILE } from './manifest-signature';
 
-/** The files of a completed transfer that may be downloaded: manifest.json and those it lists. */
+/** The files of a completed transfer that may be downloaded: manifest.json, its signature and the files it lists. */
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface ArtifactDownload {
@@ -36,8 +37,9 @@ export async function artifactForDownload(em: EntityManager, actor: Actor, trans
   if (t.status !== TransferStatus.COMPLETED || !t.manifest) throw conflict(`business transfer ${transferId} is ${t.status}: only a completed transfer's files can be downloaded`);
   if (t.artifactsPurgedAt) throw conflict(`the files of business transfer ${transferId} were purged on ${t.artifactsPurgedAt.toISOString()} (retention)`);
   const listed: ManifestFile | undefined = (JSON.parse(t.manifest) as Manifest).files.find((f) => f.name === name);
-  if (name !== MANIFEST_FILE && !listed) throw notFound('export file', `${transferId}/${name}`);
-  const file = path.join(t.exportPath, name === MANIFEST_FILE ? MANIFEST_FILE : listed!.name);
+  const ownFile = name === MANIFEST_FILE || name === SIGNATURE_FILE;
+  if (!ownFile && !listed) throw notFound('export file', `${transferId}/${name}`);
+  const file = path.join(t.exportPath, ownFile ? name : listed!.name);
   // Only a file that is there is recorded as downloaded.
   const size = (await stat(file).catch(() => null))?.size;
   if (size === undefined) throw new DomainError('NOT_FOUND', `export file ${transferId}/${name} is not on disk (moved or removed by hand)`);
@@ -59,7 +61,7 @@ export interface FileCheck {
  * finished (in MySQL, not the manifest.json beside the files, which whoever can change the files
  * can change too): every file's size and SHA-256, and manifest.json itself.
  */
-export async function verifyTransferFiles(em: EntityManager, transferId: number): Promise<{ valid: boolean; files: FileCheck[] }> {
+export async function verifyTransferFiles(em: EntityManager, transferId: number, kek: Buffer): Promise<{ valid: boolean; files: FileCheck[] }> {
   const t = await em.getRepository(BusinessTransfer).findOneBy({ id: transferId });
   if (!t) throw notFound('business transfer', transferId);
   if (t.status !== TransferStatus.COMPLETED || !t.manifest) throw conflict(`business transfer ${transferId} is ${t.status}: only a completed transfer's files can be verified`);
@@ -79,5 +81,10 @@ export async function verifyTransferFiles(em: EntityManager, transferId: number)
   const onDisk = await readFile(path.join(t.exportPath, MANIFEST_FILE), 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined);
   const manifestProblems = onDisk === undefined ? ['missing or not JSON'] : isDeepStrictEqual(onDisk, recorded) ? [] : ['differs from the manifest the gateway recorded'];
   files.push({ name: MANIFEST_FILE, ok: manifestProblems.length === 0, problems: manifestProblems });
+  // The signature beside it must sign manifest.json's bytes with the gateway's key.
+  const manifestBytes = await readFile(path.join(t.exportPath, MANIFEST_FILE)).catch(() => null);
+  const sig = await readFile(path.join(t.exportPath, SIGNATURE_FILE), 'utf8').catch(() => null);
+  const sigProblems = sig === null || manifestBytes === null ? ['missing'] : checkManifestSignature(manifestBytes, sig, manifestSigningKey(kek).publicKeyPem) === 'valid' ? [] : ['does not sign manifest.json with the gateway\'s key'];
+  files.push({ name: SIGNATURE_FILE, ok: sigProblems.length === 0, problems: sigProblems });
   return { valid: files.every((f) => f.ok), files };
 }

@@ -13,6 +13,7 @@ import { BusinessTransfer, TransferStatus } from './business-transfer.entity';
 import { cancelTransfer, startTransfer } from './transfer-start.use-case';
 import { countTransferScope, parseScope, type BusinessTransferOptions } from './transfer-lifecycle.service';
 import { verifyTransferFiles } from './artifact-download.use-case';
+import { dataKeyEncryptionKey } from './data-key';
 import { progressOf } from './transfer-progress';
 import {
   BusinessTransferConnection, BusinessTransferProgressType, BusinessTransferScopeInput, BusinessTransferScopeType, BusinessTransferType, ExportArtifactType, ExportVerificationType, StartBusinessTransferInput,
@@ -55,11 +56,11 @@ export function businessTransferResolvers(options: BusinessTransferOptions): Fun
     }
 
     @Query(() => ExportVerificationType, {
-      description: 'Checks a completed transfer\'s files on the gateway\'s disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, and manifest.json itself). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN.',
+      description: 'Checks a completed transfer\'s files on the gateway\'s disk against the manifest recorded in the database when it finished (size and SHA-256 of each file, manifest.json itself, and its Ed25519 signature manifest.json.sig). CONFLICT when the transfer is not completed or its files were purged. Roles: MNA, ADMIN.',
     })
     @Roles(...MNA)
     verifyBusinessTransfer(@Arg('id', () => ID, { description: 'The transfer\'s id.' }) id: string, @Ctx() ctx: GatewayContext) {
-      return verifyTransferFiles(ctx.dataSource.manager, parseId(id, 'business transfer'));
+      return verifyTransferFiles(ctx.dataSource.manager, parseId(id, 'business transfer'), dataKeyEncryptionKey(options.dataKeySecret));
     }
 
     @FieldResolver(() => RecipientType, { nullable: true, description: 'The acquiring recipient (kind ACQUIRER) the export is for; null if that recipient cannot be found.' })

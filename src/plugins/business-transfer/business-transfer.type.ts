@@ -198,10 +198,10 @@ export class StartBusinessTransferInput {
 
 @ObjectType('ExportFileCheck', { simpleResolvers: true, description: 'One file of a completed transfer checked against the manifest the gateway recorded.' })
 export class ExportFileCheckType {
-  @Field({ description: 'The file name (manifest.json included).' })
+  @Field({ description: 'The file name (manifest.json and manifest.json.sig included).' })
   name!: string;
 
-  @Field({ description: 'True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded).' })
+  @Field({ description: 'True when the file is there with the recorded size and SHA-256 (for manifest.json: the same content as recorded; for manifest.json.sig: it signs manifest.json with the gateway\'s key).' })
   ok!: boolean;
 
   @Field(() => [String], { description: 'What differs, in words; empty when ok.' })
@@ -213,6 +213,6 @@ export class ExportVerificationType {
   @Field({ description: 'True when every file is ok.' })
   valid!: boolean;
 
-  @Field(() => [ExportFileCheckType], { description: 'Each file in the manifest, then manifest.json itself.' })
+  @Field(() => [ExportFileCheckType], { description: 'Each file in the manifest, then manifest.json itself, then its signature manifest.json.sig.' })
   files!: ExportFileCheckType[];
 }

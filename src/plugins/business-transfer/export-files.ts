@@ -1,3 +1,4 @@
+import { checkManifestSignature, SIGNATURE_FILE } from './manifest-signature';
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, privateDecrypt, constants as cryptoConstants } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -307,6 +308,11 @@ export function unwrapDataKey(manifest: Manifest, privateKeyPem: string): Buffer
 
 export interface VerifyReport {
   valid: boolean;
+  /**
+   * manifest.json's Ed25519 signature (manifest.json.sig) against the gateway's public key given
+   * to the check: 'not checked' without one; with one, 'missing' or 'invalid' make the report invalid.
+   */
+  signature: 'valid' | 'invalid' | 'missing' | 'not checked';
   files: { name: string; ok: boolean; problems: string[] }[];
 }
 
@@ -315,8 +321,15 @@ export async function readManifest(folder: string): Promise<Manifest> {
 }
 
 /** Checks every file of a folder against its manifest: bytes and SHA-256, and rows when readable. */
-export async function verifyExport(folder: string, privateKeyPem?: string): Promise<VerifyReport> {
-  const manifest = await readManifest(folder);
+export async function verifyExport(folder: string, privateKeyPem?: string, signerPublicKeyPem?: string): Promise<VerifyReport> {
+  const manifestBytes = await readFile(path.join(folder, 'manifest.json'));
+  // The signature first: a rewritten manifest (sizes and hashes to match changed files) fails here without any decryption key.
+  let signature: VerifyReport['signature'] = 'not checked';
+  if (signerPublicKeyPem) {
+    const sig = await readFile(path.join(folder, SIGNATURE_FILE), 'utf8').catch(() => null);
+    signature = sig === null ? 'missing' : checkManifestSignature(manifestBytes, sig, signerPublicKeyPem);
+  }
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
   const dataKey = manifest.encryption && privateKeyPem ? unwrapDataKey(manifest, privateKeyPem) : null;
   const files: VerifyReport['files'] = [];
   for (const f of manifest.files) {
@@ -337,7 +350,7 @@ export async function verifyExport(folder: string, privateKeyPem?: string): Prom
     }
     files.push({ name: f.name, ok: problems.length === 0, problems });
   }
-  return { valid: files.every((f) => f.ok), files };
+  return { valid: files.every((f) => f.ok) && (signature === 'valid' || signature === 'not checked'), signature, files };
 }
 
 /** Decrypts every file of an encrypted export into `outDir` (as plain .gz files), checking tags. */

@@ -15,6 +15,7 @@ import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
 import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
+import { manifestSigningKey, signManifest, SIGNATURE_FILE } from './manifest-signature';
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import {
   EXPORT_FILES, FRAMING, GzipLineWriter, SCHEMA_VERSION, concatenate, encryptFrame, exportFileName, formatRow, writeFileAtomic,
@@ -208,7 +209,10 @@ export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks
     anonymization = out.anonymization;
   }
   const manifest = buildManifest(t, acquirer, manifestFiles, subjects, anonymization);
-  await writeFileAtomic(path.join(t.exportPath, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  await writeFileAtomic(path.join(t.exportPath, 'manifest.json'), manifestText);
+  // Signed with the gateway's key (its public half is given to the acquirer): a rewritten manifest no longer verifies.
+  await writeFileAtomic(path.join(t.exportPath, SIGNATURE_FILE), `${JSON.stringify(signManifest(Buffer.from(manifestText), manifestSigningKey(kek)))}\n`);
 
   const { result: done } = await run(async (uow) => {
     const em = uow.em;

@@ -10,12 +10,15 @@ import { startTransfer } from './transfer-start.use-case';
 import { progressOf } from './transfer-progress';
 import { TERMINAL } from './transfer-shared';
 import { decryptExport, verifyExport } from './export-files';
+import { manifestSigningKey } from './manifest-signature';
+import { dataKeyEncryptionKey } from './data-key';
 
 export const TRANSFER_USAGE = `  transfer start --deal NAME --acquirer ID --phase CLOSING|DUE_DILIGENCE [--regions US-CA,US-NY]
                  [--statuses ACTIVE] [--created-before ISO] [--format NDJSON|CSV] [--encrypt-for pub.pem] [--wait] [--work]
   transfer status ID [--wait]
-  transfer verify FOLDER [--key private.pem]
-  transfer decrypt FOLDER --key private.pem [--out DIR]`;
+  transfer verify FOLDER [--key private.pem] [--signed-by gateway-public.pem]
+  transfer decrypt FOLDER --key private.pem [--out DIR]
+  transfer signing-key   (the public key, PEM, that signs every manifest: give it to acquirers)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -59,13 +62,19 @@ export async function runTransferCommand(args: string[], config: Config, openGat
     const keyFile = flag(rest, 'key');
     const key = keyFile ? await readFile(keyFile, 'utf8') : undefined;
     if (sub === 'verify') {
-      const report = await verifyExport(folder, key);
+      const signerFile = flag(rest, 'signed-by');
+      const report = await verifyExport(folder, key, signerFile ? await readFile(signerFile, 'utf8') : undefined);
       out(report);
       return report.valid ? 0 : 1;
     }
     if (!key) return usage();
     const written = await decryptExport(folder, key, flag(rest, 'out') ?? path.join(folder, 'decrypted'));
     out({ decrypted: written });
+    return 0;
+  }
+  if (sub === 'signing-key') {
+    // Needs EXPORT_KEY only, no database: the key is derived from it.
+    process.stdout.write(manifestSigningKey(dataKeyEncryptionKey(config.plugins.businessTransfer.dataKeySecret)).publicKeyPem);
     return 0;
   }
   if (sub !== 'start' && sub !== 'status') return usage();
