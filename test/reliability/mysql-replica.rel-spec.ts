@@ -61,6 +61,15 @@ describe('MySQL read replicas', () => {
     t = await startTestGateway('rel_replica', { env: { ...pair.env(), MYSQL_REPLICA_CHECK_MS: '200', MYSQL_REPLICA_MAX_LAG_SECONDS: '5', EXPORT_DIR: exportDir, BUSINESS_TRANSFER_CHUNK_SIZE: '40' } });
     await seedDemoData(t.gateway.dataSource, systemActor, { subjects: 120, recipients: 12, consentsPerSubject: 3, disclosuresPerSubject: 3, collectionEventsPerSubject: 3, seed: 31 });
     await waitFor(serving, 'the replica to serve', 60000, 100);
+    // Fit to serve means at most 5 s behind, not caught up: wait until it has applied all the primary has (the seed).
+    const [{ pos }] = await t.gateway.dataSource.query('SELECT @@global.gtid_binlog_pos AS pos');
+    const c = await pair.replica.connect();
+    try {
+      const [[waited]] = (await c.query('SELECT MASTER_GTID_WAIT(?, 60) AS r', [pos])) as unknown as [{ r: number }[]];
+      expect(Number(waited!.r)).toBe(0);
+    } finally {
+      await c.end();
+    }
   }, 300_000);
   afterAll(async () => {
     await t?.close();
