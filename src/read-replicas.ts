@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { createDataSource, type DataSourceParts } from './database';
 import type { ReadRouting } from './domain/read-routing.port';
 import { errorFields, type Logger } from './ops/logger';
+import { withTimeout } from './schema/rate-limit';
 import { gtidSql, isConnectionFailure, readingFromStatus, replicaRefusal, type HostPort, type ReplicaReading } from './ops/topology.rules';
 
 interface Replica {
@@ -186,12 +187,4 @@ export class ReplicaSet implements ReadRouting {
     this.count('replica', what);
     return answer.value;
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
