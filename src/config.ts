@@ -128,7 +128,7 @@ export interface Config {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
-    anonymization: { k: number; pseudonymSecret: string; pseudonymKeyId: string };
+    anonymization: { k: number; protectionPercent: number; pseudonymSecret: string; pseudonymKeyId: string };
     businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number; dataKeySecret: string };
   };
   /** Operating it: logs, /metrics, shutdown (issue 11). */
@@ -399,6 +399,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymization: {
         // CMS suppresses cells of 1 to 10; below 2 nothing would be suppressed at all.
         k: int('ANONYMIZATION_K', 11, 2, 1000),
+        // Half of k by default: a suppressed count's range, given everything released, spans at
+        // least ⌈k/2⌉ (docs/legal.md, "Usage reports").
+        protectionPercent: int('ANONYMIZATION_PROTECTION_PERCENT', 50, 1, 400),
         pseudonymSecret,
         pseudonymKeyId: str('PSEUDONYM_KEY_ID', 'k1'),
       },

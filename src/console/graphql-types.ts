@@ -1749,6 +1749,8 @@ export type UsageReport = {
   grandTotal: Maybe<Scalars['Int']['output']>;
   /** The minimum cell size applied. */
   k: Scalars['Int']['output'];
+  /** The protection width applied: for every suppressed count (cell or total), the whole numbers consistent with everything this report releases (and the fact that a listed cell occurred at least once) span at least this many, as a linear-programming audit over all the report’s equations at once has checked. ⌈k × ANONYMIZATION_PROTECTION_PERCENT / 100⌉, half of k by default. */
+  protectionWidth: Scalars['Int']['output'];
   /** Hex SHA-256 of the report as JSON (everything above, dates in ISO 8601): identifies exactly what was released; a shared report’s disclosure cites it. */
   sha256: Scalars['String']['output'];
   /** How many cells are suppressed (totals not counted). */

@@ -4,13 +4,16 @@ import { openErasureRequest } from '../../src/domain/data-request.service';
 import { runErasure } from '../../src/domain/erasure.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
+import { loadLinearSolver } from '../../src/plugins/anonymization/linear-solver';
+import { narrowerThan } from '../helpers/lp-attacker';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 
-const REPORT = `query($input: UsageReportInput!) { usageReport(input: $input) { dimensions k cells { key count } totals { key count } grandTotal suppressedCells sha256 } }`;
+const REPORT = `query($input: UsageReportInput!) { usageReport(input: $input) { dimensions k protectionWidth cells { key count } totals { key count } grandTotal suppressedCells sha256 } }`;
 
 interface Report {
   dimensions: string[];
   k: number;
+  protectionWidth: number;
   cells: { key: string[]; count: number | null }[];
   totals: { key: (string | null)[]; count: number | null }[];
   grandTotal: number | null;
@@ -30,7 +33,7 @@ describe('the anonymization plugin against real data', () => {
   });
   afterAll(() => t.close());
 
-  it('releases no cell under k, and no suppressed cell can be recovered from the totals', async () => {
+  it('releases no cell under k, and no suppressed cell can be recovered or narrowed below the protection width by a solver', async () => {
     for (const dimensions of [['PAGE'], ['PAGE', 'REGION'], ['REGION', 'BROWSER', 'DEVICE_TYPE'], ['MONTH', 'PAGE']]) {
       const res = await t.gql<{ usageReport: Report }>(REPORT, { input: { dimensions, ...range, k: 11 } }, ops());
       expect(res.errors).toBeUndefined();
@@ -45,6 +48,9 @@ describe('the anonymization plugin against real data', () => {
         const unknown = under.filter((c) => c.count === null);
         expect(unknown.length === 0 || unknown.length >= 2).toBe(true);
       }
+      // The τ-ARGUS attacker over exactly what the API released: no suppressed count narrower than the width.
+      expect(report.protectionWidth).toBe(6);
+      expect(narrowerThan(await loadLinearSolver(), { cells: report.cells, totals: report.totals, grandTotal: { key: dimensions.map(() => null), count: report.grandTotal } }, report.protectionWidth)).toEqual([]);
       const [{ n }] = await t.gateway.dataSource.query('SELECT COUNT(*) AS n FROM collection_events WHERE occurred_at >= ? AND occurred_at < ?', [new Date(range.from), new Date(range.until)]);
       if (report.grandTotal !== null) expect(report.grandTotal).toBe(Number(n));
     }

@@ -1,5 +1,23 @@
 import fc from 'fast-check';
-import { CellSuppressionResult, CountCell, suppressCells } from '../../src/plugins/anonymization/cell-suppression';
+import {
+  CellSuppressionResult,
+  CountCell,
+  protectionWidth,
+  suppressCells,
+  suppressCellsWithoutAudit,
+} from '../../src/plugins/anonymization/cell-suppression';
+import { loadLinearSolver, type LinearSolver } from '../../src/plugins/anonymization/linear-solver';
+import { attackWithSolver, narrowerThan } from '../helpers/lp-attacker';
+
+let solver: LinearSolver;
+beforeAll(async () => {
+  solver = await loadLinearSolver();
+});
+
+/** suppressCells with the default protection width, ⌈k/2⌉. */
+function suppress(cells: readonly CountCell[], dimensions: readonly string[], k: number, width = protectionWidth(k, 50)): CellSuppressionResult {
+  return suppressCells(cells, dimensions, k, { solver, width });
+}
 
 // ---------------------------------------------------------------------------------------------
 // The attacker, written independently of the implementation: it sees the released table (cells,
@@ -146,7 +164,7 @@ const reason = (result: CellSuppressionResult, ...key: (string | null)[]): strin
 
 describe('suppressCells: examples', () => {
   it('1-way: hides a small cell and the smallest other non-zero cell, releases zeros', () => {
-    const r = suppressCells(
+    const r = suppress(
       [
         { key: ['A'], count: 5 },
         { key: ['B'], count: 30 },
@@ -168,7 +186,7 @@ describe('suppressCells: examples', () => {
 
   it('1-way: two small cells whose sum is below k need a complement too', () => {
     // Without one, 2 + 3 = 5 would be released: five people in A or B.
-    const r = suppressCells(
+    const r = suppress(
       [
         { key: ['A'], count: 2 },
         { key: ['B'], count: 3 },
@@ -183,7 +201,7 @@ describe('suppressCells: examples', () => {
   });
 
   it('1-way: cells that are all 1 are never pinned by their sum', () => {
-    const r = suppressCells(
+    const r = suppress(
       [
         { key: ['A'], count: 1 },
         { key: ['B'], count: 1 },
@@ -198,7 +216,7 @@ describe('suppressCells: examples', () => {
   });
 
   it('1-way: the grand total below k is suppressed, and zeros stay released', () => {
-    const r = suppressCells(
+    const r = suppress(
       [
         { key: ['A'], count: 4 },
         { key: ['B'], count: 0 },
@@ -222,7 +240,7 @@ describe('suppressCells: examples', () => {
       [12, 14, 60],
     ];
     const cells = table.flatMap((row, i) => row.map((n, j) => ({ key: [`r${i + 1}`, `c${j + 1}`], count: n })));
-    const r = suppressCells(cells, ['row', 'col'], 11);
+    const r = suppress(cells, ['row', 'col'], 11);
     expect(reason(r, 'r1', 'c1')).toBe('PRIMARY');
     // r1's smallest other cell is 20 (c2), c1's is 12 (r3); then c2 needs a second one (14, r3),
     // and r3 now has two hidden: 12 + 14.
@@ -246,7 +264,7 @@ describe('suppressCells: examples', () => {
       { key: ['c', 'x'], count: 50 },
       { key: ['c', 'y'], count: 60 },
     ];
-    const r = suppressCells(cells, ['row', 'col'], 11);
+    const r = suppress(cells, ['row', 'col'], 11);
     expect(reason(r, 'a', null)).toBe('PRIMARY');
     expect(reason(r, 'a', 'x')).toBe('PRIMARY');
     expect(count(r, 'a', 'y')).toBe(0);
@@ -263,7 +281,7 @@ describe('suppressCells: examples', () => {
       { key: ['a', col], count: 1 },
       { key: ['b', col], count: 10 },
     ]);
-    const r = suppressCells(cells, ['row', 'col'], 3);
+    const r = suppress(cells, ['row', 'col'], 3);
     expect(reason(r, 'a', null)).toBe('SECONDARY');
     // ... and that total now needs a partner in the line of row totals.
     expect(reason(r, 'b', null)).toBe('SECONDARY');
@@ -276,7 +294,7 @@ describe('suppressCells: examples', () => {
     const cells: CountCell[] = [];
     for (const a of ['a1', 'a2']) for (const b of ['b1', 'b2']) for (const c of ['c1', 'c2']) cells.push({ key: [a, b, c], count: 20 });
     cells[0] = { key: ['a1', 'b1', 'c1'], count: 2 };
-    const r = suppressCells(cells, ['a', 'b', 'c'], 11);
+    const r = suppress(cells, ['a', 'b', 'c'], 11);
     // 12 two-way margins (a,b,*), (a,*,c), (*,b,c) and 6 one-way ones.
     expect(r.totals).toHaveLength(18);
     expect(r.totals.slice(0, 6).every((t) => t.key.filter((p) => p !== null).length === 1)).toBe(true);
@@ -299,25 +317,25 @@ describe('suppressCells: examples', () => {
       { key: ['r2', 'c2'], count: 1 },
       { key: ['r2', 'c3'], count: 51 },
     ];
-    const r = suppressCells(cells, ['row', 'col'], 10);
+    const r = suppress(cells, ['row', 'col'], 10);
     expect(r.grandTotal).toEqual({ key: [null, null], count: null, suppressed: 'SECONDARY' });
     expect(attack(r, truthOf(cells, 2))).toEqual([]);
   });
 
   it('k = 1 suppresses nothing; an empty table has a zero grand total', () => {
-    const r = suppressCells([{ key: ['a'], count: 1 }], ['x'], 1);
+    const r = suppress([{ key: ['a'], count: 1 }], ['x'], 1);
     expect(r.cells[0]).toEqual({ key: ['a'], count: 1 });
-    expect(suppressCells([], ['x'], 11).grandTotal).toEqual({ key: [null], count: 0 });
+    expect(suppress([], ['x'], 11).grandTotal).toEqual({ key: [null], count: 0 });
   });
 
   it('refuses malformed input', () => {
-    expect(() => suppressCells([{ key: ['a'], count: 1 }], ['x'], 0)).toThrow(RangeError);
-    expect(() => suppressCells([{ key: ['a'], count: 1 }], [], 11)).toThrow(RangeError);
-    expect(() => suppressCells([{ key: ['a', 'b'], count: 1 }], ['x'], 11)).toThrow(RangeError);
-    expect(() => suppressCells([{ key: ['a'], count: -1 }], ['x'], 11)).toThrow(RangeError);
-    expect(() => suppressCells([{ key: ['a'], count: 1.5 }], ['x'], 11)).toThrow(RangeError);
-    expect(() => suppressCells([{ key: ['a'], count: 1 }, { key: ['a'], count: 2 }], ['x'], 11)).toThrow(RangeError);
-    expect(() => suppressCells([], ['x', 'x'], 11)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a'], count: 1 }], ['x'], 0)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a'], count: 1 }], [], 11)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a', 'b'], count: 1 }], ['x'], 11)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a'], count: -1 }], ['x'], 11)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a'], count: 1.5 }], ['x'], 11)).toThrow(RangeError);
+    expect(() => suppress([{ key: ['a'], count: 1 }, { key: ['a'], count: 2 }], ['x'], 11)).toThrow(RangeError);
+    expect(() => suppress([], ['x', 'x'], 11)).toThrow(RangeError);
   });
 });
 
@@ -352,7 +370,7 @@ describe.each([
   it('releases no count below k, and the released counts are the true ones', () => {
     fc.assert(
       fc.property(tables(n, maxValues), ({ k, cells, dimensions }) => {
-        const r = suppressCells(cells, dimensions, k);
+        const r = suppress(cells, dimensions, k);
         const truth = truthOf(cells, n);
         // Plain checks collected into one expect: thousands of expect calls would dominate the run.
         const problems: string[] = [];
@@ -375,7 +393,7 @@ describe.each([
   it('an attacker solving the marginal equations pins down no suppressed entry', () => {
     fc.assert(
       fc.property(tables(n, maxValues), ({ k, cells, dimensions }) => {
-        const r = suppressCells(cells, dimensions, k);
+        const r = suppress(cells, dimensions, k);
         const truth = truthOf(cells, n);
         const problems: string[] = [];
         // As the brief puts it: no group with a released total has exactly one hidden cell, so
@@ -396,5 +414,146 @@ describe.each([
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 26, point 1: the release audited as τ-ARGUS audits a table, by an attacker that solves a
+// linear program per suppressed entry over everything released (test/helpers/lp-attacker.ts).
+
+/**
+ * Skewed tables as visits are: counts log-uniform from 1 to 500 (most small, a few large),
+ * combinations that never occur (a browser never on tablets: a structural zero, unlisted), and
+ * some cells absent by chance.
+ */
+function skewedTables(n: number, maxValues: number) {
+  return fc
+    .record({
+      k: fc.integer({ min: 3, max: 15 }),
+      sizes: fc.array(fc.integer({ min: 2, max: maxValues }), { minLength: n, maxLength: n }),
+      spread: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 64, maxLength: 64 }),
+      // Pairs of (first-dimension value, second-dimension value) that never occur together.
+      structural: fc.array(fc.tuple(fc.nat(maxValues - 1), fc.nat(maxValues - 1)), { maxLength: 3 }),
+      chance: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 64, maxLength: 64 }),
+    })
+    .map(({ k, sizes, spread, structural, chance }) => {
+      let keys: string[][] = [[]];
+      sizes.forEach((size, d) => {
+        keys = keys.flatMap((prefix) => Array.from({ length: size }, (_, v) => [...prefix, `d${d}v${v}`]));
+      });
+      const never = new Set(structural.map(([a, b]) => (n === 1 ? `d0v${a}` : `d0v${a}|d1v${b}`)));
+      const cells = keys
+        .map((key, i) => ({ key, count: Math.floor(Math.exp(spread[i % 64] * Math.log(500))) }))
+        .filter((cell, i) => !never.has(n === 1 ? cell.key[0] : `${cell.key[0]}|${cell.key[1]}`) && chance[i % 64] !== 0);
+      return { k, cells, dimensions: sizes.map((_, d) => `d${d}`) };
+    });
+}
+
+describe.each([
+  [1, 8, 100],
+  [2, 5, 100],
+  [3, 4, 30],
+])('suppressCells: %i-way skewed tables with structural zeros, audited by a solver (property)', (n, maxValues, runs) => {
+  it('no released report pins a suppressed entry or narrows it below the protection width', () => {
+    fc.assert(
+      fc.property(skewedTables(n, maxValues), ({ k, cells, dimensions }) => {
+        const width = protectionWidth(k, 50);
+        const r = suppress(cells, dimensions, k, width);
+        const truth = truthOf(cells, n);
+        const problems: string[] = [];
+        for (const e of attackWithSolver(solver, r)) {
+          const value = truth.get(JSON.stringify(e.key)) as number;
+          // The attacker's range must hold the truth, or the attacker itself is wrong.
+          if (value < e.lo || value > e.hi) throw new Error(`attacker bug: ${JSON.stringify(e.key)} = ${value} outside [${e.lo}, ${e.hi}]`);
+          if (e.hi - e.lo < width) problems.push(`${JSON.stringify(e.key)} = ${value} in [${e.lo}, ${e.hi}], narrower than ${width}`);
+        }
+        for (const e of released(r)) if (e.count !== null && e.count !== 0 && e.count < k) problems.push(`${JSON.stringify(e.key)}: ${e.count} released below k`);
+        expect(problems).toEqual([]);
+      }),
+      { numRuns: runs },
+    );
+  });
+});
+
+describe('suppressCells: the solver audit at its edges', () => {
+  // BROWSER × DEVICE_TYPE with Edge never on tablets. The line rules alone release Chrome 658,
+  // Safari 674, mobile 306, tablet 317 and the desktop cells; then mobile + tablet − (Chrome −
+  // 343) − (Safari − 369) = 306 + 317 − 315 − 305 = 3 = Edge × mobile exactly (issue 26).
+  const edgeMobile: CountCell[] = [
+    { key: ['Chrome', 'desktop'], count: 343 },
+    { key: ['Chrome', 'mobile'], count: 1 },
+    { key: ['Chrome', 'tablet'], count: 314 },
+    { key: ['Edge', 'desktop'], count: 15 },
+    { key: ['Edge', 'mobile'], count: 3 },
+    { key: ['Firefox', 'desktop'], count: 18 },
+    { key: ['Safari', 'desktop'], count: 369 },
+    { key: ['Safari', 'mobile'], count: 302 },
+    { key: ['Safari', 'tablet'], count: 3 },
+  ];
+  const edgeMobileRange = (r: CellSuppressionResult) => attackWithSolver(solver, r).find((e) => JSON.stringify(e.key) === '["Edge","mobile"]');
+
+  it('Edge × mobile: pinned at 3 by the line rules alone, kept at least ⌈k/2⌉ wide by the audit', () => {
+    expect(edgeMobileRange(suppressCellsWithoutAudit(edgeMobile, ['BROWSER', 'DEVICE_TYPE'], 11))).toEqual({ key: ['Edge', 'mobile'], lo: 3, hi: 3 });
+    const r = suppress(edgeMobile, ['BROWSER', 'DEVICE_TYPE'], 11);
+    const range = edgeMobileRange(r);
+    expect(range).toBeDefined();
+    expect((range?.hi ?? 0) - (range?.lo ?? 0)).toBeGreaterThanOrEqual(6);
+    expect(narrowerThan(solver, r, 6)).toEqual([]);
+    // The structural zero stays unlisted (released as 0) and no released count is below k.
+    expect(r.cells.find((c) => c.key.join() === 'Edge,tablet')).toBeUndefined();
+    expect(released(r).filter((e) => e.count !== null && e.count > 0 && e.count < 11)).toEqual([]);
+  });
+
+  it('cells known to have occurred, and margins leaving one visit each, are not released as all 1', () => {
+    // Four listed cells of 1 under released totals adding up to 4: the line rules see a hidden
+    // sum of 4 = their number and hide more; the solver confirms none is pinned at 1.
+    const cells = ['a', 'b'].flatMap((row) => ['x', 'y'].map((col) => ({ key: [row, col], count: 1 })));
+    cells.push({ key: ['c', 'x'], count: 40 }, { key: ['c', 'y'], count: 50 });
+    const r = suppress(cells, ['row', 'col'], 3);
+    expect(narrowerThan(solver, r, 2)).toEqual([]);
+  });
+
+  it('the width is a hard edge: a hidden sum of width + 2 passes, one less needs another cell', () => {
+    // 1-way, k = 11, width 20: two hidden cells summing to S range over [1, S − 1], S − 2 wide.
+    const passes = suppress(
+      [
+        { key: ['A'], count: 5 },
+        { key: ['B'], count: 17 },
+        { key: ['C'], count: 40 },
+      ],
+      ['x'],
+      11,
+      20,
+    );
+    expect(passes.cells.map((c) => c.count)).toEqual([null, null, 40]);
+    const fails = suppress(
+      [
+        { key: ['A'], count: 5 },
+        { key: ['B'], count: 16 },
+        { key: ['C'], count: 40 },
+      ],
+      ['x'],
+      11,
+      20,
+    );
+    // [1, 20] is 19 wide: C goes too, and with the grand total released all three range widely.
+    expect(fails.cells.map((c) => c.count)).toEqual([null, null, null]);
+    expect(fails.grandTotal.count).toBe(61);
+    expect(narrowerThan(solver, fails, 20)).toEqual([]);
+  });
+
+  it('protectionWidth is ⌈k × percent / 100⌉, never below 1', () => {
+    expect(protectionWidth(11, 50)).toBe(6);
+    expect(protectionWidth(10, 50)).toBe(5);
+    expect(protectionWidth(2, 50)).toBe(1);
+    expect(protectionWidth(11, 100)).toBe(11);
+    expect(protectionWidth(11, 1)).toBe(1);
+    expect(protectionWidth(3, 10)).toBe(1);
+    expect(protectionWidth(100, 1)).toBe(1);
+    expect(protectionWidth(101, 1)).toBe(2);
+  });
+
+  it('refuses a protection width that would accept a pinned entry', () => {
+    for (const width of [0, -1, 1.5, Number.NaN]) expect(() => suppress([{ key: ['a'], count: 1 }], ['x'], 11, width)).toThrow('the protection width must be a positive integer');
   });
 });

@@ -9,12 +9,17 @@ import { usageReportResolvers } from './usage-report.resolver';
  * Anonymization: masking strategies, de-identification of retained data on erasure, and
  * k-anonymous aggregates for partners. Provides the Anonymizer service to other plugins.
  */
-export function anonymizationPlugin(options: AnonymizationOptions): GatewayPlugin {
+export interface AnonymizationPluginOptions extends AnonymizationOptions {
+  /** A usage report's protection width as a percentage of its k (see cell-suppression.ts). */
+  protectionPercent: number;
+}
+
+export function anonymizationPlugin(options: AnonymizationPluginOptions): GatewayPlugin {
   const anonymizer = createAnonymizer(options);
   return {
     name: 'anonymization',
     provides: { anonymizer },
-    resolvers: usageReportResolvers(() => options.k),
+    resolvers: usageReportResolvers(() => options.k, () => options.protectionPercent),
     typeAccess: {
       UsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'de-identified counts, released to privacy operations' },
       UsageCell: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a cell of a usage report' },

@@ -25,20 +25,29 @@
  *   A line that breaks a rule gets its smallest released non-zero entry suppressed as the
  *   complement; only when it has none is its total suppressed instead. Each step suppresses one
  *   more entry, so this ends; a fully suppressed table breaks no rule.
- * - Then an audit across lines: bounds on every suppressed entry, narrowed by every equation in
- *   turn until nothing moves (what a patient attacker does by hand). If that pins an entry, the
- *   smallest released non-zero entry on its lines (or anywhere, if they have none) is suppressed
- *   too, and the line rules run again. Each round hides one more entry, so this ends as well;
- *   with every non-zero entry hidden no upper bound ever becomes finite, so nothing is pinned.
+ * - Then the audit (issue 26, point 1): a linear program per suppressed entry and direction over
+ *   everything released at once (every line equation, every released count, every unlisted cell
+ *   as 0, every listed suppressed cell as at least 1), as τ-ARGUS audits a table. The whole
+ *   numbers in each entry's feasible range [⌈min⌉, ⌊max⌋] must span at least the protection width
+ *   w: max - min >= w. This is a sliding protection range in the sense of Hundepool et al.,
+ *   Statistical Disclosure Control (Wiley 2012), chapters on tabular data: a required width, not
+ *   upper and lower levels fixed around the true value, since a cell of 1 has no room below it. The default is w = ⌈k/2⌉ (ANONYMIZATION_PROTECTION_PERCENT = 50). An entry
+ *   that fails gets the smallest released non-zero entry on its lines suppressed too, then the
+ *   line rules run again, and the audit again, until every entry passes. Solved by HiGHS
+ *   (linear-solver.ts).
  *
- * Guaranteed: every released count is 0 or >= k; no suppressed entry follows from one equation
- * or from chaining them (that needs a line with one unknown to start from, and there is none);
- * the suppressed entries of a line with a released total add up to >= k; bounds propagation
- * over all equations (up to 100 sweeps) pins nothing. Not guaranteed: an exact linear-programming
- * attack over all equations at once (a τ-ARGUS-style audit) can narrow ranges further.
+ * Guaranteed: every released count is 0 or >= k; the suppressed entries of a line with a released
+ * total add up to >= k; given the whole release, every suppressed entry lies in a range at least
+ * w wide that no linear reasoning can narrow. Not guaranteed: the audit is a linear
+ * program, as τ-ARGUS's is; on a 3-way table an integer program could in rare cases narrow a range
+ * a little further than its rounded-in LP bounds. Structural zeros (a combination that never
+ * occurs, Edge on a tablet) are released as zeros, never suppressed: the audit counts them as
+ * known, so where one would pin a neighbour the neighbour's lines lose more cells instead.
  * Publish one symbol for both reasons: telling the public which suppressions are PRIMARY
  * (1..k-1) and which SECONDARY (>= k) gives away bounds these rules do not assume.
  */
+
+import { variableRanges, type Interval, type LinearSolver } from './linear-solver';
 
 export type SuppressionReason = 'PRIMARY' | 'SECONDARY';
 
@@ -180,69 +189,101 @@ function repairFor(line: Line, entries: readonly Entry[], k: number): number | n
   return line.total;
 }
 
-// Bounds can keep shrinking by small steps around cycles of lines; past this many sweeps the
-// audit stops (what it found so far is still real) rather than run for as long as the counts are big.
-const MAX_AUDIT_SWEEPS = 100;
+/** Every suppressed entry's feasible range must span at least this many counts. */
+export interface Protection {
+  solver: LinearSolver;
+  width: number;
+}
+
+/** The smallest protection width allowed: a width of 0 would accept a pinned entry. */
+export const MIN_PROTECTION_WIDTH = 1;
+
+/** ⌈k × percent / 100⌉, at least 1: the protection width a report with minimum cell size k gets. */
+export function protectionWidth(k: number, percent: number): number {
+  return Math.max(MIN_PROTECTION_WIDTH, Math.ceil((k * percent) / 100));
+}
 
 /**
- * The attacker's cheap global attack: start every suppressed entry at [1, ∞), then narrow the
- * bounds with every line equation in turn (a + b + ... = total) until nothing moves. Returns
- * the suppressed entries pinned to a single value. Sound but weaker than linear programming.
+ * The audit: what an attacker holding the whole release can say about each suppressed entry.
+ * One linear program per entry and direction over every line equation at once, with a listed
+ * cell at least 1 (it occurred) and every released count and unlisted cell a constant, as
+ * τ-ARGUS audits a table. Lines are grouped into independent blocks (suppressed entries joined by
+ * a line) so each program is small; a block seen in an earlier round is not solved again.
+ * Returns the suppressed entries whose integer range [⌈lo⌉, ⌊hi⌋] spans fewer than `width`.
  */
-function pinnedByPropagation(entries: readonly Entry[], lines: readonly Line[]): number[] {
-  const lo = entries.map((e) => (e.suppressed ? 1 : e.count));
-  const hi = entries.map((e) => (e.suppressed ? Number.POSITIVE_INFINITY : e.count));
-  for (let sweep = 0, moved = true; moved && sweep < MAX_AUDIT_SWEEPS; sweep++) {
-    moved = false;
-    for (const line of lines) {
-      // sum(members) - total = 0, as sum(sign * x) = constant over the unknowns.
-      const terms: Array<[number, number]> = [...line.members.map((m): [number, number] => [m, 1]), [line.total, -1]];
-      let constant = 0;
-      const unknown: Array<[number, number]> = [];
-      for (const [e, sign] of terms) {
-        if (entries[e].suppressed) unknown.push([e, sign]);
-        else constant -= sign * entries[e].count;
-      }
-      if (unknown.length === 0) continue;
-      // Range of the whole unknown sum, with infinite parts counted apart to avoid ∞ - ∞.
-      const low = (e: number, sign: number): number => (sign > 0 ? lo[e] : -hi[e]);
-      const high = (e: number, sign: number): number => (sign > 0 ? hi[e] : -lo[e]);
-      let lowSum = 0;
-      let lowInfinite = 0;
-      let highSum = 0;
-      let highInfinite = 0;
-      for (const [e, sign] of unknown) {
-        if (Number.isFinite(low(e, sign))) lowSum += low(e, sign);
-        else lowInfinite++;
-        if (Number.isFinite(high(e, sign))) highSum += high(e, sign);
-        else highInfinite++;
-      }
-      for (const [e, sign] of unknown) {
-        const ownLow = low(e, sign);
-        const ownHigh = high(e, sign);
-        const restLow = lowInfinite - (Number.isFinite(ownLow) ? 0 : 1) > 0 ? Number.NEGATIVE_INFINITY : lowSum - (Number.isFinite(ownLow) ? ownLow : 0);
-        const restHigh = highInfinite - (Number.isFinite(ownHigh) ? 0 : 1) > 0 ? Number.POSITIVE_INFINITY : highSum - (Number.isFinite(ownHigh) ? ownHigh : 0);
-        // sign * x = constant - rest
-        const [newLo, newHi] = sign > 0 ? [constant - restHigh, constant - restLow] : [restLow - constant, restHigh - constant];
-        if (newLo > lo[e]) {
-          lo[e] = newLo;
-          moved = true;
-        }
-        if (newHi < hi[e]) {
-          hi[e] = newHi;
-          moved = true;
-        }
-      }
-    }
+function underProtected(entries: readonly Entry[], lines: readonly Line[], protection: Protection, solved: Map<string, number[]>): number[] {
+  const parent = entries.map((_, e) => e);
+  const root = (e: number): number => {
+    while (parent[e] !== e) e = parent[e] = parent[parent[e]];
+    return e;
+  };
+  const hidden = (line: Line): number[] => [line.total, ...line.members].filter((e) => entries[e].suppressed);
+  for (const line of lines) {
+    const unknown = hidden(line);
+    for (const e of unknown.slice(1)) parent[root(e)] = root(unknown[0]);
   }
-  return entries.flatMap((e, i) => (e.suppressed && lo[i] === hi[i] ? [i] : []));
+  const blocks = new Map<number, { members: number[]; lines: Line[] }>();
+  entries.forEach((entry, e) => {
+    if (!entry.suppressed) return;
+    const block = blocks.get(root(e)) ?? { members: [], lines: [] };
+    block.members.push(e);
+    blocks.set(root(e), block);
+  });
+  for (const line of lines) {
+    const unknown = hidden(line);
+    if (unknown.length > 0) (blocks.get(root(unknown[0])) as { lines: Line[] }).lines.push(line);
+  }
+
+  const failing: number[] = [];
+  for (const block of blocks.values()) {
+    const id = block.members.join(',');
+    let blockFailing = solved.get(id);
+    if (blockFailing === undefined) {
+      const column = new Map(block.members.map((e, c) => [e, c]));
+      const equations = block.lines.map((line) => {
+        // sum(members) - total = 0, with the released parts moved to the right-hand side.
+        const terms: [number, number][] = [];
+        let rhs = 0;
+        for (const [e, sign] of [[line.total, -1], ...line.members.map((m) => [m, 1])] as [number, number][]) {
+          const c = column.get(e);
+          if (c === undefined) rhs -= sign * entries[e].count;
+          else terms.push([c, sign]);
+        }
+        return { terms, rhs };
+      });
+      const ranges = variableRanges(protection.solver, {
+        lower: block.members.map((e) => (entries[e].isCell ? 1 : 0)),
+        upper: block.members.map(() => Number.POSITIVE_INFINITY),
+        equations,
+      });
+      // Counts are whole numbers, so the attacker rounds inwards; a tolerance absorbs float noise.
+      const span = (r: Interval): number => Math.floor(r.hi + 1e-6) - Math.ceil(r.lo - 1e-6);
+      blockFailing = block.members.filter((_, c) => span(ranges[c]) < protection.width);
+      solved.set(id, blockFailing);
+    }
+    failing.push(...blockFailing);
+  }
+  return failing.sort((a, b) => a - b);
 }
 
 /**
  * Suppresses cells and totals of a count table so that every released count is 0 or at least k
  * and no suppressed one can be recovered from the marginal equations. See the rules at the top.
  */
-export function suppressCells(cells: readonly CountCell[], dimensions: readonly string[], k: number): CellSuppressionResult {
+export function suppressCells(cells: readonly CountCell[], dimensions: readonly string[], k: number, protection: Protection): CellSuppressionResult {
+  if (!Number.isSafeInteger(protection.width) || protection.width < MIN_PROTECTION_WIDTH) throw new RangeError('the protection width must be a positive integer');
+  return suppress(cells, dimensions, k, protection);
+}
+
+/**
+ * The line rules alone, without the audit: the benchmark's baseline ("suppression alone"). Its
+ * output can be pinned by a solver; never release it.
+ */
+export function suppressCellsWithoutAudit(cells: readonly CountCell[], dimensions: readonly string[], k: number): CellSuppressionResult {
+  return suppress(cells, dimensions, k, null);
+}
+
+function suppress(cells: readonly CountCell[], dimensions: readonly string[], k: number, protection: Protection | null): CellSuppressionResult {
   validate(cells, dimensions, k);
   const { entries, lines, grand } = buildTable(cells, dimensions.length);
 
@@ -254,7 +295,7 @@ export function suppressCells(cells: readonly CountCell[], dimensions: readonly 
     queued[l] = true;
     queue.push(l);
   };
-  const suppress = (e: number, reason: SuppressionReason): void => {
+  const hide = (e: number, reason: SuppressionReason): void => {
     entries[e].suppressed = reason;
     for (const l of [...entries[e].inLines, ...entries[e].totalOf]) enqueue(l);
   };
@@ -264,29 +305,44 @@ export function suppressCells(cells: readonly CountCell[], dimensions: readonly 
       queued[l] = false;
       const target = repairFor(lines[l], entries, k);
       if (target === null) continue;
-      suppress(target, 'SECONDARY');
+      hide(target, 'SECONDARY');
       enqueue(l);
     }
     queue.length = 0;
   };
 
   entries.forEach((entry, e) => {
-    if (entry.count > 0 && entry.count < k) suppress(e, 'PRIMARY');
+    if (entry.count > 0 && entry.count < k) hide(e, 'PRIMARY');
   });
   settleLines();
 
-  // Line by line is not enough: equations combined can still pin an entry. Each round hides one
-  // more entry next to a pinned one, so this ends, at the latest with every non-zero entry hidden,
-  // where no bound below infinity can arise and nothing is pinned.
-  for (let pinned = pinnedByPropagation(entries, lines); pinned.length > 0; pinned = pinnedByPropagation(entries, lines)) {
-    const near = [...entries[pinned[0]].inLines, ...entries[pinned[0]].totalOf].flatMap((l) => [lines[l].total, ...lines[l].members]);
-    const smallestReleased = (candidates: number[]): number =>
-      candidates.reduce((best, e) => (entries[e].suppressed || entries[e].count === 0 || (best >= 0 && entries[best].count <= entries[e].count) ? best : e), -1);
-    let complement = smallestReleased(near);
-    if (complement < 0) complement = smallestReleased(entries.map((_, e) => e));
-    if (complement < 0) throw new Error('unreachable: an entry is pinned with every non-zero entry hidden');
-    suppress(complement, 'SECONDARY');
-    settleLines();
+  if (protection !== null) {
+    // Line by line is not enough: equations combined can still pin or narrow an entry. Each round
+    // hides, for every entry that fails the audit, the smallest released non-zero entry on its
+    // lines (anywhere, if its lines have none), unless one hidden this round is already on them.
+    // Each round hides at least one more entry, so this ends, at the latest with every non-zero
+    // entry hidden, where any entry can grow with its totals and no range is bounded above.
+    const solved = new Map<string, number[]>();
+    const smallestReleased = (candidates: Iterable<number>): number => {
+      let best = -1;
+      for (const e of candidates) if (!entries[e].suppressed && entries[e].count > 0 && (best < 0 || entries[e].count < entries[best].count)) best = e;
+      return best;
+    };
+    for (let failing = underProtected(entries, lines, protection, solved); failing.length > 0; failing = underProtected(entries, lines, protection, solved)) {
+      const chosen = new Set<number>();
+      for (const e of failing) {
+        const near = new Set([...entries[e].inLines, ...entries[e].totalOf].flatMap((l) => [lines[l].total, ...lines[l].members]));
+        if ([...chosen].some((c) => near.has(c))) continue;
+        const complement = smallestReleased(near) >= 0 ? smallestReleased(near) : smallestReleased(entries.keys());
+        // Nothing left to hide: an entry hidden earlier this round may already mend this one.
+        if (complement < 0) break;
+        chosen.add(complement);
+        entries[complement].suppressed = 'SECONDARY';
+      }
+      if (chosen.size === 0) throw new Error('unreachable: an entry fails the audit with every non-zero entry hidden');
+      for (const c of chosen) hide(c, 'SECONDARY');
+      settleLines();
+    }
   }
 
   const release = (entry: Entry): ReleasedTotal =>

@@ -86,6 +86,12 @@ export class UsageReportType {
   @Field(() => Int, { description: 'The minimum cell size applied.' })
   k!: number;
 
+  @Field(() => Int, {
+    description:
+      'The protection width applied: for every suppressed count (cell or total), the whole numbers consistent with everything this report releases (and the fact that a listed cell occurred at least once) span at least this many, as a linear-programming audit over all the report’s equations at once has checked. ⌈k × ANONYMIZATION_PROTECTION_PERCENT / 100⌉, half of k by default.',
+  })
+  protectionWidth!: number;
+
   @Field(() => [UsageCellType], { description: 'One cell per combination of values that occurred in the period, sorted by key.' })
   cells!: UsageCellType[];
 
@@ -111,14 +117,14 @@ class SharedUsageReportType {
   disclosure!: DisclosureType;
 }
 
-export function usageReportResolvers(defaultK: () => number): Function[] {
+export function usageReportResolvers(defaultK: () => number, protectionPercent: () => number): Function[] {
   @Resolver()
   class UsageReportResolver {
     @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN.' })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       // Counts of visits, not a right: a replica within the lag limit may build it. Shared reports are built on the primary.
-      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK()));
+      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), protectionPercent()));
     }
 
     @Mutation(() => SharedUsageReportType, {
@@ -136,7 +142,7 @@ export function usageReportResolvers(defaultK: () => number): Function[] {
         const partner = await em.getRepository(Recipient).findOneBy({ id: recipientId });
         if (!partner) throw notFound('recipient', recipientId);
         if (partner.kind !== RecipientKind.PARTNER) throw badInput(`recipient ${recipientId} is a ${partner.kind}, not a PARTNER`, { field: 'partnerId', reason: 'NOT_A_PARTNER' });
-        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK());
+        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), protectionPercent());
         const disclosure = await recordDisclosure(em, ctx.actor!, {
           subjectId: null,
           recipientId,

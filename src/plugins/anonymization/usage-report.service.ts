@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput } from '../../domain/errors';
-import { suppressCells, type CellSuppressionResult } from './cell-suppression';
+import { protectionWidth, suppressCells, type CellSuppressionResult } from './cell-suppression';
+import { loadLinearSolver } from './linear-solver';
 import { pathOnly } from './de-identification';
 import { userAgentFamily } from './strategies';
 
@@ -20,6 +21,8 @@ export interface UsageReport {
   from: Date;
   until: Date;
   k: number;
+  /** Every suppressed count's range, given the whole release, spans at least this many. */
+  protectionWidth: number;
   /** Released cells; a suppressed cell has count null (one symbol for every suppression). */
   cells: { key: string[]; count: number | null }[];
   totals: { key: (string | null)[]; count: number | null }[];
@@ -30,6 +33,7 @@ export interface UsageReport {
 }
 
 export const MIN_K = 2;
+export const DEFAULT_PROTECTION_PERCENT = 50;
 
 /** The window widened to whole UTC calendar months: from the first of from's month to the first month boundary at or after until. */
 export function wholeMonths(from: Date, until: Date): { from: Date; until: Date } {
@@ -41,9 +45,10 @@ const MAX_RANGE_DAYS = 731;
 
 /**
  * Counts collection events by the chosen dimensions and releases them with every cell under
- * k suppressed, plus secondary suppression so that no suppressed cell follows from the totals.
+ * k suppressed, plus secondary suppression until a linear-programming audit of the whole release
+ * leaves every suppressed count a range at least the protection width wide.
  */
-export async function buildUsageReport(em: EntityManager, input: UsageReportInput, defaultK: number): Promise<UsageReport> {
+export async function buildUsageReport(em: EntityManager, input: UsageReportInput, defaultK: number, protectionPercent = DEFAULT_PROTECTION_PERCENT): Promise<UsageReport> {
   const dimensions = [...new Set(input.dimensions)];
   if (dimensions.length === 0 || dimensions.length > 3) throw badInput('choose one to three dimensions', { field: 'dimensions' });
   const k = input.k ?? defaultK;
@@ -80,12 +85,14 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
     counts.set(id, cell);
   }
   const cells = [...counts.values()].sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1));
-  const released: CellSuppressionResult = suppressCells(cells, dimensions, k);
+  const width = protectionWidth(k, protectionPercent);
+  const released: CellSuppressionResult = suppressCells(cells, dimensions, k, { solver: await loadLinearSolver(), width });
   const report = {
     dimensions,
     from,
     until,
     k,
+    protectionWidth: width,
     cells: released.cells.map((c) => ({ key: c.key, count: c.count })),
     totals: released.totals.map((t) => ({ key: t.key, count: t.count })),
     grandTotal: released.grandTotal.count,
