@@ -29,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkDef>> = {
   export: async () => (await import('./export.bench')).exportBench,
   access: async () => (await import('./access.bench')).accessBench,
   'due-diligence': async () => (await import('./due-diligence.bench')).dueDiligenceBench,
+  reports: async () => (await import('./reports.bench')).reportsBench,
 };
 
 function usage(defs: BenchmarkDef[]): string {

@@ -63,3 +63,23 @@ describe('usage reports: the window asked for', () => {
     expect((await buildUsageReport(em, { dimensions: ['PAGE', 'PAGE', 'MONTH', 'REGION'], from, until: new Date('2024-02-01T00:00:00Z') }, 11)).dimensions).toEqual(['PAGE', 'MONTH', 'REGION']);
   });
 });
+
+describe('usage reports: the size the solver audit allows', () => {
+  // A table of `n` pages with one visit each, as the GROUP BY would answer it.
+  const pages = (n: number) => ({ query: async () => Array.from({ length: n }, (_, i) => ({ page: `/p${i}`, month: '2026-01', region: null, user_agent: null, n: 1 })) }) as unknown as EntityManager;
+  it('builds a report of exactly the most cells allowed, and refuses one more before suppressing anything', async () => {
+    const settings = { protectionPercent: 50, maxCells: 12 };
+    const atLimit = await buildUsageReport(pages(12), period, 11, settings);
+    expect(atLimit.cells).toHaveLength(12);
+    expect(atLimit.protectionWidth).toBe(6);
+    await expect(buildUsageReport(pages(13), period, 11, settings)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'this report would list 13 cells, more than the 12 a report may (USAGE_REPORT_MAX_CELLS): choose fewer or coarser dimensions or a shorter period',
+      details: { field: 'dimensions', reason: 'REPORT_TOO_LARGE' },
+    });
+  });
+  it('states the protection width it applied: ⌈k × percent / 100⌉', async () => {
+    expect((await buildUsageReport(em, { ...period, k: 13 }, 11)).protectionWidth).toBe(7);
+    expect((await buildUsageReport(em, period, 11, { protectionPercent: 100, maxCells: 1000 })).protectionWidth).toBe(11);
+  });
+});

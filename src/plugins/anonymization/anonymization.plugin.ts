@@ -12,6 +12,8 @@ import { usageReportResolvers } from './usage-report.resolver';
 export interface AnonymizationPluginOptions extends AnonymizationOptions {
   /** A usage report's protection width as a percentage of its k (see cell-suppression.ts). */
   protectionPercent: number;
+  /** The most cells a usage report may list. */
+  reportMaxCells: number;
 }
 
 export function anonymizationPlugin(options: AnonymizationPluginOptions): GatewayPlugin {
@@ -19,7 +21,7 @@ export function anonymizationPlugin(options: AnonymizationPluginOptions): Gatewa
   return {
     name: 'anonymization',
     provides: { anonymizer },
-    resolvers: usageReportResolvers(() => options.k, () => options.protectionPercent),
+    resolvers: usageReportResolvers(() => options.k, () => ({ protectionPercent: options.protectionPercent, maxCells: options.reportMaxCells })),
     typeAccess: {
       UsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'de-identified counts, released to privacy operations' },
       UsageCell: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a cell of a usage report' },

@@ -47,7 +47,7 @@
  * (1..k-1) and which SECONDARY (>= k) gives away bounds these rules do not assume.
  */
 
-import { variableRanges, type Interval, type LinearSolver } from './linear-solver';
+import { narrowVariables, type LinearSolver } from './linear-solver';
 
 export type SuppressionReason = 'PRIMARY' | 'SECONDARY';
 
@@ -80,6 +80,8 @@ export interface CellSuppressionResult {
    */
   totals: ReleasedTotal[];
   grandTotal: ReleasedTotal;
+  /** What the solver audit cost: rounds of auditing, and linear programs solved (at most two per suppressed entry of a block not seen before). */
+  audit: { rounds: number; linearPrograms: number };
 }
 
 interface Entry {
@@ -211,7 +213,8 @@ export function protectionWidth(k: number, percent: number): number {
  * a line) so each program is small; a block seen in an earlier round is not solved again.
  * Returns the suppressed entries whose integer range [⌈lo⌉, ⌊hi⌋] spans fewer than `width`.
  */
-function underProtected(entries: readonly Entry[], lines: readonly Line[], protection: Protection, solved: Map<string, number[]>): number[] {
+function underProtected(entries: readonly Entry[], lines: readonly Line[], protection: Protection, seen: Map<number, { lo: number; hi: number }>, cost: { rounds: number; linearPrograms: number }): number[] {
+  cost.rounds++;
   const parent = entries.map((_, e) => e);
   const root = (e: number): number => {
     while (parent[e] !== e) e = parent[e] = parent[parent[e]];
@@ -236,31 +239,29 @@ function underProtected(entries: readonly Entry[], lines: readonly Line[], prote
 
   const failing: number[] = [];
   for (const block of blocks.values()) {
-    const id = block.members.join(',');
-    let blockFailing = solved.get(id);
-    if (blockFailing === undefined) {
-      const column = new Map(block.members.map((e, c) => [e, c]));
-      const equations = block.lines.map((line) => {
-        // sum(members) - total = 0, with the released parts moved to the right-hand side.
-        const terms: [number, number][] = [];
-        let rhs = 0;
-        for (const [e, sign] of [[line.total, -1], ...line.members.map((m) => [m, 1])] as [number, number][]) {
-          const c = column.get(e);
-          if (c === undefined) rhs -= sign * entries[e].count;
-          else terms.push([c, sign]);
-        }
-        return { terms, rhs };
-      });
-      const ranges = variableRanges(protection.solver, {
-        lower: block.members.map((e) => (entries[e].isCell ? 1 : 0)),
-        upper: block.members.map(() => Number.POSITIVE_INFINITY),
-        equations,
-      });
-      // Counts are whole numbers, so the attacker rounds inwards; a tolerance absorbs float noise.
-      const span = (r: Interval): number => Math.floor(r.hi + 1e-6) - Math.ceil(r.lo - 1e-6);
-      blockFailing = block.members.filter((_, c) => span(ranges[c]) < protection.width);
-      solved.set(id, blockFailing);
-    }
+    const column = new Map(block.members.map((e, c) => [e, c]));
+    const equations = block.lines.map((line) => {
+      // sum(members) - total = 0, with the released parts moved to the right-hand side.
+      const terms: [number, number][] = [];
+      let rhs = 0;
+      for (const [e, sign] of [[line.total, -1], ...line.members.map((m) => [m, 1])] as [number, number][]) {
+        const c = column.get(e);
+        if (c === undefined) rhs -= sign * entries[e].count;
+        else terms.push([c, sign]);
+      }
+      return { terms, rhs };
+    });
+    // Feasible values seen in earlier rounds still are: a round only turns constants into variables.
+    const known = { lo: block.members.map((e) => seen.get(e)?.lo ?? entries[e].count), hi: block.members.map((e) => seen.get(e)?.hi ?? entries[e].count) };
+    const { narrow, programs } = narrowVariables(
+      protection.solver,
+      { lower: block.members.map((e) => (entries[e].isCell ? 1 : 0)), upper: block.members.map(() => Number.POSITIVE_INFINITY), equations },
+      protection.width,
+      known,
+    );
+    block.members.forEach((e, c) => seen.set(e, { lo: known.lo[c], hi: known.hi[c] }));
+    cost.linearPrograms += programs;
+    const blockFailing = narrow.map((c) => block.members[c]);
     failing.push(...blockFailing);
   }
   return failing.sort((a, b) => a - b);
@@ -316,19 +317,20 @@ function suppress(cells: readonly CountCell[], dimensions: readonly string[], k:
   });
   settleLines();
 
+  const cost = { rounds: 0, linearPrograms: 0 };
   if (protection !== null) {
     // Line by line is not enough: equations combined can still pin or narrow an entry. Each round
     // hides, for every entry that fails the audit, the smallest released non-zero entry on its
     // lines (anywhere, if its lines have none), unless one hidden this round is already on them.
     // Each round hides at least one more entry, so this ends, at the latest with every non-zero
     // entry hidden, where any entry can grow with its totals and no range is bounded above.
-    const solved = new Map<string, number[]>();
+    const seen = new Map<number, { lo: number; hi: number }>();
     const smallestReleased = (candidates: Iterable<number>): number => {
       let best = -1;
       for (const e of candidates) if (!entries[e].suppressed && entries[e].count > 0 && (best < 0 || entries[e].count < entries[best].count)) best = e;
       return best;
     };
-    for (let failing = underProtected(entries, lines, protection, solved); failing.length > 0; failing = underProtected(entries, lines, protection, solved)) {
+    for (let failing = underProtected(entries, lines, protection, seen, cost); failing.length > 0; failing = underProtected(entries, lines, protection, seen, cost)) {
       const chosen = new Set<number>();
       for (const e of failing) {
         const near = new Set([...entries[e].inLines, ...entries[e].totalOf].flatMap((l) => [lines[l].total, ...lines[l].members]));
@@ -359,5 +361,6 @@ function suppress(cells: readonly CountCell[], dimensions: readonly string[], k:
       .sort((a, b) => fixedParts(a) - fixedParts(b) || (keyOf(a.key) < keyOf(b.key) ? -1 : 1))
       .map(release),
     grandTotal: release(entries[grand]),
+    audit: cost,
   };
 }

@@ -33,11 +33,10 @@ export interface LinearSystem {
   equations: { terms: [number, number][]; rhs: number }[];
 }
 
-/**
- * The range of every variable over the system's feasible set: two linear programs per variable
- * (minimise it, maximise it) on one persistent model, so each solve starts from the last basis.
- */
-export function variableRanges(solver: LinearSolver, system: LinearSystem): Interval[] {
+type Sense = 'minimize' | 'maximize';
+
+/** The system as one persistent HiGHS model, and a way to optimise one variable at a time on it. */
+function withModel<T>(solver: LinearSolver, system: LinearSystem, use: (optimum: (column: number, sense: Sense) => { value: number; point: Float64Array | null }) => T): T {
   const numCols = system.lower.length;
   const numRows = system.equations.length;
   const starts = [0];
@@ -51,20 +50,32 @@ export function variableRanges(solver: LinearSolver, system: LinearSystem): Inte
     starts.push(indices.length);
   }
   const inf = (v: number): number => (v === Number.POSITIVE_INFINITY ? solver.infinity : v === Number.NEGATIVE_INFINITY ? -solver.infinity : v);
-  const model = solver.createModel({
-    numCols,
-    numRows,
-    colCost: new Array<number>(numCols).fill(0),
-    colLower: system.lower.map(inf),
-    colUpper: system.upper.map(inf),
-    rowLower: system.equations.map((e) => e.rhs),
-    rowUpper: system.equations.map((e) => e.rhs),
-    matrix: { format: 'csr', numRows, numCols, starts, indices, values },
-  });
+  // Built on the first solve: a system whose every variable is already answered costs nothing.
+  let model: ReturnType<LinearSolver['createModel']> | null = null;
+  const open = (): ReturnType<LinearSolver['createModel']> => {
+    model ??= solver.createModel({
+      numCols,
+      numRows,
+      colCost: new Array<number>(numCols).fill(0),
+      colLower: system.lower.map(inf),
+      colUpper: system.upper.map(inf),
+      rowLower: system.equations.map((e) => e.rhs),
+      rowUpper: system.equations.map((e) => e.rhs),
+      matrix: { format: 'csr', numRows, numCols, starts, indices, values },
+    });
+    model.options.set({ output_flag: false, presolve: 'off' });
+    return model;
+  };
   try {
-    model.options.set('output_flag', false);
     const status = solver.constants.modelStatus;
-    const optimum = (sense: 'minimize' | 'maximize'): number => {
+    let costed = -1;
+    return use((column, sense) => {
+      const model = open();
+      if (costed !== column) {
+        if (costed >= 0) model.changeColCost(costed, 0);
+        model.changeColCost(column, 1);
+        costed = column;
+      }
       model.changeObjectiveSense(solver.constants.objectiveSense[sense]);
       model.run();
       let outcome = model.getModelStatus();
@@ -74,20 +85,61 @@ export function variableRanges(solver: LinearSolver, system: LinearSystem): Inte
         model.run();
         outcome = model.getModelStatus();
       }
-      if (outcome === status.optimal) return model.getObjectiveValue();
+      if (outcome === status.optimal) return { value: model.getObjectiveValue(), point: model.getSolution().colValue };
       // The system is feasible by construction (the true values satisfy it), so "unbounded or
       // infeasible" can only mean unbounded.
-      if (outcome === status.unbounded || outcome === status.unboundedOrInfeasible) return sense === 'minimize' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      if (outcome === status.unbounded || outcome === status.unboundedOrInfeasible) return { value: sense === 'minimize' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, point: null };
       throw new Error(`linear solver ended with model status ${outcome} on a feasible system`);
-    };
-    const ranges: Interval[] = [];
-    for (let column = 0; column < numCols; column++) {
-      if (column > 0) model.changeColCost(column - 1, 0);
-      model.changeColCost(column, 1);
-      ranges.push({ lo: optimum('minimize'), hi: optimum('maximize') });
-    }
-    return ranges;
+    });
   } finally {
-    model.dispose();
+    (model as ReturnType<LinearSolver['createModel']> | null)?.dispose();
   }
+}
+
+/** The whole numbers in an interval, end to end: ⌊hi⌋ − ⌈lo⌉, with a tolerance for float noise. */
+export function wholeSpan(lo: number, hi: number): number {
+  return Math.floor(hi + 1e-6) - Math.ceil(lo - 1e-6);
+}
+
+/** The range of every variable over the system's feasible set: two linear programs per variable. */
+export function variableRanges(solver: LinearSolver, system: LinearSystem): Interval[] {
+  return withModel(solver, system, (optimum) => system.lower.map((_, column) => ({ lo: optimum(column, 'minimize').value, hi: optimum(column, 'maximize').value })));
+}
+
+/**
+ * The variables whose whole-number range spans fewer than `width`, and how many linear programs
+ * that took. `seen` holds, per variable, the smallest and largest value of the feasible points
+ * known so far (at least the true values); every optimum found is added to it. Two feasible
+ * points at least `width` apart in a variable prove its range wide without a program for it, so
+ * most variables of a large table cost none, and a caller that only relaxes the system (turns a
+ * constant into a variable, whose old value stays feasible) can carry `seen` over.
+ */
+export function narrowVariables(solver: LinearSolver, system: LinearSystem, width: number, seen: { lo: number[]; hi: number[] }): { narrow: number[]; programs: number } {
+  const see = (point: Float64Array | null): void => {
+    if (point === null) return;
+    point.forEach((v, c) => {
+      if (v < seen.lo[c]) seen.lo[c] = v;
+      if (v > seen.hi[c]) seen.hi[c] = v;
+    });
+  };
+  const proven = (c: number): boolean => wholeSpan(seen.lo[c], seen.hi[c]) >= width;
+  let programs = 0;
+  const narrow = withModel(solver, system, (optimum) =>
+    system.lower.flatMap((_, column) => {
+      if (proven(column)) return [];
+      programs++;
+      const high = optimum(column, 'maximize');
+      if (high.value === Number.POSITIVE_INFINITY) {
+        seen.hi[column] = Number.POSITIVE_INFINITY;
+        return [];
+      }
+      see(high.point);
+      if (proven(column)) return [];
+      programs++;
+      const low = optimum(column, 'minimize');
+      see(low.point);
+      return wholeSpan(low.value, high.value) < width ? [column] : [];
+    }),
+  );
+  return { narrow, programs };
 }

@@ -8,7 +8,7 @@ import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
 import { DisclosureType } from '../../schema/disclosure/disclosure.type';
 import { parseId } from '../../schema/pagination';
-import { buildUsageReport, reportCategories, type UsageDimension, type UsageReport } from './usage-report.service';
+import { buildUsageReport, reportCategories, type ReportSettings, type UsageDimension, type UsageReport } from './usage-report.service';
 
 enum UsageDimensionEnum {
   PAGE = 'PAGE',
@@ -117,14 +117,14 @@ class SharedUsageReportType {
   disclosure!: DisclosureType;
 }
 
-export function usageReportResolvers(defaultK: () => number, protectionPercent: () => number): Function[] {
+export function usageReportResolvers(defaultK: () => number, settings: () => ReportSettings): Function[] {
   @Resolver()
   class UsageReportResolver {
     @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN.' })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       // Counts of visits, not a right: a replica within the lag limit may build it. Shared reports are built on the primary.
-      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), protectionPercent()));
+      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), settings()));
     }
 
     @Mutation(() => SharedUsageReportType, {
@@ -142,7 +142,7 @@ export function usageReportResolvers(defaultK: () => number, protectionPercent: 
         const partner = await em.getRepository(Recipient).findOneBy({ id: recipientId });
         if (!partner) throw notFound('recipient', recipientId);
         if (partner.kind !== RecipientKind.PARTNER) throw badInput(`recipient ${recipientId} is a ${partner.kind}, not a PARTNER`, { field: 'partnerId', reason: 'NOT_A_PARTNER' });
-        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), protectionPercent());
+        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), settings());
         const disclosure = await recordDisclosure(em, ctx.actor!, {
           subjectId: null,
           recipientId,

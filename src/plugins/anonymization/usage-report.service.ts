@@ -33,7 +33,6 @@ export interface UsageReport {
 }
 
 export const MIN_K = 2;
-export const DEFAULT_PROTECTION_PERCENT = 50;
 
 /** The window widened to whole UTC calendar months: from the first of from's month to the first month boundary at or after until. */
 export function wholeMonths(from: Date, until: Date): { from: Date; until: Date } {
@@ -48,7 +47,16 @@ const MAX_RANGE_DAYS = 731;
  * k suppressed, plus secondary suppression until a linear-programming audit of the whole release
  * leaves every suppressed count a range at least the protection width wide.
  */
-export async function buildUsageReport(em: EntityManager, input: UsageReportInput, defaultK: number, protectionPercent = DEFAULT_PROTECTION_PERCENT): Promise<UsageReport> {
+export interface ReportSettings {
+  /** The protection width as a percentage of k. */
+  protectionPercent: number;
+  /** The most cells a report may list: the solver audit's time grows faster than the table. */
+  maxCells: number;
+}
+
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = { protectionPercent: 50, maxCells: 1000 };
+
+export async function buildUsageReport(em: EntityManager, input: UsageReportInput, defaultK: number, settings: ReportSettings = DEFAULT_REPORT_SETTINGS): Promise<UsageReport> {
   const dimensions = [...new Set(input.dimensions)];
   if (dimensions.length === 0 || dimensions.length > 3) throw badInput('choose one to three dimensions', { field: 'dimensions' });
   const k = input.k ?? defaultK;
@@ -85,7 +93,10 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
     counts.set(id, cell);
   }
   const cells = [...counts.values()].sort((a, b) => (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1));
-  const width = protectionWidth(k, protectionPercent);
+  if (cells.length > settings.maxCells) {
+    throw badInput(`this report would list ${cells.length} cells, more than the ${settings.maxCells} a report may (USAGE_REPORT_MAX_CELLS): choose fewer or coarser dimensions or a shorter period`, { field: 'dimensions', reason: 'REPORT_TOO_LARGE' });
+  }
+  const width = protectionWidth(k, settings.protectionPercent);
   const released: CellSuppressionResult = suppressCells(cells, dimensions, k, { solver: await loadLinearSolver(), width });
   const report = {
     dimensions,
