@@ -838,7 +838,7 @@ export type Mutation = {
   requestCorrection: DataRequest;
   /** Opens a deletion (erasure) request for a user, emails them a receipt (when they have an address) and queues the erasure; a second one while one is open returns the open one. An erased user is refused (SUBJECT_ERASED). Roles: PRIVACY_OPS, ADMIN. */
   requestErasure: DataRequestReceipt;
-  /** Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256. Roles: PRIVACY_OPS, ADMIN. */
+  /** Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. Roles: PRIVACY_OPS, ADMIN. */
   shareUsageReport: SharedUsageReport;
   /** Starts an export for an acquirer and returns it PENDING; background jobs then write it, limited to the people and records that exist at this call. Audited. Roles: MNA, ADMIN. */
   startBusinessTransfer: BusinessTransfer;

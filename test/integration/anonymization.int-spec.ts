@@ -71,6 +71,58 @@ describe('the anonymization plugin against real data', () => {
     expect(again.data!.usageReport.sha256).toBe(report.sha256);
   });
 
+  it('gives a partner no report over a window overlapping one it has, save the same report again, and checks concurrent shares in turn', async () => {
+    const ds = t.gateway.dataSource;
+    // Partners other than the first (the test above shares the whole range with it).
+    const partners: { id: number }[] = await ds.query(`SELECT id FROM recipients WHERE kind = 'PARTNER' ORDER BY id LIMIT 3 OFFSET 1`);
+    while (partners.length < 3) {
+      const inserted = await ds.query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('PARTNER', ?, 'AGGREGATE_ANALYTICS')`, [`Window test partner ${partners.length}`]);
+      partners.push({ id: inserted.insertId });
+    }
+    const [b, c, d] = partners.map((p) => String(p.id));
+    const month = (m: number) => new Date(Date.UTC(year - 1, m - 1, 1)).toISOString();
+    const share = (p: string, from: number, until: number, dimensions = ['PAGE', 'REGION']) =>
+      t.gql<{ shareUsageReport: { report: { sha256: string }; disclosure: { id: string } } }>(
+        `mutation($p: ID!, $input: UsageReportInput!) { shareUsageReport(partnerId: $p, input: $input) { report { sha256 } disclosure { id } } }`,
+        { p, input: { dimensions, from: month(from), until: month(until) } },
+        ops(),
+      );
+    const janToMar = await share(b, 1, 4);
+    expect(janToMar.errors).toBeUndefined();
+    const firstId = Number(janToMar.data!.shareUsageReport.disclosure.id);
+
+    const before = await tableChecksums(t.gateway);
+    for (const refused of [await share(b, 2, 5), await share(b, 1, 4, ['REGION', 'PAGE']), await share(b, 3, 4, ['PAGE']), await share(b, 1, 13)]) {
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors![0]!.extensions).toMatchObject({ reason: 'WINDOW_OVERLAPS_SHARED_REPORT', disclosureIds: [firstId] });
+    }
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+
+    // The same report again, a window that only touches, and another partner's overlapping window all go.
+    const resent = await share(b, 1, 4);
+    expect(resent.errors).toBeUndefined();
+    expect(resent.data!.shareUsageReport.report.sha256).toBe(janToMar.data!.shareUsageReport.report.sha256);
+    expect((await share(b, 4, 6)).errors).toBeUndefined();
+    expect((await share(c, 2, 5)).errors).toBeUndefined();
+    const rows: { recipient_id: number; dimensions: string; window_from: Date; window_until: Date; k: number; protection_width: number }[] = await ds.query(
+      'SELECT recipient_id, dimensions, window_from, window_until, k, protection_width FROM shared_usage_reports WHERE recipient_id IN (?, ?) ORDER BY id',
+      [Number(b), Number(c)],
+    );
+    expect(rows.map((r) => [String(r.recipient_id), r.dimensions, new Date(r.window_from).toISOString(), new Date(r.window_until).toISOString(), r.k, r.protection_width])).toEqual([
+      [b, 'PAGE,REGION', month(1), month(4), 11, 6],
+      [b, 'PAGE,REGION', month(1), month(4), 11, 6],
+      [b, 'PAGE,REGION', month(4), month(6), 11, 6],
+      [c, 'PAGE,REGION', month(2), month(5), 11, 6],
+    ]);
+
+    // Two overlapping shares to one partner at once: the partner's row is locked, so exactly one goes.
+    const raced = await Promise.all([share(d, 6, 8), share(d, 7, 9)]);
+    expect(raced.filter((r) => r.errors === undefined)).toHaveLength(1);
+    expect(raced.filter((r) => r.errors?.[0]?.extensions?.reason === 'WINDOW_OVERLAPS_SHARED_REPORT')).toHaveLength(1);
+    const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM shared_usage_reports WHERE recipient_id = ?', [Number(d)]);
+    expect(Number(n)).toBe(1);
+  });
+
   it('answers two windows a millisecond apart with the same report: whole months only, so no difference names a visit', async () => {
     const shifted = { from: new Date(new Date(range.from).getTime() + 1).toISOString(), until: new Date(new Date(range.until).getTime() - 1).toISOString() };
     const a = await t.gql<{ usageReport: Report & { from: string; until: string } }>(`query($input: UsageReportInput!) { usageReport(input: $input) { from until sha256 grandTotal cells { key count } } }`, { input: { dimensions: ['PAGE', 'REGION'], ...range } }, ops());

@@ -3,6 +3,8 @@ import { COLLECTION_EVENTS_STEP, DISCLOSURES_STEP } from '../../domain/erasure.s
 import type { GatewayPlugin } from '../plugin';
 import { createAnonymizer, type AnonymizationOptions } from './anonymizer';
 import { deIdentifyCollectionEvents, unlinkDisclosures } from './de-identification';
+import { SharedUsageReports1766001900000 } from './migrations/1766001900000-shared-usage-reports';
+import { SharedUsageReport } from './shared-usage-report.entity';
 import { usageReportResolvers } from './usage-report.resolver';
 
 /**
@@ -21,6 +23,8 @@ export function anonymizationPlugin(options: AnonymizationPluginOptions): Gatewa
   return {
     name: 'anonymization',
     provides: { anonymizer },
+    entities: [SharedUsageReport],
+    migrations: [SharedUsageReports1766001900000],
     resolvers: usageReportResolvers(() => options.k, () => ({ protectionPercent: options.protectionPercent, maxCells: options.reportMaxCells })),
     typeAccess: {
       UsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'de-identified counts, released to privacy operations' },

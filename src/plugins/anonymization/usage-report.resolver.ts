@@ -8,7 +8,7 @@ import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
 import { DisclosureType } from '../../schema/disclosure/disclosure.type';
 import { parseId } from '../../schema/pagination';
-import { buildUsageReport, reportCategories, type ReportSettings, type UsageDimension, type UsageReport } from './usage-report.service';
+import { assertPartnerMayReceive, buildUsageReport, recordSharedReport, reportCategories, type ReportSettings, type UsageDimension, type UsageReport } from './usage-report.service';
 
 enum UsageDimensionEnum {
   PAGE = 'PAGE',
@@ -128,7 +128,7 @@ export function usageReportResolvers(defaultK: () => number, settings: () => Rep
     }
 
     @Mutation(() => SharedUsageReportType, {
-      description: 'Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256. Roles: PRIVACY_OPS, ADMIN.',
+      description: 'Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. Roles: PRIVACY_OPS, ADMIN.',
     })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     async shareUsageReport(
@@ -139,10 +139,12 @@ export function usageReportResolvers(defaultK: () => number, settings: () => Rep
       const recipientId = parseId(partnerId, 'recipient');
       const outcome = await ctx.run(async (uow) => {
         const em = uow.em;
-        const partner = await em.getRepository(Recipient).findOneBy({ id: recipientId });
+        // Locked: two shares to one partner are checked against each other's windows in turn.
+        const partner = await em.getRepository(Recipient).findOne({ where: { id: recipientId }, lock: { mode: 'pessimistic_write' } });
         if (!partner) throw notFound('recipient', recipientId);
         if (partner.kind !== RecipientKind.PARTNER) throw badInput(`recipient ${recipientId} is a ${partner.kind}, not a PARTNER`, { field: 'partnerId', reason: 'NOT_A_PARTNER' });
         const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), settings());
+        await assertPartnerMayReceive(em, recipientId, report);
         const disclosure = await recordDisclosure(em, ctx.actor!, {
           subjectId: null,
           recipientId,
@@ -151,6 +153,7 @@ export function usageReportResolvers(defaultK: () => number, settings: () => Rep
           identifiable: false,
           transactionReference: `usage-report:sha256:${report.sha256}`,
         });
+        await recordSharedReport(em, recipientId, disclosure.id, report);
         await announceDisclosures(uow, ctx.hooks, ctx.actor!, [disclosure.id]);
         return { report, disclosure };
       });

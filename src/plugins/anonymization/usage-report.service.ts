@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput } from '../../domain/errors';
+import { conflictingShares } from './report-windows.rules';
+import { SharedUsageReport } from './shared-usage-report.entity';
 import { protectionWidth, suppressCells, type CellSuppressionResult } from './cell-suppression';
 import { loadLinearSolver } from './linear-solver';
 import { pathOnly } from './de-identification';
@@ -123,4 +125,41 @@ export function reportCategories(dimensions: UsageDimension[]): string[] {
   }
   if (cats.size === 0) cats.add('user.behavior.browsing_history');
   return [...cats].sort();
+}
+
+/**
+ * Refuses a report the partner may not receive next: one whose window overlaps a report it
+ * already has, unless it is that very report again (report-windows.rules.ts). Call it with the
+ * partner's row locked, so two shares to one partner are checked one after the other.
+ */
+export async function assertPartnerMayReceive(em: EntityManager, partnerId: number, report: UsageReport): Promise<void> {
+  const rows = await em
+    .getRepository(SharedUsageReport)
+    .createQueryBuilder('s')
+    .where('s.recipientId = :partnerId AND s.windowFrom < :until AND s.windowUntil > :from', { partnerId, from: report.from, until: report.until })
+    .orderBy('s.id')
+    .getMany();
+  const conflicts = conflictingShares(
+    rows.map((r) => ({ disclosureId: r.disclosureId, from: r.windowFrom, until: r.windowUntil, dimensions: r.dimensions.split(','), sha256: r.sha256 })),
+    report,
+  );
+  if (conflicts.length === 0) return;
+  const first = conflicts[0];
+  throw badInput(
+    `partner ${partnerId} already has a different report over ${first.from.toISOString().slice(0, 7)} to ${first.until.toISOString().slice(0, 7)} (disclosure ${first.disclosureId}); two overlapping reports would release their difference. Share a window that overlaps none it has, or one report with every dimension needed`,
+    { field: 'input', reason: 'WINDOW_OVERLAPS_SHARED_REPORT', disclosureIds: conflicts.map((c) => c.disclosureId) },
+  );
+}
+
+export async function recordSharedReport(em: EntityManager, partnerId: number, disclosureId: number, report: UsageReport): Promise<void> {
+  await em.getRepository(SharedUsageReport).insert({
+    recipientId: partnerId,
+    disclosureId,
+    dimensions: report.dimensions.join(','),
+    windowFrom: report.from,
+    windowUntil: report.until,
+    k: report.k,
+    protectionWidth: report.protectionWidth,
+    sha256: report.sha256,
+  });
 }
