@@ -19,15 +19,14 @@ import {
 } from './harness';
 
 /**
- * due-diligence: a DUE_DILIGENCE business-transfer export (pseudonymized, k-anonymous) of every
- * active subject at two sizes, with the worker started in each way it can be (npm run
+ * due-diligence: a DUE_DILIGENCE business-transfer export (class aggregates of at least k, issue
+ * 26) of every active subject at two sizes, with the worker started in each way it can be (npm run
  * work:export, npm run work, npm start), next to a hand-written floor (bench/export/dd-floor.ts:
- * one streamed SELECT, every row in memory, the same k-anonymity rule, sorted, gzip). The
- * gateway's assembly streams (issue 23): it counts the quasi-identifiers, decides the
- * generalization from the counts, and merges the chunks' sorted parts; its peak RSS must not grow
- * with the number of subjects. The first mode's files must decompress to the floor's bytes (the
- * floor writes that transfer's pseudonyms); the other modes' totals files and anonymization must
- * equal the first's. Figures: subjects exported per second (wall time from the start to
+ * one SELECT, every row in memory, the same release rules, gzip). The gateway's chunks count
+ * their subjects by class into their checkpoint rows and the assembly releases from the merged
+ * counts; its peak RSS must not grow with the number of subjects. The first mode's files must
+ * decompress to the floor's bytes; the other modes' files and anonymization must equal the
+ * first's. Figures: subjects exported per second (wall time from the start to
  * COMPLETED), peak RSS of the process that runs the export jobs.
  */
 export const dueDiligenceBench: BenchmarkDef = {
@@ -116,7 +115,6 @@ async function runDueDiligence(ctx: BenchContext): Promise<BenchReport> {
         const f = await runFloor({
           mysql: { host: db.config.mysql.host, port: db.config.mysql.port, user: db.config.mysql.user, password: db.config.mysql.password, database: db.config.mysql.database },
           dir, transferId: first.transferId, generatedAt: new Date(t!.g).toISOString(), subjectMaxId: Number(t!.s), disclosureMaxId: Number(t!.d), k: Number(t!.k),
-          pseudonymSecret: db.config.plugins.anonymization.pseudonymSecret, pseudonymKeyId: db.config.plugins.anonymization.pseudonymKeyId,
         });
         floors.push(f);
         fs.rmSync(dir, { recursive: true, force: true });
@@ -224,7 +222,7 @@ function report(results: SizeResult[]): BenchReport {
   targets.push({ name: 'check: the gateway\'s files equal the floor\'s, and every mode\'s totals and anonymization', status: results.every((r) => r.same) ? 'PASS' : 'FAIL', detail: results.map((r) => `${r.subjects}: ${r.sameDetail}`).join(' | ') });
   return {
     tables: [{
-      title: `due diligence: subjects exported per second (pseudonymized, k = ${results[0]?.gateways[0]?.manifest.anonymization?.k ?? '?'}), by how the worker was started`,
+      title: `due diligence: subjects exported per second (class aggregates, k = ${results[0]?.gateways[0]?.manifest.anonymization?.k ?? '?'}), by how the worker was started`,
       columns: [
         { key: 'size', title: 'subjects' }, { key: 'variant', title: 'variant', align: 'left' }, { key: 'released', title: 'released' }, { key: 'seconds', title: 's' },
         { key: 'perSec', title: 'subjects/s' }, { key: 'ratio', title: '×floor' }, { key: 'peak', title: 'peak RSS MB' }, { key: 'parent', title: 'serving parent MB' },
@@ -235,7 +233,7 @@ function report(results: SizeResult[]): BenchReport {
     targets,
     notes: [
       `gateway: startBusinessTransfer (DUE_DILIGENCE, NDJSON, statuses ACTIVE) + plan job; the worker started as package.json's scripts start it (${modes.join(', ')}); seconds from the start to COMPLETED; peak RSS is the VmHWM of the process running the export jobs (for start, its child), reset before each export`,
-      'floor: bench/export/dd-floor.ts, one streamed SELECT with correlated subqueries for consents and disclosure counts, rows held, the same kAnonymize rule, sorted by pseudonym, gzip level 6; the faster of its rounds',
+      'floor: bench/export/dd-floor.ts, one SELECT with correlated subqueries for consents and disclosure counts, rows held, the same class tally, k-anonymity plan and audited suppression, gzip level 6; the faster of its rounds',
     ],
     figures: { results: results.map((r) => ({ subjects: r.subjects, gateways: r.gateways.map(({ manifest, sha, ...g }) => ({ ...g, released: manifest.subjects, anonymization: manifest.anonymization })), floors: r.floors.map(({ output, sha, ...f }) => ({ ...f, released: output.released })), same: r.same })) },
   };

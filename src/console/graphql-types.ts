@@ -151,7 +151,7 @@ export type AuditEventEdge = {
   node: AuditEvent;
 };
 
-/** An export of customer data to an acquirer in a merger or acquisition: pseudonymized and k-anonymous for DUE_DILIGENCE, full records at CLOSING, written by background jobs as files with a manifest. Visible to the roles MNA and ADMIN. */
+/** An export of customer data to an acquirer in a merger or acquisition: class aggregates of at least k people for DUE_DILIGENCE, full records at CLOSING, written by background jobs as files with a manifest. Visible to the roles MNA and ADMIN. */
 export type BusinessTransfer = {
   __typename?: 'BusinessTransfer';
   /** The acquiring recipient (kind ACQUIRER) the export is for; null if that recipient cannot be found. */
@@ -188,7 +188,7 @@ export type BusinessTransfer = {
   id: Scalars['ID']['output'];
   /** manifest.json as written next to the files (JSON text: deal, acquirer, scope, files with rows, bytes and SHA-256, encryption and anonymization details); null until COMPLETED. */
   manifest: Maybe<Scalars['String']['output']>;
-  /** DUE_DILIGENCE (pseudonymized, k-anonymous rows) or CLOSING (full records). */
+  /** DUE_DILIGENCE (class aggregates of at least k people) or CLOSING (full records). */
   phase: BusinessTransferPhase;
   /** Subjects written so far, out of the total, with rate and estimated finish. */
   progress: BusinessTransferProgress;
@@ -224,7 +224,7 @@ export type BusinessTransferEdge = {
 export type BusinessTransferPhase =
   /** At closing: full customer records with each person’s consents and disclosure history, and one BUSINESS_TRANSFER disclosure to the acquirer recorded per exported person. */
   | 'CLOSING'
-  /** Before the deal: no direct identifiers. Each person is a pseudonymized row of generalized attributes made k-anonymous (BUSINESS_TRANSFER_K, default 11), and consents and disclosures are also given as counts per purpose; one non-identifiable disclosure to the acquirer is recorded. */
+  /** Before the deal: class aggregates, never a row per person. Each class of generalized region, age band and signup month holds at least k people (BUSINESS_TRANSFER_K, default 11) and is given with its size; consents and disclosures are counts of people per purpose, small counts suppressed; one non-identifiable disclosure to the acquirer is recorded. */
   | 'DUE_DILIGENCE';
 
 /** How far a business transfer’s export has come, counted in people (subjects). */
@@ -1639,7 +1639,7 @@ export type StartBusinessTransferInput = {
   encryptFor?: InputMaybe<Scalars['String']['input']>;
   /** Format of the export files; NDJSON when omitted. */
   format?: InputMaybe<ExportFormat>;
-  /** DUE_DILIGENCE for pseudonymized, k-anonymous rows without direct identifiers; CLOSING for full records. */
+  /** DUE_DILIGENCE for class aggregates of at least k people, never a row per person; CLOSING for full records. */
   phase: BusinessTransferPhase;
   /** Which people to export. */
   scope: BusinessTransferScopeInput;

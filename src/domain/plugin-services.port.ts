@@ -35,6 +35,12 @@ export interface Anonymizer {
     groups: { values: unknown[]; count: number }[],
     options: { quasiIdentifiers: { column: string; kind: QuasiIdentifierKind }[]; k?: number },
   ): Omit<KAnonymityResult, 'rows'> & { generalize(values: unknown[]): (string | null)[] | null };
+  /**
+   * Small-cell suppression of a count table (cells by key, one key part per dimension), audited
+   * so that no suppressed count can be narrowed below the protection width: each cell's count or
+   * null, in input order, and the grand total or null.
+   */
+  suppressCounts(cells: { key: string[]; count: number }[], dimensions: string[], k: number): Promise<{ cells: (number | null)[]; grandTotal: number | null }>;
   /** De-identifying generalizations of single values. */
   ageBand(birthDate: string, on: Date): string | null;
   month(date: Date): string | null;

@@ -150,42 +150,68 @@ describe('the business-transfer plugin', () => {
     expect(audits.map((a) => a.action)).toEqual(['business-transfer.started', 'business-transfer.finished']);
   });
 
-  it('exports due diligence with no direct identifier and every class at least k, as one non-identifiable disclosure', async () => {
-    const res = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope: { regions: ['US-CA', 'US-NY', 'US-TX', 'US-WA', 'US-IL'] } });
-    expect(res.errors).toBeUndefined();
-    const id = res.data!.startBusinessTransfer.id;
-    const done = await finished(id);
-    expect(done.status).toBe('COMPLETED');
-    const manifest = JSON.parse(done.manifest!) as Manifest;
-    expect(manifest.anonymization).toMatchObject({ k: 11 });
-    expect(manifest.anonymization!.kAchieved).toBeGreaterThanOrEqual(11);
-    expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
-
-    const text = gunzipSync(await readFile(path.join(done.exportPath, 'subjects.csv.gz'))).toString('utf8');
-    const [header, ...rows] = text.split('\n').filter(Boolean);
-    const cols = header!.split(',');
-    expect(cols.slice(0, 4)).toEqual(['pseudonym', 'region', 'ageBand', 'signupMonth']);
-    expect(rows.length).toBe(manifest.files[0]!.rows);
-    expect(rows.length).toBeGreaterThan(0);
-    const people: { name: string; email: string; phone: string; street_address: string }[] = await t.gateway.dataSource.query(`SELECT name, email, phone, street_address FROM subjects WHERE status = 'ACTIVE'`);
-    const others = await Promise.all(['consents.csv.gz', 'disclosures.csv.gz'].map(async (f) => gunzipSync(await readFile(path.join(done.exportPath, f))).toString('utf8')));
-    const all = [text, ...others].join('\n');
-    for (const p of people) for (const v of [p.name, p.email, p.phone, p.street_address]) expect(all.includes(v)).toBe(false);
-    expect(text).not.toMatch(/@example\.com|\+1415/);
-    const classes = new Map<string, number>();
-    for (const r of rows) {
-      const key = r.split(',').slice(1, 4).join('|');
-      classes.set(key, (classes.get(key) ?? 0) + 1);
+  it('exports due diligence as classes of at least k over every released column, which no row of a second export of the same scope links to (issue 26, point 4)', async () => {
+    const scope = { regions: ['US-CA', 'US-NY', 'US-TX', 'US-WA', 'US-IL'] };
+    const exports: { manifest: Manifest; files: Record<string, { header: string[]; rows: string[][] }>; id: string }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope });
+      expect(res.errors).toBeUndefined();
+      const id = res.data!.startBusinessTransfer.id;
+      const done = await finished(id);
+      expect(done.status).toBe('COMPLETED');
+      expect(await verifyExport(done.exportPath)).toMatchObject({ valid: true });
+      const files: Record<string, { header: string[]; rows: string[][] }> = {};
+      for (const f of ['subjects', 'consents', 'disclosures']) {
+        const [header, ...rows] = gunzipSync(await readFile(path.join(done.exportPath, `${f}.csv.gz`))).toString('utf8').split('\n').filter(Boolean);
+        files[f] = { header: header!.split(','), rows: rows.map((r) => r.split(',')) };
+      }
+      exports.push({ manifest: JSON.parse(done.manifest!) as Manifest, files, id });
     }
-    expect(Math.min(...classes.values())).toBeGreaterThanOrEqual(11);
-    const pseudonyms = rows.map((r) => r.split(',')[0]);
-    expect(new Set(pseudonyms).size).toBe(pseudonyms.length);
 
-    const recorded: { subject_id: number | null; identifiable: number }[] = await t.gateway.dataSource.query(
-      `SELECT subject_id, identifiable FROM disclosures WHERE transaction_reference = ?`,
-      [`business-transfer:${id}`],
-    );
-    expect(recorded).toEqual([{ subject_id: null, identifiable: 0 }]);
+    for (const { manifest, files } of exports) {
+      expect(manifest.anonymization).toMatchObject({ k: 11 });
+      // Every column of the subjects file is released, the class size included: group the rows by
+      // all of them and count the people in each group.
+      expect(files.subjects!.header).toEqual(['region', 'ageBand', 'signupMonth', 'subjects']);
+      expect(files.subjects!.rows.length).toBeGreaterThan(1);
+      const classes = new Map<string, number>();
+      for (const r of files.subjects!.rows) classes.set(r.join('|'), (classes.get(r.join('|')) ?? 0) + Number(r[3]));
+      expect(classes.size).toBe(files.subjects!.rows.length);
+      expect(Math.min(...classes.values())).toBeGreaterThanOrEqual(11);
+      expect([...classes.values()].reduce((a, b) => a + b, 0)).toBe(manifest.subjects);
+      // The other files are counts of people over the whole release: each is suppressed (empty) or at least k.
+      expect(files.consents!.header).toEqual(['purpose', 'status', 'subjects']);
+      expect(files.disclosures!.header).toEqual(['purpose', 'subjects', 'disclosures']);
+      for (const r of files.consents!.rows) expect(r[2] === '' || Number(r[2]) >= 11).toBe(true);
+      for (const r of files.disclosures!.rows) expect(r[1] === '' || Number(r[1]) >= 11).toBe(true);
+      expect(files.consents!.rows.some((r) => r[2] !== '')).toBe(true);
+    }
+
+    // The linkage attack: join the two exports row by row on every column they both release. A
+    // row links when it matches one row of the other export and stands for fewer than k people.
+    const [a, b] = exports as [(typeof exports)[0], (typeof exports)[0]];
+    const links: string[] = [];
+    for (const f of ['subjects', 'consents', 'disclosures']) {
+      for (const row of a.files[f]!.rows) {
+        const matches = b.files[f]!.rows.filter((other) => other.join(',') === row.join(','));
+        const people = f === 'subjects' ? Number(row[3]) : Number(row[f === 'consents' ? 2 : 1] || 11);
+        if (matches.length === 1 && people < 11) links.push(`${f}: ${row.join(',')}`);
+      }
+    }
+    expect(links).toEqual([]);
+    // Nothing names a person: no direct identifier of anyone in scope appears in any file.
+    const people: { name: string; email: string; phone: string; street_address: string }[] = await t.gateway.dataSource.query(`SELECT name, email, phone, street_address FROM subjects WHERE status = 'ACTIVE'`);
+    const all = exports.flatMap((e) => Object.values(e.files).flatMap((f) => f.rows.map((r) => r.join(',')))).join('\n');
+    for (const p of people) for (const v of [p.name, p.email, p.phone, p.street_address]) expect(all.includes(v)).toBe(false);
+
+    // Aggregates of classes of at least k are not personal data (docs/legal.md, point 23): one non-identifiable disclosure each.
+    for (const { id } of exports) {
+      const recorded: { subject_id: number | null; identifiable: number }[] = await t.gateway.dataSource.query(`SELECT subject_id, identifiable FROM disclosures WHERE transaction_reference = ?`, [`business-transfer:${id}`]);
+      expect(recorded).toEqual([{ subject_id: null, identifiable: 0 }]);
+      // The chunks' class tallies are cleared once the files are written.
+      const [{ n }] = await t.gateway.dataSource.query('SELECT COUNT(*) AS n FROM business_transfer_chunks WHERE transfer_id = ? AND tallies IS NOT NULL', [Number(id)]);
+      expect(Number(n)).toBe(0);
+    }
   });
 
   it('keeps a running export\'s data key sealed under a key that is not in the database (issue 23)', async () => {

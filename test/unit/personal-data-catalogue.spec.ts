@@ -153,7 +153,12 @@ describe('the personal-data catalogue', () => {
         consents: ['subjectId', 'purpose', 'status', 'source', 'policyVersion', 'version', 'updatedAt', 'history'],
         disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', 'purpose', 'identifiable', 'transactionReference', 'occurredAt', 'categories'],
       });
-      expect(COLUMNS.DUE_DILIGENCE.subjects.slice(0, 4)).toEqual(['pseudonym', 'region', 'ageBand', 'signupMonth']);
+      // Due diligence releases classes, not people: no pseudonym, a class's values and its size (issue 26, point 4).
+      expect(COLUMNS.DUE_DILIGENCE).toEqual({
+        subjects: ['region', 'ageBand', 'signupMonth', 'subjects'],
+        consents: ['purpose', 'status', 'subjects'],
+        disclosures: ['purpose', 'subjects', 'disclosures'],
+      });
       // The catalogue's phases and files are the plugin's.
       expect(Object.values(TransferPhase).sort()).toEqual(['CLOSING', 'DUE_DILIGENCE']);
       const files = new Set(PERSONAL_DATA.flatMap((f) => [f.transfer.CLOSING?.file, f.transfer.DUE_DILIGENCE?.file]).filter(Boolean));

@@ -48,6 +48,7 @@ describe('plugin registry', () => {
       month: () => null,
       ipNetwork: () => null,
       userAgent: () => ({ browser: 'Other', deviceType: 'unknown' }),
+      suppressCounts: async () => ({ cells: [], grandTotal: null }),
     };
     expect(() => new PluginRegistry([plugin('a', [], { provides: { anonymizer } }), plugin('b', [], { provides: { anonymizer } })])).toThrow(/service "anonymizer" is provided twice/);
     const build = () => null as never;

@@ -12,7 +12,6 @@ import { usageReportResolvers } from './usage-report.resolver';
  * k-anonymous aggregates for partners. Provides the Anonymizer service to other plugins.
  */
 export interface AnonymizationPluginOptions extends AnonymizationOptions {
-  /** A usage report's protection width as a percentage of its k (see cell-suppression.ts). */
   protectionPercent: number;
   /** The most cells a usage report may list. */
   reportMaxCells: number;

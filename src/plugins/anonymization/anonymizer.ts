@@ -1,10 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { Anonymizer, QuasiIdentifierKind } from '../../domain/plugin-services.port';
 import { ageBandHierarchy, kAnonymize, planKAnonymity, regionHierarchy, signupMonthHierarchy, type GeneralizationHierarchy } from './k-anonymity';
+import { protectionWidth, suppressCells } from './cell-suppression';
+import { loadLinearSolver } from './linear-solver';
 import { ageBand, generalizeDate, generalizeIp, pseudonym, userAgentFamily } from './strategies';
 
 export interface AnonymizationOptions {
   k: number;
+  /** A suppressed count's protection width as a percentage of k (cell-suppression.ts); 50 when not given. */
+  protectionPercent?: number;
   pseudonymSecret: string;
   pseudonymKeyId: string;
 }
@@ -38,6 +42,10 @@ export function createAnonymizer(options: AnonymizationOptions): Anonymizer {
         quasiIdentifiers: quasiIdentifiers.map((q) => ({ column: q.column, ...HIERARCHIES[q.kind] })),
       });
       return { kAchieved: plan.kAchieved, suppressedRows: plan.suppressedRows, levels: plan.levels, generalize: (values) => plan.generalize(values) };
+    },
+    async suppressCounts(cells, dimensions, k) {
+      const released = suppressCells(cells, dimensions, k, { solver: await loadLinearSolver(), width: protectionWidth(k, options.protectionPercent ?? 50) });
+      return { cells: released.cells.map((c) => c.count), grandTotal: released.grandTotal.count };
     },
     ageBand: (birthDate, on) => ageBand(birthDate, on),
     month: (date) => generalizeDate(date, 'MONTH'),

@@ -6,6 +6,7 @@ import { artifactPurgeJob, assembleJob, chunkJob, planJob } from './business-tra
 import { exportCopiesOf, transfersOf } from './export-retention.service';
 import { ExportArtifactRetention1766000900000 } from './migrations/1766000900000-export-artifact-retention';
 import { SealedDataKeys1766001700000 } from './migrations/1766001700000-sealed-data-keys';
+import { DueDiligenceTallies1766002000000 } from './migrations/1766002000000-due-diligence-tallies';
 import { acquirerLoader, businessTransferResolvers } from './business-transfer.resolver';
 import type { BusinessTransferOptions } from './transfer-lifecycle.service';
 import { BusinessTransfers1764370300000 } from './migrations/1764370300000-business-transfers';
@@ -27,7 +28,7 @@ export function businessTransferPlugin(options: BusinessTransferOptions): Gatewa
     commands: [{ name: 'transfer', usage: TRANSFER_USAGE, run: runTransferCommand }],
     routes: artifactDownloadRoutes,
     entities: [BusinessTransfer, TransferChunk],
-    migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000, ExportArtifactRetention1766000900000, SealedDataKeys1766001700000],
+    migrations: [BusinessTransfers1764370300000, TransferPlanIntents1766000200000, ExportArtifactRetention1766000900000, SealedDataKeys1766001700000, DueDiligenceTallies1766002000000],
     resolvers: businessTransferResolvers(options),
     // M&A sees its transfers and their files, never people: the acquirer's disclosure list is
     // guarded by Disclosure, which MNA may not see.

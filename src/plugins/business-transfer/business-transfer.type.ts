@@ -11,7 +11,7 @@ registerEnumType(TransferPhase, {
   valuesConfig: {
     DUE_DILIGENCE: {
       description:
-        'Before the deal: no direct identifiers. Each person is a pseudonymized row of generalized attributes made k-anonymous (BUSINESS_TRANSFER_K, default 11), and consents and disclosures are also given as counts per purpose; one non-identifiable disclosure to the acquirer is recorded.',
+        'Before the deal: class aggregates, never a row per person. Each class of generalized region, age band and signup month holds at least k people (BUSINESS_TRANSFER_K, default 11) and is given with its size; consents and disclosures are counts of people per purpose, small counts suppressed; one non-identifiable disclosure to the acquirer is recorded.',
     },
     CLOSING: {
       description: 'At closing: full customer records with each person’s consents and disclosure history, and one BUSINESS_TRANSFER disclosure to the acquirer recorded per exported person.',
@@ -89,7 +89,7 @@ export class ExportArtifactType {
 @ObjectType('BusinessTransfer', {
   simpleResolvers: true,
   description:
-    'An export of customer data to an acquirer in a merger or acquisition: pseudonymized and k-anonymous for DUE_DILIGENCE, full records at CLOSING, written by background jobs as files with a manifest. Visible to the roles MNA and ADMIN.',
+    'An export of customer data to an acquirer in a merger or acquisition: class aggregates of at least k people for DUE_DILIGENCE, full records at CLOSING, written by background jobs as files with a manifest. Visible to the roles MNA and ADMIN.',
 })
 export class BusinessTransferType {
   @Field(() => ID, { description: 'The transfer’s id.' })
@@ -101,7 +101,7 @@ export class BusinessTransferType {
   @Field(() => ID, { description: 'Id of the acquirer: a recipient of kind ACQUIRER.' })
   acquirerId!: number;
 
-  @Field(() => TransferPhase, { description: 'DUE_DILIGENCE (pseudonymized, k-anonymous rows) or CLOSING (full records).' })
+  @Field(() => TransferPhase, { description: 'DUE_DILIGENCE (class aggregates of at least k people) or CLOSING (full records).' })
   phase!: TransferPhase;
 
   @Field(() => TransferFormat, { description: 'Format of the export files.' })
@@ -176,7 +176,7 @@ export class StartBusinessTransferInput {
   @Field(() => ID, { description: 'Id of a recipient of kind ACQUIRER whose allowed purposes include BUSINESS_TRANSFER.' })
   acquirerId!: string;
 
-  @Field(() => TransferPhase, { description: 'DUE_DILIGENCE for pseudonymized, k-anonymous rows without direct identifiers; CLOSING for full records.' })
+  @Field(() => TransferPhase, { description: 'DUE_DILIGENCE for class aggregates of at least k people, never a row per person; CLOSING for full records.' })
   phase!: TransferPhase;
 
   @Field(() => BusinessTransferScopeInput, { description: 'Which people to export.' })

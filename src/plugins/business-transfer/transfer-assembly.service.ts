@@ -1,9 +1,6 @@
 /** Assembly: concatenate the parts (closing) or k-anonymize them (due diligence), write the manifest, complete the transfer. */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { StringDecoder } from 'node:string_decoder';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../domain/actor';
 import { appendAudit } from '../../domain/audit.service';
@@ -23,36 +20,8 @@ import {
 } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
 import { artifactsExpireAt, parseScope } from './transfer-lifecycle.service';
-import { mergeByPseudonym } from './pseudonym-order';
+import { mergeTallies, releaseDueDiligence, type ClassTally } from './due-diligence-release';
 import { COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference } from './transfer-shared';
-
-/**
- * The rows of a gzip NDJSON part, one at a time. The assembly of a due-diligence export reads
- * every chunk's part at once (the merge), so each reader holds one 16 KB piece: the file is
- * pulled piece by piece (readline would buffer every line a read produced, hundreds per part).
- */
-export async function* readJsonLines(file: string): AsyncGenerator<Record<string, unknown>> {
-  const source = createReadStream(file, { highWaterMark: 16 * 1024 });
-  const gunzip = createGunzip({ chunkSize: 16 * 1024 });
-  // pipe() forwards neither errors nor destroy: a missing or damaged part must fail this reader
-  // (and so the job), never crash the process, and a reader left early must close its file.
-  source.on('error', (err) => gunzip.destroy(err));
-  source.pipe(gunzip);
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  try {
-    for await (const piece of gunzip as AsyncIterable<Buffer>) {
-      const lines = (rest + decoder.write(piece)).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
-    }
-    const last = rest + decoder.end();
-    if (last) yield JSON.parse(last) as Record<string, unknown>;
-  } finally {
-    source.destroy();
-    gunzip.destroy();
-  }
-}
 
 async function writeWholeFile(t: BusinessTransfer, file: ExportFile, lines: Iterable<string> | AsyncIterable<string>, dataKey: Buffer | null): Promise<{ rows: number; gz: string }> {
   const gz = path.join(partsDir(t), `${file}.final.gz`);
@@ -81,11 +50,10 @@ interface DueDiligenceOutput {
 }
 
 /**
- * k-anonymity without holding the rows: a first pass over the chunks' parts counts the
- * quasi-identifier values, the anonymizer decides the generalization from those counts, and a
- * second pass streams the rows, merged by pseudonym from the parts (each sorted when written),
- * generalized or suppressed, into the final file; the totals are counted on the way. Memory is
- * the histogram (regions × age bands × months) and one row per chunk, whatever the size.
+ * Class aggregates only (due-diligence-release.ts): the chunks' tallies merged, the classes
+ * k-anonymized by the anonymizer's plan (generalized, small ones dropped), and the consent and
+ * disclosure counts of the released people with small counts suppressed. Memory is the histogram
+ * (regions × age bands × months), whatever the number of people.
  */
 async function assembleDueDiligence(t: BusinessTransfer, chunks: TransferChunk[], anonymizer: Anonymizer, dataKey: Buffer | null): Promise<DueDiligenceOutput> {
   const quasiIdentifiers = [
@@ -93,58 +61,31 @@ async function assembleDueDiligence(t: BusinessTransfer, chunks: TransferChunk[]
     { column: 'ageBand', kind: 'AGE_BAND' as const },
     { column: 'signupMonth', kind: 'SIGNUP_MONTH' as const },
   ];
-  const qiValues = (row: Record<string, unknown>) => quasiIdentifiers.map((q) => row[q.column] ?? null);
-  const groups = new Map<string, { values: unknown[]; count: number }>();
-  for (const c of chunks) {
-    for await (const row of readJsonLines(partFile(t, 'subjects', c.seq))) {
-      const values = qiValues(row);
-      const key = JSON.stringify(values);
-      const group = groups.get(key);
-      if (group) group.count++;
-      else groups.set(key, { values, count: 1 });
-    }
-  }
-  const plan = anonymizer.planKAnonymity([...groups.values()], { quasiIdentifiers, k: t.k });
-
-  const consentCounts = new Map<string, number>();
-  const disclosureCounts = new Map<string, { disclosures: number; subjects: number }>();
+  const tallies = mergeTallies(
+    chunks.map((c) => {
+      if (c.tallies === null) throw new Error(`chunk ${c.seq} of business transfer ${t.id} has no tally (written before the upgrade?): start the transfer again`);
+      return JSON.parse(c.tallies) as ClassTally[];
+    }),
+  );
+  const plan = anonymizer.planKAnonymity(
+    tallies.map((c) => ({ values: c.values, count: c.subjects })),
+    { quasiIdentifiers, k: t.k },
+  );
+  const release = await releaseDueDiligence(
+    tallies,
+    (values) => plan.generalize(values),
+    t.k,
+    async (cells, k) => (await anonymizer.suppressCounts(cells, ['value'], k)).cells,
+    { consent: CONSENT_PURPOSES, disclosure: DISCLOSURE_PURPOSES },
+  );
   const cols = COLUMNS.DUE_DILIGENCE;
-  let released = 0;
-  async function* releasedLines(): AsyncGenerator<string> {
-    for await (const row of mergeByPseudonym(chunks.map((c) => readJsonLines(partFile(t, 'subjects', c.seq))))) {
-      const generalized = plan.generalize(qiValues(row));
-      if (!generalized) continue;
-      quasiIdentifiers.forEach((q, i) => {
-        row[q.column] = generalized[i];
-      });
-      released++;
-      for (const p of CONSENT_PURPOSES) {
-        const key = `${p}\u0000${row[`consent_${p}`] ?? 'NONE'}`;
-        consentCounts.set(key, (consentCounts.get(key) ?? 0) + 1);
-      }
-      for (const p of DISCLOSURE_PURPOSES) {
-        const n = Number(row[`disclosures_${p}`] ?? 0);
-        const agg = disclosureCounts.get(p) ?? { disclosures: 0, subjects: 0 };
-        agg.disclosures += n;
-        agg.subjects += n > 0 ? 1 : 0;
-        disclosureCounts.set(p, agg);
-      }
-      yield formatRow(t.format, cols.subjects, row);
-    }
-  }
-  const subjects = await writeWholeFile(t, 'subjects', releasedLines(), dataKey);
-  // The totals follow from the released rows, so they reveal nothing the subjects file does not.
-  const consentRows = [...consentCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, n]) => {
-    const [purpose, status] = key.split('\u0000');
-    return { purpose, status, subjects: n };
-  });
-  const disclosureRows = DISCLOSURE_PURPOSES.map((purpose) => ({ purpose, ...(disclosureCounts.get(purpose) ?? { disclosures: 0, subjects: 0 }) })).filter((r) => r.disclosures > 0);
-  const consents = await writeWholeFile(t, 'consents', consentRows.map((r) => formatRow(t.format, cols.consents, r)), dataKey);
-  const disclosures = await writeWholeFile(t, 'disclosures', disclosureRows.map((r) => formatRow(t.format, cols.disclosures, r)), dataKey);
+  const subjects = await writeWholeFile(t, 'subjects', release.subjects.map((r) => formatRow(t.format, cols.subjects, r)), dataKey);
+  const consents = await writeWholeFile(t, 'consents', release.consents.map((r) => formatRow(t.format, cols.consents, r)), dataKey);
+  const disclosures = await writeWholeFile(t, 'disclosures', release.disclosures.map((r) => formatRow(t.format, cols.disclosures, r)), dataKey);
   return {
     files: { subjects: { rows: subjects.rows, path: subjects.gz }, consents: { rows: consents.rows, path: consents.gz }, disclosures: { rows: disclosures.rows, path: disclosures.gz } },
     anonymization: { k: t.k, kAchieved: plan.kAchieved, suppressedRows: plan.suppressedRows, levels: plan.levels, quasiIdentifiers: quasiIdentifiers.map((q) => q.column) },
-    subjects: released,
+    subjects: release.released,
   };
 }
 
@@ -230,6 +171,8 @@ export async function assembleTransfer(ds: DataSource, run: UseCaseRunner, hooks
       await announceDisclosures(uow, hooks, actor, [disclosure.id]);
     }
     const finishedAt = new Date();
+    // The class tallies were the export's working data: the files hold what was released.
+    if (t.phase === TransferPhase.DUE_DILIGENCE) await em.query('UPDATE business_transfer_chunks SET tallies = NULL WHERE transfer_id = ?', [transferId]);
     await em.getRepository(BusinessTransfer).update({ id: transferId }, {
       status: TransferStatus.COMPLETED, manifest: JSON.stringify(manifest), finishedAt, dataKey: null, artifactsExpireAt: artifactsExpireAt(finishedAt, locked.artifactRetentionDays),
     });

@@ -36,6 +36,13 @@ export class TransferChunk {
   @Column({ type: 'text', nullable: true })
   parts!: string | null;
 
+  /**
+   * Due diligence: JSON of the chunk's subjects counted by class (due-diligence-release.ts),
+   * cleared when the transfer ends. No row per person is written to disk.
+   */
+  @Column({ type: 'mediumtext', nullable: true })
+  tallies!: string | null;
+
   @Column({ name: 'completed_at', type: 'datetime', precision: 3, nullable: true })
   completedAt!: Date | null;
 }

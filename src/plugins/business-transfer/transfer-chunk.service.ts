@@ -13,7 +13,7 @@ import type { Anonymizer, PluginServices } from '../../domain/plugin-services.po
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import { EXPORT_FILES, GzipLineWriter, encryptFrame, rowFormatter, type ExportFile } from './export-files';
 import { ChunkStatus, TransferChunk } from './transfer-chunk.entity';
-import { sortByPseudonym } from './pseudonym-order';
+import { tallySubjects, type ClassTally, type SubjectFacts } from './due-diligence-release';
 import { scopeWhere } from './transfer-lifecycle.service';
 import type { ReadRouting } from '../../domain/read-routing.port';
 import {
@@ -228,13 +228,13 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
 }
 
 /**
- * One raw (not yet k-anonymous) due-diligence row per subject, under the transfer's pseudonym,
- * written sorted by pseudonym: the assembly merges the chunks' parts in that order without
- * holding them (a chunk's rows, a few thousand small ones, are held here to be sorted).
+ * A chunk's subjects counted by quasi-identifier class, with each class's consent statuses and
+ * disclosure counts (due-diligence-release.ts): no row per person is written anywhere. The tally
+ * is stored in the chunk's row when the chunk is checkpointed.
  */
-async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk: TransferChunk, writer: GzipLineWriter, anonymizer: Anonymizer): Promise<ExportedSubject[]> {
+async function tallyDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk: TransferChunk, anonymizer: Anonymizer): Promise<{ exported: ExportedSubject[]; tallies: ClassTally[] }> {
   const exported: ExportedSubject[] = [];
-  const rows: Record<string, unknown>[] = [];
+  const facts: SubjectFacts[] = [];
   for (let after = chunk.afterSubjectId; ; ) {
     const subjects = await subjectPage(ds, t, after, chunk.upToSubjectId);
     if (subjects.length === 0) break;
@@ -246,24 +246,19 @@ async function writeDueDiligenceChunk(ds: DataSource, t: BusinessTransfer, chunk
     );
     const countsBy = groupBySubject(counts);
     for (const s of subjects) {
-      const row: Record<string, unknown> = {
-        pseudonym: anonymizer.pseudonymize(String(s.id), pseudonymScope(t.id)),
-        region: s.region,
-        ageBand: (s.birthDate ? anonymizer.ageBand(s.birthDate, t.generatedAt) : null) ?? s.ageRange,
-        signupMonth: anonymizer.month(new Date(s.createdAt)),
-      };
       const consentOf = new Map((consents.get(s.id) ?? []).map((c) => [c.purpose, c.status]));
-      for (const p of CONSENT_PURPOSES) row[`consent_${p}`] = consentOf.get(p) ?? null;
       const countOf = new Map((countsBy.get(s.id) ?? []).map((c) => [c.purpose, Number(c.n)]));
-      for (const p of DISCLOSURE_PURPOSES) row[`disclosures_${p}`] = countOf.get(p) ?? 0;
-      rows.push(row);
+      facts.push({
+        values: [s.region, (s.birthDate ? anonymizer.ageBand(s.birthDate, t.generatedAt) : null) ?? s.ageRange, anonymizer.month(new Date(s.createdAt))],
+        consents: Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, consentOf.get(p) ?? 'NONE'])),
+        disclosures: Object.fromEntries(DISCLOSURE_PURPOSES.map((p) => [p, countOf.get(p) ?? 0])),
+      });
       exported.push({ id: s.id, categories: DUE_DILIGENCE_CATEGORIES });
     }
     after = ids[ids.length - 1]!;
     if (subjects.length < PAGE) break;
   }
-  for (const row of sortByPseudonym(rows)) await writer.line(JSON.stringify(row));
-  return exported;
+  return { exported, tallies: tallySubjects(facts) };
 }
 
 /**
@@ -282,22 +277,26 @@ export async function exportChunk(ds: DataSource, reads: ReadRouting, run: UseCa
   const dataKey = dataKeyOf(t, kek);
   await mkdir(partsDir(t), { recursive: true });
 
-  const files: readonly ExportFile[] = t.phase === TransferPhase.CLOSING ? EXPORT_FILES : ['subjects'];
+  // Due diligence writes no part: its chunk's tally goes into the checkpoint's row.
+  const files: readonly ExportFile[] = t.phase === TransferPhase.CLOSING ? EXPORT_FILES : [];
   let writers = {} as Record<ExportFile, GzipLineWriter>;
+  let tallies: ClassTally[] | null = null;
   // The data pages may come from a replica that has applied everything the primary had committed
   // (the transfer's watermarks included); the erasure re-check below runs on the primary. If the
   // replica goes away mid-chunk the primary writes the chunk again, into fresh files.
   const exported = await reads.current('business-transfer chunk', async (source) => {
-    writers = Object.fromEntries(files.map((f) => [f, new GzipLineWriter(`${partFile(t, f, seq)}.gz.tmp`)])) as Record<ExportFile, GzipLineWriter>;
-    try {
-      if (t.phase === TransferPhase.CLOSING) {
-        // The CSV header goes in the first chunk only, so the parts concatenate into one table.
-        if (t.format === TransferFormat.CSV && seq === 0) for (const f of files) await writers[f].line(COLUMNS.CLOSING[f].join(','), false);
-        return await writeClosingChunk(source, t, chunk, writers);
-      }
+    if (t.phase !== TransferPhase.CLOSING) {
       const anonymizer = services.anonymizer;
       if (!anonymizer) throw new DomainError('CONFLICT', 'due diligence needs the anonymization plugin');
-      return await writeDueDiligenceChunk(source, t, chunk, writers.subjects, anonymizer);
+      const out = await tallyDueDiligenceChunk(source, t, chunk, anonymizer);
+      tallies = out.tallies;
+      return out.exported;
+    }
+    writers = Object.fromEntries(files.map((f) => [f, new GzipLineWriter(`${partFile(t, f, seq)}.gz.tmp`)])) as Record<ExportFile, GzipLineWriter>;
+    try {
+      // The CSV header goes in the first chunk only, so the parts concatenate into one table.
+      if (t.format === TransferFormat.CSV && seq === 0) for (const f of files) await writers[f].line(COLUMNS.CLOSING[f].join(','), false);
+      return await writeClosingChunk(source, t, chunk, writers);
     } finally {
       for (const f of files) await writers[f].close();
     }
@@ -306,8 +305,7 @@ export async function exportChunk(ds: DataSource, reads: ReadRouting, run: UseCa
   const parts: Record<string, { rows: number }> = {};
   for (const f of files) {
     const gz = `${partFile(t, f, seq)}.gz.tmp`;
-    // Due-diligence parts are intermediate (k-anonymized at assembly), so only closing parts are encrypted here.
-    if (dataKey && t.phase === TransferPhase.CLOSING) {
+    if (dataKey) {
       await encryptFrame(gz, `${partFile(t, f, seq)}.tmp`, dataKey, f, seq, isLastChunk);
       await rm(gz);
     } else await rename(gz, `${partFile(t, f, seq)}.tmp`);
@@ -328,7 +326,7 @@ export async function exportChunk(ds: DataSource, reads: ReadRouting, run: UseCa
       if (still.length !== ids.length) throw new Error(`a subject of chunk ${seq} was erased during the export; the chunk is written again`);
       if (t.phase === TransferPhase.CLOSING) await announceDisclosures(uow, hooks, actor, await recordTransferDisclosures(em, actor, locked, exported));
     }
-    await em.getRepository(TransferChunk).update({ transferId, seq }, { status: ChunkStatus.DONE, subjects: ids.length, parts: JSON.stringify(parts), completedAt: new Date() });
+    await em.getRepository(TransferChunk).update({ transferId, seq }, { status: ChunkStatus.DONE, subjects: ids.length, parts: JSON.stringify(parts), tallies: tallies === null ? null : JSON.stringify(tallies), completedAt: new Date() });
     await em.query('UPDATE business_transfers SET subjects_done = subjects_done + ?, chunks_done = chunks_done + 1 WHERE id = ?', [ids.length, transferId]);
     return { subjects: ids.length };
   });

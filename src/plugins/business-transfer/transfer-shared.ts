@@ -22,10 +22,11 @@ export const COLUMNS: Record<TransferPhase, Record<ExportFile, readonly string[]
     consents: ['subjectId', ...transferColumns('CLOSING', 'consents', 'consents'), 'version', 'updatedAt', ...transferColumns('CLOSING', 'consent_events', 'consents')],
     disclosures: ['id', 'subjectId', 'recipientId', 'recipientName', 'recipientKind', ...transferColumns('CLOSING', 'disclosures', 'disclosures'), 'occurredAt', 'categories'],
   },
+  // Class aggregates only (due-diligence-release.ts): a class's generalized values and its size; per purpose, counts of people.
   DUE_DILIGENCE: {
-    subjects: ['pseudonym', ...transferColumns('DUE_DILIGENCE', 'subjects', 'subjects'), 'signupMonth', ...CONSENT_PURPOSES.map((p) => `consent_${p}`), ...DISCLOSURE_PURPOSES.map((p) => `disclosures_${p}`)],
+    subjects: [...transferColumns('DUE_DILIGENCE', 'subjects', 'subjects'), 'signupMonth', 'subjects'],
     consents: ['purpose', 'status', 'subjects'],
-    disclosures: ['purpose', 'disclosures', 'subjects'],
+    disclosures: ['purpose', 'subjects', 'disclosures'],
   },
 };
 
