@@ -17,7 +17,7 @@ import { tallySubjects, type ClassTally, type SubjectFacts } from './due-diligen
 import { scopeWhere } from './transfer-lifecycle.service';
 import type { ReadRouting } from '../../domain/read-routing.port';
 import {
-  COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, pseudonymScope, transferReference,
+  COLUMNS, CONSENT_PURPOSES, DISCLOSURE_PURPOSES, DUE_DILIGENCE_CATEGORIES, TERMINAL, dataKeyOf, partFile, partsDir, transferReference,
 } from './transfer-shared';
 
 /**

@@ -31,7 +31,6 @@ export const COLUMNS: Record<TransferPhase, Record<ExportFile, readonly string[]
 };
 
 export const transferReference = (id: number) => `business-transfer:${id}`;
-export const pseudonymScope = (id: number) => `transfer-${id}`;
 
 const pad = (n: number) => String(n).padStart(6, '0');
 export const partsDir = (t: BusinessTransfer) => path.join(t.exportPath, '.parts');
