@@ -8,7 +8,6 @@ import { announceDisclosures, recordDisclosure } from '../../domain/disclosure.s
 import type { DomainHooks } from '../../domain/hooks';
 import type { UseCaseRunner } from '../../domain/job-intents';
 import { DomainError, notFound } from '../../domain/errors';
-import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
 import { Recipient } from '../../entities/recipient.entity';
 import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
