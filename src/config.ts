@@ -128,7 +128,7 @@ export interface Config {
     /** Built-in plugins switched on (PLUGINS, comma-separated; default all). */
     enabled: string[];
     legalHold: { snapshotJobThreshold: number; purgeGraceDays: number };
-    anonymization: { k: number; protectionPercent: number; reportMaxCells: number; pseudonymSecret: string; pseudonymKeyId: string };
+    anonymization: { k: number; protectionPercent: number; reportMaxCells: number; dpContributionCap: number; dpPartnerEpsilonBudget: number; pseudonymSecret: string; pseudonymKeyId: string };
     businessTransfer: { exportDir: string; chunkSize: number; k: number; artifactRetentionDays: number; dataKeySecret: string };
   };
   /** Operating it: logs, /metrics, shutdown (issue 11). */
@@ -200,6 +200,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  // A decimal with at most three places (ε is counted in thousandths).
+  const thousandths = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!/^\d+(\.\d{1,3})?$/.test(raw.trim()) || n < min || n > max) {
+      problems.push(`${key} must be a number from ${min} to ${max} with at most three decimals, got "${raw}"`);
       return fallback;
     }
     return n;
@@ -405,6 +416,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         // The audit solves linear programs over the whole table on the event loop: about 0.5 s
         // at 1,000 cells and 8 s at 2,700 (npm run bench -- reports).
         reportMaxCells: int('USAGE_REPORT_MAX_CELLS', 1000, 10, 10_000),
+        // Differential privacy (issue 26, point 5): a person's visits counted per report, at most
+        // (the sensitivity), and the ε a partner may receive in all, ever.
+        dpContributionCap: int('DP_CONTRIBUTION_CAP', 10, 1, 1000),
+        dpPartnerEpsilonBudget: thousandths('DP_PARTNER_EPSILON_BUDGET', 1, 0.001, 100),
         pseudonymSecret,
         pseudonymKeyId: str('PSEUDONYM_KEY_ID', 'k1'),
       },

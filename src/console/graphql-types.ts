@@ -838,7 +838,7 @@ export type Mutation = {
   requestCorrection: DataRequest;
   /** Opens a deletion (erasure) request for a user, emails them a receipt (when they have an address) and queues the erasure; a second one while one is open returns the open one. An erased user is refused (SUBJECT_ERASED). Roles: PRIVACY_OPS, ADMIN. */
   requestErasure: DataRequestReceipt;
-  /** Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. Roles: PRIVACY_OPS, ADMIN. */
+  /** Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. A DIFFERENTIAL_PRIVACY report is not held to windows but spends its epsilon from the partner’s budget, and is refused past it (PRIVACY_BUDGET_EXCEEDED). Roles: PRIVACY_OPS, ADMIN. */
   shareUsageReport: SharedUsageReport;
   /** Starts an export for an acquirer and returns it PENDING; background jobs then write it, limited to the people and records that exist at this call. Audited. Roles: MNA, ADMIN. */
   startBusinessTransfer: BusinessTransfer;
@@ -1200,6 +1200,17 @@ export type PreservedRecordType =
   | 'DISCLOSURE'
   /** The person’s own record (a User), limited to the fields of the hold’s categories. */
   | 'SUBJECT';
+
+/** The privacy loss ε a partner may receive from differentially private reports, in all (DP_PARTNER_EPSILON_BUDGET), and how much it has. */
+export type PrivacyBudget = {
+  __typename?: 'PrivacyBudget';
+  /** What is left. */
+  remainingEpsilon: Scalars['Float']['output'];
+  /** Spent by every report shared with the partner, this one included. */
+  spentEpsilon: Scalars['Float']['output'];
+  /** The partner’s whole budget. */
+  totalEpsilon: Scalars['Float']['output'];
+};
 
 /** A new version of the privacy policy, to publish. */
 export type PublishPolicyVersionInput = {
@@ -1623,8 +1634,10 @@ export type Role =
 /** A usage report shared with a partner, and the disclosure that records the sharing. */
 export type SharedUsageReport = {
   __typename?: 'SharedUsageReport';
-  /** The non-identifiable disclosure to the partner: purpose AGGREGATE_ANALYTICS, no subject, transaction reference usage-report:sha256:<the report’s sha256>. */
+  /** The non-identifiable disclosure to the partner: purpose AGGREGATE_ANALYTICS, no subject, transaction reference usage-report:sha256:<the report’s sha256> (usage-report:dp:epsilon=<ε>:sha256:<sha256> for a DIFFERENTIAL_PRIVACY report). */
   disclosure: Disclosure;
+  /** DIFFERENTIAL_PRIVACY: the partner’s ε budget after this report; null for SUPPRESSION. */
+  privacyBudget: Maybe<PrivacyBudget>;
   /** The report as released to the partner. */
   report: UsageReport;
 };
@@ -1741,14 +1754,20 @@ export type UsageReport = {
   __typename?: 'UsageReport';
   /** One cell per combination of values that occurred in the period, sorted by key. */
   cells: Array<UsageCell>;
+  /** DIFFERENTIAL_PRIVACY: the most visits of one person counted (the sensitivity of the counts); null for SUPPRESSION. */
+  contributionCap: Maybe<Scalars['Int']['output']>;
   /** The dimensions counted by, in the order of the values in every key. */
   dimensions: Array<UsageDimension>;
+  /** DIFFERENTIAL_PRIVACY: the privacy loss ε of this report; null for SUPPRESSION. */
+  epsilon: Maybe<Scalars['Float']['output']>;
   /** Start of the period counted (inclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC. */
   from: Scalars['DateTimeISO']['output'];
   /** All visits in the period; null when suppressed. */
   grandTotal: Maybe<Scalars['Int']['output']>;
-  /** The minimum cell size applied. */
+  /** The minimum cell size applied; 0 for DIFFERENTIAL_PRIVACY, which suppresses nothing. */
   k: Scalars['Int']['output'];
+  /** How the counts are protected. */
+  mode: UsageReportMode;
   /** The protection width applied: for every suppressed count (cell or total), the whole numbers consistent with everything this report releases (and the fact that a listed cell occurred at least once) span at least this many, as a linear-programming audit over all the report’s equations at once has checked. ⌈k × ANONYMIZATION_PROTECTION_PERCENT / 100⌉, half of k by default. */
   protectionWidth: Scalars['Int']['output'];
   /** Hex SHA-256 of the report as JSON (everything above, dates in ISO 8601): identifies exactly what was released; a shared report’s disclosure cites it. */
@@ -1765,13 +1784,24 @@ export type UsageReport = {
 export type UsageReportInput = {
   /** One to three dimensions to count by; their order is the order of values in each cell key, and repeats are dropped. */
   dimensions: Array<UsageDimension>;
+  /** DIFFERENTIAL_PRIVACY only, and required there: the privacy loss ε of the report, a positive multiple of 0.001, at most the partner budget (DP_PARTNER_EPSILON_BUDGET). */
+  epsilon?: InputMaybe<Scalars['Float']['input']>;
   /** Start of the period (inclusive, ISO 8601 UTC date-time); the report starts on the first of its month (UTC). */
   from: Scalars['DateTimeISO']['input'];
   /** Minimum cell size k: counts from 1 to k-1 are suppressed. At least ANONYMIZATION_K (11 unless configured; a smaller k is refused with reason K_BELOW_MINIMUM), at most 1000; defaults to ANONYMIZATION_K. */
   k?: InputMaybe<Scalars['Int']['input']>;
+  /** SUPPRESSION (the default) or DIFFERENTIAL_PRIVACY. */
+  mode?: InputMaybe<UsageReportMode>;
   /** End of the period (exclusive, ISO 8601 UTC date-time); after from and at most 731 days later. The report ends at the first month boundary at or after it (UTC), so every report covers whole calendar months. */
   until: Scalars['DateTimeISO']['input'];
 };
+
+/** How a usage report protects the people it counts. */
+export type UsageReportMode =
+  /** Every count noisy (discrete Laplace, scale DP_CONTRIBUTION_CAP / epsilon), each person counted with at most DP_CONTRIBUTION_CAP visits, over every combination of public values (MONTH, BROWSER, DEVICE_TYPE only). Sharing one spends epsilon from the partner’s budget. */
+  | 'DIFFERENTIAL_PRIVACY'
+  /** Exact counts; those under k, and those the rest would reveal, suppressed (audited by a linear-programming solver). */
+  | 'SUPPRESSION';
 
 /** A marginal total of a usage report: the sum of the cells that share the key’s non-null values. */
 export type UsageTotal = {

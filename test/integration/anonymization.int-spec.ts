@@ -5,6 +5,7 @@ import { runErasure } from '../../src/domain/erasure.service';
 import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { loadLinearSolver } from '../../src/plugins/anonymization/linear-solver';
+import { buildNoisyReport, DEFAULT_REPORT_SETTINGS } from '../../src/plugins/anonymization/usage-report.service';
 import { narrowerThan } from '../helpers/lp-attacker';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 
@@ -121,6 +122,99 @@ describe('the anonymization plugin against real data', () => {
     expect(raced.filter((r) => r.errors?.[0]?.extensions?.reason === 'WINDOW_OVERLAPS_SHARED_REPORT')).toHaveLength(1);
     const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM shared_usage_reports WHERE recipient_id = ?', [Number(d)]);
     expect(Number(n)).toBe(1);
+  });
+
+  it('builds a differentially private report over every public combination, each person counted at most the cap, totals the sums of the noisy cells', async () => {
+    const ds = t.gateway.dataSource;
+    // The exact counts under the noise, with the noise taken out through the test seam: one person with 14 visits counts 10.
+    const [{ id: heavy }] = await ds.query(`SELECT subject_id AS id FROM collection_events WHERE subject_id IS NOT NULL GROUP BY subject_id ORDER BY subject_id LIMIT 1`);
+    const month = new Date(Date.UTC(year - 1, 5, 1));
+    await ds.query(
+      `INSERT INTO collection_events (subject_id, occurred_at, page, user_agent) VALUES ${Array.from({ length: 14 }, () => '(?, ?, ?, ?)').join(',')}`,
+      Array.from({ length: 14 }, (_, i) => [heavy, new Date(month.getTime() + i * 60_000), '/dp-test', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36']).flat(),
+    );
+    const window = { from: month, until: new Date(Date.UTC(year - 1, 6, 1)) };
+    const settings = { ...DEFAULT_REPORT_SETTINGS, dpContributionCap: 10 };
+    const exact = await buildNoisyReport(ds.manager, { dimensions: ['MONTH', 'DEVICE_TYPE'], ...window, epsilon: 0.5 }, settings, () => 0);
+    const [{ n }] = await ds.query(
+      `SELECT SUM(LEAST(c, 10)) AS n FROM (SELECT subject_id, COUNT(*) AS c FROM collection_events WHERE subject_id IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY subject_id) per`,
+      [window.from, window.until],
+    );
+    expect(exact.grandTotal).toBe(Number(n));
+    expect(exact.cells.map((c) => c.key)).toEqual(['bot', 'desktop', 'mobile', 'tablet', 'unknown'].map((d) => [`${year - 1}-06`, d]));
+
+    const res = await t.gql<{ usageReport: Report & { mode: string; epsilon: number; contributionCap: number } }>(
+      `query($input: UsageReportInput!) { usageReport(input: $input) { mode epsilon contributionCap k protectionWidth suppressedCells cells { key count } totals { key count } grandTotal } }`,
+      { input: { dimensions: ['MONTH', 'BROWSER'], ...range, mode: 'DIFFERENTIAL_PRIVACY', epsilon: 0.25 } },
+      ops(),
+    );
+    expect(res.errors).toBeUndefined();
+    const dp = res.data!.usageReport;
+    expect(dp).toMatchObject({ mode: 'DIFFERENTIAL_PRIVACY', epsilon: 0.25, contributionCap: 10, k: 0, protectionWidth: 0, suppressedCells: 0 });
+    // 24 months × 7 browser families, every one listed whether anyone came or not.
+    expect(dp.cells).toHaveLength(24 * 7);
+    expect(dp.cells.every((c) => Number.isInteger(c.count) && (c.count as number) >= 0)).toBe(true);
+    const sum = (key: (string | null)[]) => dp.cells.filter((c) => c.key.every((v, i) => key[i] === null || key[i] === v)).reduce((a, c) => a + (c.count as number), 0);
+    for (const total of dp.totals) expect(total.count).toBe(sum(total.key));
+    expect(dp.grandTotal).toBe(sum([null, null]));
+    // The counts are noisy: at scale 10/0.25 = 40 a cell keeps its exact count with probability 0.0125, or about 0.5 when it is 0 (clamped); even with every cell 0, over 50 of 168 differ but for a 5-sigma event.
+    const truth = await buildNoisyReport(ds.manager, { dimensions: ['MONTH', 'BROWSER'], from: new Date(range.from), until: new Date(range.until), epsilon: 0.25 }, settings, () => 0);
+    expect(truth.cells.map((c) => c.key)).toEqual(dp.cells.map((c) => c.key));
+    expect(dp.cells.filter((c, i) => c.count !== truth.cells[i]!.count).length).toBeGreaterThan(50);
+  });
+
+  it('refuses a noisy report by a dimension whose values come from the data, without ε, or with a k, and an ε on an exact report', async () => {
+    const ask = (input: Record<string, unknown>) => t.gql(REPORT, { input: { ...range, ...input } }, ops());
+    const page = await ask({ dimensions: ['MONTH', 'PAGE'], mode: 'DIFFERENTIAL_PRIVACY', epsilon: 0.5 });
+    expect([errorCode(page), page.errors![0]!.extensions!.reason]).toEqual(['BAD_USER_INPUT', 'DP_DOMAIN_NOT_PUBLIC']);
+    for (const input of [
+      { dimensions: ['MONTH'], mode: 'DIFFERENTIAL_PRIVACY' },
+      { dimensions: ['MONTH'], mode: 'DIFFERENTIAL_PRIVACY', epsilon: 0.0005 },
+      { dimensions: ['MONTH'], mode: 'DIFFERENTIAL_PRIVACY', epsilon: -1 },
+      { dimensions: ['MONTH'], mode: 'DIFFERENTIAL_PRIVACY', epsilon: 0.5, k: 11 },
+      { dimensions: ['MONTH'], epsilon: 0.5 },
+    ]) {
+      const res = await ask(input);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.extensions!.field).toMatch(/^(epsilon|k)$/);
+    }
+    const over = await ask({ dimensions: ['MONTH'], mode: 'DIFFERENTIAL_PRIVACY', epsilon: 1.001 });
+    expect(over.errors![0]!.extensions!.reason).toBe('PRIVACY_BUDGET_EXCEEDED');
+  });
+
+  it('spends a noisy report’s ε from the partner’s budget, shows what is left, and refuses the report that would pass it, one at a time', async () => {
+    const ds = t.gateway.dataSource;
+    const made: { id: number }[] = [];
+    for (const name of ['DP partner one', 'DP partner two']) {
+      const inserted = await ds.query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('PARTNER', ?, 'AGGREGATE_ANALYTICS')`, [name]);
+      made.push({ id: inserted.insertId });
+    }
+    const [one, two] = made.map((p) => String(p.id));
+    const share = (p: string, epsilon: number) =>
+      t.gql<{ shareUsageReport: { report: { epsilon: number; sha256: string }; privacyBudget: { totalEpsilon: number; spentEpsilon: number; remainingEpsilon: number }; disclosure: { transactionReference: string } } }>(
+        `mutation($p: ID!, $input: UsageReportInput!) { shareUsageReport(partnerId: $p, input: $input) { report { epsilon sha256 } privacyBudget { totalEpsilon spentEpsilon remainingEpsilon } disclosure { transactionReference } } }`,
+        { p, input: { dimensions: ['MONTH', 'DEVICE_TYPE'], ...range, mode: 'DIFFERENTIAL_PRIVACY', epsilon } },
+        ops(),
+      );
+    const first = await share(one, 0.6);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.shareUsageReport.privacyBudget).toEqual({ totalEpsilon: 1, spentEpsilon: 0.6, remainingEpsilon: 0.4 });
+    expect(first.data!.shareUsageReport.disclosure.transactionReference).toBe(`usage-report:dp:epsilon=0.600:sha256:${first.data!.shareUsageReport.report.sha256}`);
+
+    const before = await tableChecksums(t.gateway);
+    const over = await share(one, 0.5);
+    expect(over.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PRIVACY_BUDGET_EXCEEDED', remainingEpsilon: 0.4 });
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+    // The same window again is no overlap problem for a noisy report: the budget governs it. 0.4 is exactly what is left.
+    const last = await share(one, 0.4);
+    expect(last.data!.shareUsageReport.privacyBudget).toEqual({ totalEpsilon: 1, spentEpsilon: 1, remainingEpsilon: 0 });
+    expect((await share(one, 0.001)).errors![0]!.extensions!.reason).toBe('PRIVACY_BUDGET_EXCEEDED');
+
+    // Two at once that together pass the budget: the partner's row is locked, so exactly one goes.
+    const raced = await Promise.all([share(two, 0.6), share(two, 0.6)]);
+    expect(raced.filter((r) => r.errors === undefined)).toHaveLength(1);
+    const [{ spent }] = await ds.query(`SELECT SUM(epsilon) AS spent FROM shared_usage_reports WHERE recipient_id = ?`, [Number(two)]);
+    expect(Number(spent)).toBe(0.6);
   });
 
   it('answers two windows a millisecond apart with the same report: whole months only, so no difference names a visit', async () => {

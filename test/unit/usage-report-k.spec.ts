@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { buildUsageReport, MIN_K, wholeMonths } from '../../src/plugins/anonymization/usage-report.service';
+import { buildUsageReport, DEFAULT_REPORT_SETTINGS, MIN_K, wholeMonths } from '../../src/plugins/anonymization/usage-report.service';
 
 // Validation runs before any statement: an EntityManager that answers an empty table is enough.
 const em = { query: async () => [] } as unknown as EntityManager;
@@ -68,7 +68,7 @@ describe('usage reports: the size the solver audit allows', () => {
   // A table of `n` pages with one visit each, as the GROUP BY would answer it.
   const pages = (n: number) => ({ query: async () => Array.from({ length: n }, (_, i) => ({ page: `/p${i}`, month: '2026-01', region: null, user_agent: null, n: 1 })) }) as unknown as EntityManager;
   it('builds a report of exactly the most cells allowed, and refuses one more before suppressing anything', async () => {
-    const settings = { protectionPercent: 50, maxCells: 12 };
+    const settings = { ...DEFAULT_REPORT_SETTINGS, maxCells: 12 };
     const atLimit = await buildUsageReport(pages(12), period, 11, settings);
     expect(atLimit.cells).toHaveLength(12);
     expect(atLimit.protectionWidth).toBe(6);
@@ -80,6 +80,6 @@ describe('usage reports: the size the solver audit allows', () => {
   });
   it('states the protection width it applied: ⌈k × percent / 100⌉', async () => {
     expect((await buildUsageReport(em, { ...period, k: 13 }, 11)).protectionWidth).toBe(7);
-    expect((await buildUsageReport(em, period, 11, { protectionPercent: 100, maxCells: 1000 })).protectionWidth).toBe(11);
+    expect((await buildUsageReport(em, period, 11, { ...DEFAULT_REPORT_SETTINGS, protectionPercent: 100 })).protectionWidth).toBe(11);
   });
 });

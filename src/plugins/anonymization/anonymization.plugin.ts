@@ -15,6 +15,9 @@ export interface AnonymizationPluginOptions extends AnonymizationOptions {
   protectionPercent: number;
   /** The most cells a usage report may list. */
   reportMaxCells: number;
+  /** Differential privacy: a person's visits counted per report, at most, and each partner's ε budget. */
+  dpContributionCap: number;
+  dpPartnerEpsilonBudget: number;
 }
 
 export function anonymizationPlugin(options: AnonymizationPluginOptions): GatewayPlugin {
@@ -24,12 +27,13 @@ export function anonymizationPlugin(options: AnonymizationPluginOptions): Gatewa
     provides: { anonymizer },
     entities: [SharedUsageReport],
     migrations: [SharedUsageReports1766001900000],
-    resolvers: usageReportResolvers(() => options.k, () => ({ protectionPercent: options.protectionPercent, maxCells: options.reportMaxCells })),
+    resolvers: usageReportResolvers(() => options.k, () => ({ protectionPercent: options.protectionPercent, maxCells: options.reportMaxCells, dpContributionCap: options.dpContributionCap, dpPartnerEpsilonBudget: options.dpPartnerEpsilonBudget })),
     typeAccess: {
       UsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'de-identified counts, released to privacy operations' },
       UsageCell: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a cell of a usage report' },
       UsageTotal: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'a margin of a usage report' },
       SharedUsageReport: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'the record of a report shared with a partner' },
+      PrivacyBudget: { roles: [Role.PRIVACY_OPS, Role.ADMIN], purposes: [], why: 'the privacy loss a partner has received, a figure about no one' },
     },
     async erasureSteps(em, subjectId, _ctx, held) {
       return {

@@ -26,6 +26,13 @@ export class SharedUsageReport {
   @Column({ name: 'window_until', type: 'datetime', precision: 3 })
   windowUntil!: Date;
 
+  @Column({ type: 'enum', enum: ['SUPPRESSION', 'DIFFERENTIAL_PRIVACY'], default: 'SUPPRESSION' })
+  mode!: 'SUPPRESSION' | 'DIFFERENTIAL_PRIVACY';
+
+  /** The privacy loss of a DIFFERENTIAL_PRIVACY report, spent from the partner's budget; null otherwise. */
+  @Column({ type: 'decimal', precision: 7, scale: 3, nullable: true })
+  epsilon!: string | null;
+
   @Column({ type: 'smallint', unsigned: true })
   k!: number;
 

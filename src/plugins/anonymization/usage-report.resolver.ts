@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { Recipient } from '../../entities/recipient.entity';
 import { DisclosurePurpose, RecipientKind, Role } from '../../entities/enums';
 import { announceDisclosures, recordDisclosure } from '../../domain/disclosure.service';
@@ -8,7 +8,7 @@ import { Roles } from '../../schema/auth';
 import { presented, type GatewayContext } from '../../schema/context';
 import { DisclosureType } from '../../schema/disclosure/disclosure.type';
 import { parseId } from '../../schema/pagination';
-import { assertPartnerMayReceive, buildUsageReport, recordSharedReport, reportCategories, type ReportSettings, type UsageDimension, type UsageReport } from './usage-report.service';
+import { assertPartnerMayReceive, buildUsageReport, recordSharedReport, reportCategories, spendPrivacyBudget, type PrivacyBudget, type ReportSettings, type UsageDimension, type UsageReport, type UsageReportMode } from './usage-report.service';
 
 enum UsageDimensionEnum {
   PAGE = 'PAGE',
@@ -26,6 +26,22 @@ registerEnumType(UsageDimensionEnum, {
     REGION: { description: 'The region recorded with the visit (ISO 3166-2, e.g. US-CA); (unknown) when not recorded.' },
     BROWSER: { description: 'Browser family from the user agent: Chrome, Edge, Firefox, Opera, Safari, Samsung Internet, or Other when unrecognized or missing.' },
     DEVICE_TYPE: { description: 'Device class from the user agent: desktop, mobile, tablet, bot or unknown.' },
+  },
+});
+
+enum UsageReportModeEnum {
+  SUPPRESSION = 'SUPPRESSION',
+  DIFFERENTIAL_PRIVACY = 'DIFFERENTIAL_PRIVACY',
+}
+registerEnumType(UsageReportModeEnum, {
+  name: 'UsageReportMode',
+  description: 'How a usage report protects the people it counts.',
+  valuesConfig: {
+    SUPPRESSION: { description: 'Exact counts; those under k, and those the rest would reveal, suppressed (audited by a linear-programming solver).' },
+    DIFFERENTIAL_PRIVACY: {
+      description:
+        'Every count noisy (discrete Laplace, scale DP_CONTRIBUTION_CAP / epsilon), each person counted with at most DP_CONTRIBUTION_CAP visits, over every combination of public values (MONTH, BROWSER, DEVICE_TYPE only). Sharing one spends epsilon from the partner’s budget.',
+    },
   },
 });
 
@@ -48,6 +64,14 @@ export class UsageReportInput {
   @Min(2)
   @Max(1000)
   k?: number | null;
+
+  @Field(() => UsageReportModeEnum, { nullable: true, description: 'SUPPRESSION (the default) or DIFFERENTIAL_PRIVACY.' })
+  @IsOptional()
+  mode?: UsageReportModeEnum | null;
+
+  @Field(() => Float, { nullable: true, description: 'DIFFERENTIAL_PRIVACY only, and required there: the privacy loss ε of the report, a positive multiple of 0.001, at most the partner budget (DP_PARTNER_EPSILON_BUDGET).' })
+  @IsOptional()
+  epsilon?: number | null;
 }
 
 @ObjectType('UsageCell', { simpleResolvers: true, description: 'The number of visits with one combination of dimension values.' })
@@ -83,7 +107,16 @@ export class UsageReportType {
   @Field({ description: 'End of the period counted (exclusive, ISO 8601 UTC date-time): the first of a month, 00:00 UTC.' })
   until!: Date;
 
-  @Field(() => Int, { description: 'The minimum cell size applied.' })
+  @Field(() => UsageReportModeEnum, { description: 'How the counts are protected.' })
+  mode!: string;
+
+  @Field(() => Float, { nullable: true, description: 'DIFFERENTIAL_PRIVACY: the privacy loss ε of this report; null for SUPPRESSION.' })
+  epsilon!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'DIFFERENTIAL_PRIVACY: the most visits of one person counted (the sensitivity of the counts); null for SUPPRESSION.' })
+  contributionCap!: number | null;
+
+  @Field(() => Int, { description: 'The minimum cell size applied; 0 for DIFFERENTIAL_PRIVACY, which suppresses nothing.' })
   k!: number;
 
   @Field(() => Int, {
@@ -108,12 +141,27 @@ export class UsageReportType {
   sha256!: string;
 }
 
+@ObjectType('PrivacyBudget', { simpleResolvers: true, description: 'The privacy loss ε a partner may receive from differentially private reports, in all (DP_PARTNER_EPSILON_BUDGET), and how much it has.' })
+class PrivacyBudgetType {
+  @Field(() => Float, { description: 'The partner’s whole budget.' })
+  totalEpsilon!: number;
+
+  @Field(() => Float, { description: 'Spent by every report shared with the partner, this one included.' })
+  spentEpsilon!: number;
+
+  @Field(() => Float, { description: 'What is left.' })
+  remainingEpsilon!: number;
+}
+
 @ObjectType('SharedUsageReport', { simpleResolvers: true, description: 'A usage report shared with a partner, and the disclosure that records the sharing.' })
 class SharedUsageReportType {
   @Field(() => UsageReportType, { description: 'The report as released to the partner.' })
   report!: UsageReport;
 
-  @Field(() => DisclosureType, { description: 'The non-identifiable disclosure to the partner: purpose AGGREGATE_ANALYTICS, no subject, transaction reference usage-report:sha256:<the report’s sha256>.' })
+  @Field(() => PrivacyBudgetType, { nullable: true, description: 'DIFFERENTIAL_PRIVACY: the partner’s ε budget after this report; null for SUPPRESSION.' })
+  privacyBudget!: PrivacyBudget | null;
+
+  @Field(() => DisclosureType, { description: 'The non-identifiable disclosure to the partner: purpose AGGREGATE_ANALYTICS, no subject, transaction reference usage-report:sha256:<the report’s sha256> (usage-report:dp:epsilon=<ε>:sha256:<sha256> for a DIFFERENTIAL_PRIVACY report).' })
   disclosure!: DisclosureType;
 }
 
@@ -124,11 +172,11 @@ export function usageReportResolvers(defaultK: () => number, settings: () => Rep
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       // Counts of visits, not a right: a replica within the lag limit may build it. Shared reports are built on the primary.
-      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), settings()));
+      return ctx.reads.stale('usage report', (ds) => buildUsageReport(ds.manager, { ...input, dimensions: input.dimensions as UsageDimension[], mode: input.mode as UsageReportMode | null | undefined }, defaultK(), settings()));
     }
 
     @Mutation(() => SharedUsageReportType, {
-      description: 'Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. Roles: PRIVACY_OPS, ADMIN.',
+      description: 'Builds a usage report and records it as shared with a partner: one non-identifiable AGGREGATE_ANALYTICS disclosure citing the report’s SHA-256, and the report’s window. A partner receives no report whose window overlaps one it already has, unless it is that very report again (BAD_USER_INPUT, reason WINDOW_OVERLAPS_SHARED_REPORT, with the earlier disclosures’ ids): the difference of two overlapping reports would release what neither does. A DIFFERENTIAL_PRIVACY report is not held to windows but spends its epsilon from the partner’s budget, and is refused past it (PRIVACY_BUDGET_EXCEEDED). Roles: PRIVACY_OPS, ADMIN.',
     })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     async shareUsageReport(
@@ -143,19 +191,21 @@ export function usageReportResolvers(defaultK: () => number, settings: () => Rep
         const partner = await em.getRepository(Recipient).findOne({ where: { id: recipientId }, lock: { mode: 'pessimistic_write' } });
         if (!partner) throw notFound('recipient', recipientId);
         if (partner.kind !== RecipientKind.PARTNER) throw badInput(`recipient ${recipientId} is a ${partner.kind}, not a PARTNER`, { field: 'partnerId', reason: 'NOT_A_PARTNER' });
-        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[] }, defaultK(), settings());
-        await assertPartnerMayReceive(em, recipientId, report);
+        const report = await buildUsageReport(em, { ...input, dimensions: input.dimensions as UsageDimension[], mode: input.mode as UsageReportMode | null | undefined }, defaultK(), settings());
+        const privacyBudget = report.mode === 'DIFFERENTIAL_PRIVACY' ? await spendPrivacyBudget(em, recipientId, report, settings().dpPartnerEpsilonBudget) : null;
+        if (report.mode === 'SUPPRESSION') await assertPartnerMayReceive(em, recipientId, report);
         const disclosure = await recordDisclosure(em, ctx.actor!, {
           subjectId: null,
           recipientId,
           purpose: DisclosurePurpose.AGGREGATE_ANALYTICS,
           categories: reportCategories(report.dimensions),
           identifiable: false,
-          transactionReference: `usage-report:sha256:${report.sha256}`,
+          // A noisy report's disclosure carries the ε it spent.
+          transactionReference: report.epsilon === null ? `usage-report:sha256:${report.sha256}` : `usage-report:dp:epsilon=${report.epsilon.toFixed(3)}:sha256:${report.sha256}`,
         });
         await recordSharedReport(em, recipientId, disclosure.id, report);
         await announceDisclosures(uow, ctx.hooks, ctx.actor!, [disclosure.id]);
-        return { report, disclosure };
+        return { report, disclosure, privacyBudget };
       });
       return presented(ctx, outcome, 'shareUsageReport', ({ disclosure }) => `disclosure ${disclosure.id}`);
     }

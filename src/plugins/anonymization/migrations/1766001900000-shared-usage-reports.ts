@@ -1,12 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Issue 26, point 2: every usage report shared with a partner, with its window, so that overlapping windows are refused. */
+/** Issue 26, points 2 and 5: every usage report shared with a partner, with its window (overlapping windows are refused) and, for a differentially private one, the ε it spent. */
 export class SharedUsageReports1766001900000 implements MigrationInterface {
   name = 'SharedUsageReports1766001900000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      "CREATE TABLE `shared_usage_reports` (`id` int UNSIGNED NOT NULL AUTO_INCREMENT, `recipient_id` int UNSIGNED NOT NULL, `disclosure_id` int UNSIGNED NOT NULL, `dimensions` varchar(64) NOT NULL, `window_from` datetime(3) NOT NULL, `window_until` datetime(3) NOT NULL, `k` smallint UNSIGNED NOT NULL, `protection_width` smallint UNSIGNED NOT NULL, `sha256` char(64) NOT NULL, `shared_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), INDEX `idx_shared_usage_reports_partner` (`recipient_id`, `window_from`), PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+      "CREATE TABLE `shared_usage_reports` (`id` int UNSIGNED NOT NULL AUTO_INCREMENT, `recipient_id` int UNSIGNED NOT NULL, `disclosure_id` int UNSIGNED NOT NULL, `dimensions` varchar(64) NOT NULL, `window_from` datetime(3) NOT NULL, `window_until` datetime(3) NOT NULL, `mode` enum ('SUPPRESSION', 'DIFFERENTIAL_PRIVACY') NOT NULL DEFAULT 'SUPPRESSION', `epsilon` decimal(7,3) NULL, `k` smallint UNSIGNED NOT NULL, `protection_width` smallint UNSIGNED NOT NULL, `sha256` char(64) NOT NULL, `shared_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), INDEX `idx_shared_usage_reports_partner` (`recipient_id`, `window_from`), PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
     );
   }
 
