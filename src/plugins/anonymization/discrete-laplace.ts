@@ -3,9 +3,9 @@ import { randomInt } from 'node:crypto';
 /**
  * The discrete Laplace (two-sided geometric) mechanism, sampled exactly with integer arithmetic
  * only, after Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy"
- * (NeurIPS 2020), algorithms 1 and 2. No npm library for Node samples it exactly (the ones found
- * add floating-point Laplace noise, which leaks through the low bits, Mironov 2012), so this is
- * the small implementation issue 26 allows.
+ * (NeurIPS 2020), algorithms 1 and 2. No npm library samples it exactly (`differential-privacy`
+ * 1.1.2 adds continuous Laplace noise by inverse CDF, which leaks through its low bits, Mironov
+ * 2012; OpenDP has no Node build), so this is the small implementation issue 26 allows.
  *
  * P(noise = y) ∝ exp(−|y| × ε / Δ): adding it to every count of a histogram in which one person
  * changes the counts by at most Δ in total (L1) is ε-differentially private for that person.
