@@ -58,7 +58,7 @@ export interface AssembledPackage {
 
 const PREVIEW_ROWS = 10;
 
-/** Labels of categories that data_categories does not list (they can be neither disclosed nor held). */
+/** Labels in the person's words, before data_categories' own (two of these are not in data_categories at all). */
 const EXTRA_LABELS: Readonly<Record<string, string>> = {
   'user.privacy_preferences': 'Your privacy choices (consents, Do Not Track and Global Privacy Control signals)',
   'user.behavior': 'How you interacted with our emails',
@@ -163,7 +163,7 @@ export async function assembleAccessPackage(
   const labels: { key: string; label: string }[] = await reader.query('SELECT `key`, label FROM data_categories', []);
   const labelOf = new Map(labels.map((l) => [l.key, l.label]));
   const summary: CategorySummary = {
-    categoriesCollected: [...seen.categories].sort().map((key) => ({ key, label: labelOf.get(key) ?? EXTRA_LABELS[key] ?? key })),
+    categoriesCollected: [...seen.categories].sort().map((key) => ({ key, label: EXTRA_LABELS[key] ?? labelOf.get(key) ?? key })),
     sources: [...seen.sources],
     purposes: [...seen.purposes],
     disclosedTo: [...seen.disclosedTo.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([recipientKind, d]) => ({

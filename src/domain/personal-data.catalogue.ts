@@ -22,8 +22,10 @@ import type { ReadPurpose } from '../entities/enums';
 
 /**
  * fideslang data-category keys (LEGAL.md's table), plus `user.privacy_preferences` (consents and
- * privacy signals) and `user.behavior` (an email open). Only the keys seeded in `data_categories`
- * may be named by a disclosure or a legal hold; the two additions are not among them.
+ * privacy signals), `user.disclosure_history` (the record of disclosures about a person, an
+ * extension of the taxonomy) and `user.behavior` (an email open). Only the keys seeded in
+ * `data_categories` may be named by a disclosure or a legal hold: privacy preferences and the
+ * disclosure history are (a closing transfer's disclosure names them), but no hold may name them.
  */
 export type CategoryKey =
   | 'user.name'
@@ -41,6 +43,7 @@ export type CategoryKey =
   | 'user.demographic.date_of_birth'
   | 'user.demographic.age_range'
   | 'user.privacy_preferences'
+  | 'user.disclosure_history'
   | 'user.behavior';
 
 /** The tables that hold a person's data field by field. */
@@ -666,8 +669,8 @@ export function transferColumns(phase: TransferPhaseName, table: PersonalTableNa
 /**
  * Business transfer: the subject's fields a phase exports, with the category of what it exports
  * ([property, category]). A transfer's disclosure records these (closing: those the person has a
- * value for). Consents and disclosure records are exported too, but they are no category of
- * data_categories (nor of a Shine-the-Light notice), so a disclosure cannot name them.
+ * value for). Consents (with their history) and disclosure records are exported too: closing
+ * names them as user.privacy_preferences and user.disclosure_history (transfer-chunk.service.ts).
  */
 export function transferredSubjectCategories(phase: TransferPhaseName): readonly (readonly [SubjectField, CategoryKey])[] {
   return SUBJECT_FIELDS.flatMap((f) => {

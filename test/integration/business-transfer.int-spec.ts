@@ -144,8 +144,11 @@ describe('the business-transfer plugin', () => {
       [`business-transfer:${id}`, ids[0]],
     );
     // The categories of the fields the person has (demo subjects have all but an age range); region and
-    // country are imprecise location, not the postal address (the personal-data catalogue).
-    expect(cats.c.split(',')).toEqual(['user.contact.address', 'user.contact.email', 'user.contact.phone_number', 'user.demographic.date_of_birth', 'user.location.imprecise', 'user.name']);
+    // country are imprecise location, not the postal address (the personal-data catalogue). And every
+    // other category that went (issue 26, point 4): consents with their history, the record of disclosures.
+    const [{ nc, nd }] = await ds.query('SELECT (SELECT COUNT(*) FROM consents WHERE subject_id = ?) AS nc, (SELECT COUNT(*) FROM disclosures WHERE subject_id = ? AND purpose <> ?) AS nd', [ids[0], ids[0], 'BUSINESS_TRANSFER']);
+    expect([Number(nc) > 0, Number(nd) > 0]).toEqual([true, true]);
+    expect(cats.c.split(',')).toEqual(['user.contact.address', 'user.contact.email', 'user.contact.phone_number', 'user.demographic.date_of_birth', 'user.disclosure_history', 'user.location.imprecise', 'user.name', 'user.privacy_preferences']);
     const audits: { action: string }[] = await ds.query(`SELECT action FROM audit_events WHERE entity_type = 'BusinessTransfer' AND entity_id = ? ORDER BY seq`, [id]);
     expect(audits.map((a) => a.action)).toEqual(['business-transfer.started', 'business-transfer.finished']);
   });

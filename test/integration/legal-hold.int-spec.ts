@@ -145,6 +145,9 @@ describe('the legal-hold plugin', () => {
       [{ matter: 'M', caseReference: 'X', subjectIds: [] }, 'BAD_USER_INPUT', 'no subjects'],
       [{ matter: 'M', caseReference: 'X', subjectIds: ['999999'] }, 'NOT_FOUND', 'unknown subject'],
       [{ matter: 'M', caseReference: 'X', subjectIds: ['1'], categories: ['user.aura'] }, 'BAD_USER_INPUT', 'unknown category'],
+      // Records about the person, not fields of them: only a hold of every category keeps them (issue 26 made them categories).
+      [{ matter: 'M', caseReference: 'X', subjectIds: ['1'], categories: ['user.privacy_preferences'] }, 'BAD_USER_INPUT', 'consent history named'],
+      [{ matter: 'M', caseReference: 'X', subjectIds: ['1'], categories: ['user.name', 'user.disclosure_history'] }, 'BAD_USER_INPUT', 'disclosure log named'],
       [{ matter: 'M', caseReference: 'X', subjectIds: ['1'], from: '2026-05-01T00:00:00Z', until: '2026-01-01T00:00:00Z' }, 'BAD_USER_INPUT', 'dates reversed'],
     ];
     for (const [input, code, label] of cases) {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { buildUsageReport, DEFAULT_REPORT_SETTINGS, MIN_K, wholeMonths } from '../../src/plugins/anonymization/usage-report.service';
+import { buildNoisyReport, buildUsageReport, DEFAULT_REPORT_SETTINGS, marginsOf, MIN_K, wholeMonths } from '../../src/plugins/anonymization/usage-report.service';
 
 // Validation runs before any statement: an EntityManager that answers an empty table is enough.
 const em = { query: async () => [] } as unknown as EntityManager;
@@ -81,5 +81,47 @@ describe('usage reports: the size the solver audit allows', () => {
   it('states the protection width it applied: ⌈k × percent / 100⌉', async () => {
     expect((await buildUsageReport(em, { ...period, k: 13 }, 11)).protectionWidth).toBe(7);
     expect((await buildUsageReport(em, period, 11, { ...DEFAULT_REPORT_SETTINGS, protectionPercent: 100 })).protectionWidth).toBe(11);
+  });
+});
+
+describe('usage reports: differential privacy at its edges (issue 26, point 5)', () => {
+  const dp = { dimensions: ['MONTH' as const, 'DEVICE_TYPE' as const], from: new Date('2026-01-15T00:00:00Z'), until: new Date('2026-03-01T00:00:00Z'), mode: 'DIFFERENTIAL_PRIVACY' as const };
+  it('lists every combination of public values over whole months, with the ε and the cap, and no k', async () => {
+    const r = await buildNoisyReport(em, { ...dp, epsilon: 1 }, DEFAULT_REPORT_SETTINGS, () => 2);
+    expect(r.cells.map((c) => c.key.join('/'))).toEqual(['2026-01', '2026-02'].flatMap((m) => ['bot', 'desktop', 'mobile', 'tablet', 'unknown'].map((d) => `${m}/${d}`)));
+    expect(r.cells.every((c) => c.count === 2)).toBe(true);
+    expect(r).toMatchObject({ mode: 'DIFFERENTIAL_PRIVACY', epsilon: 1, contributionCap: 10, k: 0, protectionWidth: 0, suppressedCells: 0, grandTotal: 20, from: new Date('2026-01-01T00:00:00Z') });
+    expect(r.totals.slice(0, 2)).toEqual([{ key: ['2026-01', null], count: 10 }, { key: ['2026-02', null], count: 10 }]);
+    // Negative noise on an empty cell shows 0; the totals add what is shown.
+    const clamped = await buildNoisyReport(em, { ...dp, dimensions: ['BROWSER'], epsilon: 1 }, DEFAULT_REPORT_SETTINGS, () => -3);
+    expect(clamped.cells).toHaveLength(7);
+    expect([clamped.cells.every((c) => c.count === 0), clamped.grandTotal]).toEqual([true, 0]);
+    // Through buildUsageReport, with real noise: 3 × 5 cells over three months.
+    const real = await buildUsageReport(em, { ...dp, epsilon: 0.5, from: new Date('2026-01-01T00:00:00Z'), until: new Date('2026-03-02T00:00:00Z') }, 11);
+    expect([real.cells.length, real.mode, real.epsilon]).toEqual([15, 'DIFFERENTIAL_PRIVACY', 0.5]);
+  });
+  it('refuses data-born dimensions, a missing or malformed ε, a k, an ε past the budget, and an ε on an exact report', async () => {
+    await expect(buildUsageReport(em, { ...dp, dimensions: ['MONTH', 'REGION'], epsilon: 1 }, 11)).rejects.toMatchObject({ details: { field: 'dimensions', reason: 'DP_DOMAIN_NOT_PUBLIC' } });
+    await expect(buildUsageReport(em, { ...dp, dimensions: ['PAGE'], epsilon: 1 }, 11)).rejects.toMatchObject({ message: expect.stringContaining('the values of PAGE come from the data') });
+    await expect(buildUsageReport(em, dp, 11)).rejects.toMatchObject({ message: 'a DIFFERENTIAL_PRIVACY report needs epsilon, its privacy loss', details: { field: 'epsilon' } });
+    for (const epsilon of [0, 0.0004, -1]) await expect(buildUsageReport(em, { ...dp, epsilon }, 11)).rejects.toMatchObject({ message: 'epsilon must be a positive multiple of 0.001' });
+    await expect(buildUsageReport(em, { ...dp, epsilon: 1, k: 11 }, 11)).rejects.toMatchObject({ details: { field: 'k' } });
+    const budget = { ...DEFAULT_REPORT_SETTINGS, dpPartnerEpsilonBudget: 0.5 };
+    expect((await buildUsageReport(em, { ...dp, epsilon: 0.5 }, 11, budget)).epsilon).toBe(0.5);
+    await expect(buildUsageReport(em, { ...dp, epsilon: 0.501 }, 11, budget)).rejects.toMatchObject({ details: { field: 'epsilon', reason: 'PRIVACY_BUDGET_EXCEEDED' } });
+    await expect(buildUsageReport(em, { ...period, epsilon: 0.5 }, 11)).rejects.toMatchObject({ message: 'epsilon applies to DIFFERENTIAL_PRIVACY reports only' });
+    await expect(buildUsageReport(em, { ...dp, epsilon: 1, until: dp.from }, 11)).rejects.toMatchObject({ details: { field: 'from' } });
+    await expect(buildUsageReport(em, { ...dp, epsilon: 1, until: new Date(dp.from.getTime() + 731 * 86400_000 + 1) }, 11)).rejects.toMatchObject({ details: { field: 'until' } });
+  });
+  it('sums every margin of a table, fewest fixed parts first', () => {
+    const m = marginsOf([{ key: ['a', 'x'], count: 1 }, { key: ['a', 'y'], count: 2 }, { key: ['b', 'x'], count: 4 }], 2);
+    expect(m).toEqual([
+      { key: [null, null], count: 7 },
+      { key: ['a', null], count: 3 },
+      { key: ['b', null], count: 4 },
+      { key: [null, 'x'], count: 5 },
+      { key: [null, 'y'], count: 2 },
+    ]);
+    expect(marginsOf([], 3)).toEqual([]);
   });
 });

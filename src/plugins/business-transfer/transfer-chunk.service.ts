@@ -32,6 +32,9 @@ const INSERT_BATCH = 1000;
 
 // Categories of the subject fields a closing export carries, per field: from the personal-data catalogue.
 const SUBJECT_FIELD_CATEGORIES = transferredSubjectCategories('CLOSING');
+/** The categories of a person's consents with their history, and of the record of disclosures about them (data_categories). */
+export const CONSENT_HISTORY_CATEGORY = 'user.privacy_preferences';
+export const DISCLOSURE_LOG_CATEGORY = 'user.disclosure_history';
 
 // ---------------------------------------------------------------------------------------------
 // Plan: cut the scope into keyset ranges of subject ids, once.
@@ -196,8 +199,12 @@ async function writeClosingChunk(ds: DataSource, t: BusinessTransfer, chunk: Tra
       const subjectRow = s as unknown as Record<string, unknown>;
       const wroteSubject = writers.subjects.line(subjectLine(subjectRow));
       if (wroteSubject) await wroteSubject;
-      const categories = [...new Set(SUBJECT_FIELD_CATEGORIES.filter(([field]) => subjectRow[field] != null).map(([, c]) => c))].sort();
-      exported.push({ id: s.id, categories: categories.length ? categories : ['user.name'] });
+      const categories = new Set<string>(SUBJECT_FIELD_CATEGORIES.filter(([field]) => subjectRow[field] != null).map(([, c]) => c));
+      if (categories.size === 0) categories.add('user.name');
+      // Every category that goes (issue 26, point 4): the consents with their history, the record of disclosures.
+      if ((consentsBy.get(s.id) ?? []).length > 0) categories.add(CONSENT_HISTORY_CATEGORY);
+      if ((disclosuresBy.get(s.id) ?? []).length > 0) categories.add(DISCLOSURE_LOG_CATEGORY);
+      exported.push({ id: s.id, categories: [...categories].sort() });
       // The rows are this page's own objects: completed in place rather than copied.
       for (const c of consentsBy.get(s.id) ?? []) {
         const row = c as unknown as Record<string, unknown>;

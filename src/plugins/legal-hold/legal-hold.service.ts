@@ -149,6 +149,9 @@ async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjec
   return { alreadyErasedSubjectIds: erased, addedSubjectIds: added, snapshotQueued: queued };
 }
 
+/** Categories of records about a person (consent history, disclosure log) that only a hold of every category keeps. */
+const UNHOLDABLE_CATEGORIES = ['user.privacy_preferences', 'user.disclosure_history'];
+
 export async function placeLegalHold(em: EntityManager, actor: Actor, input: PlaceHoldInput, options: LegalHoldOptions, now = new Date()): Promise<HoldScopeResult> {
   const matter = input.matter.trim();
   const caseReference = input.caseReference.trim();
@@ -159,6 +162,9 @@ export async function placeLegalHold(em: EntityManager, actor: Actor, input: Pla
   if (categories.length > 0) {
     const known = await em.getRepository(DataCategory).countBy({ key: In(categories) });
     if (known !== categories.length) throw badInput('unknown data category in categories', { field: 'categories' });
+    // Records about the person rather than fields of them: kept only by a hold of every category (erasure-scope.ts).
+    const records = categories.filter((c) => UNHOLDABLE_CATEGORIES.includes(c));
+    if (records.length > 0) throw badInput(`${records.join(' and ')} cannot be held by name: a hold of every category (no categories) keeps a person's consents and disclosure records`, { field: 'categories', reason: 'CATEGORY_NOT_HOLDABLE' });
   }
   const repo = em.getRepository(LegalHold);
   const hold = repo.create({
