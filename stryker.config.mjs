@@ -76,7 +76,20 @@ export const ISSUE_25 = [
 ];
 
 // Issue 26 so far: the configured k is a floor for usage reports, reports cover whole calendar months, manifests are signed.
-export const ISSUE_26 = ['src/plugins/anonymization/usage-report.service.ts:34-39', 'src/plugins/anonymization/usage-report.service.ts:46-57', 'src/plugins/business-transfer/manifest-signature.ts'];
+export const ISSUE_26 = [
+  'src/plugins/anonymization/usage-report.service.ts:52-56',
+  'src/plugins/anonymization/usage-report.service.ts:78-91',
+  'src/plugins/anonymization/usage-report.service.ts:117-120',
+  'src/plugins/anonymization/usage-report.service.ts:152-165',
+  'src/plugins/anonymization/usage-report.service.ts:182-224',
+  'src/plugins/anonymization/cell-suppression.ts',
+  'src/plugins/anonymization/linear-solver.ts',
+  'src/plugins/anonymization/discrete-laplace.ts',
+  'src/plugins/anonymization/report-windows.rules.ts',
+  'src/plugins/business-transfer/due-diligence-release.ts',
+  'src/plugins/business-transfer/due-diligence-scope.rules.ts',
+  'src/plugins/business-transfer/manifest-signature.ts',
+];
 
 export default {
   packageManager: 'npm',

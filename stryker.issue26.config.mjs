@@ -3,6 +3,6 @@ import base, { ISSUE_26 } from './stryker.config.mjs';
 
 export default {
   ...base,
-  jest: { ...base.jest, config: { ...base.jest.config, testMatch: ['usage-report-k', 'cell-suppression', 'manifest-signature'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`) } },
+  jest: { ...base.jest, config: { ...base.jest.config, testMatch: ['usage-report-k', 'cell-suppression', 'manifest-signature', 'discrete-laplace', 'report-windows-rules', 'due-diligence-release', 'due-diligence-scope-rules'].map((f) => `<rootDir>/test/unit/${f}.spec.ts`) } },
   mutate: ISSUE_26,
 };

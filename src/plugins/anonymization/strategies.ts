@@ -284,8 +284,11 @@ export function emailDomain(email: string): string | null {
 // ---------------------------------------------------------------------------------------------
 // User agent
 
-export type BrowserFamily = 'Chrome' | 'Firefox' | 'Safari' | 'Edge' | 'Opera' | 'Samsung Internet' | 'Other';
-export type DeviceType = 'mobile' | 'tablet' | 'desktop' | 'bot' | 'unknown';
+/** Every value userAgentFamily gives: a differentially private report lists each of them (usage-report.service.ts). */
+export const BROWSER_FAMILIES = ['Chrome', 'Edge', 'Firefox', 'Opera', 'Other', 'Safari', 'Samsung Internet'] as const;
+export const DEVICE_TYPES = ['bot', 'desktop', 'mobile', 'tablet', 'unknown'] as const;
+export type BrowserFamily = (typeof BROWSER_FAMILIES)[number];
+export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 export interface UserAgentFamily {
   browser: BrowserFamily;

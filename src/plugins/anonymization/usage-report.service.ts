@@ -7,7 +7,7 @@ import { protectionWidth, suppressCells, type CellSuppressionResult } from './ce
 import { loadLinearSolver } from './linear-solver';
 import { pathOnly } from './de-identification';
 import { countNoise, cryptoUniform, epsilonThousandths } from './discrete-laplace';
-import { userAgentFamily } from './strategies';
+import { BROWSER_FAMILIES, DEVICE_TYPES, userAgentFamily } from './strategies';
 
 export type UsageDimension = 'PAGE' | 'MONTH' | 'REGION' | 'BROWSER' | 'DEVICE_TYPE';
 export const USAGE_DIMENSIONS: UsageDimension[] = ['PAGE', 'MONTH', 'REGION', 'BROWSER', 'DEVICE_TYPE'];
@@ -144,8 +144,8 @@ const PUBLIC_DOMAINS: Partial<Record<UsageDimension, (from: Date, until: Date) =
     for (let m = new Date(from); m < until; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) months.push(m.toISOString().slice(0, 7));
     return months;
   },
-  BROWSER: () => ['Chrome', 'Edge', 'Firefox', 'Opera', 'Other', 'Safari', 'Samsung Internet'],
-  DEVICE_TYPE: () => ['bot', 'desktop', 'mobile', 'tablet', 'unknown'],
+  BROWSER: () => [...BROWSER_FAMILIES],
+  DEVICE_TYPE: () => [...DEVICE_TYPES],
 };
 
 /** Every margin of a table as sums of its cells (null parts: summed over), fewest fixed parts first. */
