@@ -101,7 +101,12 @@ async function runDueDiligence(ctx: BenchContext): Promise<BenchReport> {
       const gateways: GatewayRun[] = [];
       for (const mode of modes) {
         worker = await startWorkerAs(mode, db.env);
-        const g = await runGateway(gateway, conn, worker, mode, Number(acq.id), size, o.num('timeout'), ctx);
+        // An acquirer gets one due-diligence export over the same people (issue 26): each run is a bidder of its own.
+        const [bidder] = await conn.query(
+          `INSERT INTO recipients (kind, name, allowed_purposes) SELECT 'ACQUIRER', CONCAT(name, ?), allowed_purposes FROM recipients WHERE id = ?`,
+          [` (bench ${size} ${mode})`, acq.id],
+        );
+        const g = await runGateway(gateway, conn, worker, mode, Number((bidder as { insertId: number }).insertId), size, o.num('timeout'), ctx);
         await worker.stop();
         worker = null;
         gateways.push(g);

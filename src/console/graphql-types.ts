@@ -1268,7 +1268,7 @@ export type Query = {
   recipient: Maybe<Recipient>;
   /** Recipients in ascending id order, a page at a time (Relay connection). Roles: APP (with a read purpose), LEGAL, MNA, PRIVACY_OPS, ADMIN. */
   recipients: RecipientConnection;
-  /** Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN. */
+  /** Builds a usage report (visit counts with small cells suppressed, or noisy counts in DIFFERENTIAL_PRIVACY mode) without sharing it: no disclosure is recorded and no privacy budget is spent. Roles: PRIVACY_OPS, ADMIN. */
   usageReport: UsageReport;
   /** One user by id; null when no user has that id. Under a marketing read purpose (PRODUCT_EMAIL, THIRD_PARTY_OFFERS), a user who may not be read about for it is null with a FORBIDDEN error giving the reason. Roles: APP (with a read purpose), LEGAL, PRIVACY_OPS, ADMIN. */
   user: Maybe<User>;
@@ -1749,10 +1749,10 @@ export type UsageDimension =
   /** The region recorded with the visit (ISO 3166-2, e.g. US-CA); (unknown) when not recorded. */
   | 'REGION';
 
-/** Counts of recorded visits by up to three dimensions, safe to share: every released count is 0 or at least k, and counts that the totals would reveal are suppressed too (secondary suppression). A suppressed count is null, whatever the reason. */
+/** Counts of recorded visits by up to three dimensions, safe to share. SUPPRESSION: every released count is 0 or at least k, and counts that the totals would reveal are suppressed too (secondary suppression, audited by a solver); a suppressed count is null, whatever the reason. DIFFERENTIAL_PRIVACY: every count is noisy and none is suppressed. */
 export type UsageReport = {
   __typename?: 'UsageReport';
-  /** One cell per combination of values that occurred in the period, sorted by key. */
+  /** SUPPRESSION: one cell per combination of values that occurred in the period; DIFFERENTIAL_PRIVACY: one per combination of the dimensions’ public values, whether anyone came or not. Sorted by key. */
   cells: Array<UsageCell>;
   /** DIFFERENTIAL_PRIVACY: the most visits of one person counted (the sensitivity of the counts); null for SUPPRESSION. */
   contributionCap: Maybe<Scalars['Int']['output']>;

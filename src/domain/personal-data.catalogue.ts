@@ -424,9 +424,8 @@ export const PERSONAL_DATA = [
     access: 'RETURNED',
   },
 
-  // -- consents: the current consent per purpose. Closing exports them; due diligence exports
-  //    each person's status per purpose under the transfer's pseudonym (consent_<PURPOSE>), and
-  //    the counts of people per purpose and status (consents file).
+  // -- consents: the current consent per purpose. Closing exports them; due diligence only the
+  //    counts of released people per purpose and status (consents file), small counts suppressed.
   {
     table: 'consents', column: 'purpose', property: 'purpose',
     categories: ['user.privacy_preferences'],
@@ -548,8 +547,8 @@ export const PERSONAL_DATA = [
   // -- disclosures: what was shared about the person, why, and whether it identified them. A
   //    disclosure is of the categories it carried (disclosure_categories). Erasure unlinks it; a
   //    hold copies it whole when its dates cover it and it carried a held category (or the hold
-  //    names none). Closing exports the person's disclosures; due diligence only their number
-  //    per purpose under the pseudonym (disclosures_<PURPOSE>) and the totals (disclosures file).
+  //    names none). Closing exports the person's disclosures; due diligence only the number of
+  //    released people disclosed per purpose, and of disclosures (disclosures file).
   {
     table: 'disclosures', column: 'purpose', property: 'purpose',
     categories: 'CARRIED',

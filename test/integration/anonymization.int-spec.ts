@@ -6,6 +6,7 @@ import { inTransaction } from '../../src/domain/transaction';
 import { DataRequestType, Role } from '../../src/entities/enums';
 import { loadLinearSolver } from '../../src/plugins/anonymization/linear-solver';
 import { buildNoisyReport, DEFAULT_REPORT_SETTINGS } from '../../src/plugins/anonymization/usage-report.service';
+import { SharedUsageReports1766001900000 } from '../../src/plugins/anonymization/migrations/1766001900000-shared-usage-reports';
 import { narrowerThan } from '../helpers/lp-attacker';
 import { errorCode, startTestGateway, tableChecksums, type TestGateway } from '../helpers/test-gateway';
 
@@ -215,6 +216,33 @@ describe('the anonymization plugin against real data', () => {
     expect(raced.filter((r) => r.errors === undefined)).toHaveLength(1);
     const [{ spent }] = await ds.query(`SELECT SUM(epsilon) AS spent FROM shared_usage_reports WHERE recipient_id = ?`, [Number(two)]);
     expect(Number(spent)).toBe(0.6);
+  });
+
+  it('enters reports shared before the window table existed as covering every window, so such a partner gets no further exact report until reviewed', async () => {
+    const ds = t.gateway.dataSource;
+    const inserted = await ds.query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('PARTNER', 'Partner from before', 'AGGREGATE_ANALYTICS')`);
+    const partner = Number(inserted.insertId);
+    const legacy = await ds.query(
+      `INSERT INTO disclosures (subject_id, recipient_id, purpose, identifiable, transaction_reference, occurred_at, recorded_by) VALUES (NULL, ?, 'AGGREGATE_ANALYTICS', 0, ?, NOW(3), 'test')`,
+      [partner, `usage-report:sha256:${'ab'.repeat(32)}`],
+    );
+    // The migration's backfill, as it ran over the disclosures of an upgraded database (this one's ran before the row existed).
+    await ds.query('DELETE FROM shared_usage_reports WHERE recipient_id = ?', [partner]);
+    const runner = ds.createQueryRunner();
+    try {
+      await new SharedUsageReports1766001900000().upBackfill(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows: { disclosure_id: number; sha256: string; dimensions: string }[] = await ds.query('SELECT disclosure_id, sha256, dimensions FROM shared_usage_reports WHERE recipient_id = ?', [partner]);
+    expect(rows).toEqual([{ disclosure_id: Number(legacy.insertId), sha256: 'ab'.repeat(32), dimensions: '(unknown)' }]);
+    const month = new Date(Date.UTC(year - 1, 2, 1)).toISOString();
+    const refused = await t.gql(
+      `mutation($p: ID!, $input: UsageReportInput!) { shareUsageReport(partnerId: $p, input: $input) { report { sha256 } } }`,
+      { p: String(partner), input: { dimensions: ['PAGE'], from: month, until: new Date(Date.UTC(year - 1, 3, 1)).toISOString() } },
+      ops(),
+    );
+    expect(refused.errors![0]!.extensions).toMatchObject({ reason: 'WINDOW_OVERLAPS_SHARED_REPORT', disclosureIds: [Number(legacy.insertId)] });
   });
 
   it('answers two windows a millisecond apart with the same report: whole months only, so no difference names a visit', async () => {

@@ -153,11 +153,18 @@ describe('the business-transfer plugin', () => {
     expect(audits.map((a) => a.action)).toEqual(['business-transfer.started', 'business-transfer.finished']);
   });
 
-  it('exports due diligence as classes of at least k over every released column, which no row of a second export of the same scope links to (issue 26, point 4)', async () => {
+  it('exports due diligence as classes of at least k over every released column, which no row of another export of the same scope links to, and gives one acquirer no two exports over the same people (issue 26, point 4)', async () => {
+    const ds = t.gateway.dataSource;
     const scope = { regions: ['US-CA', 'US-NY', 'US-TX', 'US-WA', 'US-IL'] };
+    // Two acquirers (say, two bidders who compare notes) get the same scope.
+    const acquirers: string[] = [];
+    for (const name of ['Bidder One', 'Bidder Two']) {
+      const inserted = await ds.query(`INSERT INTO recipients (kind, name, allowed_purposes) VALUES ('ACQUIRER', ?, 'BUSINESS_TRANSFER')`, [name]);
+      acquirers.push(String(inserted.insertId));
+    }
     const exports: { manifest: Manifest; files: Record<string, { header: string[]; rows: string[][] }>; id: string }[] = [];
-    for (let i = 0; i < 2; i++) {
-      const res = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope });
+    for (const acquirer of acquirers) {
+      const res = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope, acquirerId: acquirer });
       expect(res.errors).toBeUndefined();
       const id = res.data!.startBusinessTransfer.id;
       const done = await finished(id);
@@ -190,31 +197,50 @@ describe('the business-transfer plugin', () => {
       expect(files.consents!.rows.some((r) => r[2] !== '')).toBe(true);
     }
 
-    // The linkage attack: join the two exports row by row on every column they both release. A
-    // row links when it matches one row of the other export and stands for fewer than k people.
+    // The linkage attack on the subjects files: join the two exports row by row on every column whose
+    // values the two share (a per-transfer pseudonym shares none, so it does not stop the join). A
+    // row links when it matches exactly one row of the other and stands for fewer than k people
+    // (its class size, or one person for a row without one). On per-person rows this links most rows.
     const [a, b] = exports as [(typeof exports)[0], (typeof exports)[0]];
-    const links: string[] = [];
-    for (const f of ['subjects', 'consents', 'disclosures']) {
-      for (const row of a.files[f]!.rows) {
-        const matches = b.files[f]!.rows.filter((other) => other.join(',') === row.join(','));
-        const people = f === 'subjects' ? Number(row[3]) : Number(row[f === 'consents' ? 2 : 1] || 11);
-        if (matches.length === 1 && people < 11) links.push(`${f}: ${row.join(',')}`);
-      }
-    }
+    const header = a.files.subjects!.header;
+    const valuesOf = (rows: string[][], c: number) => new Set(rows.map((r) => r[c]));
+    const joined = header.map((_, c) => c).filter((c) => [...valuesOf(a.files.subjects!.rows, c)].some((v) => valuesOf(b.files.subjects!.rows, c).has(v)));
+    expect(joined.length).toBeGreaterThan(0);
+    const size = header.indexOf('subjects');
+    const links = a.files.subjects!.rows.filter((row) => {
+      const matches = b.files.subjects!.rows.filter((other) => joined.every((c) => other[c] === row[c]));
+      return matches.length === 1 && (size < 0 ? 1 : Number(row[size])) < 11;
+    });
     expect(links).toEqual([]);
     // Nothing names a person: no direct identifier of anyone in scope appears in any file.
-    const people: { name: string; email: string; phone: string; street_address: string }[] = await t.gateway.dataSource.query(`SELECT name, email, phone, street_address FROM subjects WHERE status = 'ACTIVE'`);
+    const people: { name: string; email: string; phone: string; street_address: string }[] = await ds.query(`SELECT name, email, phone, street_address FROM subjects WHERE status = 'ACTIVE'`);
     const all = exports.flatMap((e) => Object.values(e.files).flatMap((f) => f.rows.map((r) => r.join(',')))).join('\n');
     for (const p of people) for (const v of [p.name, p.email, p.phone, p.street_address]) expect(all.includes(v)).toBe(false);
 
     // Aggregates of classes of at least k are not personal data (docs/legal.md, point 23): one non-identifiable disclosure each.
     for (const { id } of exports) {
-      const recorded: { subject_id: number | null; identifiable: number }[] = await t.gateway.dataSource.query(`SELECT subject_id, identifiable FROM disclosures WHERE transaction_reference = ?`, [`business-transfer:${id}`]);
+      const recorded: { subject_id: number | null; identifiable: number }[] = await ds.query(`SELECT subject_id, identifiable FROM disclosures WHERE transaction_reference = ?`, [`business-transfer:${id}`]);
       expect(recorded).toEqual([{ subject_id: null, identifiable: 0 }]);
       // The chunks' class tallies are cleared once the files are written.
-      const [{ n }] = await t.gateway.dataSource.query('SELECT COUNT(*) AS n FROM business_transfer_chunks WHERE transfer_id = ? AND tallies IS NOT NULL', [Number(id)]);
+      const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM business_transfer_chunks WHERE transfer_id = ? AND tallies IS NOT NULL', [Number(id)]);
       expect(Number(n)).toBe(0);
     }
+
+    // One acquirer, a second export over some of the same people: refused, naming the first, nothing written.
+    const before = await tableChecksums(t.gateway);
+    for (const overlapping of [{ regions: ['US-TX'] }, { statuses: ['ACTIVE'] }, { regions: ['US-IL', 'US-OR'], createdBefore: new Date().toISOString() }]) {
+      const again = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope: overlapping, acquirerId: acquirers[0] });
+      expect(errorCode(again)).toBe('BAD_USER_INPUT');
+      expect(again.errors![0]!.extensions).toMatchObject({ reason: 'DUE_DILIGENCE_OVERLAPS', transferIds: [Number(exports[0]!.id)] });
+    }
+    expect(await tableChecksums(t.gateway)).toEqual(before);
+    // Regions none of its exports named go; a CLOSING transfer is not held to the rule.
+    const disjoint = await start({ phase: 'DUE_DILIGENCE', format: 'CSV', scope: { regions: ['CA-ON', 'GB-ENG', 'DE-BE'] }, acquirerId: acquirers[0] });
+    expect(disjoint.errors).toBeUndefined();
+    expect((await finished(disjoint.data!.startBusinessTransfer.id)).status).toBe('COMPLETED');
+    const closing = await start({ phase: 'CLOSING', scope: { regions: ['US-TX'] }, acquirerId: acquirers[0] });
+    expect(closing.errors).toBeUndefined();
+    await finished(closing.data!.startBusinessTransfer.id);
   });
 
   it('keeps a running export\'s data key sealed under a key that is not in the database (issue 23)', async () => {

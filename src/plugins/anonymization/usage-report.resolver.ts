@@ -95,7 +95,7 @@ class UsageTotalType {
 @ObjectType('UsageReport', {
   simpleResolvers: true,
   description:
-    'Counts of recorded visits by up to three dimensions, safe to share: every released count is 0 or at least k, and counts that the totals would reveal are suppressed too (secondary suppression). A suppressed count is null, whatever the reason.',
+    'Counts of recorded visits by up to three dimensions, safe to share. SUPPRESSION: every released count is 0 or at least k, and counts that the totals would reveal are suppressed too (secondary suppression, audited by a solver); a suppressed count is null, whatever the reason. DIFFERENTIAL_PRIVACY: every count is noisy and none is suppressed.',
 })
 export class UsageReportType {
   @Field(() => [UsageDimensionEnum], { description: 'The dimensions counted by, in the order of the values in every key.' })
@@ -125,7 +125,7 @@ export class UsageReportType {
   })
   protectionWidth!: number;
 
-  @Field(() => [UsageCellType], { description: 'One cell per combination of values that occurred in the period, sorted by key.' })
+  @Field(() => [UsageCellType], { description: 'SUPPRESSION: one cell per combination of values that occurred in the period; DIFFERENTIAL_PRIVACY: one per combination of the dimensions’ public values, whether anyone came or not. Sorted by key.' })
   cells!: UsageCellType[];
 
   @Field(() => [UsageTotalType], { description: 'The marginal totals over one or more dimensions, fewest fixed values first; the grand total is separate.' })
@@ -168,7 +168,7 @@ class SharedUsageReportType {
 export function usageReportResolvers(defaultK: () => number, settings: () => ReportSettings): Function[] {
   @Resolver()
   class UsageReportResolver {
-    @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed) without sharing it: no disclosure is recorded. Roles: PRIVACY_OPS, ADMIN.' })
+    @Query(() => UsageReportType, { description: 'Builds a usage report (visit counts with small cells suppressed, or noisy counts in DIFFERENTIAL_PRIVACY mode) without sharing it: no disclosure is recorded and no privacy budget is spent. Roles: PRIVACY_OPS, ADMIN.' })
     @Roles(Role.PRIVACY_OPS, Role.ADMIN)
     usageReport(@Arg('input', { description: 'The dimensions, period and minimum cell size.' }) input: UsageReportInput, @Ctx() ctx: GatewayContext) {
       // Counts of visits, not a right: a replica within the lag limit may build it. Shared reports are built on the primary.

@@ -17,7 +17,7 @@ import { TRANSFER_USAGE, runTransferCommand } from './transfer-cli';
 export type { BusinessTransferOptions };
 
 /**
- * Business transfers (M&A): due-diligence exports (pseudonymized, k-anonymous) and closing
+ * Business transfers (M&A): due-diligence exports (class aggregates of at least k people) and closing
  * exports (full records, one disclosure per subject), split into chunk jobs of a BullMQ flow,
  * resumable byte for byte. Uses the anonymization plugin's Anonymizer through `services`.
  */

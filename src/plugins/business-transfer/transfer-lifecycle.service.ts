@@ -11,6 +11,7 @@ import { DisclosurePurpose, RecipientKind, SubjectStatus } from '../../entities/
 import { Recipient } from '../../entities/recipient.entity';
 import { BusinessTransfer, TransferFormat, TransferPhase, TransferStatus } from './business-transfer.entity';
 import { TERMINAL } from './transfer-shared';
+import { overlappingDueDiligence } from './due-diligence-scope.rules';
 
 export interface BusinessTransferOptions {
   /** Root folder of exports; each transfer gets `transfer-<id>` under it. */
@@ -110,6 +111,23 @@ async function maxId(em: EntityManager, table: string): Promise<number> {
   return Number(m);
 }
 
+/** Refuses a due-diligence export whose people may overlap one the acquirer has or is getting (due-diligence-scope.rules.ts). */
+async function assertNoOverlappingDueDiligence(em: EntityManager, acquirerId: number, regions: string[] | null): Promise<void> {
+  const earlier: { id: number; scope: string }[] = await em.query(
+    `SELECT id, scope FROM business_transfers WHERE acquirer_id = ? AND phase = 'DUE_DILIGENCE' AND status NOT IN ('CANCELLED', 'FAILED') ORDER BY id`,
+    [acquirerId],
+  );
+  const overlapping = overlappingDueDiligence(
+    earlier.map((t) => ({ transferId: Number(t.id), regions: (JSON.parse(t.scope) as TransferScope).regions })),
+    regions,
+  );
+  if (overlapping.length === 0) return;
+  throw badInput(
+    `acquirer ${acquirerId} already has due-diligence export ${overlapping.map((o) => o.transferId).join(', ')} over some of these people; the difference of two would count single people. A further export must name regions none of the earlier ones named`,
+    { field: 'scope.regions', reason: 'DUE_DILIGENCE_OVERLAPS', transferIds: overlapping.map((o) => o.transferId) },
+  );
+}
+
 /**
  * Starts a transfer: checks the acquirer and the scope, and fixes everything the output bytes
  * depend on (generation time, snapshot watermarks, data key). The caller enqueues the plan job
@@ -121,7 +139,8 @@ export async function startBusinessTransfer(em: EntityManager, actor: Actor, inp
   if (!Object.values(TransferPhase).includes(input.phase)) throw badInput(`phase must be one of ${Object.values(TransferPhase).join(', ')}`, { field: 'phase' });
   if (input.format && !Object.values(TransferFormat).includes(input.format)) throw badInput(`format must be one of ${Object.values(TransferFormat).join(', ')}`, { field: 'format' });
   if (!Number.isInteger(input.acquirerId) || input.acquirerId < 1) throw badInput('acquirerId is not a valid id', { field: 'acquirerId' });
-  const acquirer = await em.getRepository(Recipient).findOneBy({ id: input.acquirerId });
+  // Locked: two due-diligence exports to one acquirer are checked against each other in turn.
+  const acquirer = await em.getRepository(Recipient).findOne({ where: { id: input.acquirerId }, lock: { mode: 'pessimistic_write' } });
   if (!acquirer) throw notFound('recipient', input.acquirerId);
   if (acquirer.kind !== RecipientKind.ACQUIRER)
     throw badInput(`recipient ${acquirer.id} is ${acquirer.kind}, not an ACQUIRER`, { field: 'acquirerId', reason: 'NOT_AN_ACQUIRER' });
@@ -129,6 +148,7 @@ export async function startBusinessTransfer(em: EntityManager, actor: Actor, inp
     throw badInput(`recipient ${acquirer.id} is not allowed data for BUSINESS_TRANSFER`, { field: 'acquirerId', reason: 'PURPOSE_NOT_ALLOWED' });
   const scope = normalizeScope(input.scope);
   const publicKey = input.encryptFor ? checkPublicKey(input.encryptFor) : null;
+  if (input.phase === TransferPhase.DUE_DILIGENCE) await assertNoOverlappingDueDiligence(em, acquirer.id, scope.regions);
 
   const repo = em.getRepository(BusinessTransfer);
   const draft = repo.create({
@@ -189,6 +209,8 @@ export async function cancelBusinessTransfer(em: EntityManager, actor: Actor, id
   if (TERMINAL.has(t.status)) throw conflict(`business transfer ${id} is already ${t.status}`, { reason: 'TRANSFER_FINISHED' });
   // Its files are deleted now; any the deletion misses, the purge sweep takes at once.
   await repo.update({ id }, { status: TransferStatus.CANCELLED, cancelledBy: actor.id, finishedAt: now, dataKey: null, artifactsExpireAt: now });
+  // A due-diligence chunk's class counts (before k-anonymity) go with the export they were for.
+  await em.query('UPDATE business_transfer_chunks SET tallies = NULL WHERE transfer_id = ?', [id]);
   await appendAudit(em, actor, { action: 'business-transfer.cancelled', entityType: 'BusinessTransfer', entityId: id, details: { subjectsDone: t.subjectsDone, subjectsTotal: t.subjectsTotal } });
   return repo.findOneByOrFail({ id });
 }
@@ -203,6 +225,7 @@ export async function failBusinessTransfer(ds: DataSource, id: number, error: st
     await em.getRepository(BusinessTransfer).update({ id }, {
       status: TransferStatus.FAILED, error: error.slice(0, 2000), finishedAt, dataKey: null, artifactsExpireAt: artifactsExpireAt(finishedAt, t.artifactRetentionDays),
     });
+    await em.query('UPDATE business_transfer_chunks SET tallies = NULL WHERE transfer_id = ?', [id]);
     await appendAudit(em, { id: 'system', roles: [] }, { action: 'business-transfer.failed', entityType: 'BusinessTransfer', entityId: id, details: { error: error.slice(0, 500) } });
   });
 }
