@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { protectionWidth, suppressCells, suppressCellsWithoutAudit, type CellSuppressionResult, type CountCell } from '../src/plugins/anonymization/cell-suppression';
 import { loadLinearSolver, variableRanges, type LinearSolver } from '../src/plugins/anonymization/linear-solver';
+import { prng } from '../src/demo-data';
 import { peakRssKb, resetPeakRss, round, type BenchContext, type BenchmarkDef, type BenchReport, type Cell } from './harness';
 
 /**
@@ -27,18 +28,6 @@ export const reportsBench: BenchmarkDef = {
   },
   run: runReports,
 };
-
-/** A small deterministic generator (mulberry32), so every run times the same tables. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(cells: number, rnd: () => number): { cells: CountCell[]; dimensions: string[] } {
   const n = cells <= 10 ? 1 : cells <= 100 ? 2 : 3;
@@ -90,7 +79,8 @@ async function runReports(ctx: BenchContext): Promise<BenchReport> {
   const k = o.num('k');
   const width = protectionWidth(k, o.num('protection-percent'));
   const solver = await loadLinearSolver();
-  const rnd = random(o.num('seed'));
+  // The demo data's generator: every run times the same tables.
+  const rnd = prng(o.num('seed'));
   resetPeakRss(process.pid);
   const rows: Record<string, Cell>[] = [];
   const figures: Record<string, unknown> = {};

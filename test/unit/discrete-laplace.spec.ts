@@ -1,15 +1,10 @@
+import { prng } from '../../src/demo-data';
 import { bernoulli, bernoulliExp, countNoise, discreteLaplace, epsilonThousandths, type UniformInt } from '../../src/plugins/anonymization/discrete-laplace';
 
-/** A seeded generator (mulberry32), so the frequencies below are the same on every run. */
+/** The demo data's seeded generator as a uniform integer source: the frequencies below are the same on every run. */
 function seeded(seed: number): UniformInt {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const next = prng(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 describe('the discrete Laplace mechanism (issue 26, point 5)', () => {
