@@ -88,4 +88,24 @@ describe('due diligence releases classes, never people (issue 26, point 4)', () 
     const r = await releaseDueDiligence(tallySubjects([person('US-NY', null, null, { ANALYTICS: 'GRANTED' }, { TRANSACTION: 1 })]), () => null, 11, suppress, purposes);
     expect(r).toEqual({ subjects: [], consents: [], disclosures: [], released: 0 });
   });
+
+  it('orders classes, chunks\' classes and statuses by key whatever order they come in, so an export is the same text every time', async () => {
+    const people = [
+      person('US-TX', '45-54', '2025-03', { ANALYTICS: 'WITHDRAWN' }),
+      person('US-NY', '25-34', '2025-02', { ANALYTICS: 'NONE' }),
+      person('US-CA', '18-24', '2025-01', { ANALYTICS: 'GRANTED' }),
+    ];
+    expect(tallySubjects(people).map((t) => t.values[0])).toEqual(['US-CA', 'US-NY', 'US-TX']);
+    expect(mergeTallies([tallySubjects(people.slice(0, 1)), tallySubjects(people.slice(1))]).map((t) => t.values[0])).toEqual(['US-CA', 'US-NY', 'US-TX']);
+    const many = people.flatMap((p) => Array.from({ length: 12 }, () => p));
+    const r = await releaseDueDiligence(tallySubjects(many.reverse()), (v) => [...v], 11, suppress, purposes);
+    expect(r.subjects.map((c) => c.region)).toEqual(['US-CA', 'US-NY', 'US-TX']);
+    expect(r.consents).toEqual([
+      { purpose: 'ANALYTICS', status: 'GRANTED', subjects: 12 },
+      { purpose: 'ANALYTICS', status: 'NONE', subjects: 12 },
+      { purpose: 'ANALYTICS', status: 'WITHDRAWN', subjects: 12 },
+    ]);
+    // No one disclosed for a purpose: the purpose is not listed.
+    expect(r.disclosures).toEqual([]);
+  });
 });

@@ -52,6 +52,11 @@ export function addTally(into: ClassTally, from: Pick<ClassTally, 'subjects' | '
 
 const classKey = (values: readonly unknown[]): string => JSON.stringify(values);
 
+/** A map's values in the order of its keys (unique, so never equal): the same input always gives the same text. */
+function inKeyOrder<T>(map: ReadonlyMap<string, T>): T[] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, t]) => t);
+}
+
 /** A chunk's subjects counted by class, sorted by class so the same chunk always stores the same text. */
 export function tallySubjects(subjects: Iterable<SubjectFacts>): ClassTally[] {
   const byClass = new Map<string, ClassTally>();
@@ -65,7 +70,7 @@ export function tallySubjects(subjects: Iterable<SubjectFacts>): ClassTally[] {
       disclosures: Object.fromEntries(Object.entries(s.disclosures).filter(([, n]) => n > 0).map(([p, n]) => [p, { disclosures: n, subjects: 1 }])),
     });
   }
-  return [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  return inKeyOrder(byClass);
 }
 
 /** The chunks' tallies as one, by class. */
@@ -79,7 +84,7 @@ export function mergeTallies(chunks: Iterable<readonly ClassTally[]>): ClassTall
       addTally(into, t);
     }
   }
-  return [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  return inKeyOrder(byClass);
 }
 
 /** Suppresses a 1-way count table (counts under k, and what would reveal them): null where suppressed. */
@@ -120,28 +125,25 @@ export async function releaseDueDiligence(
 
   const consents: DueDiligenceRelease['consents'] = [];
   for (const purpose of purposes.consent) {
-    const statuses = Object.entries(all.consents[purpose] ?? {})
-      .filter(([, n]) => n > 0)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    if (statuses.length === 0) continue;
+    // A tally holds no status with no one in it.
+    const statuses = Object.entries(all.consents[purpose] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
     const counts = await suppress(statuses.map(([status, n]) => ({ key: [status], count: n })), k);
     statuses.forEach(([status], i) => consents.push({ purpose, status, subjects: counts[i] ?? null }));
   }
 
   const disclosures: DueDiligenceRelease['disclosures'] = [];
   for (const purpose of purposes.disclosure) {
+    // A tally holds a purpose only when someone was disclosed for it.
     const d = all.disclosures[purpose];
-    if (!d || d.subjects === 0) continue;
-    const cells = [{ key: ['with'], count: d.subjects }, ...(released > d.subjects ? [{ key: ['without'], count: released - d.subjects }] : [])];
-    const [withCount] = await suppress(cells, k);
+    if (!d) continue;
+    // People with and without such a disclosure: a 1-way table whose total is the released people.
+    const [withCount = null] = await suppress([{ key: ['with'], count: d.subjects }, { key: ['without'], count: released - d.subjects }], k);
     // The number of disclosures is released only beside a released number of people.
-    disclosures.push({ purpose, subjects: withCount ?? null, disclosures: withCount === null || withCount === undefined ? null : d.disclosures });
+    disclosures.push({ purpose, subjects: withCount, disclosures: withCount === null ? null : d.disclosures });
   }
 
   return {
-    subjects: [...classes.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, c]) => ({ region: c.values[0], ageBand: c.values[1], signupMonth: c.values[2], subjects: c.subjects })),
+    subjects: inKeyOrder(classes).map((c) => ({ region: c.values[0], ageBand: c.values[1], signupMonth: c.values[2], subjects: c.subjects })),
     consents,
     disclosures,
     released,
