@@ -77,11 +77,11 @@ export const ISSUE_25 = [
 
 // Issue 26 so far: the configured k is a floor for usage reports, reports cover whole calendar months, manifests are signed.
 export const ISSUE_26 = [
-  'src/plugins/anonymization/usage-report.service.ts:52-56',
-  'src/plugins/anonymization/usage-report.service.ts:78-91',
-  'src/plugins/anonymization/usage-report.service.ts:117-120',
-  'src/plugins/anonymization/usage-report.service.ts:152-165',
-  'src/plugins/anonymization/usage-report.service.ts:182-224',
+  'src/plugins/anonymization/usage-report.service.ts:52-63',
+  'src/plugins/anonymization/usage-report.service.ts:90-102',
+  'src/plugins/anonymization/usage-report.service.ts:128-131',
+  'src/plugins/anonymization/usage-report.service.ts:162-175',
+  'src/plugins/anonymization/usage-report.service.ts:192-233',
   'src/plugins/anonymization/cell-suppression.ts',
   'src/plugins/anonymization/linear-solver.ts',
   'src/plugins/anonymization/discrete-laplace.ts',

@@ -46,6 +46,15 @@ export type CategoryKey =
   | 'user.disclosure_history'
   | 'user.behavior';
 
+/**
+ * The categories of records about a person rather than fields of them: their consents with their
+ * history, and the record of disclosures about them. A closing transfer's disclosure names them;
+ * no hold may (only a hold of every category keeps those records, erasure-scope.ts).
+ */
+export const CONSENT_HISTORY_CATEGORY: CategoryKey = 'user.privacy_preferences';
+export const DISCLOSURE_LOG_CATEGORY: CategoryKey = 'user.disclosure_history';
+export const RECORD_CATEGORIES: readonly CategoryKey[] = [CONSENT_HISTORY_CATEGORY, DISCLOSURE_LOG_CATEGORY];
+
 /** The tables that hold a person's data field by field. */
 export type PersonalTableName = 'subjects' | 'consent_events' | 'consents' | 'email_opens' | 'collection_events' | 'disclosures';
 

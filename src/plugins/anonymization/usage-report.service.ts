@@ -56,6 +56,18 @@ export function wholeMonths(from: Date, until: Date): { from: Date; until: Date 
 }
 const MAX_RANGE_DAYS = 731;
 
+/** Both modes: a window that runs forward, and not too far. */
+function assertWindow(input: { from: Date; until: Date }): void {
+  if (!(input.from < input.until)) throw badInput('from must be before until', { field: 'from' });
+  if (input.until.getTime() - input.from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`a report covers at most ${MAX_RANGE_DAYS} days`, { field: 'until' });
+}
+
+/** The report with the SHA-256 of its canonical JSON (dates in ISO 8601): what a shared report's disclosure cites. */
+function withHash(report: Omit<UsageReport, 'sha256'>): UsageReport {
+  const sha256 = createHash('sha256').update(JSON.stringify({ ...report, from: report.from.toISOString(), until: report.until.toISOString() })).digest('hex');
+  return { ...report, sha256 };
+}
+
 export interface ReportSettings {
   /** The protection width as a percentage of k. */
   protectionPercent: number;
@@ -84,8 +96,7 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
   if (!Number.isInteger(k) || k < MIN_K || k > 1000) throw badInput(`k must be an integer from ${MIN_K} to 1000`, { field: 'k' });
   // The configured k is a floor (issue 26): a caller may ask for larger cells, never smaller ones.
   if (k < defaultK) throw badInput(`k may be raised above the configured ${defaultK}, never lowered below it (smaller cells would be released)`, { field: 'k', reason: 'K_BELOW_MINIMUM' });
-  if (!(input.from < input.until)) throw badInput('from must be before until', { field: 'from' });
-  if (input.until.getTime() - input.from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`a report covers at most ${MAX_RANGE_DAYS} days`, { field: 'until' });
+  assertWindow(input);
   // Whole calendar months only (issue 26, point 2): two reports whose windows differ by a moment
   // would otherwise differ by the visits of that moment, and their difference would name them.
   const { from, until } = wholeMonths(input.from, input.until);
@@ -133,8 +144,7 @@ export async function buildUsageReport(em: EntityManager, input: UsageReportInpu
     grandTotal: released.grandTotal.count,
     suppressedCells: released.cells.filter((c) => c.count === null).length,
   };
-  const sha256 = createHash('sha256').update(JSON.stringify({ ...report, from: report.from.toISOString(), until: report.until.toISOString() })).digest('hex');
-  return { ...report, sha256 };
+  return withHash(report);
 }
 
 /** Dimensions whose values are known before the data is read, the only ones a noisy report may use. */
@@ -193,8 +203,7 @@ export async function buildNoisyReport(
     throw badInput('epsilon must be a positive multiple of 0.001', { field: 'epsilon' });
   }
   if (epsilon > settings.dpPartnerEpsilonBudget) throw badInput(`epsilon may be at most the partner budget, ${settings.dpPartnerEpsilonBudget}`, { field: 'epsilon', reason: 'PRIVACY_BUDGET_EXCEEDED' });
-  if (!(input.from < input.until)) throw badInput('from must be before until', { field: 'from' });
-  if (input.until.getTime() - input.from.getTime() > MAX_RANGE_DAYS * 86400_000) throw badInput(`a report covers at most ${MAX_RANGE_DAYS} days`, { field: 'until' });
+  assertWindow(input);
   const { from, until } = wholeMonths(input.from, input.until);
 
   const cap = settings.dpContributionCap;
@@ -236,8 +245,7 @@ export async function buildNoisyReport(
     grandTotal: grand.count,
     suppressedCells: 0,
   };
-  const sha256 = createHash('sha256').update(JSON.stringify({ ...report, from: report.from.toISOString(), until: report.until.toISOString() })).digest('hex');
-  return { ...report, sha256 };
+  return withHash(report);
 }
 
 export interface PrivacyBudget {

@@ -6,7 +6,7 @@ import { announceDisclosures } from '../../domain/disclosure.service';
 import type { DomainHooks } from '../../domain/hooks';
 import type { UseCaseRunner } from '../../domain/job-intents';
 import { DomainError, notFound } from '../../domain/errors';
-import { SUBJECT_FIELDS, transferredSubjectCategories, type SubjectColumn, type SubjectField } from '../../domain/personal-data.catalogue';
+import { CONSENT_HISTORY_CATEGORY, DISCLOSURE_LOG_CATEGORY, SUBJECT_FIELDS, transferredSubjectCategories, type SubjectColumn, type SubjectField } from '../../domain/personal-data.catalogue';
 import { inTransaction } from '../../domain/transaction';
 import { DisclosurePurpose } from '../../entities/enums';
 import type { Anonymizer, PluginServices } from '../../domain/plugin-services.port';
@@ -32,9 +32,6 @@ const INSERT_BATCH = 1000;
 
 // Categories of the subject fields a closing export carries, per field: from the personal-data catalogue.
 const SUBJECT_FIELD_CATEGORIES = transferredSubjectCategories('CLOSING');
-/** The categories of a person's consents with their history, and of the record of disclosures about them (data_categories). */
-export const CONSENT_HISTORY_CATEGORY = 'user.privacy_preferences';
-export const DISCLOSURE_LOG_CATEGORY = 'user.disclosure_history';
 
 // ---------------------------------------------------------------------------------------------
 // Plan: cut the scope into keyset ranges of subject ids, once.

@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { DataCategory } from '../../entities/data-category.entity';
+import { RECORD_CATEGORIES } from '../../domain/personal-data.catalogue';
 import { LegalHoldStatus, SubjectStatus } from '../../entities/enums';
 import { LegalHold } from '../../entities/legal-hold.entity';
 import { LegalHoldSubject } from '../../entities/legal-hold-subject.entity';
@@ -149,9 +150,6 @@ async function addScope(em: EntityManager, actor: Actor, hold: LegalHold, subjec
   return { alreadyErasedSubjectIds: erased, addedSubjectIds: added, snapshotQueued: queued };
 }
 
-/** Categories of records about a person (consent history, disclosure log) that only a hold of every category keeps. */
-const UNHOLDABLE_CATEGORIES = ['user.privacy_preferences', 'user.disclosure_history'];
-
 export async function placeLegalHold(em: EntityManager, actor: Actor, input: PlaceHoldInput, options: LegalHoldOptions, now = new Date()): Promise<HoldScopeResult> {
   const matter = input.matter.trim();
   const caseReference = input.caseReference.trim();
@@ -163,7 +161,7 @@ export async function placeLegalHold(em: EntityManager, actor: Actor, input: Pla
     const known = await em.getRepository(DataCategory).countBy({ key: In(categories) });
     if (known !== categories.length) throw badInput('unknown data category in categories', { field: 'categories' });
     // Records about the person rather than fields of them: kept only by a hold of every category (erasure-scope.ts).
-    const records = categories.filter((c) => UNHOLDABLE_CATEGORIES.includes(c));
+    const records = categories.filter((c) => (RECORD_CATEGORIES as readonly string[]).includes(c));
     if (records.length > 0) throw badInput(`${records.join(' and ')} cannot be held by name: a hold of every category (no categories) keeps a person's consents and disclosure records`, { field: 'categories', reason: 'CATEGORY_NOT_HOLDABLE' });
   }
   const repo = em.getRepository(LegalHold);
